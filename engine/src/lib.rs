@@ -1,4 +1,16 @@
-#![doc = "imvo engine (work in progress)"]
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![deny(clippy::float_arithmetic)]
+
 pub mod application;
 pub mod codes;
+pub mod decision;
 pub mod json;
+pub mod policy;
+pub mod script;
+mod screen;
+
+pub use application::{Application, FieldError, InputError, Instrument};
+pub use decision::{Category, Decision, Effect, Finding, Outcome};
+pub use policy::{LoadError, LoadErrors, PolicySet};
+pub use screen::{ENGINE_VERSION, screen};

@@ -1,0 +1,383 @@
+//! The decision: what a screening concluded, why, what is required and missing, and everything
+//! needed to reproduce it. Field order and sorting follow the contract, so the same inputs give
+//! byte-identical JSON.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::application::Instrument;
+
+/// The screening outcome, from softest to strongest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Support may proceed (trade missions: admit).
+    Proceed,
+    /// Support may proceed once the required steps are delivered (admit with conditions).
+    ProceedWithConditions,
+    /// The facts needed to conclude are missing.
+    InsufficientInformation,
+    /// An analyst must decide.
+    Refer,
+    /// Support is refused.
+    Decline,
+}
+
+impl Outcome {
+    /// The contract's name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Proceed => "proceed",
+            Outcome::ProceedWithConditions => "proceed_with_conditions",
+            Outcome::InsufficientInformation => "insufficient_information",
+            Outcome::Refer => "refer",
+            Outcome::Decline => "decline",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An environmental and social category; `A` is the highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Category {
+    /// Minimal or no adverse impacts.
+    C,
+    /// Limited, site-specific, mostly reversible impacts.
+    B,
+    /// Significant, diverse, irreversible or unprecedented impacts.
+    A,
+}
+
+impl Category {
+    /// `"A"`, `"B"` or `"C"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::A => "A",
+            Category::B => "B",
+            Category::C => "C",
+        }
+    }
+
+    /// Parses `"A"`, `"B"` or `"C"`.
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Category> {
+        match s {
+            "A" => Some(Category::A),
+            "B" => Some(Category::B),
+            "C" => Some(Category::C),
+            _ => None,
+        }
+    }
+}
+
+/// A trade-mission risk level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+}
+
+impl RiskLevel {
+    /// Parses `low`, `medium` or `high`.
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<RiskLevel> {
+        match s {
+            "low" => Some(RiskLevel::Low),
+            "medium" => Some(RiskLevel::Medium),
+            "high" => Some(RiskLevel::High),
+            _ => None,
+        }
+    }
+}
+
+/// What a finding does to the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Refuse support.
+    Decline,
+    /// An analyst must decide.
+    Refer,
+    /// A fact needed to decide is unknown (its path is in `missing`).
+    InsufficientInformation,
+    /// Raise the category to at least the value.
+    CategoryFloor,
+    /// The applicant or sponsor must deliver a step (the value).
+    Require,
+    /// An IFC Performance Standard applies (the value).
+    Trigger,
+    /// A trade-mission risk level (the value).
+    RiskLevel,
+    /// For the record: changes neither outcome nor category.
+    Info,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The document.
+    pub document: String,
+    /// Paragraph or section, `null` where it is not known.
+    pub section: Option<String>,
+}
+
+/// One thing a rule found, with its citation and the facts it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule id (`R-EC-06.2`).
+    pub rule_id: String,
+    /// Pack id.
+    pub pack: String,
+    /// Pack version.
+    pub pack_version: String,
+    /// What the finding does.
+    pub effect: Effect,
+    /// The effect's value (a category, step, standard or risk level), else `null`.
+    pub value: Option<String>,
+    /// Citation from the pack's rule table.
+    pub source: Source,
+    /// Evidence level of the citation (P, P-copy, S, R).
+    pub evidence_level: String,
+    /// Whether the rule was checked against the primary text.
+    pub verified: bool,
+    /// The application facts the rule read (path to value; `null` where unknown).
+    pub facts: BTreeMap<String, Value>,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// A step the applicant or sponsor must deliver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredStep {
+    /// Step id.
+    pub step: String,
+    /// Rules that require it.
+    pub rule_ids: Vec<String>,
+    /// Already delivered (in `documents`).
+    pub provided: bool,
+    /// Date it is due, where the rule sets one.
+    pub due_by: Option<NaiveDate>,
+    /// For a disclosure: the earliest permissible final commitment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest_final_commitment: Option<NaiveDate>,
+    /// A note on timing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An IFC Performance Standard that applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerformanceStandard {
+    /// `PS1` to `PS8`.
+    pub standard: String,
+    /// Rules that triggered it.
+    pub rule_ids: Vec<String>,
+    /// Why (the reasons of the triggering findings).
+    pub reason: String,
+}
+
+/// A fact that is needed but unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Missing {
+    /// Field path.
+    pub path: String,
+    /// Rules that need it.
+    pub needed_by: Vec<String>,
+}
+
+/// Kind of a recorded evaluation error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The script failed (a runtime error, a misuse of the API, a panic in a host function).
+    Script,
+    /// The script hit a sandbox limit (operations, call depth, data size).
+    Limit,
+    /// The script ran past the wall-clock deadline (not reproducible).
+    Deadline,
+    /// No pack is in force for the instrument on the date.
+    NoPackInForce,
+}
+
+/// An error met while evaluating; the decision fails closed (at least `refer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionError {
+    /// Pack id, or `null`.
+    pub pack: Option<String>,
+    /// Rule id, or `null`.
+    pub rule_id: Option<String>,
+    /// Kind.
+    pub kind: ErrorKind,
+    /// What happened.
+    pub message: String,
+}
+
+/// A pack that ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// `sha256:` content hash of the pack's files.
+    pub hash: String,
+}
+
+/// A data table the decision relied on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataRef {
+    /// Table name.
+    pub table: String,
+    /// Its version.
+    pub version: String,
+    /// `sha256:` content hash.
+    pub hash: String,
+}
+
+/// An exchange rate used to compare amounts in different currencies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RateUsed {
+    /// Always `XDR`: rates are units of `to` per SDR.
+    pub from: String,
+    /// Currency.
+    pub to: String,
+    /// Units of `to` per SDR, as published in the table.
+    pub rate: String,
+    /// Date of the rate (on or before the application date).
+    pub date: NaiveDate,
+    /// Source of the value.
+    pub source: String,
+}
+
+/// Everything needed to reproduce the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Engine version.
+    pub engine_version: String,
+    /// The "today" of every rule and the date that selected the packs.
+    pub as_of: NaiveDate,
+    /// `sha256:` over every file of the loaded policy set.
+    pub policy_set: String,
+    /// Packs that ran.
+    pub packs: Vec<PackRef>,
+    /// Data tables and code lists.
+    pub data: Vec<DataRef>,
+    /// Exchange rates used.
+    pub rates: Vec<RateUsed>,
+    /// `sha256:` over the canonical JSON (RFC 8785) of the application.
+    pub input_hash: String,
+}
+
+/// The result of screening one application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The application's reference.
+    pub reference: String,
+    /// Its instrument.
+    pub instrument: Instrument,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The category, or `null` with `category_reason`.
+    pub category: Option<Category>,
+    /// Why there is no category.
+    pub category_reason: Option<String>,
+    /// Trade missions: the risk level.
+    pub risk_level: Option<RiskLevel>,
+    /// What the rules found, sorted by rule id.
+    pub findings: Vec<Finding>,
+    /// Steps the applicant or sponsor must deliver, sorted by step.
+    pub required_steps: Vec<RequiredStep>,
+    /// Performance Standards that apply (Category A and B).
+    pub performance_standards: Vec<PerformanceStandard>,
+    /// Unknown facts that are needed, sorted by path.
+    pub missing: Vec<Missing>,
+    /// Evaluation errors.
+    pub errors: Vec<DecisionError>,
+    /// Reproduction data.
+    pub provenance: Provenance,
+}
+
+impl Decision {
+    /// The decision as pretty JSON (the stable, sorted serialisation).
+    #[must_use]
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+impl<'de> Deserialize<'de> for Instrument {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Instrument::from_name(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown instrument `{s}`")))
+    }
+}
+
+/// Orders rule ids naturally: `R-EC-06.2` before `R-EC-06.10`.
+#[must_use]
+pub fn rule_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            let boundary = i == bytes.len() || bytes.get(i).map(u8::is_ascii_digit) != bytes.get(i - 1).map(u8::is_ascii_digit);
+            if boundary {
+                let part = s.get(start..i).unwrap_or_default();
+                out.push((part.bytes().all(|b| b.is_ascii_digit()), part));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(cb.iter()) {
+        let ord = match (x, y) {
+            ((true, xs), (true, ys)) => {
+                let (xt, yt) = (xs.trim_start_matches('0'), ys.trim_start_matches('0'));
+                xt.len().cmp(&yt.len()).then(xt.cmp(yt))
+            }
+            ((_, xs), (_, ys)) => xs.cmp(ys),
+        };
+        if ord != std::cmp::Ordering::Equal {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then(a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_and_categories_are_ordered_by_strength() {
+        assert!(Outcome::Decline > Outcome::Refer);
+        assert!(Outcome::Refer > Outcome::InsufficientInformation);
+        assert!(Outcome::InsufficientInformation > Outcome::ProceedWithConditions);
+        assert!(Outcome::ProceedWithConditions > Outcome::Proceed);
+        assert!(Category::A > Category::B && Category::B > Category::C);
+    }
+
+    #[test]
+    fn rule_ids_sort_naturally() {
+        let mut ids = vec!["R-EC-06.10", "R-EC-06.2", "R-EC-10", "R-EC-06", "R-X-01", "R-EC-01"];
+        ids.sort_by(|a, b| rule_order(a, b));
+        assert_eq!(ids, vec!["R-EC-01", "R-EC-06", "R-EC-06.2", "R-EC-06.10", "R-EC-10", "R-X-01"]);
+    }
+}

@@ -1,0 +1,273 @@
+//! `screen`: the one entry point. Total (it always returns a decision) and deterministic (the
+//! same application, date, policy set and engine give byte-identical JSON).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use chrono::{Days, NaiveDate};
+use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
+use sha2::{Digest, Sha256};
+
+use crate::application::{Application, Instrument};
+use crate::codes::{self, hex};
+use crate::decision::{
+    Category, DataRef, Decision, DecisionError, Effect, ErrorKind, Finding, Missing, Outcome, PackRef,
+    PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
+};
+use crate::policy::{Pack, Phase, PolicySet};
+use crate::script::api::AppView;
+use crate::script::context::{self, Accumulator, Ctx};
+use crate::script::engine::{DEADLINE_TOKEN, arm_deadline, disarm_deadline};
+
+/// The engine's version, recorded in every decision.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Screens `application` under the packs of `set` in force on `as_of` for its instrument.
+///
+/// `as_of` is the "today" of every rule; callers that have no other date pass the application's
+/// `application_date`. Script failures never escape: each is recorded in the decision's `errors`
+/// and the outcome fails closed to at least `refer`.
+#[must_use]
+pub fn screen(set: &PolicySet, application: &Application, as_of: NaiveDate) -> Decision {
+    let packs = set.in_force(application.instrument, as_of);
+    let app = Arc::new(application.clone());
+    let mut errors = Vec::new();
+    let out = if packs.is_empty() {
+        errors.push(DecisionError {
+            pack: None,
+            rule_id: None,
+            kind: ErrorKind::NoPackInForce,
+            message: format!("no policy pack for `{}` is in force on {as_of}", application.instrument),
+        });
+        Accumulator::default()
+    } else {
+        evaluate(set, &packs, &app, as_of, &mut errors)
+    };
+    finish(set, &packs, &app, as_of, out, errors)
+}
+
+fn evaluate(set: &PolicySet, packs: &[Arc<Pack>], app: &Arc<Application>, as_of: NaiveDate, errors: &mut Vec<DecisionError>) -> Accumulator {
+    let ctx = Ctx { app: Arc::clone(app), as_of, rates: set.rates().cloned(), phase: Phase::Facts, pack: None, rule: 0, reads: Vec::new(), out: Accumulator::default() };
+    let previous = context::install(ctx);
+    let view = Dynamic::from(AppView(Arc::clone(app)));
+    let engine = set.engine();
+    let deadline = set.limits().deadline;
+    for phase in Phase::ALL {
+        let _ = context::with(|c| {
+            c.phase = phase;
+            c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
+            c.out.earlier_triggered = c.out.findings.iter().filter(|f| f.effect == Effect::Trigger).filter_map(|f| f.value.clone()).collect();
+            if phase == Phase::Steps {
+                c.out.category = Some(category_of(&c.out).0);
+            }
+        });
+        for pack in packs {
+            for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| r.phase == phase) {
+                let _ = context::with(|c| {
+                    c.pack = Some(Arc::clone(pack));
+                    c.rule = index;
+                    c.reads.clear();
+                });
+                let mut scope = Scope::new();
+                let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+                arm_deadline(deadline);
+                let result = catch_unwind(AssertUnwindSafe(|| engine.call_fn_with_options::<Dynamic>(options, &mut scope, &pack.ast, &rule.function, (view.clone(),))));
+                disarm_deadline();
+                let failure = match result {
+                    Ok(Ok(_)) => None,
+                    Ok(Err(e)) => Some(classify(&e)),
+                    Err(panic) => {
+                        let what = panic.downcast_ref::<&str>().map(ToString::to_string).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                        Some((ErrorKind::Script, format!("a host function panicked: {what}")))
+                    }
+                };
+                if let Some((kind, message)) = failure {
+                    errors.push(DecisionError { pack: Some(pack.manifest.id.clone()), rule_id: Some(rule.id.clone()), kind, message });
+                }
+            }
+        }
+    }
+    let out = context::take(previous).map(|c| c.out).unwrap_or_default();
+    out
+}
+
+/// Maps a rhai error to the contract's error kinds.
+fn classify(e: &EvalAltResult) -> (ErrorKind, String) {
+    let mut root = e;
+    while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = root {
+        root = inner;
+    }
+    let kind = match root {
+        EvalAltResult::ErrorTerminated(token, _) if token.clone().into_string().is_ok_and(|s| s == DEADLINE_TOKEN) => ErrorKind::Deadline,
+        EvalAltResult::ErrorTooManyOperations(_)
+        | EvalAltResult::ErrorDataTooLarge(..)
+        | EvalAltResult::ErrorStackOverflow(_)
+        | EvalAltResult::ErrorTooManyVariables(_)
+        | EvalAltResult::ErrorTooManyModules(_) => ErrorKind::Limit,
+        _ => ErrorKind::Script,
+    };
+    let message = match kind {
+        ErrorKind::Deadline => format!("stopped at the wall-clock deadline ({e}); a decision with this error is not reproducible"),
+        _ => e.to_string(),
+    };
+    (kind, message)
+}
+
+/// The category and why there is none, from the floors raised and the facts missing.
+fn category_of(out: &Accumulator) -> (Option<Category>, Option<String>) {
+    match out.floor {
+        Some(c @ (Category::A | Category::B)) => (Some(c), None),
+        Some(Category::C) if out.missing.is_empty() => (Some(Category::C), None),
+        _ if !out.category_reasons.is_empty() => (None, Some(out.category_reasons.iter().cloned().collect::<Vec<_>>().join("; "))),
+        Some(Category::C) | None if !out.missing.is_empty() => (None, Some("undetermined: missing information".to_owned())),
+        _ => (None, None),
+    }
+}
+
+fn finish(set: &PolicySet, packs: &[Arc<Pack>], app: &Application, as_of: NaiveDate, mut out: Accumulator, mut errors: Vec<DecisionError>) -> Decision {
+    // Required steps, with disclosure dates.
+    let mut required_steps = Vec::new();
+    let commitment = app.transaction.as_ref().and_then(|t| t.expected_final_commitment);
+    let disclosed = app.transaction.as_ref().and_then(|t| t.disclosure_date);
+    for (step, acc) in std::mem::take(&mut out.steps) {
+        let mut rule_ids: Vec<String> = acc.rule_ids.into_iter().collect();
+        rule_ids.sort_by(|a, b| rule_order(a, b));
+        let provided = app.has_document(&step);
+        let (mut due_by, mut earliest, mut note) = (None, None, None);
+        if let Some(days) = acc.disclosure_days {
+            let days_u = Days::new(days.unsigned_abs());
+            due_by = commitment.and_then(|c| c.checked_sub_days(days_u));
+            earliest = disclosed.and_then(|d| d.checked_add_days(days_u));
+            let mut text = format!("publish at least {days} calendar days before final commitment");
+            if commitment.is_none() {
+                for r in &rule_ids {
+                    out.missing.entry("transaction.expected_final_commitment".to_owned()).or_default().insert(r.clone());
+                }
+                text.push_str("; the due date needs `transaction.expected_final_commitment`");
+            } else if let (Some(due), false) = (due_by, provided) {
+                if as_of > due {
+                    text.push_str(&format!("; overdue since {due}: the final commitment cannot be on {}", commitment.map(|c| c.to_string()).unwrap_or_default()));
+                }
+            }
+            note = Some(text);
+        }
+        required_steps.push(RequiredStep { step, rule_ids, provided, due_by, earliest_final_commitment: earliest, note });
+    }
+
+    let (category, mut category_reason) = category_of(&out);
+    if category.is_none() && category_reason.is_none() {
+        category_reason = Some(if app.instrument == Instrument::TradeMission {
+            "not categorised: trade missions are screened for a risk level".to_owned()
+        } else if errors.iter().any(|e| e.kind == ErrorKind::NoPackInForce) {
+            "undetermined: no policy pack in force".to_owned()
+        } else if !errors.is_empty() {
+            "undetermined: a rule failed".to_owned()
+        } else {
+            "no rule raised a category floor".to_owned()
+        });
+    }
+
+    let mut outcome = Outcome::Proceed;
+    if required_steps.iter().any(|s| !s.provided) {
+        outcome = outcome.max(Outcome::ProceedWithConditions);
+    }
+    if !out.missing.is_empty() {
+        outcome = outcome.max(Outcome::InsufficientInformation);
+    }
+    if !errors.is_empty() || out.findings.iter().any(|f| f.effect == Effect::Refer) {
+        outcome = outcome.max(Outcome::Refer);
+    }
+    if out.findings.iter().any(|f| f.effect == Effect::Decline) {
+        outcome = Outcome::Decline;
+    }
+
+    let risk_level = out
+        .findings
+        .iter()
+        .filter(|f| f.effect == Effect::RiskLevel)
+        .filter_map(|f| f.value.as_deref().and_then(RiskLevel::from_name))
+        .max();
+
+    let mut findings = std::mem::take(&mut out.findings);
+    findings.sort_by(|a, b| rule_order(&a.rule_id, &b.rule_id).then(a.effect.cmp(&b.effect)).then(a.value.cmp(&b.value)).then(a.reason.cmp(&b.reason)));
+    findings.dedup();
+
+    let performance_standards = if matches!(category, Some(Category::A | Category::B)) { standards(&findings) } else { Vec::new() };
+
+    let missing = out
+        .missing
+        .into_iter()
+        .map(|(path, rules)| {
+            let mut needed_by: Vec<String> = rules.into_iter().collect();
+            needed_by.sort_by(|a, b| rule_order(a, b));
+            Missing { path, needed_by }
+        })
+        .collect();
+
+    errors.sort_by(|a, b| a.pack.cmp(&b.pack).then_with(|| rule_order(a.rule_id.as_deref().unwrap_or(""), b.rule_id.as_deref().unwrap_or(""))).then(a.message.cmp(&b.message)));
+
+    let provenance = Provenance {
+        engine_version: ENGINE_VERSION.to_owned(),
+        as_of,
+        policy_set: set.hash().to_owned(),
+        packs: packs.iter().map(|p| PackRef { id: p.manifest.id.clone(), version: p.manifest.version.clone(), hash: p.hash.clone() }).collect(),
+        data: data_refs(set, packs),
+        rates: out.rates_used.into_iter().collect(),
+        input_hash: format!("sha256:{}", hex(&Sha256::digest(app.canonical_json().as_bytes()))),
+    };
+
+    Decision {
+        reference: app.reference.clone(),
+        instrument: app.instrument,
+        outcome,
+        category,
+        category_reason,
+        risk_level,
+        findings,
+        required_steps,
+        performance_standards,
+        missing,
+        errors,
+        provenance,
+    }
+}
+
+fn standards(findings: &[Finding]) -> Vec<PerformanceStandard> {
+    let mut by: BTreeMap<String, (BTreeSet<String>, Vec<String>)> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.effect == Effect::Trigger) {
+        if let Some(ps) = &f.value {
+            let e = by.entry(ps.clone()).or_default();
+            e.0.insert(f.rule_id.clone());
+            if !e.1.contains(&f.reason) {
+                e.1.push(f.reason.clone());
+            }
+        }
+    }
+    by.into_iter()
+        .map(|(standard, (rules, reasons))| {
+            let mut rule_ids: Vec<String> = rules.into_iter().collect();
+            rule_ids.sort_by(|a, b| rule_order(a, b));
+            PerformanceStandard { standard, rule_ids, reason: reasons.join("; ") }
+        })
+        .collect()
+}
+
+fn data_refs(set: &PolicySet, packs: &[Arc<Pack>]) -> Vec<DataRef> {
+    let mut refs: BTreeMap<String, DataRef> = BTreeMap::new();
+    for list in codes::all() {
+        refs.insert(list.name.to_owned(), DataRef { table: list.name.to_owned(), version: codes::CODE_LISTS_VERSION.to_owned(), hash: list.hash.clone() });
+    }
+    for pack in packs {
+        for (name, t) in &pack.tables {
+            let hash = if t.hash.starts_with("sha256:") { t.hash.clone() } else { pack.hash.clone() };
+            refs.insert(name.clone(), DataRef { table: name.clone(), version: t.version.clone(), hash });
+        }
+        if pack.manifest.uses.iter().any(|u| u == "sdr-rates") {
+            if let Some(r) = set.rates() {
+                refs.insert("sdr-rates".into(), DataRef { table: "sdr-rates".into(), version: r.version.clone(), hash: r.hash.clone() });
+            }
+        }
+    }
+    refs.into_values().collect()
+}

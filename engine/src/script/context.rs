@@ -1,0 +1,73 @@
+//! The per-evaluation context. A screening installs it on its thread, calls the rule functions,
+//! and takes it back; the registered functions read the application and report into it.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rhai::Dynamic;
+
+use crate::application::Application;
+use crate::decision::{Category, Finding, RateUsed};
+use crate::policy::{Pack, Phase, SdrRates};
+
+/// A required step as the rules asked for it.
+#[derive(Debug, Default)]
+pub(crate) struct StepAcc {
+    pub rule_ids: BTreeSet<String>,
+    /// Disclosure period in days, where a rule set one (the longest wins).
+    pub disclosure_days: Option<i64>,
+}
+
+/// What the rules reported.
+#[derive(Debug, Default)]
+pub(crate) struct Accumulator {
+    pub findings: Vec<Finding>,
+    pub missing: BTreeMap<String, BTreeSet<String>>,
+    pub steps: BTreeMap<String, StepAcc>,
+    pub floor: Option<Category>,
+    pub category_reasons: BTreeSet<String>,
+    pub rates_used: BTreeSet<RateUsed>,
+    /// Rule ids with any finding, as of the end of the previous phase.
+    pub earlier_fired: BTreeSet<String>,
+    /// Performance Standards triggered, as of the end of the previous phase.
+    pub earlier_triggered: BTreeSet<String>,
+    /// The category phase 3 reads (`None` outside phase 3).
+    pub category: Option<Option<Category>>,
+}
+
+pub(crate) struct Ctx {
+    pub app: Arc<Application>,
+    pub as_of: NaiveDate,
+    pub rates: Option<Arc<SdrRates>>,
+    pub phase: Phase,
+    pub pack: Option<Arc<Pack>>,
+    pub rule: usize,
+    pub reads: Vec<(&'static str, Dynamic)>,
+    pub out: Accumulator,
+}
+
+thread_local! {
+    static CTX: RefCell<Option<Ctx>> = const { RefCell::new(None) };
+}
+
+/// Installs `ctx` for the evaluation on this thread, returning what was there.
+pub(crate) fn install(ctx: Ctx) -> Option<Ctx> {
+    CTX.with(|c| c.replace(Some(ctx)))
+}
+
+/// Takes the context back, restoring `previous`.
+pub(crate) fn take(previous: Option<Ctx>) -> Option<Ctx> {
+    CTX.with(|c| c.replace(previous))
+}
+
+/// Runs `f` with the installed context, or returns `None` outside an evaluation.
+pub(crate) fn with<R>(f: impl FnOnce(&mut Ctx) -> R) -> Option<R> {
+    CTX.with(|c| c.try_borrow_mut().ok().and_then(|mut g| g.as_mut().map(f)))
+}
+
+/// Records that the current rule read `path` and saw `value`.
+pub(crate) fn record_read(path: &'static str, value: &Dynamic) {
+    let _ = with(|c| c.reads.push((path, value.clone())));
+}

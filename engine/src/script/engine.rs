@@ -1,0 +1,114 @@
+//! The one place a rhai engine is built. Every sandbox limit is set here, explicitly, so debug
+//! and release builds behave alike (rhai's own defaults differ between them).
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use rhai::packages::{
+    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicStringPackage,
+    LogicPackage, MoreStringPackage, Package,
+};
+use rhai::{Dynamic, Engine};
+
+/// The sandbox limits. [`Limits::default`] is what production uses; tests tighten them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Operations one rule may run (a deterministic CPU bound).
+    pub max_operations: u64,
+    /// Depth of nested function calls.
+    pub max_call_levels: usize,
+    /// Expression nesting depth at top level and inside functions.
+    pub max_expr_depths: (usize, usize),
+    /// Longest string, in bytes.
+    pub max_string_size: usize,
+    /// Largest array (counted recursively).
+    pub max_array_size: usize,
+    /// Largest object map (counted recursively).
+    pub max_map_size: usize,
+    /// Variables in scope at once.
+    pub max_variables: usize,
+    /// Functions one script file may define.
+    pub max_functions: usize,
+    /// Largest script file, in bytes (compile time grows quadratically with size).
+    pub max_script_bytes: usize,
+    /// Wall-clock backstop per rule: far above any shipped rule's run time, so only a runaway
+    /// script meets it. A hit makes the decision not reproducible, and says so.
+    pub deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_operations: 100_000,
+            max_call_levels: 32,
+            max_expr_depths: (64, 32),
+            max_string_size: 4_096,
+            max_array_size: 1_024,
+            max_map_size: 256,
+            max_variables: 256,
+            max_functions: 128,
+            max_script_bytes: 64 * 1024,
+            deadline: Duration::from_millis(100),
+        }
+    }
+}
+
+thread_local! {
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Arms the wall-clock deadline for the evaluation about to run on this thread.
+pub(crate) fn arm_deadline(after: Duration) {
+    DEADLINE.with(|d| d.set(Instant::now().checked_add(after)));
+}
+
+/// Disarms the deadline.
+pub(crate) fn disarm_deadline() {
+    DEADLINE.with(|d| d.set(None));
+}
+
+/// The value an `on_progress` abort carries, to tell a deadline from other terminations.
+pub(crate) const DEADLINE_TOKEN: &str = "imvo:deadline";
+
+/// Builds the policy engine: no packages beyond what packs need (no `sleep`, no `timestamp`,
+/// no file modules, no `eval`), every limit set, and the scripting API registered.
+#[must_use]
+pub fn build_engine(limits: &Limits) -> Engine {
+    let mut e = Engine::new_raw();
+    e.register_global_module(ArithmeticPackage::new().as_shared_module());
+    e.register_global_module(LogicPackage::new().as_shared_module());
+    e.register_global_module(BasicStringPackage::new().as_shared_module());
+    e.register_global_module(MoreStringPackage::new().as_shared_module());
+    e.register_global_module(BasicArrayPackage::new().as_shared_module());
+    e.register_global_module(BasicMapPackage::new().as_shared_module());
+    e.register_global_module(BasicIteratorPackage::new().as_shared_module());
+
+    e.set_max_operations(limits.max_operations)
+        .set_max_call_levels(limits.max_call_levels)
+        .set_max_expr_depths(limits.max_expr_depths.0, limits.max_expr_depths.1)
+        .set_max_string_size(limits.max_string_size)
+        .set_max_array_size(limits.max_array_size)
+        .set_max_map_size(limits.max_map_size)
+        .set_max_variables(limits.max_variables)
+        .set_max_functions(limits.max_functions)
+        .set_max_modules(0)
+        .set_strict_variables(true)
+        .set_fail_on_invalid_map_property(true)
+        .set_allow_shadowing(false);
+    e.disable_symbol("eval");
+    e.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+    // Scripts never write to stdout or stderr.
+    e.on_print(|_| {});
+    e.on_debug(|_, _, _| {});
+    e.on_progress(|ops| {
+        if ops & 0x3FF != 0 {
+            return None;
+        }
+        match DEADLINE.with(Cell::get) {
+            Some(dl) if Instant::now() > dl => Some(Dynamic::from(DEADLINE_TOKEN)),
+            _ => None,
+        }
+    });
+    super::api::register(&mut e);
+    e
+}

@@ -1,0 +1,8 @@
+//! The rhai side: the one engine builder with its limits, the API registered for scripts, and
+//! the per-evaluation context those functions report into.
+
+pub(crate) mod api;
+pub(crate) mod context;
+pub mod engine;
+
+pub use engine::{Limits, build_engine};
