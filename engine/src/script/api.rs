@@ -625,6 +625,17 @@ fn register_queries(e: &mut Engine) {
         context::with(|c| c.out.earlier_triggered.contains(standard)).map_or_else(|| fail("`triggered` may only be called during a screening"), Ok)
     });
     e.register_fn("is_known", |d: Dynamic| !d.is_unit());
+    e.register_fn("and_list", |items: Array| -> String {
+        let words: Vec<String> = items.iter().map(ToString::to_string).collect();
+        match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            Some((last, _)) => last.clone(),
+            None => String::new(),
+        }
+    });
+    e.register_fn("reset_facts", || {
+        let _ = context::with(|c| c.reads.clear());
+    });
     e.register_fn("is_unknown", |d: Dynamic| d.is_unit());
 }
 
