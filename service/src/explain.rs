@@ -1,0 +1,108 @@
+//! A decision as text for a person at a terminal: outcome, category, why, what is required,
+//! what is missing, and what the decision rests on.
+
+use std::fmt::Write;
+
+use imvo_engine::Decision;
+use imvo_engine::decision::Effect;
+
+fn effect_label(effect: Effect, value: Option<&str>) -> String {
+    match (effect, value) {
+        (Effect::CategoryFloor, Some(v)) => format!("category {v}"),
+        (Effect::Require, Some(v)) => format!("requires {v}"),
+        (Effect::Trigger, Some(v)) => format!("applies {v}"),
+        (Effect::RiskLevel, Some(v)) => format!("risk {v}"),
+        (Effect::Decline, _) => "DECLINE".to_owned(),
+        (Effect::Refer, _) => "REFER".to_owned(),
+        (Effect::InsufficientInformation, _) => "needs information".to_owned(),
+        _ => "note".to_owned(),
+    }
+}
+
+/// Renders `d` as readable text.
+#[must_use]
+pub fn explain(d: &Decision) -> String {
+    let mut s = String::new();
+    let p = &d.provenance;
+    let _ = writeln!(s, "{}  {}  as of {}", d.reference, d.instrument, p.as_of);
+    let _ = writeln!(s, "Outcome:   {}", d.outcome.as_str().replace('_', " ").to_uppercase());
+    match (d.category, &d.category_reason) {
+        (Some(c), _) => {
+            let _ = writeln!(s, "Category:  {}", c.as_str());
+        }
+        (None, Some(r)) => {
+            let _ = writeln!(s, "Category:  none ({r})");
+        }
+        (None, None) => {
+            let _ = writeln!(s, "Category:  none");
+        }
+    }
+    if let Some(r) = d.risk_level {
+        let _ = writeln!(s, "Risk:      {r:?}");
+    }
+
+    let _ = writeln!(s, "\nWhy");
+    if d.findings.is_empty() {
+        let _ = writeln!(s, "  no rule reported a finding");
+    }
+    for f in &d.findings {
+        let label = effect_label(f.effect, f.value.as_deref());
+        let _ = writeln!(s, "  {:<11} {:<30} {}", f.rule_id, label, f.reason);
+        let section = f.source.section.as_deref().map(|x| format!(", {x}")).unwrap_or_default();
+        let verified = if f.verified { "verified" } else { "unverified" };
+        let _ = writeln!(s, "  {:<11} {:<30} source: {}{section} [{}, {verified}]", "", "", f.source.document, f.evidence_level);
+    }
+
+    let _ = writeln!(s, "\nRequired");
+    if d.required_steps.is_empty() {
+        let _ = writeln!(s, "  nothing");
+    }
+    for st in &d.required_steps {
+        let mark = if st.provided { "provided" } else { "TO DELIVER" };
+        let mut line = format!("  {:<28} {:<11} {}", st.step, mark, st.rule_ids.join(", "));
+        if let Some(due) = st.due_by {
+            let _ = write!(line, "  due by {due}");
+        }
+        if let Some(e) = st.earliest_final_commitment {
+            let _ = write!(line, "  earliest final commitment {e}");
+        }
+        let _ = writeln!(s, "{line}");
+        if let Some(n) = &st.note {
+            let _ = writeln!(s, "  {:<28} {n}", "");
+        }
+    }
+    if !d.performance_standards.is_empty() {
+        let _ = writeln!(s, "\nPerformance Standards");
+        for ps in &d.performance_standards {
+            let _ = writeln!(s, "  {:<4} {} ({})", ps.standard, ps.reason, ps.rule_ids.join(", "));
+        }
+    }
+
+    let _ = writeln!(s, "\nMissing");
+    if d.missing.is_empty() {
+        let _ = writeln!(s, "  nothing");
+    }
+    for m in &d.missing {
+        let _ = writeln!(s, "  {:<45} needed by {}", m.path, m.needed_by.join(", "));
+    }
+    if !d.errors.is_empty() {
+        let _ = writeln!(s, "\nErrors (the decision fails closed)");
+        for e in &d.errors {
+            let who = match (&e.pack, &e.rule_id) {
+                (Some(p), Some(r)) => format!("{p} {r}"),
+                (Some(p), None) => p.clone(),
+                _ => "engine".to_owned(),
+            };
+            let _ = writeln!(s, "  {who} [{:?}]: {}", e.kind, e.message);
+        }
+    }
+
+    let _ = writeln!(s, "\nBasis");
+    let packs: Vec<String> = p.packs.iter().map(|x| format!("{} {}", x.id, x.version)).collect();
+    let _ = writeln!(s, "  policy set {}  ({})", p.policy_set, if packs.is_empty() { "no pack in force".to_owned() } else { packs.join(", ") });
+    for r in &p.rates {
+        let _ = writeln!(s, "  rate: 1 {} = {} {} on {} ({})", r.from, r.rate, r.to, r.date, r.source);
+    }
+    let _ = writeln!(s, "  engine {}, input {}", p.engine_version, p.input_hash);
+    s
+}

@@ -1,0 +1,4 @@
+//! The `imvo` command line (and, later, the HTTP service) over the imvo engine.
+
+pub mod explain;
+pub mod scenarios;
