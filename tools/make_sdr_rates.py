@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derive the value of one SDR in EUR, USD, GBP, JPY and CNY for every ECB business day from 2016-01-01.
+"""Derive the value of one SDR in EUR, USD, GBP, JPY and CNY for every ECB business day from 2011-01-01.
 
 Method (the IMF's own valuation method, with ECB reference rates in place of the IMF's noon London
 rates, so every value here is labelled `derived`):
@@ -25,7 +25,7 @@ BASKETS = [
     ("2022-08-01", "imf-basket-2022", {"USD": "0.57813", "EUR": "0.37379", "CNY": "1.0993", "JPY": "13.452", "GBP": "0.080870"}),
 ]
 OUT = ["EUR", "USD", "GBP", "JPY", "CNY"]
-START = "2016-01-01"
+START = "2011-01-01"
 
 def sig6(x: Decimal) -> Decimal:
     exp = x.adjusted() - 5

@@ -76,7 +76,7 @@ fn evaluate(set: &PolicySet, packs: &[Arc<Pack>], app: &Arc<Application>, as_of:
                 disarm_deadline();
                 let failure = match result {
                     Ok(Ok(_)) => None,
-                    Ok(Err(e)) => Some(classify(&e)),
+                    Ok(Err(e)) => Some(classify(&e, pack, &rule.function)),
                     Err(panic) => {
                         let what = panic.downcast_ref::<&str>().map(ToString::to_string).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
                         Some((ErrorKind::Script, format!("a host function panicked: {what}")))
@@ -92,10 +92,15 @@ fn evaluate(set: &PolicySet, packs: &[Arc<Pack>], app: &Arc<Application>, as_of:
     out
 }
 
-/// Maps a rhai error to the contract's error kinds.
-fn classify(e: &EvalAltResult) -> (ErrorKind, String) {
+/// Maps a rhai error to the contract's error kinds, with a message that names the file, line
+/// and column of the failure and the chain of calls that led to it. (A pack's scripts are merged
+/// into one AST, whose own source name is only the last file's, so positions are attributed
+/// through the pack's function-to-file map instead.)
+fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str) -> (ErrorKind, String) {
     let mut root = e;
-    while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = root {
+    let mut calls: Vec<(&str, rhai::Position)> = Vec::new();
+    while let EvalAltResult::ErrorInFunctionCall(name, _, inner, pos) = root {
+        calls.push((name.as_str(), *pos));
         root = inner;
     }
     let kind = match root {
@@ -107,10 +112,33 @@ fn classify(e: &EvalAltResult) -> (ErrorKind, String) {
         | EvalAltResult::ErrorTooManyModules(_) => ErrorKind::Limit,
         _ => ErrorKind::Script,
     };
-    let message = match kind {
-        ErrorKind::Deadline => format!("stopped at the wall-clock deadline ({e}); a decision with this error is not reproducible"),
-        _ => e.to_string(),
+    let file_of = |f: &str| pack.functions.get(f).map_or("?", String::as_str);
+    let at = |file: &str, pos: rhai::Position| match (pos.line(), pos.position()) {
+        (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+        (Some(l), None) => format!("{file}:{l}"),
+        _ => file.to_owned(),
     };
+    let root_pos = root.position();
+    let innermost = calls.last().map_or(rule_fn, |(f, _)| f);
+    let mut message = match (kind, root) {
+        (ErrorKind::Deadline, _) => "stopped at the wall-clock deadline; a decision with this error is not reproducible".to_owned(),
+        (_, EvalAltResult::ErrorRuntime(value, _)) => value.to_string(),
+        _ => {
+            // rhai's text ends with the position (` @ 'source' (line L, position C)`), which is
+            // replaced by the attributed one below.
+            let text = root.to_string();
+            let cut = text.find(" @ '").or_else(|| text.rfind(" (line ")).unwrap_or(text.len());
+            text.get(..cut).unwrap_or(&text).to_owned()
+        }
+    };
+    message.push_str(&format!(" at {}", at(file_of(innermost), root_pos)));
+    let mut caller = rule_fn;
+    for (callee, pos) in &calls {
+        if *callee != caller {
+            message.push_str(&format!(", in `{callee}` called from `{caller}` at {}", at(file_of(caller), *pos)));
+        }
+        caller = callee;
+    }
     (kind, message)
 }
 

@@ -665,7 +665,8 @@ pub(super) fn load_pack(
         return Err(errors);
     }
     let Some(ast) = ast else { return Err(errors) };
-    Ok(Pack { manifest: m, dir: dir.to_owned(), rules, params, tables, hash, ast })
+    let functions = functions.into_iter().map(|(name, (file, _))| (name, file)).collect();
+    Ok(Pack { manifest: m, dir: dir.to_owned(), rules, params, tables, hash, functions, ast })
 }
 
 #[derive(Deserialize)]

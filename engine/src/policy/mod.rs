@@ -87,6 +87,8 @@ pub struct Pack {
     pub tables: BTreeMap<String, Arc<Table>>,
     /// `sha256:` over the pack's files.
     pub hash: String,
+    /// Script function name to the file that defines it (for error positions).
+    pub functions: BTreeMap<String, String>,
     pub(crate) ast: AST,
 }
 
