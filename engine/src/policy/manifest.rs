@@ -583,6 +583,7 @@ pub(super) fn load_pack(
     let mut ast: Option<AST> = None;
     let mut functions: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let mut script_count = 0;
+    let mut compile_failed = false;
     for (path, bytes) in files.range(prefix.clone()..) {
         let Some(name) = path.strip_prefix(&prefix) else { break };
         if name.contains('/') || !name.ends_with(".rhai") {
@@ -605,6 +606,7 @@ pub(super) fn load_pack(
             Err(e) => {
                 let pos = e.position();
                 errors.push(LoadError::Compile { file: path.clone(), line: pos.line().unwrap_or(0), column: pos.position().unwrap_or(0), message: e.err_type().to_string() });
+                compile_failed = true;
                 continue;
             }
         };
@@ -652,7 +654,7 @@ pub(super) fn load_pack(
         match functions.get(&r.function) {
             Some((_, 1)) => {}
             Some((file, n)) => errors.push(LoadError::invalid(file, None, format!("function `{}` of rule `{}` takes {n} parameters; it must take one, `app`", r.function, r.id))),
-            None if script_count > 0 => errors.push(LoadError::invalid(&format!("{dir}/rules.csv"), None, format!("rule `{}` has no function `{}(app)` in the pack's scripts", r.id, r.function))),
+            None if script_count > 0 && !compile_failed => errors.push(LoadError::invalid(&format!("{dir}/rules.csv"), None, format!("rule `{}` has no function `{}(app)` in the pack's scripts", r.id, r.function))),
             None => {}
         }
     }

@@ -151,7 +151,7 @@ pub(crate) fn getter_paths() -> Vec<String> {
         // `get$field(_: ProjectView) -> ...`
         if let Some(rest) = f.strip_prefix("get$") {
             if let Some((field, ty)) = rest.split_once("(_: ") {
-                let ty = ty.split(')').next().unwrap_or_default();
+                let ty = ty.split(')').next().unwrap_or_default().trim_start_matches("&mut ");
                 let prefix = match ty {
                     "Application" => "",
                     "Applicant" => "applicant.",
