@@ -1,1 +1,346 @@
+//! Properties over generated applications: totality, determinism, monotonicity (as the contract
+//! defines it), Category A implies its steps, exact decimals, and sandbox safety for generated
+//! hostile scripts. The generators are tuned so that every category (and none) comes up often.
 
+mod support;
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use imvo_engine::script::Limits;
+use imvo_engine::{Application, Category, Decision, Outcome, PolicySet, screen};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::sample::select;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+const LOCATION: [&str; 11] = [
+    "protected_area", "key_biodiversity_area", "ramsar_site", "biosphere_reserve", "critical_habitat", "natural_habitat",
+    "world_heritage_site", "cultural_heritage", "indigenous_peoples_present", "conflict_affected", "offshore",
+];
+const INDICATORS: [&str; 6] = ["dams_or_tailings", "worker_accommodation", "collective_dismissals", "workers_under_18", "significant_community_impacts", "involuntary_use_restrictions"];
+const ACTIVITIES: [&str; 16] = ["telecom", "solar", "hospital", "school", "water_supply", "onshore_wind", "urban_rail", "manufacturing", "thermal_power", "road", "airport", "mining", "tannery", "intensive_livestock", "large_dam", "motorway"];
+
+/// A value that is known with probability `p`, else left out (unknown).
+fn maybe<T: std::fmt::Debug + Clone + 'static>(p: f64, s: impl Strategy<Value = T> + 'static) -> BoxedStrategy<Option<T>> {
+    prop::option::weighted(p, s).boxed()
+}
+
+/// A flag known with probability `p` and true with probability `q`.
+fn flag(p: f64, q: f64) -> BoxedStrategy<Option<bool>> {
+    maybe(p, prop::bool::weighted(q))
+}
+
+fn insert<T: serde::Serialize>(obj: &mut serde_json::Map<String, Value>, key: &str, v: Option<T>) {
+    if let Some(v) = v {
+        obj.insert(key.to_owned(), json!(v));
+    }
+}
+
+prop_compose! {
+    fn capacity(p: f64)(thermal in maybe(p, select(vec!["100", "299", "300", "420", "1000"])),
+                  mwe in maybe(p, select(vec!["50", "139", "140", "400"])),
+                  lanes in maybe(p, select(vec![2i64, 3, 4, 6])),
+                  km in maybe(p, select(vec!["5", "9.9", "10", "40"])),
+                  runway in maybe(p, select(vec!["1800", "2099", "2100", "3500"])),
+                  tannery in maybe(p, select(vec!["5", "12", "12.01", "30"])),
+                  broilers in maybe(p, select(vec![1000i64, 85000, 85001, 200000])),
+                  hens in maybe(p, select(vec![0i64, 60001])), pigs in maybe(p, select(vec![0i64, 3001])), sows in maybe(p, select(vec![0i64, 901])),
+                  reservoir in maybe(p, select(vec!["1000000", "10000001"])), height in maybe(p, select(vec!["10", "15", "40"])))
+                  -> Value {
+        let mut c = serde_json::Map::new();
+        insert(&mut c, "thermal_mw", thermal); insert(&mut c, "electrical_mw", mwe); insert(&mut c, "road_lanes", lanes);
+        insert(&mut c, "road_km", km); insert(&mut c, "runway_m", runway); insert(&mut c, "tannery_tonnes_per_day", tannery);
+        insert(&mut c, "broiler_places", broilers); insert(&mut c, "hen_places", hens); insert(&mut c, "pig_places", pigs);
+        insert(&mut c, "sow_places", sows); insert(&mut c, "reservoir_m3", reservoir); insert(&mut c, "dam_height_m", height);
+        Value::Object(c)
+    }
+}
+
+prop_compose! {
+    fn project(p: f64, q: f64)(stage in maybe(p, select(vec!["new", "new", "new", "expansion", "existing_no_material_change", "not_a_project"])),
+                 activities in maybe(p, prop::sample::subsequence(ACTIVITIES.to_vec(), 0..=1)),
+                 technology in maybe(p, select(vec!["steam", "single_cycle_gas_turbine", "combined_cycle"])),
+                 capacity in capacity(p),
+                 location in prop::collection::vec(flag(p, q), LOCATION.len()),
+                 indicators in prop::collection::vec(flag(p, q), INDICATORS.len()),
+                 hr in maybe(p, select(vec!["normal", "normal", "normal", "normal", "elevated"])),
+                 relocation in flag(p, q),
+                 acquisition in maybe(p, select(vec!["none", "voluntary", "voluntary", "voluntary", "voluntary", "voluntary", "expropriation"])),
+                 displaced in maybe(p, select(vec![0i64, 0, 0, 0, 0, 0, 0, 12, 500])),
+                 econ in maybe(p, select(vec![0i64, 0, 0, 0, 0, 0, 0, 30])),
+                 security in maybe(p, select(vec!["none", "none", "none", "none", "none", "none", "none", "private", "government"])),
+                 ghg in maybe(p, select(vec!["100", "100", "100", "100", "100", "25000", "25001", "1350000"])))
+                 -> Value {
+        let mut p = serde_json::Map::new();
+        p.insert("country".into(), json!("ID"));
+        insert(&mut p, "stage", stage); insert(&mut p, "activities", activities); insert(&mut p, "technology", technology);
+        p.insert("capacity".into(), capacity);
+        let mut loc = serde_json::Map::new();
+        for (k, v) in LOCATION.iter().zip(location) { insert(&mut loc, k, v); }
+        p.insert("location".into(), Value::Object(loc));
+        let mut land = serde_json::Map::new();
+        insert(&mut land, "acquisition", acquisition); insert(&mut land, "physically_displaced_people", displaced);
+        insert(&mut land, "economically_displaced_people", econ);
+        for (k, v) in INDICATORS.iter().zip(indicators) {
+            if *k == "involuntary_use_restrictions" { insert(&mut land, k, v); } else { insert(&mut p, k, v); }
+        }
+        p.insert("land".into(), Value::Object(land));
+        let mut ip = serde_json::Map::new();
+        insert(&mut ip, "relocation", relocation);
+        p.insert("indigenous_peoples".into(), Value::Object(ip));
+        insert(&mut p, "human_rights_risk", hr); insert(&mut p, "security_forces", security);
+        insert(&mut p, "ghg_scope12_tco2e_per_year", ghg);
+        Value::Object(p)
+    }
+}
+
+prop_compose! {
+    fn application_with(p: f64, q: f64)(day in 0i64..3800,
+                     amount in maybe(p, select(vec!["1000000.00", "9999999.99", "10000000.00", "13000000.00", "60000000.00", "60000000.00", "450000000.00"])),
+                     currency in select(vec!["EUR", "USD", "XDR"]),
+                     term in maybe(p, select(vec![12i64, 23, 24, 36, 84, 120, 120, 120])),
+                     goods in maybe(p, select(vec!["capital_goods", "capital_goods", "capital_goods", "capital_goods", "capital_goods", "services", "services", "spare_parts", "military", "agricultural_commodities"])),
+                     commitment in maybe(p, Just("2027-06-01")),
+                     disclosure in maybe(p, Just("2027-04-01")),
+                     documents in prop::sample::subsequence(vec!["esia", "esmp", "independent_review", "public_disclosure"], 0..=4),
+                     project in project(p, q))
+                     -> Value {
+        let date = chrono::NaiveDate::from_ymd_opt(2016, 5, 1).unwrap() + chrono::Duration::days(day);
+        let mut t = serde_json::Map::new();
+        insert(&mut t, "support_amount", amount.map(|a| json!({"amount": a, "currency": currency})));
+        insert(&mut t, "repayment_term_months", term); insert(&mut t, "goods", goods);
+        insert(&mut t, "expected_final_commitment", commitment); insert(&mut t, "disclosure_date", disclosure);
+        json!({"reference": "PROP-1", "instrument": "export_credit", "application_date": date.to_string(),
+               "transaction": Value::Object(t), "project": project, "documents": documents})
+    }
+}
+
+/// Applications of varying completeness (fully known, nearly, sparse) and risk (flags true
+/// rarely or almost never).
+fn application() -> impl Strategy<Value = Value> {
+    (select(vec![0.9999, 0.9999, 0.9999, 0.97, 0.85]), select(vec![0.04, 0.001])).prop_flat_map(|(p, q)| application_with(p, q))
+}
+
+fn parse(v: &Value) -> Application {
+    Application::parse(&v.to_string()).unwrap_or_else(|e| panic!("generated an invalid application: {e}\n{v}"))
+}
+
+fn decide(v: &Value) -> Decision {
+    let app = parse(v);
+    screen(support::policies(), &app, app.application_date)
+}
+
+/// The known risk-raising changes the contract names, applicable to `v`.
+fn risk_mutations(v: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let p = &v["project"];
+    for k in LOCATION {
+        if p["location"][k] == json!(false) {
+            let mut m = v.clone();
+            m["project"]["location"][k] = json!(true);
+            out.push((format!("project.location.{k} -> true"), m));
+        }
+    }
+    for k in INDICATORS {
+        let (container, at) = if k == "involuntary_use_restrictions" { (&p["land"], "land") } else { (p, "") };
+        if container[k] == json!(false) {
+            let mut m = v.clone();
+            if at.is_empty() { m["project"][k] = json!(true) } else { m["project"]["land"][k] = json!(true) }
+            out.push((format!("{k} -> true"), m));
+        }
+    }
+    if let Some(caps) = p["capacity"].as_object() {
+        for (k, val) in caps {
+            let mut m = v.clone();
+            let grown = match val {
+                Value::String(s) => json!((Decimal::from_str(s).unwrap() * Decimal::TWO + Decimal::ONE).to_string()),
+                Value::Number(n) => json!(n.as_i64().unwrap() * 2 + 1),
+                _ => continue,
+            };
+            m["project"]["capacity"][k] = grown;
+            out.push((format!("capacity.{k} grows"), m));
+        }
+    }
+    if let Some(a) = v["transaction"]["support_amount"]["amount"].as_str() {
+        let mut m = v.clone();
+        m["transaction"]["support_amount"]["amount"] = json!((Decimal::from_str(a).unwrap() * Decimal::TWO).to_string());
+        out.push(("support amount doubles".into(), m));
+    }
+    if let Some(t) = v["transaction"]["repayment_term_months"].as_i64() {
+        let mut m = v.clone();
+        m["transaction"]["repayment_term_months"] = json!(t + 12);
+        out.push(("repayment term grows".into(), m));
+    }
+    if let Some(acts) = p["activities"].as_array() {
+        for extra in ["mining", "motorway", "telecom"] {
+            if !acts.contains(&json!(extra)) {
+                let mut m = v.clone();
+                m["project"]["activities"].as_array_mut().unwrap().push(json!(extra));
+                out.push((format!("activity {extra} added"), m));
+            }
+        }
+    }
+    if p["human_rights_risk"] == json!("normal") {
+        let mut m = v.clone();
+        m["project"]["human_rights_risk"] = json!("elevated");
+        out.push(("human-rights risk elevated".into(), m));
+    }
+    if let Some(n) = p["land"]["physically_displaced_people"].as_i64() {
+        let mut m = v.clone();
+        m["project"]["land"]["physically_displaced_people"] = json!(n + 10);
+        out.push(("more people displaced".into(), m));
+    }
+    out
+}
+
+/// Category order for monotonicity: a known category never drops and never disappears, except
+/// into "undetermined" together with an outcome of at least `insufficient_information`.
+fn not_lower(before: &Decision, after: &Decision) -> Result<(), String> {
+    if after.outcome < before.outcome {
+        return Err(format!("outcome softened: {} -> {}", before.outcome, after.outcome));
+    }
+    match (before.category, after.category) {
+        (Some(b), Some(a)) if a < b => Err(format!("category lowered: {b:?} -> {a:?}")),
+        (Some(b), None) if after.outcome < Outcome::InsufficientInformation => Err(format!("category {b:?} disappeared: {:?}", after.category_reason)),
+        _ => Ok(()),
+    }
+}
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig { cases, ..ProptestConfig::default() }
+}
+
+proptest! {
+    #![proptest_config(config(200))]
+
+    #[test]
+    fn screening_is_total_and_deterministic(v in application()) {
+        let app = parse(&v);
+        let set = support::policies();
+        let a = screen(set, &app, app.application_date);
+        let b = screen(set, &app, app.application_date);
+        let (ja, jb) = (serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+        prop_assert_eq!(&ja, &jb);
+        prop_assert_eq!(a.provenance.policy_set.as_str(), set.hash());
+        for e in &a.errors {
+            prop_assert!(e.pack.as_ref().is_none_or(|p| set.packs().iter().any(|x| &x.manifest.id == p)), "{:?}", e);
+        }
+        prop_assert!(a.errors.is_empty(), "the shipped packs fail on a valid application: {:?}", a.errors);
+        // The canonical form of the input screens to the same decision.
+        let again = Application::parse(&app.canonical_json()).unwrap();
+        prop_assert_eq!(serde_json::to_string(&screen(set, &again, again.application_date)).unwrap(), ja);
+    }
+
+    #[test]
+    fn adding_a_risk_fact_never_lowers_the_decision(v in application(), pick in any::<prop::sample::Index>()) {
+        let mutations = risk_mutations(&v);
+        prop_assume!(!mutations.is_empty());
+        let (what, m) = &mutations[pick.index(mutations.len())];
+        let (before, after) = (decide(&v), decide(m));
+        if let Err(e) = not_lower(&before, &after) {
+            prop_assert!(false, "{what}: {e}\nbefore: {:?} {:?} {:?}\nafter: {:?} {:?} {:?}\n{v}", before.outcome, before.category, before.missing, after.outcome, after.category, after.missing);
+        }
+    }
+
+    #[test]
+    fn delivering_a_document_never_raises_the_decision(v in application(), pick in select(vec!["esia", "esmp", "independent_review", "public_disclosure"])) {
+        let docs = v["documents"].as_array().unwrap();
+        prop_assume!(!docs.contains(&json!(pick)));
+        let mut m = v.clone();
+        m["documents"].as_array_mut().unwrap().push(json!(pick));
+        let (before, after) = (decide(&v), decide(&m));
+        prop_assert!(after.outcome <= before.outcome, "{} -> {}", before.outcome, after.outcome);
+        prop_assert_eq!(after.category, before.category);
+    }
+
+    #[test]
+    fn category_a_requires_the_impact_assessment_and_disclosure(v in application()) {
+        let d = decide(&v);
+        if d.category == Some(Category::A) {
+            let steps: Vec<&str> = d.required_steps.iter().map(|s| s.step.as_str()).collect();
+            for s in ["esia", "esmp", "independent_review", "public_disclosure"] {
+                prop_assert!(steps.contains(&s), "{} missing from {:?}", s, steps);
+            }
+        }
+    }
+
+    #[test]
+    fn decimals_round_trip_exactly(mantissa in any::<i64>(), scale in 0u32..12) {
+        let d = Decimal::new(mantissa.saturating_abs(), scale);
+        let text = d.to_string();
+        let v = json!({"reference": "DEC-1", "instrument": "export_credit", "application_date": "2022-11-01",
+                       "transaction": {"support_amount": {"amount": text, "currency": "EUR"}}});
+        let app = parse(&v);
+        let back = app.transaction.unwrap().support_amount.unwrap().amount;
+        prop_assert_eq!(back, d);
+        prop_assert_eq!(back.to_string(), text.clone());
+        prop_assert_eq!(back.scale(), scale);
+        let canonical: Value = serde_json::from_str(&parse(&v).canonical_json()).unwrap();
+        prop_assert_eq!(canonical["transaction"]["support_amount"]["amount"].as_str(), Some(text.as_str()));
+    }
+}
+
+/// Generated category mix, so that the properties above are not only about one category.
+#[test]
+fn the_generator_reaches_every_category() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..500 {
+        let v = application().new_tree(&mut runner).unwrap().current();
+        let d = decide(&v);
+        *seen.entry(format!("{:?}", d.category)).or_default() += 1;
+    }
+    for c in ["Some(A)", "Some(B)", "Some(C)", "None"] {
+        assert!(seen.get(c).copied().unwrap_or(0) >= 15, "category {c} only {:?} times in 500: {seen:?}", seen.get(c));
+    }
+}
+
+// ---- sandbox: generated hostile scripts ----
+
+fn hostile() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        Just("loop { }".to_owned()),
+        Just("let s = \"ab\"; loop { s += s; }".to_owned()),
+        Just("let a = []; loop { a.push(a.len()); }".to_owned()),
+        Just("let m = #{}; let i = 0; loop { m[`k${i}`] = i; i += 1; }".to_owned()),
+        Just("h_recurse(0);".to_owned()),
+        (1usize..40).prop_map(|n| format!("let x = {}1{};", "(".repeat(n), ")".repeat(n))),
+        (1i64..5_000_000).prop_map(|n| format!("let s = \"\"; s.pad({n}, \"x\");")),
+        (1i64..100_000).prop_map(|n| format!("let i = 0; while i < {n} {{ i += 1; }}")),
+        Just("let x = 9223372036854775807 + 1;".to_owned()),
+        Just("let x = 1 / 0;".to_owned()),
+        Just("floor(\"R-T-02\", \"A\", \"benign\");".to_owned()),
+    ];
+    prop::collection::vec(atom, 1..4).prop_map(|v| v.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    #[test]
+    fn hostile_scripts_end_in_a_decision_within_the_limits(body in hostile()) {
+        let mut files = BTreeMap::new();
+        files.insert("t-1.0.0/pack.toml".to_owned(), b"id = \"t\"\nversion = \"1.0.0\"\ntitle = \"t\"\ninstruments = [\"export_credit\"]\neffective_from = \"2020-01-01\"\n[[sources]]\nid = \"s\"\ndocument = \"d\"\n".to_vec());
+        files.insert("t-1.0.0/rules.csv".to_owned(), b"id,title,phase,source,section,evidence_level,verified,note\nR-T-01,a,floors,s,,R,false,\nR-T-02,b,floors,s,,R,false,\n".to_vec());
+        files.insert("t-1.0.0/r.rhai".to_owned(), format!("fn h_recurse(n) {{ h_recurse(n + 1) }}\nfn r_t_01(app) {{ floor(\"R-T-01\", \"B\", \"benign\"); }}\nfn r_t_02(app) {{\n{body}\n}}").into_bytes());
+        let set = match PolicySet::from_files(files, Limits::default()) {
+            Ok(s) => s,
+            // Refused at load (for example nesting beyond the parser's depth limit): also safe.
+            Err(e) => { prop_assert!(!e.0.is_empty()); return Ok(()); }
+        };
+        let app = parse(&json!({"reference": "H-1", "instrument": "export_credit", "application_date": "2022-11-01"}));
+        let start = Instant::now();
+        let d = screen(&set, &app, app.application_date);
+        prop_assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+        prop_assert!(d.findings.iter().any(|f| f.rule_id == "R-T-01"), "the benign rule is unaffected");
+        if d.errors.is_empty() {
+            prop_assert!(d.outcome < Outcome::Refer);
+        } else {
+            prop_assert_eq!(d.outcome, Outcome::Refer);
+            prop_assert!(d.errors.iter().all(|e| e.rule_id.as_deref() == Some("R-T-02")));
+        }
+    }
+}
