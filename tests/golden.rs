@@ -1,6 +1,14 @@
 //! Golden scenarios: every file under `scenarios/` (except `calibration/`) through the engine,
 //! compared with its expectations. A failure prints the file, its description and each mismatch.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
 mod support;
 
 use imvo_service::scenarios;
@@ -9,22 +17,38 @@ use imvo_service::scenarios;
 fn every_golden_scenario_passes() {
     let set = support::policies();
     let files = scenarios::files(&support::root().join("scenarios")).unwrap();
-    assert!(files.len() >= 80, "expected at least 80 scenarios, found {}", files.len());
+    assert!(
+        files.len() >= 80,
+        "expected at least 80 scenarios, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in &files {
         let r = scenarios::run_file(set, path);
         if !r.problems.is_empty() {
-            failures.push(format!("{}\n  {}\n    {}", path.display(), r.description, r.problems.join("\n    ")));
+            failures.push(format!(
+                "{}\n  {}\n    {}",
+                path.display(),
+                r.description,
+                r.problems.join("\n    ")
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} scenarios failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn the_scenario_harness_catches_a_wrong_expectation() {
     // The harness itself must be able to fail: flip one expectation and check it is reported.
     let set = support::policies();
-    let path = support::root().join("scenarios/oecd-common-approaches/gas-plant-400mwth-indonesia-2022.json");
+    let path = support::root()
+        .join("scenarios/oecd-common-approaches/gas-plant-400mwth-indonesia-2022.json");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut s: scenarios::Scenario = serde_json::from_str(&text).unwrap();
     s.expect.category = Some(Some(imvo_engine::Category::C));
@@ -33,8 +57,14 @@ fn the_scenario_harness_catches_a_wrong_expectation() {
     let d = imvo_engine::screen(set, &app, app.application_date);
     let problems = s.expect.check(&d);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].starts_with("category: expected C, got A"), "{problems:?}");
-    assert!(problems[1].starts_with("rule_ids_include: `R-EC-06.3` did not fire"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("category: expected C, got A"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].starts_with("rule_ids_include: `R-EC-06.3` did not fire"),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -2,6 +2,14 @@
 //! defines it), Category A implies its steps, exact decimals, and sandbox safety for generated
 //! hostile scripts. The generators are tuned so that every category (and none) comes up often.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
 mod support;
 
 use std::collections::BTreeMap;
@@ -11,20 +19,56 @@ use std::time::{Duration, Instant};
 use imvo_engine::script::Limits;
 use imvo_engine::{Application, Category, Decision, Outcome, PolicySet, screen};
 use proptest::prelude::*;
-use proptest::strategy::ValueTree;
 use proptest::sample::select;
+use proptest::strategy::ValueTree;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 const LOCATION: [&str; 11] = [
-    "protected_area", "key_biodiversity_area", "ramsar_site", "biosphere_reserve", "critical_habitat", "natural_habitat",
-    "world_heritage_site", "cultural_heritage", "indigenous_peoples_present", "conflict_affected", "offshore",
+    "protected_area",
+    "key_biodiversity_area",
+    "ramsar_site",
+    "biosphere_reserve",
+    "critical_habitat",
+    "natural_habitat",
+    "world_heritage_site",
+    "cultural_heritage",
+    "indigenous_peoples_present",
+    "conflict_affected",
+    "offshore",
 ];
-const INDICATORS: [&str; 6] = ["dams_or_tailings", "worker_accommodation", "collective_dismissals", "workers_under_18", "significant_community_impacts", "involuntary_use_restrictions"];
-const ACTIVITIES: [&str; 16] = ["telecom", "solar", "hospital", "school", "water_supply", "onshore_wind", "urban_rail", "manufacturing", "thermal_power", "road", "airport", "mining", "tannery", "intensive_livestock", "large_dam", "motorway"];
+const INDICATORS: [&str; 6] = [
+    "dams_or_tailings",
+    "worker_accommodation",
+    "collective_dismissals",
+    "workers_under_18",
+    "significant_community_impacts",
+    "involuntary_use_restrictions",
+];
+const ACTIVITIES: [&str; 16] = [
+    "telecom",
+    "solar",
+    "hospital",
+    "school",
+    "water_supply",
+    "onshore_wind",
+    "urban_rail",
+    "manufacturing",
+    "thermal_power",
+    "road",
+    "airport",
+    "mining",
+    "tannery",
+    "intensive_livestock",
+    "large_dam",
+    "motorway",
+];
 
 /// A value that is known with probability `p`, else left out (unknown).
-fn maybe<T: std::fmt::Debug + Clone + 'static>(p: f64, s: impl Strategy<Value = T> + 'static) -> BoxedStrategy<Option<T>> {
+fn maybe<T: std::fmt::Debug + Clone + 'static>(
+    p: f64,
+    s: impl Strategy<Value = T> + 'static,
+) -> BoxedStrategy<Option<T>> {
     prop::option::weighted(p, s).boxed()
 }
 
@@ -121,11 +165,16 @@ prop_compose! {
 /// Applications of varying completeness (fully known, nearly, sparse) and risk (flags true
 /// rarely or almost never).
 fn application() -> impl Strategy<Value = Value> {
-    (select(vec![0.9999, 0.9999, 0.9999, 0.97, 0.85]), select(vec![0.04, 0.001])).prop_flat_map(|(p, q)| application_with(p, q))
+    (
+        select(vec![0.9999, 0.9999, 0.9999, 0.97, 0.85]),
+        select(vec![0.04, 0.001]),
+    )
+        .prop_flat_map(|(p, q)| application_with(p, q))
 }
 
 fn parse(v: &Value) -> Application {
-    Application::parse(&v.to_string()).unwrap_or_else(|e| panic!("generated an invalid application: {e}\n{v}"))
+    Application::parse(&v.to_string())
+        .unwrap_or_else(|e| panic!("generated an invalid application: {e}\n{v}"))
 }
 
 fn decide(v: &Value) -> Decision {
@@ -145,10 +194,18 @@ fn risk_mutations(v: &Value) -> Vec<(String, Value)> {
         }
     }
     for k in INDICATORS {
-        let (container, at) = if k == "involuntary_use_restrictions" { (&p["land"], "land") } else { (p, "") };
+        let (container, at) = if k == "involuntary_use_restrictions" {
+            (&p["land"], "land")
+        } else {
+            (p, "")
+        };
         if container[k] == json!(false) {
             let mut m = v.clone();
-            if at.is_empty() { m["project"][k] = json!(true) } else { m["project"]["land"][k] = json!(true) }
+            if at.is_empty() {
+                m["project"][k] = json!(true)
+            } else {
+                m["project"]["land"][k] = json!(true)
+            }
             out.push((format!("{k} -> true"), m));
         }
     }
@@ -156,7 +213,9 @@ fn risk_mutations(v: &Value) -> Vec<(String, Value)> {
         for (k, val) in caps {
             let mut m = v.clone();
             let grown = match val {
-                Value::String(s) => json!((Decimal::from_str(s).unwrap() * Decimal::TWO + Decimal::ONE).to_string()),
+                Value::String(s) => {
+                    json!((Decimal::from_str(s).unwrap() * Decimal::TWO + Decimal::ONE).to_string())
+                }
                 Value::Number(n) => json!(n.as_i64().unwrap() * 2 + 1),
                 _ => continue,
             };
@@ -166,7 +225,8 @@ fn risk_mutations(v: &Value) -> Vec<(String, Value)> {
     }
     if let Some(a) = v["transaction"]["support_amount"]["amount"].as_str() {
         let mut m = v.clone();
-        m["transaction"]["support_amount"]["amount"] = json!((Decimal::from_str(a).unwrap() * Decimal::TWO).to_string());
+        m["transaction"]["support_amount"]["amount"] =
+            json!((Decimal::from_str(a).unwrap() * Decimal::TWO).to_string());
         out.push(("support amount doubles".into(), m));
     }
     if let Some(t) = v["transaction"]["repayment_term_months"].as_i64() {
@@ -178,7 +238,10 @@ fn risk_mutations(v: &Value) -> Vec<(String, Value)> {
         for extra in ["mining", "motorway", "telecom"] {
             if !acts.contains(&json!(extra)) {
                 let mut m = v.clone();
-                m["project"]["activities"].as_array_mut().unwrap().push(json!(extra));
+                m["project"]["activities"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!(extra));
                 out.push((format!("activity {extra} added"), m));
             }
         }
@@ -200,17 +263,26 @@ fn risk_mutations(v: &Value) -> Vec<(String, Value)> {
 /// into "undetermined" together with an outcome of at least `insufficient_information`.
 fn not_lower(before: &Decision, after: &Decision) -> Result<(), String> {
     if after.outcome < before.outcome {
-        return Err(format!("outcome softened: {} -> {}", before.outcome, after.outcome));
+        return Err(format!(
+            "outcome softened: {} -> {}",
+            before.outcome, after.outcome
+        ));
     }
     match (before.category, after.category) {
         (Some(b), Some(a)) if a < b => Err(format!("category lowered: {b:?} -> {a:?}")),
-        (Some(b), None) if after.outcome < Outcome::InsufficientInformation => Err(format!("category {b:?} disappeared: {:?}", after.category_reason)),
+        (Some(b), None) if after.outcome < Outcome::InsufficientInformation => Err(format!(
+            "category {b:?} disappeared: {:?}",
+            after.category_reason
+        )),
         _ => Ok(()),
     }
 }
 
 fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig { cases, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
 }
 
 proptest! {
@@ -294,7 +366,11 @@ fn the_generator_reaches_every_category() {
         *seen.entry(format!("{:?}", d.category)).or_default() += 1;
     }
     for c in ["Some(A)", "Some(B)", "Some(C)", "None"] {
-        assert!(seen.get(c).copied().unwrap_or(0) >= 15, "category {c} only {:?} times in 500: {seen:?}", seen.get(c));
+        assert!(
+            seen.get(c).copied().unwrap_or(0) >= 15,
+            "category {c} only {:?} times in 500: {seen:?}",
+            seen.get(c)
+        );
     }
 }
 

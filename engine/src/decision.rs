@@ -324,7 +324,8 @@ impl Decision {
 impl<'de> Deserialize<'de> for Instrument {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Instrument::from_name(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown instrument `{s}`")))
+        Instrument::from_name(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown instrument `{s}`")))
     }
 }
 
@@ -336,7 +337,8 @@ pub fn rule_order(a: &str, b: &str) -> std::cmp::Ordering {
         let mut start = 0;
         let bytes = s.as_bytes();
         for i in 1..=bytes.len() {
-            let boundary = i == bytes.len() || bytes.get(i).map(u8::is_ascii_digit) != bytes.get(i - 1).map(u8::is_ascii_digit);
+            let boundary = i == bytes.len()
+                || bytes.get(i).map(u8::is_ascii_digit) != bytes.get(i - 1).map(u8::is_ascii_digit);
             if boundary {
                 let part = s.get(start..i).unwrap_or_default();
                 out.push((part.bytes().all(|b| b.is_ascii_digit()), part));
@@ -376,8 +378,25 @@ mod tests {
 
     #[test]
     fn rule_ids_sort_naturally() {
-        let mut ids = vec!["R-EC-06.10", "R-EC-06.2", "R-EC-10", "R-EC-06", "R-X-01", "R-EC-01"];
+        let mut ids = vec![
+            "R-EC-06.10",
+            "R-EC-06.2",
+            "R-EC-10",
+            "R-EC-06",
+            "R-X-01",
+            "R-EC-01",
+        ];
         ids.sort_by(|a, b| rule_order(a, b));
-        assert_eq!(ids, vec!["R-EC-01", "R-EC-06", "R-EC-06.2", "R-EC-06.10", "R-EC-10", "R-X-01"]);
+        assert_eq!(
+            ids,
+            vec![
+                "R-EC-01",
+                "R-EC-06",
+                "R-EC-06.2",
+                "R-EC-06.10",
+                "R-EC-10",
+                "R-X-01"
+            ]
+        );
     }
 }

@@ -205,13 +205,21 @@ mod tests {
     #[test]
     fn duplicate_keys_are_kept() {
         let n = Node::parse(r#"{"a": 1, "a": 2}"#).unwrap();
-        assert_eq!(n, Node::Object(vec![("a".into(), Node::Int(1)), ("a".into(), Node::Int(2))]));
+        assert_eq!(
+            n,
+            Node::Object(vec![("a".into(), Node::Int(1)), ("a".into(), Node::Int(2))])
+        );
     }
 
     #[test]
     fn canonical_sorts_and_escapes() {
-        let v: Value = serde_json::from_str(r#"{"b": [1, "x\ny"], "a": {"\u00e9": true, "z": null}}"#).unwrap();
-        assert_eq!(canonical(&v), "{\"a\":{\"z\":null,\"\u{e9}\":true},\"b\":[1,\"x\\ny\"]}");
+        let v: Value =
+            serde_json::from_str(r#"{"b": [1, "x\ny"], "a": {"\u00e9": true, "z": null}}"#)
+                .unwrap();
+        assert_eq!(
+            canonical(&v),
+            "{\"a\":{\"z\":null,\"\u{e9}\":true},\"b\":[1,\"x\\ny\"]}"
+        );
     }
 
     #[test]

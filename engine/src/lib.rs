@@ -7,8 +7,8 @@ pub mod codes;
 pub mod decision;
 pub mod json;
 pub mod policy;
-pub mod script;
 mod screen;
+pub mod script;
 
 pub use application::{Application, FieldError, InputError, Instrument};
 pub use decision::{Category, Decision, Effect, Finding, Outcome};

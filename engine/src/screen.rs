@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 use crate::application::{Application, Instrument};
 use crate::codes::{self, hex};
 use crate::decision::{
-    Category, DataRef, Decision, DecisionError, Effect, ErrorKind, Finding, Missing, Outcome, PackRef,
-    PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
+    Category, DataRef, Decision, DecisionError, Effect, ErrorKind, Finding, Missing, Outcome,
+    PackRef, PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
 };
 use crate::policy::{Pack, Phase, PolicySet};
 use crate::script::api::AppView;
@@ -38,7 +38,10 @@ pub fn screen(set: &PolicySet, application: &Application, as_of: NaiveDate) -> D
             pack: None,
             rule_id: None,
             kind: ErrorKind::NoPackInForce,
-            message: format!("no policy pack for `{}` is in force on {as_of}", application.instrument),
+            message: format!(
+                "no policy pack for `{}` is in force on {as_of}",
+                application.instrument
+            ),
         });
         Accumulator::default()
     } else {
@@ -47,8 +50,23 @@ pub fn screen(set: &PolicySet, application: &Application, as_of: NaiveDate) -> D
     finish(set, &packs, &app, as_of, out, errors)
 }
 
-fn evaluate(set: &PolicySet, packs: &[Arc<Pack>], app: &Arc<Application>, as_of: NaiveDate, errors: &mut Vec<DecisionError>) -> Accumulator {
-    let ctx = Ctx { app: Arc::clone(app), as_of, rates: set.rates().cloned(), phase: Phase::Facts, pack: None, rule: 0, reads: Vec::new(), out: Accumulator::default() };
+fn evaluate(
+    set: &PolicySet,
+    packs: &[Arc<Pack>],
+    app: &Arc<Application>,
+    as_of: NaiveDate,
+    errors: &mut Vec<DecisionError>,
+) -> Accumulator {
+    let ctx = Ctx {
+        app: Arc::clone(app),
+        as_of,
+        rates: set.rates().cloned(),
+        phase: Phase::Facts,
+        pack: None,
+        rule: 0,
+        reads: Vec::new(),
+        out: Accumulator::default(),
+    };
     let previous = context::install(ctx);
     let view = Dynamic::from(AppView(Arc::clone(app)));
     let engine = set.engine();
@@ -57,13 +75,24 @@ fn evaluate(set: &PolicySet, packs: &[Arc<Pack>], app: &Arc<Application>, as_of:
         let _ = context::with(|c| {
             c.phase = phase;
             c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
-            c.out.earlier_triggered = c.out.findings.iter().filter(|f| f.effect == Effect::Trigger).filter_map(|f| f.value.clone()).collect();
+            c.out.earlier_triggered = c
+                .out
+                .findings
+                .iter()
+                .filter(|f| f.effect == Effect::Trigger)
+                .filter_map(|f| f.value.clone())
+                .collect();
             if phase == Phase::Steps {
                 c.out.category = Some(category_of(&c.out).0);
             }
         });
         for pack in packs {
-            for (index, rule) in pack.rules.iter().enumerate().filter(|(_, r)| r.phase == phase) {
+            for (index, rule) in pack
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.phase == phase)
+            {
                 let _ = context::with(|c| {
                     c.pack = Some(Arc::clone(pack));
                     c.rule = index;
@@ -72,24 +101,43 @@ fn evaluate(set: &PolicySet, packs: &[Arc<Pack>], app: &Arc<Application>, as_of:
                 let mut scope = Scope::new();
                 let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
                 arm_deadline(deadline);
-                let result = catch_unwind(AssertUnwindSafe(|| engine.call_fn_with_options::<Dynamic>(options, &mut scope, &pack.ast, &rule.function, (view.clone(),))));
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    engine.call_fn_with_options::<Dynamic>(
+                        options,
+                        &mut scope,
+                        &pack.ast,
+                        &rule.function,
+                        (view.clone(),),
+                    )
+                }));
                 disarm_deadline();
                 let failure = match result {
                     Ok(Ok(_)) => None,
                     Ok(Err(e)) => Some(classify(&e, pack, &rule.function)),
                     Err(panic) => {
-                        let what = panic.downcast_ref::<&str>().map(ToString::to_string).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-                        Some((ErrorKind::Script, format!("a host function panicked: {what}")))
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(ToString::to_string)
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        Some((
+                            ErrorKind::Script,
+                            format!("a host function panicked: {what}"),
+                        ))
                     }
                 };
                 if let Some((kind, message)) = failure {
-                    errors.push(DecisionError { pack: Some(pack.manifest.id.clone()), rule_id: Some(rule.id.clone()), kind, message });
+                    errors.push(DecisionError {
+                        pack: Some(pack.manifest.id.clone()),
+                        rule_id: Some(rule.id.clone()),
+                        kind,
+                        message,
+                    });
                 }
             }
         }
     }
-    let out = context::take(previous).map(|c| c.out).unwrap_or_default();
-    out
+    context::take(previous).map(|c| c.out).unwrap_or_default()
 }
 
 /// Maps a rhai error to the contract's error kinds, with a message that names the file, line
@@ -104,7 +152,14 @@ fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str) -> (ErrorKind, String
         root = inner;
     }
     let kind = match root {
-        EvalAltResult::ErrorTerminated(token, _) if token.clone().into_string().is_ok_and(|s| s == DEADLINE_TOKEN) => ErrorKind::Deadline,
+        EvalAltResult::ErrorTerminated(token, _)
+            if token
+                .clone()
+                .into_string()
+                .is_ok_and(|s| s == DEADLINE_TOKEN) =>
+        {
+            ErrorKind::Deadline
+        }
         EvalAltResult::ErrorTooManyOperations(_)
         | EvalAltResult::ErrorDataTooLarge(..)
         | EvalAltResult::ErrorStackOverflow(_)
@@ -121,13 +176,19 @@ fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str) -> (ErrorKind, String
     let root_pos = root.position();
     let innermost = calls.last().map_or(rule_fn, |(f, _)| f);
     let mut message = match (kind, root) {
-        (ErrorKind::Deadline, _) => "stopped at the wall-clock deadline; a decision with this error is not reproducible".to_owned(),
+        (ErrorKind::Deadline, _) => {
+            "stopped at the wall-clock deadline; a decision with this error is not reproducible"
+                .to_owned()
+        }
         (_, EvalAltResult::ErrorRuntime(value, _)) => value.to_string(),
         _ => {
             // rhai's text ends with the position (` @ 'source' (line L, position C)`), which is
             // replaced by the attributed one below.
             let text = root.to_string();
-            let cut = text.find(" @ '").or_else(|| text.rfind(" (line ")).unwrap_or(text.len());
+            let cut = text
+                .find(" @ '")
+                .or_else(|| text.rfind(" (line "))
+                .unwrap_or(text.len());
             text.get(..cut).unwrap_or(&text).to_owned()
         }
     };
@@ -135,7 +196,10 @@ fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str) -> (ErrorKind, String
     let mut caller = rule_fn;
     for (callee, pos) in &calls {
         if *callee != caller {
-            message.push_str(&format!(", in `{callee}` called from `{caller}` at {}", at(file_of(caller), *pos)));
+            message.push_str(&format!(
+                ", in `{callee}` called from `{caller}` at {}",
+                at(file_of(caller), *pos)
+            ));
         }
         caller = callee;
     }
@@ -147,16 +211,37 @@ fn category_of(out: &Accumulator) -> (Option<Category>, Option<String>) {
     match out.floor {
         Some(c @ (Category::A | Category::B)) => (Some(c), None),
         Some(Category::C) if out.missing.is_empty() => (Some(Category::C), None),
-        _ if !out.category_reasons.is_empty() => (None, Some(out.category_reasons.iter().cloned().collect::<Vec<_>>().join("; "))),
-        Some(Category::C) | None if !out.missing.is_empty() => (None, Some("undetermined: missing information".to_owned())),
+        _ if !out.category_reasons.is_empty() => (
+            None,
+            Some(
+                out.category_reasons
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        ),
+        Some(Category::C) | None if !out.missing.is_empty() => {
+            (None, Some("undetermined: missing information".to_owned()))
+        }
         _ => (None, None),
     }
 }
 
-fn finish(set: &PolicySet, packs: &[Arc<Pack>], app: &Application, as_of: NaiveDate, mut out: Accumulator, mut errors: Vec<DecisionError>) -> Decision {
+fn finish(
+    set: &PolicySet,
+    packs: &[Arc<Pack>],
+    app: &Application,
+    as_of: NaiveDate,
+    mut out: Accumulator,
+    mut errors: Vec<DecisionError>,
+) -> Decision {
     // Required steps, with disclosure dates.
     let mut required_steps = Vec::new();
-    let commitment = app.transaction.as_ref().and_then(|t| t.expected_final_commitment);
+    let commitment = app
+        .transaction
+        .as_ref()
+        .and_then(|t| t.expected_final_commitment);
     let disclosed = app.transaction.as_ref().and_then(|t| t.disclosure_date);
     for (step, acc) in std::mem::take(&mut out.steps) {
         let mut rule_ids: Vec<String> = acc.rule_ids.into_iter().collect();
@@ -170,17 +255,30 @@ fn finish(set: &PolicySet, packs: &[Arc<Pack>], app: &Application, as_of: NaiveD
             let mut text = format!("publish at least {days} calendar days before final commitment");
             if commitment.is_none() {
                 for r in &rule_ids {
-                    out.missing.entry("transaction.expected_final_commitment".to_owned()).or_default().insert(r.clone());
+                    out.missing
+                        .entry("transaction.expected_final_commitment".to_owned())
+                        .or_default()
+                        .insert(r.clone());
                 }
                 text.push_str("; the due date needs `transaction.expected_final_commitment`");
-            } else if let (Some(due), false) = (due_by, provided) {
-                if as_of > due {
-                    text.push_str(&format!("; overdue since {due}: the final commitment cannot be on {}", commitment.map(|c| c.to_string()).unwrap_or_default()));
-                }
+            } else if let (Some(due), false) = (due_by, provided)
+                && as_of > due
+            {
+                text.push_str(&format!(
+                    "; overdue since {due}: the final commitment cannot be on {}",
+                    commitment.map(|c| c.to_string()).unwrap_or_default()
+                ));
             }
             note = Some(text);
         }
-        required_steps.push(RequiredStep { step, rule_ids, provided, due_by, earliest_final_commitment: earliest, note });
+        required_steps.push(RequiredStep {
+            step,
+            rule_ids,
+            provided,
+            due_by,
+            earliest_final_commitment: earliest,
+            note,
+        });
     }
 
     let (category, mut category_reason) = category_of(&out);
@@ -218,10 +316,19 @@ fn finish(set: &PolicySet, packs: &[Arc<Pack>], app: &Application, as_of: NaiveD
         .max();
 
     let mut findings = std::mem::take(&mut out.findings);
-    findings.sort_by(|a, b| rule_order(&a.rule_id, &b.rule_id).then(a.effect.cmp(&b.effect)).then(a.value.cmp(&b.value)).then(a.reason.cmp(&b.reason)));
+    findings.sort_by(|a, b| {
+        rule_order(&a.rule_id, &b.rule_id)
+            .then(a.effect.cmp(&b.effect))
+            .then(a.value.cmp(&b.value))
+            .then(a.reason.cmp(&b.reason))
+    });
     findings.dedup();
 
-    let performance_standards = if matches!(category, Some(Category::A | Category::B)) { standards(&findings) } else { Vec::new() };
+    let performance_standards = if matches!(category, Some(Category::A | Category::B)) {
+        standards(&findings)
+    } else {
+        Vec::new()
+    };
 
     let missing = out
         .missing
@@ -233,16 +340,36 @@ fn finish(set: &PolicySet, packs: &[Arc<Pack>], app: &Application, as_of: NaiveD
         })
         .collect();
 
-    errors.sort_by(|a, b| a.pack.cmp(&b.pack).then_with(|| rule_order(a.rule_id.as_deref().unwrap_or(""), b.rule_id.as_deref().unwrap_or(""))).then(a.message.cmp(&b.message)));
+    errors.sort_by(|a, b| {
+        a.pack
+            .cmp(&b.pack)
+            .then_with(|| {
+                rule_order(
+                    a.rule_id.as_deref().unwrap_or(""),
+                    b.rule_id.as_deref().unwrap_or(""),
+                )
+            })
+            .then(a.message.cmp(&b.message))
+    });
 
     let provenance = Provenance {
         engine_version: ENGINE_VERSION.to_owned(),
         as_of,
         policy_set: set.hash().to_owned(),
-        packs: packs.iter().map(|p| PackRef { id: p.manifest.id.clone(), version: p.manifest.version.clone(), hash: p.hash.clone() }).collect(),
+        packs: packs
+            .iter()
+            .map(|p| PackRef {
+                id: p.manifest.id.clone(),
+                version: p.manifest.version.clone(),
+                hash: p.hash.clone(),
+            })
+            .collect(),
         data: data_refs(set, packs),
         rates: out.rates_used.into_iter().collect(),
-        input_hash: format!("sha256:{}", hex(&Sha256::digest(app.canonical_json().as_bytes()))),
+        input_hash: format!(
+            "sha256:{}",
+            hex(&Sha256::digest(app.canonical_json().as_bytes()))
+        ),
     };
 
     Decision {
@@ -276,7 +403,11 @@ fn standards(findings: &[Finding]) -> Vec<PerformanceStandard> {
         .map(|(standard, (rules, reasons))| {
             let mut rule_ids: Vec<String> = rules.into_iter().collect();
             rule_ids.sort_by(|a, b| rule_order(a, b));
-            PerformanceStandard { standard, rule_ids, reason: reasons.join("; ") }
+            PerformanceStandard {
+                standard,
+                rule_ids,
+                reason: reasons.join("; "),
+            }
         })
         .collect()
 }
@@ -284,17 +415,42 @@ fn standards(findings: &[Finding]) -> Vec<PerformanceStandard> {
 fn data_refs(set: &PolicySet, packs: &[Arc<Pack>]) -> Vec<DataRef> {
     let mut refs: BTreeMap<String, DataRef> = BTreeMap::new();
     for list in codes::all() {
-        refs.insert(list.name.to_owned(), DataRef { table: list.name.to_owned(), version: list.version.to_owned(), hash: list.hash.clone() });
+        refs.insert(
+            list.name.to_owned(),
+            DataRef {
+                table: list.name.to_owned(),
+                version: list.version.to_owned(),
+                hash: list.hash.clone(),
+            },
+        );
     }
     for pack in packs {
         for (name, t) in &pack.tables {
-            let hash = if t.hash.starts_with("sha256:") { t.hash.clone() } else { pack.hash.clone() };
-            refs.insert(name.clone(), DataRef { table: name.clone(), version: t.version.clone(), hash });
+            let hash = if t.hash.starts_with("sha256:") {
+                t.hash.clone()
+            } else {
+                pack.hash.clone()
+            };
+            refs.insert(
+                name.clone(),
+                DataRef {
+                    table: name.clone(),
+                    version: t.version.clone(),
+                    hash,
+                },
+            );
         }
-        if pack.manifest.uses.iter().any(|u| u == "sdr-rates") {
-            if let Some(r) = set.rates() {
-                refs.insert("sdr-rates".into(), DataRef { table: "sdr-rates".into(), version: r.version.clone(), hash: r.hash.clone() });
-            }
+        if pack.manifest.uses.iter().any(|u| u == "sdr-rates")
+            && let Some(r) = set.rates()
+        {
+            refs.insert(
+                "sdr-rates".into(),
+                DataRef {
+                    table: "sdr-rates".into(),
+                    version: r.version.clone(),
+                    hash: r.hash.clone(),
+                },
+            );
         }
     }
     refs.into_values().collect()

@@ -3,6 +3,14 @@
 //! must end as a recorded error with the decision failing closed to `refer`, while the other
 //! rules' findings stay. `.ci/run` runs this file in debug and in release.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -29,9 +37,13 @@ document = "test"
 "#
         .to_vec(),
     );
-    let rules = format!("id,title,phase,source,section,evidence_level,verified,note\nR-T-01,benign,floors,s,,R,false,\nR-T-02,hostile,floors,s,,R,false,\n{extra_rules}");
+    let rules = format!(
+        "id,title,phase,source,section,evidence_level,verified,note\nR-T-01,benign,floors,s,,R,false,\nR-T-02,hostile,floors,s,,R,false,\n{extra_rules}"
+    );
     f.insert("t-1.0.0/rules.csv".into(), rules.into_bytes());
-    let src = format!("fn r_t_01(app) {{ floor(\"R-T-01\", \"B\", `benign rule saw ${{app.project.capacity.thermal_mw}} MWth`); }}\nfn r_t_02(app) {{\n{script}\n}}\n");
+    let src = format!(
+        "fn r_t_01(app) {{ floor(\"R-T-01\", \"B\", `benign rule saw ${{app.project.capacity.thermal_mw}} MWth`); }}\nfn r_t_02(app) {{\n{script}\n}}\n"
+    );
     f.insert("t-1.0.0/rules.rhai".into(), src.into_bytes());
     f
 }
@@ -54,10 +66,25 @@ fn assert_contained(script: &str, kind: ErrorKind, fragment: &str) {
     assert_eq!(d.outcome, Outcome::Refer, "{script}: {:#?}", d.errors);
     assert_eq!(d.errors.len(), 1, "{script}: {:#?}", d.errors);
     let e = &d.errors[0];
-    assert_eq!((e.kind, e.pack.as_deref(), e.rule_id.as_deref()), (kind, Some("t"), Some("R-T-02")), "{script}: {e:?}");
-    assert!(e.message.contains(fragment), "{script}: `{}` lacks `{fragment}`", e.message);
-    assert!(d.findings.iter().any(|f| f.rule_id == "R-T-01"), "the benign rule's finding is kept");
-    assert_eq!(d.category, Some(Category::B), "the category keeps the other rules' floors");
+    assert_eq!(
+        (e.kind, e.pack.as_deref(), e.rule_id.as_deref()),
+        (kind, Some("t"), Some("R-T-02")),
+        "{script}: {e:?}"
+    );
+    assert!(
+        e.message.contains(fragment),
+        "{script}: `{}` lacks `{fragment}`",
+        e.message
+    );
+    assert!(
+        d.findings.iter().any(|f| f.rule_id == "R-T-01"),
+        "the benign rule's finding is kept"
+    );
+    assert_eq!(
+        d.category,
+        Some(Category::B),
+        "the category keeps the other rules' floors"
+    );
     assert!(took < Duration::from_secs(2), "{script} took {took:?}");
 }
 
@@ -73,43 +100,74 @@ fn deep_recursion_hits_the_call_level_limit() {
     assert_eq!(d.errors[0].kind, ErrorKind::Script);
     // Recursion through a helper defined in the pack.
     let mut f = files("deep(0);", "");
-    f.insert("t-1.0.0/helpers.rhai".into(), b"fn deep(n) { deep(n + 1) }".to_vec());
+    f.insert(
+        "t-1.0.0/helpers.rhai".into(),
+        b"fn deep(n) { deep(n + 1) }".to_vec(),
+    );
     let s = PolicySet::from_files(f, Limits::default()).unwrap();
     let app = Application::parse(APP).unwrap();
     let d = screen(&s, &app, app.application_date);
     assert_eq!(d.outcome, Outcome::Refer);
     assert_eq!(d.errors[0].kind, ErrorKind::Limit, "{:?}", d.errors);
-    assert!(d.errors[0].message.contains("Stack overflow"), "{}", d.errors[0].message);
+    assert!(
+        d.errors[0].message.contains("Stack overflow"),
+        "{}",
+        d.errors[0].message
+    );
 }
 
 #[test]
 fn string_bomb_hits_the_size_limit() {
-    assert_contained(r#"let s = "a"; loop { s += s; }"#, ErrorKind::Limit, "Length of string too large");
+    assert_contained(
+        r#"let s = "a"; loop { s += s; }"#,
+        ErrorKind::Limit,
+        "Length of string too large",
+    );
 }
 
 #[test]
 fn huge_builtin_allocation_is_refused_before_allocating() {
-    assert_contained(r#"let s = ""; s.pad(2000000000, "x");"#, ErrorKind::Limit, "too large");
-    assert_contained("let a = []; a.pad(1000000000, 0);", ErrorKind::Limit, "too large");
+    assert_contained(
+        r#"let s = ""; s.pad(2000000000, "x");"#,
+        ErrorKind::Limit,
+        "too large",
+    );
+    assert_contained(
+        "let a = []; a.pad(1000000000, 0);",
+        ErrorKind::Limit,
+        "too large",
+    );
 }
 
 #[test]
 fn nested_arrays_are_counted_recursively() {
-    assert_contained("let a = []; a.pad(500, 0); let b = []; b.pad(500, a);", ErrorKind::Limit, "too large");
+    assert_contained(
+        "let a = []; a.pad(500, 0); let b = []; b.pad(500, a);",
+        ErrorKind::Limit,
+        "too large",
+    );
 }
 
 #[test]
 fn unbounded_map_growth_is_stopped() {
     let (d, took) = run("let m = #{}; let i = 0; loop { m[`k${i}`] = i; i += 1; }");
     assert_eq!(d.outcome, Outcome::Refer);
-    assert!(matches!(d.errors[0].kind, ErrorKind::Limit | ErrorKind::Deadline), "{:?}", d.errors);
+    assert!(
+        matches!(d.errors[0].kind, ErrorKind::Limit | ErrorKind::Deadline),
+        "{:?}",
+        d.errors
+    );
     assert!(took < Duration::from_secs(2));
 }
 
 #[test]
 fn the_wall_clock_deadline_stops_a_slow_script() {
     // A tiny deadline with a large operation budget: the deadline, not the budget, ends it.
-    let limits = Limits { max_operations: 0, deadline: Duration::from_millis(20), ..Limits::default() };
+    let limits = Limits {
+        max_operations: 0,
+        deadline: Duration::from_millis(20),
+        ..Limits::default()
+    };
     let s = PolicySet::from_files(files("loop {}", ""), limits).unwrap();
     let app = Application::parse(APP).unwrap();
     let start = Instant::now();
@@ -134,38 +192,80 @@ fn modules_cannot_be_imported() {
 #[test]
 fn printing_is_harmless_and_silent() {
     // `print` goes nowhere; the rule still reports normally.
-    let (d, _) = run(r#"print("to stdout?"); debug("to stderr?"); info("R-T-02", "printed nothing");"#);
+    let (d, _) =
+        run(r#"print("to stdout?"); debug("to stderr?"); info("R-T-02", "printed nothing");"#);
     assert_eq!(d.errors, vec![]);
 }
 
 #[test]
 fn misspelt_property_is_an_error_not_unknown() {
-    assert_contained("let x = app.project.capacity.thermal_mwh;", ErrorKind::Script, "thermal_mwh");
+    assert_contained(
+        "let x = app.project.capacity.thermal_mwh;",
+        ErrorKind::Script,
+        "thermal_mwh",
+    );
 }
 
 #[test]
 fn scripts_cannot_change_the_application() {
-    assert_contained(r#"app.project.capacity.thermal_mw = "1";"#, ErrorKind::Script, "thermal_mw");
+    assert_contained(
+        r#"app.project.capacity.thermal_mw = "1";"#,
+        ErrorKind::Script,
+        "thermal_mw",
+    );
 }
 
 #[test]
 fn vocabulary_typos_are_errors() {
-    assert_contained(r#"if app.project.fuel == "cole" { floor("R-T-02", "A", "coal"); }"#, ErrorKind::Script, "`cole` is not a value of `fuel`");
-    let (d, _) = run(r#"let f = app.transaction.goods; if is_known(f) && f == "military" { floor("R-T-02", "A", "x"); }"#);
-    assert_eq!(d.errors, vec![], "an unknown term is () and a valid literal is fine");
+    assert_contained(
+        r#"if app.project.fuel == "cole" { floor("R-T-02", "A", "coal"); }"#,
+        ErrorKind::Script,
+        "`cole` is not a value of `fuel`",
+    );
+    let (d, _) = run(
+        r#"let f = app.transaction.goods; if is_known(f) && f == "military" { floor("R-T-02", "A", "x"); }"#,
+    );
+    assert_eq!(
+        d.errors,
+        vec![],
+        "an unknown term is () and a valid literal is fine"
+    );
 }
 
 #[test]
 fn reporting_is_checked() {
-    assert_contained(r#"floor("R-T-01", "A", "another rule's id");"#, ErrorKind::Script, "a rule reports only itself");
-    assert_contained(r#"floor("R-T-02", "D", "no such category");"#, ErrorKind::Script, "not a category");
-    assert_contained(r#"require("R-T-02", "essia", "typo");"#, ErrorKind::Script, "`essia` is not a value of `step`");
-    assert_contained(r#"missing("R-T-02", "project.colour", "typo");"#, ErrorKind::Script, "not a field path");
+    assert_contained(
+        r#"floor("R-T-01", "A", "another rule's id");"#,
+        ErrorKind::Script,
+        "a rule reports only itself",
+    );
+    assert_contained(
+        r#"floor("R-T-02", "D", "no such category");"#,
+        ErrorKind::Script,
+        "not a category",
+    );
+    assert_contained(
+        r#"require("R-T-02", "essia", "typo");"#,
+        ErrorKind::Script,
+        "`essia` is not a value of `step`",
+    );
+    assert_contained(
+        r#"missing("R-T-02", "project.colour", "typo");"#,
+        ErrorKind::Script,
+        "not a field path",
+    );
     assert_contained(r#"let c = category();"#, ErrorKind::Script, "steps phase");
     let name = "no.such.param";
-    assert_contained(&format!("let p = \"{name}\"; meets(p, 1);"), ErrorKind::Script, "not in the table");
+    assert_contained(
+        &format!("let p = \"{name}\"; meets(p, 1);"),
+        ErrorKind::Script,
+        "not in the table",
+    );
     let e = load_error(r#"meets("no.such.param", 1);"#);
-    assert_eq!(e[0].to_string(), "t-1.0.0/rules.rhai:3: parameter `no.such.param` is not in the pack's parameter table");
+    assert_eq!(
+        e[0].to_string(),
+        "t-1.0.0/rules.rhai:3: parameter `no.such.param` is not in the pack's parameter table"
+    );
 }
 
 #[test]
@@ -185,53 +285,93 @@ fn load_error(script: &str) -> Vec<LoadError> {
 #[test]
 fn forbidden_syntax_is_refused_at_load() {
     let e = load_error(r#"eval("40 + 2");"#);
-    assert!(matches!(&e[0], LoadError::Compile { message, .. } if message.contains("eval")), "{e:?}");
+    assert!(
+        matches!(&e[0], LoadError::Compile { message, .. } if message.contains("eval")),
+        "{e:?}"
+    );
     let e = load_error("let y = 1; let f = |x| x + y;");
-    assert!(matches!(&e[0], LoadError::Compile { .. }), "capturing closures are compiled out: {e:?}");
+    assert!(
+        matches!(&e[0], LoadError::Compile { .. }),
+        "capturing closures are compiled out: {e:?}"
+    );
     let e = load_error("undefined_variable + 1;");
-    assert!(matches!(&e[0], LoadError::Compile { message, .. } if message.contains("undefined_variable")), "{e:?}");
+    assert!(
+        matches!(&e[0], LoadError::Compile { message, .. } if message.contains("undefined_variable")),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn deep_nesting_is_refused_at_parse() {
     let deep = format!("let x = {}1{};", "(".repeat(100_000), ")".repeat(100_000));
     let mut f = files("", "");
-    f.insert("t-1.0.0/rules.rhai".into(), format!("fn r_t_01(app) {{ }}\nfn r_t_02(app) {{ {deep} }}").into_bytes());
+    f.insert(
+        "t-1.0.0/rules.rhai".into(),
+        format!("fn r_t_01(app) {{ }}\nfn r_t_02(app) {{ {deep} }}").into_bytes(),
+    );
     let e = PolicySet::from_files(f, Limits::default()).unwrap_err().0;
-    assert!(e.iter().any(|e| e.to_string().contains("script is") || e.to_string().contains("too deeply nested")), "{e:?}");
+    assert!(
+        e.iter()
+            .any(|e| e.to_string().contains("script is")
+                || e.to_string().contains("too deeply nested")),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn oversized_scripts_are_refused_before_compiling() {
-    let body: String = (0..10_000).map(|i| format!("let v{i} = {i} * 2 + 1;\n")).collect();
+    let body: String = (0..10_000)
+        .map(|i| format!("let v{i} = {i} * 2 + 1;\n"))
+        .collect();
     let start = Instant::now();
     let e = load_error(&body);
-    assert!(start.elapsed() < Duration::from_secs(1), "refused without compiling");
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "refused without compiling"
+    );
     assert!(e[0].to_string().contains("the limit is 65536"), "{e:?}");
 }
 
 #[test]
 fn top_level_statements_and_orphan_rule_functions_are_refused() {
     let mut f = files("", "");
-    f.insert("t-1.0.0/extra.rhai".into(), b"let x = 1;\nfn r_t_99(app) { }".to_vec());
+    f.insert(
+        "t-1.0.0/extra.rhai".into(),
+        b"let x = 1;\nfn r_t_99(app) { }".to_vec(),
+    );
     let e = PolicySet::from_files(f, Limits::default()).unwrap_err().0;
     let text: Vec<String> = e.iter().map(ToString::to_string).collect();
-    assert!(text.iter().any(|t| t.contains("holds only functions")), "{text:?}");
+    assert!(
+        text.iter().any(|t| t.contains("holds only functions")),
+        "{text:?}"
+    );
 }
 
 #[test]
 fn rule_ids_in_scripts_must_be_in_the_table() {
     let e = load_error(r#"floor("R-T-77", "A", "unknown rule");"#);
-    assert_eq!(e[0].to_string(), "t-1.0.0/rules.rhai:3: rule `R-T-77` is not in the pack's rule table");
+    assert_eq!(
+        e[0].to_string(),
+        "t-1.0.0/rules.rhai:3: rule `R-T-77` is not in the pack's rule table"
+    );
 }
 
 #[test]
 fn limits_are_explicit_not_rhai_defaults() {
     // The same limits in debug and release: rhai's own defaults differ by profile.
     let l = Limits::default();
-    assert_eq!((l.max_operations, l.max_call_levels, l.max_expr_depths), (100_000, 32, (64, 32)));
-    assert_eq!((l.max_string_size, l.max_array_size, l.max_map_size), (4096, 1024, 256));
-    assert!(l.max_call_levels <= 64, "raising the call-level limit above 64 risks native stack overflow (hardening.md 1.2 #2b)");
+    assert_eq!(
+        (l.max_operations, l.max_call_levels, l.max_expr_depths),
+        (100_000, 32, (64, 32))
+    );
+    assert_eq!(
+        (l.max_string_size, l.max_array_size, l.max_map_size),
+        (4096, 1024, 256)
+    );
+    assert!(
+        l.max_call_levels <= 64,
+        "raising the call-level limit above 64 risks native stack overflow (hardening.md 1.2 #2b)"
+    );
 }
 
 #[test]
@@ -242,7 +382,9 @@ fn one_set_is_shared_across_threads() {
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let (s, app, expected) = (s.clone(), app.clone(), expected.clone());
-            std::thread::spawn(move || (0..50).all(|_| screen(&s, &app, app.application_date) == expected))
+            std::thread::spawn(move || {
+                (0..50).all(|_| screen(&s, &app, app.application_date) == expected)
+            })
         })
         .collect();
     for h in handles {

@@ -25,7 +25,11 @@ pub fn explain(d: &Decision) -> String {
     let mut s = String::new();
     let p = &d.provenance;
     let _ = writeln!(s, "{}  {}  as of {}", d.reference, d.instrument, p.as_of);
-    let _ = writeln!(s, "Outcome:   {}", d.outcome.as_str().replace('_', " ").to_uppercase());
+    let _ = writeln!(
+        s,
+        "Outcome:   {}",
+        d.outcome.as_str().replace('_', " ").to_uppercase()
+    );
     match (d.category, &d.category_reason) {
         (Some(c), _) => {
             let _ = writeln!(s, "Category:  {}", c.as_str());
@@ -48,9 +52,18 @@ pub fn explain(d: &Decision) -> String {
     for f in &d.findings {
         let label = effect_label(f.effect, f.value.as_deref());
         let _ = writeln!(s, "  {:<11} {:<30} {}", f.rule_id, label, f.reason);
-        let section = f.source.section.as_deref().map(|x| format!(", {x}")).unwrap_or_default();
+        let section = f
+            .source
+            .section
+            .as_deref()
+            .map(|x| format!(", {x}"))
+            .unwrap_or_default();
         let verified = if f.verified { "verified" } else { "unverified" };
-        let _ = writeln!(s, "  {:<11} {:<30} source: {}{section} [{}, {verified}]", "", "", f.source.document, f.evidence_level);
+        let _ = writeln!(
+            s,
+            "  {:<11} {:<30} source: {}{section} [{}, {verified}]",
+            "", "", f.source.document, f.evidence_level
+        );
     }
 
     let _ = writeln!(s, "\nRequired");
@@ -58,7 +71,11 @@ pub fn explain(d: &Decision) -> String {
         let _ = writeln!(s, "  nothing");
     }
     for st in &d.required_steps {
-        let mark = if st.provided { "provided" } else { "TO DELIVER" };
+        let mark = if st.provided {
+            "provided"
+        } else {
+            "TO DELIVER"
+        };
         let mut line = format!("  {:<28} {:<11} {}", st.step, mark, st.rule_ids.join(", "));
         if let Some(due) = st.due_by {
             let _ = write!(line, "  due by {due}");
@@ -74,7 +91,13 @@ pub fn explain(d: &Decision) -> String {
     if !d.performance_standards.is_empty() {
         let _ = writeln!(s, "\nPerformance Standards");
         for ps in &d.performance_standards {
-            let _ = writeln!(s, "  {:<4} {} ({})", ps.standard, ps.reason, ps.rule_ids.join(", "));
+            let _ = writeln!(
+                s,
+                "  {:<4} {} ({})",
+                ps.standard,
+                ps.reason,
+                ps.rule_ids.join(", ")
+            );
         }
     }
 
@@ -98,10 +121,27 @@ pub fn explain(d: &Decision) -> String {
     }
 
     let _ = writeln!(s, "\nBasis");
-    let packs: Vec<String> = p.packs.iter().map(|x| format!("{} {}", x.id, x.version)).collect();
-    let _ = writeln!(s, "  policy set {}  ({})", p.policy_set, if packs.is_empty() { "no pack in force".to_owned() } else { packs.join(", ") });
+    let packs: Vec<String> = p
+        .packs
+        .iter()
+        .map(|x| format!("{} {}", x.id, x.version))
+        .collect();
+    let _ = writeln!(
+        s,
+        "  policy set {}  ({})",
+        p.policy_set,
+        if packs.is_empty() {
+            "no pack in force".to_owned()
+        } else {
+            packs.join(", ")
+        }
+    );
     for r in &p.rates {
-        let _ = writeln!(s, "  rate: 1 {} = {} {} on {} ({})", r.from, r.rate, r.to, r.date, r.source);
+        let _ = writeln!(
+            s,
+            "  rate: 1 {} = {} {} on {} ({})",
+            r.from, r.rate, r.to, r.date, r.source
+        );
     }
     let _ = writeln!(s, "  engine {}, input {}", p.engine_version, p.input_hash);
     s

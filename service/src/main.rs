@@ -20,7 +20,11 @@ mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "imvo", version, about = "Screen applications for government support against responsible business conduct policies")]
+#[command(
+    name = "imvo",
+    version,
+    about = "Screen applications for government support against responsible business conduct policies"
+)]
 struct Cli {
     /// Policy folder.
     #[arg(long, env = "IMVO_POLICIES", default_value = "policies", global = true)]
@@ -86,7 +90,12 @@ struct Failure {
 
 impl Failure {
     fn io(message: String) -> Failure {
-        Failure { code: exit::USAGE_OR_IO, kind: "io", message, details: json!(null) }
+        Failure {
+            code: exit::USAGE_OR_IO,
+            kind: "io",
+            message,
+            details: json!(null),
+        }
     }
 }
 
@@ -94,7 +103,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE_OR_IO } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE_OR_IO
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -104,7 +117,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
             if json {
-                eprintln!("{}", json!({"error": {"kind": f.kind, "message": f.message, "details": f.details}}));
+                eprintln!(
+                    "{}",
+                    json!({"error": {"kind": f.kind, "message": f.message, "details": f.details}})
+                );
             } else {
                 eprintln!("imvo: {}", f.message);
             }
@@ -117,7 +133,15 @@ fn load(dir: &Path) -> Result<PolicySet, Failure> {
     PolicySet::load(dir).map_err(|LoadErrors(errors)| Failure {
         code: exit::POLICIES,
         kind: "policies",
-        message: format!("policies in `{}` failed to load:\n  {}", dir.display(), errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  ")),
+        message: format!(
+            "policies in `{}` failed to load:\n  {}",
+            dir.display(),
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        ),
         details: json!(errors.iter().map(ToString::to_string).collect::<Vec<_>>()),
     })
 }
@@ -125,7 +149,9 @@ fn load(dir: &Path) -> Result<PolicySet, Failure> {
 fn read_input(file: &str) -> Result<String, Failure> {
     if file == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::io(format!("cannot read standard input: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::io(format!("cannot read standard input: {e}")))?;
         Ok(s)
     } else {
         std::fs::read_to_string(file).map_err(|e| Failure::io(format!("cannot read `{file}`: {e}")))
@@ -153,18 +179,29 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 PoliciesCommand::Check => {
                     let rules: usize = set.packs().iter().map(|p| p.rules.len()).sum();
                     if cli.json {
-                        println!("{}", json!({"ok": true, "policy_set": set.hash(), "packs": set.packs().len(), "rules": rules, "tables": set.tables().len() + usize::from(set.rates().is_some())}));
+                        println!(
+                            "{}",
+                            json!({"ok": true, "policy_set": set.hash(), "packs": set.packs().len(), "rules": rules, "tables": set.tables().len() + usize::from(set.rates().is_some())})
+                        );
                     } else {
-                        println!("ok: {} pack version(s), {rules} rules, {} shared table(s); policy set {}", set.packs().len(), set.tables().len() + usize::from(set.rates().is_some()), set.hash());
+                        println!(
+                            "ok: {} pack version(s), {rules} rules, {} shared table(s); policy set {}",
+                            set.packs().len(),
+                            set.tables().len() + usize::from(set.rates().is_some()),
+                            set.hash()
+                        );
                     }
                     Ok(exit::OK)
                 }
                 PoliciesCommand::Show { pack } => show(&set, &pack, cli.json),
             }
         }
-        Command::Scenarios { command: ScenariosCommand::Run { dir } } => {
+        Command::Scenarios {
+            command: ScenariosCommand::Run { dir },
+        } => {
             let set = load(&cli.policies)?;
-            let files = scenarios::files(&dir).map_err(|e| Failure::io(format!("cannot read `{}`: {e}", dir.display())))?;
+            let files = scenarios::files(&dir)
+                .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", dir.display())))?;
             let (mut passed, mut failed) = (0usize, 0usize);
             let mut report = Vec::new();
             for path in files {
@@ -186,24 +223,52 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 report.push(json!({"file": path.display().to_string(), "description": r.description, "passed": r.problems.is_empty(), "problems": r.problems}));
             }
             if cli.json {
-                println!("{}", json!({"passed": passed, "failed": failed, "scenarios": report}));
+                println!(
+                    "{}",
+                    json!({"passed": passed, "failed": failed, "scenarios": report})
+                );
             } else {
                 println!("{passed} passed, {failed} failed");
             }
-            Ok(if failed == 0 { exit::OK } else { exit::CHECK_FAILED })
+            Ok(if failed == 0 {
+                exit::OK
+            } else {
+                exit::CHECK_FAILED
+            })
         }
     }
 }
 
 fn input_failure(file: &str, e: &InputError) -> Failure {
     let (message, details) = match e {
-        InputError::Syntax { line, column, message } => (format!("`{file}` is not valid JSON: line {line}, column {column}: {message}"), json!({"line": line, "column": column})),
+        InputError::Syntax {
+            line,
+            column,
+            message,
+        } => (
+            format!("`{file}` is not valid JSON: line {line}, column {column}: {message}"),
+            json!({"line": line, "column": column}),
+        ),
         InputError::Invalid(errors) => (
-            format!("`{file}` is not a valid application ({} problem{}):\n  {}", errors.len(), if errors.len() == 1 { "" } else { "s" }, errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  ")),
+            format!(
+                "`{file}` is not a valid application ({} problem{}):\n  {}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
+            ),
             json!(errors),
         ),
     };
-    Failure { code: exit::INVALID_INPUT, kind: "invalid_input", message, details }
+    Failure {
+        code: exit::INVALID_INPUT,
+        kind: "invalid_input",
+        message,
+        details,
+    }
 }
 
 fn list(set: &PolicySet, as_json: bool) -> Result<u8, Failure> {
@@ -217,18 +282,40 @@ fn list(set: &PolicySet, as_json: bool) -> Result<u8, Failure> {
         return Ok(exit::OK);
     }
     println!("policy set {}", set.hash());
-    println!("{:<32} {:<10} {:<32} {:<10} {:<10} {:>5}  hash", "pack", "version", "instruments", "from", "to", "rules");
+    println!(
+        "{:<32} {:<10} {:<32} {:<10} {:<10} {:>5}  hash",
+        "pack", "version", "instruments", "from", "to", "rules"
+    );
     for p in set.packs() {
         let m = &p.manifest;
         let inst: Vec<&str> = m.instruments.iter().map(|i| i.as_str()).collect();
         let to = m.effective_to.map_or("-".to_owned(), |d| d.to_string());
-        println!("{:<32} {:<10} {:<32} {:<10} {:<10} {:>5}  {}", m.id, m.version, inst.join(","), m.effective_from, to, p.rules.len(), p.hash.get(..19).unwrap_or(&p.hash));
+        println!(
+            "{:<32} {:<10} {:<32} {:<10} {:<10} {:>5}  {}",
+            m.id,
+            m.version,
+            inst.join(","),
+            m.effective_from,
+            to,
+            p.rules.len(),
+            p.hash.get(..19).unwrap_or(&p.hash)
+        );
     }
     for t in set.tables().values() {
-        println!("table {:<26} {:<10} {}", t.name, t.version, t.hash.get(..19).unwrap_or(&t.hash));
+        println!(
+            "table {:<26} {:<10} {}",
+            t.name,
+            t.version,
+            t.hash.get(..19).unwrap_or(&t.hash)
+        );
     }
     if let Some(r) = set.rates() {
-        println!("table {:<26} {:<10} {}", "sdr-rates", r.version, r.hash.get(..19).unwrap_or(&r.hash));
+        println!(
+            "table {:<26} {:<10} {}",
+            "sdr-rates",
+            r.version,
+            r.hash.get(..19).unwrap_or(&r.hash)
+        );
     }
     Ok(exit::OK)
 }
@@ -238,28 +325,78 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
         Some((i, v)) => (i, Some(v)),
         None => (which, None),
     };
-    let mut matches: Vec<_> = set.packs().iter().filter(|p| p.manifest.id == id && version.is_none_or(|v| v == p.manifest.version)).collect();
+    let mut matches: Vec<_> = set
+        .packs()
+        .iter()
+        .filter(|p| p.manifest.id == id && version.is_none_or(|v| v == p.manifest.version))
+        .collect();
     let Some(pack) = matches.pop() else {
-        let known: Vec<String> = set.packs().iter().map(|p| format!("{}@{}", p.manifest.id, p.manifest.version)).collect();
-        return Err(Failure { code: exit::USAGE_OR_IO, kind: "usage", message: format!("no pack `{which}` (known: {})", known.join(", ")), details: json!(known) });
+        let known: Vec<String> = set
+            .packs()
+            .iter()
+            .map(|p| format!("{}@{}", p.manifest.id, p.manifest.version))
+            .collect();
+        return Err(Failure {
+            code: exit::USAGE_OR_IO,
+            kind: "usage",
+            message: format!("no pack `{which}` (known: {})", known.join(", ")),
+            details: json!(known),
+        });
     };
     let m = &pack.manifest;
     if as_json {
-        println!("{}", json!({"manifest": m, "hash": pack.hash, "rules": pack.rules, "params": pack.params}));
+        println!(
+            "{}",
+            json!({"manifest": m, "hash": pack.hash, "rules": pack.rules, "params": pack.params})
+        );
         return Ok(exit::OK);
     }
     println!("{} {}: {}", m.id, m.version, m.title);
     let inst: Vec<&str> = m.instruments.iter().map(|i| i.as_str()).collect();
-    println!("instruments {}; in force from {}{}; hash {}", inst.join(", "), m.effective_from, m.effective_to.map(|d| format!(" until {d} (exclusive)")).unwrap_or_default(), pack.hash);
+    println!(
+        "instruments {}; in force from {}{}; hash {}",
+        inst.join(", "),
+        m.effective_from,
+        m.effective_to
+            .map(|d| format!(" until {d} (exclusive)"))
+            .unwrap_or_default(),
+        pack.hash
+    );
     println!("\nSources");
     for s in &m.sources {
-        println!("  {:<18} {}{}", s.id, s.document, s.reference.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default());
+        println!(
+            "  {:<18} {}{}",
+            s.id,
+            s.document,
+            s.reference
+                .as_deref()
+                .map(|r| format!(" [{r}]"))
+                .unwrap_or_default()
+        );
     }
     println!("\nRules");
-    println!("  {:<11} {:<7} {:<9} {:<10} title / source", "id", "phase", "evidence", "verified");
+    println!(
+        "  {:<11} {:<7} {:<9} {:<10} title / source",
+        "id", "phase", "evidence", "verified"
+    );
     for r in &pack.rules {
-        println!("  {:<11} {:<7} {:<9} {:<10} {}", r.id, r.phase.as_str(), r.evidence_level, if r.verified { "yes" } else { "no" }, r.title);
-        println!("  {:<40} {}{}", "", r.document, r.section.as_deref().map(|s| format!(", {s}")).unwrap_or_default());
+        println!(
+            "  {:<11} {:<7} {:<9} {:<10} {}",
+            r.id,
+            r.phase.as_str(),
+            r.evidence_level,
+            if r.verified { "yes" } else { "no" },
+            r.title
+        );
+        println!(
+            "  {:<40} {}{}",
+            "",
+            r.document,
+            r.section
+                .as_deref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default()
+        );
         if !r.note.is_empty() {
             println!("  {:<40} note: {}", "", r.note);
         }
@@ -274,7 +411,16 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
                 imvo_engine::policy::ParamValue::Date(d) => d.to_string(),
             };
             let cmp = p.comparator.map(|c| c.as_str()).unwrap_or("");
-            println!("  {:<32} {:>2} {:<14} {:<14} [{}, {}] {}", p.name, cmp, value, p.unit, p.evidence_level, if p.verified { "verified" } else { "unverified" }, p.note);
+            println!(
+                "  {:<32} {:>2} {:<14} {:<14} [{}, {}] {}",
+                p.name,
+                cmp,
+                value,
+                p.unit,
+                p.evidence_level,
+                if p.verified { "verified" } else { "unverified" },
+                p.note
+            );
         }
     }
     Ok(exit::OK)

@@ -55,7 +55,9 @@ pub struct Expect {
     pub errors: Option<usize>,
 }
 
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -78,48 +80,84 @@ impl Expect {
     pub fn check(&self, d: &Decision) -> Vec<String> {
         let mut out = Vec::new();
         if d.outcome != self.outcome {
-            out.push(format!("outcome: expected {}, got {}", self.outcome, d.outcome));
+            out.push(format!(
+                "outcome: expected {}, got {}",
+                self.outcome, d.outcome
+            ));
         }
-        if let Some(c) = self.category {
-            if d.category != c {
-                let show = |c: Option<Category>| c.map_or("null".to_owned(), |c| c.as_str().to_owned());
-                out.push(format!("category: expected {}, got {} ({})", show(c), show(d.category), d.category_reason.as_deref().unwrap_or("no reason")));
-            }
+        if let Some(c) = self.category
+            && d.category != c
+        {
+            let show = |c: Option<Category>| c.map_or("null".to_owned(), |c| c.as_str().to_owned());
+            out.push(format!(
+                "category: expected {}, got {} ({})",
+                show(c),
+                show(d.category),
+                d.category_reason.as_deref().unwrap_or("no reason")
+            ));
         }
-        if let Some(r) = self.risk_level {
-            if d.risk_level != r {
-                out.push(format!("risk_level: expected {r:?}, got {:?}", d.risk_level));
-            }
+        if let Some(r) = self.risk_level
+            && d.risk_level != r
+        {
+            out.push(format!(
+                "risk_level: expected {r:?}, got {:?}",
+                d.risk_level
+            ));
         }
         let fired: Vec<&str> = d.findings.iter().map(|f| f.rule_id.as_str()).collect();
         for id in &self.rule_ids_include {
             if !fired.contains(&id.as_str()) {
-                out.push(format!("rule_ids_include: `{id}` did not fire (fired: {})", dedup(&fired).join(", ")));
+                out.push(format!(
+                    "rule_ids_include: `{id}` did not fire (fired: {})",
+                    dedup(&fired).join(", ")
+                ));
             }
         }
         for id in &self.rule_ids_exclude {
             if fired.contains(&id.as_str()) {
-                let why: Vec<&str> = d.findings.iter().filter(|f| f.rule_id == *id).map(|f| f.reason.as_str()).collect();
-                out.push(format!("rule_ids_exclude: `{id}` fired: {}", why.join("; ")));
+                let why: Vec<&str> = d
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule_id == *id)
+                    .map(|f| f.reason.as_str())
+                    .collect();
+                out.push(format!(
+                    "rule_ids_exclude: `{id}` fired: {}",
+                    why.join("; ")
+                ));
             }
         }
         let steps: Vec<&str> = d.required_steps.iter().map(|s| s.step.as_str()).collect();
         for s in &self.required_steps_include {
             if !steps.contains(&s.as_str()) {
-                out.push(format!("required_steps_include: `{s}` is not required (required: {})", steps.join(", ")));
+                out.push(format!(
+                    "required_steps_include: `{s}` is not required (required: {})",
+                    steps.join(", ")
+                ));
             }
         }
         let missing: Vec<&str> = d.missing.iter().map(|m| m.path.as_str()).collect();
         for m in &self.missing_include {
             if !missing.contains(&m.as_str()) {
-                out.push(format!("missing_include: `{m}` is not missing (missing: {})", missing.join(", ")));
+                out.push(format!(
+                    "missing_include: `{m}` is not missing (missing: {})",
+                    missing.join(", ")
+                ));
             }
         }
-        if let Some(n) = self.errors {
-            if d.errors.len() != n {
-                let msgs: Vec<String> = d.errors.iter().map(|e| format!("{:?} {}", e.rule_id, e.message)).collect();
-                out.push(format!("errors: expected {n}, got {} ({})", d.errors.len(), msgs.join("; ")));
-            }
+        if let Some(n) = self.errors
+            && d.errors.len() != n
+        {
+            let msgs: Vec<String> = d
+                .errors
+                .iter()
+                .map(|e| format!("{:?} {}", e.rule_id, e.message))
+                .collect();
+            out.push(format!(
+                "errors: expected {n}, got {} ({})",
+                d.errors.len(),
+                msgs.join("; ")
+            ));
         }
         out
     }
@@ -146,7 +184,10 @@ pub fn files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if path.is_dir() {
             if name != "calibration" && !name.starts_with('.') {
                 walk(&path, out)?;
@@ -161,7 +202,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Loads and runs one scenario file.
 #[must_use]
 pub fn run_file(set: &PolicySet, path: &Path) -> ScenarioResult {
-    let mut result = ScenarioResult { path: path.to_owned(), description: String::new(), problems: Vec::new(), decision: None };
+    let mut result = ScenarioResult {
+        path: path.to_owned(),
+        description: String::new(),
+        problems: Vec::new(),
+        decision: None,
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {

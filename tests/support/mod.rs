@@ -7,7 +7,10 @@ use imvo_engine::PolicySet;
 
 /// The repository root (the parent of `tests/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// The shipped policies, loaded once per test binary.

@@ -467,6 +467,8 @@ impl Application {
     /// Whether `step` is listed in `documents`.
     #[must_use]
     pub fn has_document(&self, step: &str) -> bool {
-        self.documents.as_ref().is_some_and(|d| d.iter().any(|t| t.as_str() == step))
+        self.documents
+            .as_ref()
+            .is_some_and(|d| d.iter().any(|t| t.as_str() == step))
     }
 }

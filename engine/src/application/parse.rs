@@ -33,7 +33,11 @@ pub struct FieldError {
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.found {
-            Some(found) => write!(f, "{}: expected {}, found {found}", self.path, self.expected),
+            Some(found) => write!(
+                f,
+                "{}: expected {}, found {found}",
+                self.path, self.expected
+            ),
             None => write!(f, "{}: {}", self.path, self.expected),
         }
     }
@@ -65,7 +69,11 @@ impl InputError {
             Some(i) => message.get(..i).unwrap_or(&message).to_owned(),
             None => message,
         };
-        InputError::Syntax { line: e.line(), column: e.column(), message }
+        InputError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
     }
 }
 
@@ -94,13 +102,20 @@ impl Application {
     /// # Errors
     /// [`InputError::Invalid`] listing every field that breaks the contract.
     pub fn from_node(node: &Node) -> Result<Application, InputError> {
-        let mut p = Parser { errors: Vec::new(), walk: None };
+        let mut p = Parser {
+            errors: Vec::new(),
+            walk: None,
+        };
         let app = p.application(node);
         match app {
             Some(app) if p.errors.is_empty() => Ok(app),
             _ => {
                 if p.errors.is_empty() {
-                    p.errors.push(FieldError { path: "$".into(), expected: "a valid application".into(), found: None });
+                    p.errors.push(FieldError {
+                        path: "$".into(),
+                        expected: "a valid application".into(),
+                        found: None,
+                    });
                 }
                 Err(InputError::Invalid(p.errors))
             }
@@ -115,7 +130,10 @@ pub fn field_paths() -> &'static BTreeSet<String> {
     PATHS.get_or_init(|| {
         let mut paths = BTreeSet::new();
         for instrument in ["export_credit", "trade_mission"] {
-            let mut p = Parser { errors: Vec::new(), walk: Some(BTreeSet::new()) };
+            let mut p = Parser {
+                errors: Vec::new(),
+                walk: Some(BTreeSet::new()),
+            };
             let node = Node::Object(vec![("instrument".into(), Node::String(instrument.into()))]);
             let _ = p.application(&node);
             paths.extend(p.walk.unwrap_or_default());
@@ -145,18 +163,30 @@ struct Fields<'a> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl Parser {
     fn error(&mut self, path: String, expected: impl Into<String>, found: Option<&Node>) {
-        self.errors.push(FieldError { path, expected: expected.into(), found: found.map(Node::shown) });
+        self.errors.push(FieldError {
+            path,
+            expected: expected.into(),
+            found: found.map(Node::shown),
+        });
     }
 
     /// Opens an object, reporting duplicate keys.
     fn open<'a>(&mut self, node: &'a Node, path: &str) -> Option<Fields<'a>> {
         let Node::Object(members) = node else {
-            let shown = if path.is_empty() { "$".to_owned() } else { path.to_owned() };
+            let shown = if path.is_empty() {
+                "$".to_owned()
+            } else {
+                path.to_owned()
+            };
             self.error(shown, "an object", Some(node));
             return None;
         };
@@ -166,10 +196,18 @@ impl Parser {
             if seen.insert(k.as_str()) {
                 kept.push((k.as_str(), v));
             } else {
-                self.error(join(path, k), "each field at most once (duplicate key)", None);
+                self.error(
+                    join(path, k),
+                    "each field at most once (duplicate key)",
+                    None,
+                );
             }
         }
-        Some(Fields { path: path.to_owned(), members: kept, asked: Vec::new() })
+        Some(Fields {
+            path: path.to_owned(),
+            members: kept,
+            asked: Vec::new(),
+        })
     }
 
     /// Reports every member that no reader asked for.
@@ -179,7 +217,11 @@ impl Parser {
                 let mut names = f.asked.clone();
                 names.sort_unstable();
                 let expected = format!("no such field (known fields here: {})", names.join(", "));
-                self.errors.push(FieldError { path: join(&f.path, k), expected, found: Some(v.shown()) });
+                self.errors.push(FieldError {
+                    path: join(&f.path, k),
+                    expected,
+                    found: Some(v.shown()),
+                });
             }
         }
     }
@@ -197,7 +239,12 @@ impl Parser {
     }
 
     /// Reads `key` with `conv`, which returns what was expected when the value does not fit.
-    fn read<T>(&mut self, f: &mut Fields<'_>, key: &'static str, conv: impl FnOnce(&Node) -> Result<T, String>) -> Option<T> {
+    fn read<T>(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        conv: impl FnOnce(&Node) -> Result<T, String>,
+    ) -> Option<T> {
         let node = self.get(f, key)?;
         match conv(node) {
             Ok(v) => Some(v),
@@ -209,8 +256,17 @@ impl Parser {
         }
     }
 
-    fn required<T>(&mut self, f: &mut Fields<'_>, key: &'static str, conv: impl FnOnce(&Node) -> Result<T, String>, what: &str) -> Option<T> {
-        let present = f.members.iter().any(|(k, v)| *k == key && **v != Node::Null);
+    fn required<T>(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        conv: impl FnOnce(&Node) -> Result<T, String>,
+        what: &str,
+    ) -> Option<T> {
+        let present = f
+            .members
+            .iter()
+            .any(|(k, v)| *k == key && **v != Node::Null);
         if !present && self.walk.is_none() {
             f.asked.push(key);
             self.error(join(&f.path, key), format!("{what} (required)"), None);
@@ -249,14 +305,23 @@ impl Parser {
         }
     }
 
-    fn term_list(&mut self, f: &mut Fields<'_>, key: &'static str, vocab: &'static Vocab) -> Option<Vec<Term>> {
+    fn term_list(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        vocab: &'static Vocab,
+    ) -> Option<Vec<Term>> {
         let (path, items) = self.list(f, key)?;
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             match term(vocab)(item) {
                 Ok(t) if out.contains(&t) => {
-                    self.error(format!("{path}[{i}]"), "each value at most once", Some(item));
+                    self.error(
+                        format!("{path}[{i}]"),
+                        "each value at most once",
+                        Some(item),
+                    );
                     ok = false;
                 }
                 Ok(t) => out.push(t),
@@ -288,14 +353,25 @@ impl Parser {
             self.close(s);
             a
         });
-        let finance = matches!(instrument, Some(Instrument::ExportCredit | Instrument::ProjectFinance)) || self.walk.is_some();
-        let mission_allowed = matches!(instrument, Some(Instrument::TradeMission)) || self.walk.is_some();
+        let finance = matches!(
+            instrument,
+            Some(Instrument::ExportCredit | Instrument::ProjectFinance)
+        ) || self.walk.is_some();
+        let mission_allowed =
+            matches!(instrument, Some(Instrument::TradeMission)) || self.walk.is_some();
         let mut transaction = None;
         let mut project = None;
         let mut mission = None;
         for key in ["transaction", "project", "mission"] {
-            let allowed = if key == "mission" { mission_allowed } else { finance };
-            let present = f.members.iter().any(|(k, v)| *k == key && **v != Node::Null);
+            let allowed = if key == "mission" {
+                mission_allowed
+            } else {
+                finance
+            };
+            let present = f
+                .members
+                .iter()
+                .any(|(k, v)| *k == key && **v != Node::Null);
             if present && !allowed && instrument.is_some() {
                 f.asked.push(match key {
                     "transaction" => "transaction",
@@ -303,8 +379,16 @@ impl Parser {
                     _ => "mission",
                 });
                 let inst = instrument.map(Instrument::as_str).unwrap_or_default();
-                let belongs = if key == "mission" { "trade_mission" } else { "export_credit and project_finance" };
-                self.error(key.to_owned(), format!("no `{key}` for instrument `{inst}` (it belongs to {belongs})"), None);
+                let belongs = if key == "mission" {
+                    "trade_mission"
+                } else {
+                    "export_credit and project_finance"
+                };
+                self.error(
+                    key.to_owned(),
+                    format!("no `{key}` for instrument `{inst}` (it belongs to {belongs})"),
+                    None,
+                );
             }
         }
         if finance {
@@ -317,11 +401,9 @@ impl Parser {
                 self.close(s);
             }
         }
-        if mission_allowed {
-            if let Some(mut s) = self.section(&mut f, "mission") {
-                mission = Some(self.mission(&mut s));
-                self.close(s);
-            }
+        if mission_allowed && let Some(mut s) = self.section(&mut f, "mission") {
+            mission = Some(self.mission(&mut s));
+            self.close(s);
         }
         let documents = self.term_list(&mut f, "documents", &vocab::STEP);
         let refusals = self.list(&mut f, "refusals").and_then(|(path, items)| {
@@ -329,9 +411,15 @@ impl Parser {
             let mut ok = true;
             for (i, item) in items.iter().enumerate() {
                 match item {
-                    Node::String(s) if self.walk.is_some() || is_field_path(s) => out.push(s.clone()),
+                    Node::String(s) if self.walk.is_some() || is_field_path(s) => {
+                        out.push(s.clone())
+                    }
                     other => {
-                        self.error(format!("{path}[{i}]"), "a field path of the contract, such as `project.land.acquisition`", Some(other));
+                        self.error(
+                            format!("{path}[{i}]"),
+                            "a field path of the contract, such as `project.land.acquisition`",
+                            Some(other),
+                        );
                         ok = false;
                     }
                 }
@@ -361,14 +449,27 @@ impl Parser {
             let mut out = Vec::new();
             let mut ok = true;
             let walk = self.walk.is_some();
-            let nodes: Vec<(Option<usize>, &Node)> = if walk { vec![(None, &EMPTY)] } else { items.iter().enumerate().map(|(i, n)| (Some(i), n)).collect() };
+            let nodes: Vec<(Option<usize>, &Node)> = if walk {
+                vec![(None, &EMPTY)]
+            } else {
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (Some(i), n))
+                    .collect()
+            };
             for (i, node) in nodes {
                 let Some(mut s) = self.item(&path, i, node) else {
                     ok = false;
                     continue;
                 };
                 let year = self.required(&mut s, "year", int(1976, 2100), "a year");
-                let status = self.required(&mut s, "status", term(&vocab::NCP_STATUS), "an NCP case status");
+                let status = self.required(
+                    &mut s,
+                    "status",
+                    term(&vocab::NCP_STATUS),
+                    "an NCP case status",
+                );
                 self.close(s);
                 match (year, status) {
                     (Some(year), Some(status)) => out.push(NcpCase { year, status }),
@@ -381,19 +482,37 @@ impl Parser {
             name: self.read(f, "name", text(200)),
             kvk_number: self.read(f, "kvk_number", |n| match n {
                 Node::String(s) if s == "none" => Ok(Registration::None),
-                Node::String(s) if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Registration::Number(s.clone())),
+                Node::String(s) if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) => {
+                    Ok(Registration::Number(s.clone()))
+                }
                 _ => Err("a KvK number of 8 digits, or `none`".into()),
             }),
             size: self.read(f, "size", term(&vocab::SIZE)),
-            oecd_guidelines_commitment: self.read(f, "oecd_guidelines_commitment", term(&vocab::DECLARATION)),
-            anti_bribery_declaration: self.read(f, "anti_bribery_declaration", term(&vocab::DECLARATION)),
+            oecd_guidelines_commitment: self.read(
+                f,
+                "oecd_guidelines_commitment",
+                term(&vocab::DECLARATION),
+            ),
+            anti_bribery_declaration: self.read(
+                f,
+                "anti_bribery_declaration",
+                term(&vocab::DECLARATION),
+            ),
             due_diligence_policy: self.read(f, "due_diligence_policy", boolean),
             sector_agreement: self.read(f, "sector_agreement", text(200)),
-            transparency_benchmark_score: self.read(f, "transparency_benchmark_score", |n| match n {
-                Node::String(s) if s == "not_in_benchmark" => Ok(BenchmarkScore::NotInBenchmark),
-                Node::Int(i) if (0..=1000).contains(i) => Ok(BenchmarkScore::Score(i64::try_from(*i).unwrap_or(0))),
-                _ => Err("an integer score from 0 to 1000, or `not_in_benchmark`".into()),
-            }),
+            transparency_benchmark_score: self.read(
+                f,
+                "transparency_benchmark_score",
+                |n| match n {
+                    Node::String(s) if s == "not_in_benchmark" => {
+                        Ok(BenchmarkScore::NotInBenchmark)
+                    }
+                    Node::Int(i) if (0..=1000).contains(i) => {
+                        Ok(BenchmarkScore::Score(i64::try_from(*i).unwrap_or(0)))
+                    }
+                    _ => Err("an integer score from 0 to 1000, or `not_in_benchmark`".into()),
+                },
+            ),
             ncp_cases,
             adverse_media: self.read(f, "adverse_media", term(&vocab::ADVERSE_MEDIA)),
             proven_bribery: self.read(f, "proven_bribery", boolean),
@@ -408,7 +527,10 @@ impl Parser {
         let amount = self.required(&mut s, "amount", decimal, "an amount");
         let currency = self.required(&mut s, "currency", currency, "a currency");
         self.close(s);
-        Some(Money { amount: amount?, currency: currency? })
+        Some(Money {
+            amount: amount?,
+            currency: currency?,
+        })
     }
 
     fn transaction(&mut self, f: &mut Fields<'_>) -> Transaction {
@@ -424,8 +546,16 @@ impl Parser {
             disclosure_date: self.read(f, "disclosure_date", date),
             agent_involved: self.read(f, "agent_involved", boolean),
             agent_fees_disclosed: self.read(f, "agent_fees_disclosed", boolean),
-            buyer_sanctions_screening: self.read(f, "buyer_sanctions_screening", term(&vocab::SANCTIONS)),
-            end_user_sanctions_screening: self.read(f, "end_user_sanctions_screening", term(&vocab::SANCTIONS)),
+            buyer_sanctions_screening: self.read(
+                f,
+                "buyer_sanctions_screening",
+                term(&vocab::SANCTIONS),
+            ),
+            end_user_sanctions_screening: self.read(
+                f,
+                "end_user_sanctions_screening",
+                term(&vocab::SANCTIONS),
+            ),
             ifc_performance_standards: self.read(f, "ifc_performance_standards", boolean),
             equator_principles_cofinancier: self.read(f, "equator_principles_cofinancier", boolean),
             epfi_commitment: self.money(f, "epfi_commitment"),
@@ -447,7 +577,11 @@ impl Parser {
             groundwater_m3_per_year: self.read(f, "groundwater_m3_per_year", decimal),
             paper_adt_per_day: self.read(f, "paper_adt_per_day", decimal),
             tannery_tonnes_per_day: self.read(f, "tannery_tonnes_per_day", decimal),
-            coal_gasification_tonnes_per_day: self.read(f, "coal_gasification_tonnes_per_day", decimal),
+            coal_gasification_tonnes_per_day: self.read(
+                f,
+                "coal_gasification_tonnes_per_day",
+                decimal,
+            ),
             asbestos_tonnes_per_year: self.read(f, "asbestos_tonnes_per_year", decimal),
             asbestos_product: self.read(f, "asbestos_product", term(&vocab::ASBESTOS_PRODUCT)),
             broiler_places: self.read(f, "broiler_places", int(0, 1_000_000_000)),
@@ -476,7 +610,12 @@ impl Parser {
         }
     }
 
-    fn nested<T>(&mut self, f: &mut Fields<'_>, key: &'static str, read: impl FnOnce(&mut Self, &mut Fields<'_>) -> T) -> Option<T> {
+    fn nested<T>(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        read: impl FnOnce(&mut Self, &mut Fields<'_>) -> T,
+    ) -> Option<T> {
         let mut s = self.section(f, key)?;
         let v = read(self, &mut s);
         self.close(s);
@@ -486,7 +625,15 @@ impl Parser {
     fn project(&mut self, f: &mut Fields<'_>) -> Project {
         let supply_chain = self.list(f, "supply_chain").and_then(|(path, items)| {
             let walk = self.walk.is_some();
-            let nodes: Vec<(Option<usize>, &Node)> = if walk { vec![(None, &EMPTY)] } else { items.iter().enumerate().map(|(i, n)| (Some(i), n)).collect() };
+            let nodes: Vec<(Option<usize>, &Node)> = if walk {
+                vec![(None, &EMPTY)]
+            } else {
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (Some(i), n))
+                    .collect()
+            };
             let mut out = Vec::new();
             let mut ok = true;
             for (i, node) in nodes {
@@ -518,14 +665,26 @@ impl Parser {
             land: self.nested(f, "land", |p, s| Land {
                 acquisition: p.read(s, "acquisition", term(&vocab::LAND_ACQUISITION)),
                 involuntary_use_restrictions: p.read(s, "involuntary_use_restrictions", boolean),
-                physically_displaced_people: p.read(s, "physically_displaced_people", int(0, 100_000_000)),
-                economically_displaced_people: p.read(s, "economically_displaced_people", int(0, 100_000_000)),
+                physically_displaced_people: p.read(
+                    s,
+                    "physically_displaced_people",
+                    int(0, 100_000_000),
+                ),
+                economically_displaced_people: p.read(
+                    s,
+                    "economically_displaced_people",
+                    int(0, 100_000_000),
+                ),
             }),
             indigenous_peoples: self.nested(f, "indigenous_peoples", |p, s| IndigenousPeoples {
                 relocation: p.read(s, "relocation", boolean),
                 impacts_on_customary_land: p.read(s, "impacts_on_customary_land", boolean),
                 critical_cultural_heritage: p.read(s, "critical_cultural_heritage", boolean),
-                commercial_use_of_cultural_heritage: p.read(s, "commercial_use_of_cultural_heritage", boolean),
+                commercial_use_of_cultural_heritage: p.read(
+                    s,
+                    "commercial_use_of_cultural_heritage",
+                    boolean,
+                ),
             }),
             ghg_scope12_tco2e_per_year: self.read(f, "ghg_scope12_tco2e_per_year", decimal),
             coal: self.nested(f, "coal", |p, s| Coal {
@@ -537,7 +696,11 @@ impl Parser {
             }),
             fossil_fuel_chain: self.read(f, "fossil_fuel_chain", boolean),
             fossil_exception: self.read(f, "fossil_exception", term(&vocab::FOSSIL_EXCEPTION)),
-            exclusion_list_activities: self.term_list(f, "exclusion_list_activities", &vocab::EXCLUSION),
+            exclusion_list_activities: self.term_list(
+                f,
+                "exclusion_list_activities",
+                &vocab::EXCLUSION,
+            ),
             security_forces: self.read(f, "security_forces", term(&vocab::SECURITY)),
             workforce: self.read(f, "workforce", int(0, 100_000_000)),
             workers_under_18: self.read(f, "workers_under_18", boolean),
@@ -548,7 +711,11 @@ impl Parser {
             significant_community_impacts: self.read(f, "significant_community_impacts", boolean),
             associated_facilities: self.read(f, "associated_facilities", boolean),
             cumulative_impacts: self.read(f, "cumulative_impacts", boolean),
-            critical_habitat_conditions_met: self.read(f, "critical_habitat_conditions_met", boolean),
+            critical_habitat_conditions_met: self.read(
+                f,
+                "critical_habitat_conditions_met",
+                boolean,
+            ),
             conversion_risk_sourcing: self.read(f, "conversion_risk_sourcing", boolean),
             benchmark_deviation: self.read(f, "benchmark_deviation", boolean),
             supply_chain,
@@ -558,10 +725,20 @@ impl Parser {
     fn mission(&mut self, f: &mut Fields<'_>) -> Mission {
         let products = self.list(f, "products").and_then(|(path, items)| {
             let walk = self.walk.is_some();
-            let nodes: Vec<(Option<usize>, &Node)> = if walk { vec![(None, &EMPTY)] } else { items.iter().enumerate().map(|(i, n)| (Some(i), n)).collect() };
+            let nodes: Vec<(Option<usize>, &Node)> = if walk {
+                vec![(None, &EMPTY)]
+            } else {
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (Some(i), n))
+                    .collect()
+            };
             let mut out = Vec::new();
             for (i, node) in nodes {
-                let Some(mut s) = self.item(&path, i, node) else { continue };
+                let Some(mut s) = self.item(&path, i, node) else {
+                    continue;
+                };
                 let good = self.read(&mut s, "good", good);
                 let sector = self.read(&mut s, "sector", isic);
                 self.close(s);
@@ -592,15 +769,20 @@ fn boolean(n: &Node) -> Result<bool, String> {
 
 fn int(min: i64, max: i64) -> impl Fn(&Node) -> Result<i64, String> {
     move |n| match n {
-        Node::Int(i) if (i128::from(min)..=i128::from(max)).contains(i) => Ok(i64::try_from(*i).unwrap_or(min)),
+        Node::Int(i) if (i128::from(min)..=i128::from(max)).contains(i) => {
+            Ok(i64::try_from(*i).unwrap_or(min))
+        }
         _ => Err(format!("a JSON integer from {min} to {max}")),
     }
 }
 
 /// A non-negative decimal written as a string: digits, optionally a point and more digits.
 fn decimal(n: &Node) -> Result<Decimal, String> {
-    const EXPECTED: &str = "a non-negative decimal number written as a string, such as \"12500000.00\"";
-    let Node::String(s) = n else { return Err(EXPECTED.into()) };
+    const EXPECTED: &str =
+        "a non-negative decimal number written as a string, such as \"12500000.00\"";
+    let Node::String(s) = n else {
+        return Err(EXPECTED.into());
+    };
     let (int_part, frac) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (s.as_str(), None),
@@ -615,14 +797,18 @@ fn decimal(n: &Node) -> Result<Decimal, String> {
 fn date(n: &Node) -> Result<NaiveDate, String> {
     const EXPECTED: &str = "an ISO 8601 date (YYYY-MM-DD)";
     match n {
-        Node::String(s) if s.len() == 10 => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| EXPECTED.to_owned()),
+        Node::String(s) if s.len() == 10 => {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| EXPECTED.to_owned())
+        }
         _ => Err(EXPECTED.into()),
     }
 }
 
 fn term(vocab: &'static Vocab) -> impl Fn(&Node) -> Result<Term, String> {
     move |n| match n {
-        Node::String(s) => vocab.term(s).ok_or_else(|| format!("one of {}", vocab.expected())),
+        Node::String(s) => vocab
+            .term(s)
+            .ok_or_else(|| format!("one of {}", vocab.expected())),
         _ => Err(format!("one of {}", vocab.expected())),
     }
 }
@@ -636,14 +822,22 @@ fn text(max: usize) -> impl Fn(&Node) -> Result<String, String> {
 
 fn reference(n: &Node) -> Result<String, String> {
     match n {
-        Node::String(s) if (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) => Ok(s.clone()),
+        Node::String(s)
+            if (1..=64).contains(&s.len())
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) =>
+        {
+            Ok(s.clone())
+        }
         _ => Err("1 to 64 characters of A-Z a-z 0-9 . _ -".into()),
     }
 }
 
 fn instrument(n: &Node) -> Result<Instrument, String> {
     match n {
-        Node::String(s) => Instrument::from_name(s).ok_or_else(|| "one of `export_credit`, `project_finance` or `trade_mission`".to_owned()),
+        Node::String(s) => Instrument::from_name(s).ok_or_else(|| {
+            "one of `export_credit`, `project_finance` or `trade_mission`".to_owned()
+        }),
         _ => Err("one of `export_credit`, `project_finance` or `trade_mission`".into()),
     }
 }
@@ -658,14 +852,19 @@ fn country(n: &Node) -> Result<String, String> {
 fn currency(n: &Node) -> Result<String, String> {
     match n {
         Node::String(s) if codes::currencies().contains(s) => Ok(s.clone()),
-        _ => Err("an ISO 4217 currency code (upper case, such as \"EUR\"; \"XDR\" for the SDR)".into()),
+        _ => Err(
+            "an ISO 4217 currency code (upper case, such as \"EUR\"; \"XDR\" for the SDR)".into(),
+        ),
     }
 }
 
 fn isic(n: &Node) -> Result<String, String> {
     match n {
         Node::String(s) if codes::isic().contains(s) => Ok(s.clone()),
-        _ => Err("an ISIC Rev.4 code: a section letter or a 2, 3 or 4 digit code, such as \"3510\"".into()),
+        _ => Err(
+            "an ISIC Rev.4 code: a section letter or a 2, 3 or 4 digit code, such as \"3510\""
+                .into(),
+        ),
     }
 }
 
@@ -674,12 +873,16 @@ fn good(n: &Node) -> Result<String, String> {
     match n {
         Node::String(s)
             if (1..=64).contains(&s.len())
-                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
                 && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) =>
         {
             Ok(s.clone())
         }
-        _ => Err("a good name in snake_case, as in the US Department of Labor list (such as \"cotton\")".into()),
+        _ => Err(
+            "a good name in snake_case, as in the US Department of Labor list (such as \"cotton\")"
+                .into(),
+        ),
     }
 }
 
@@ -694,14 +897,18 @@ mod tests {
         }
     }
 
-    const BASE: &str = r#""reference": "T-1", "instrument": "export_credit", "application_date": "2022-11-01""#;
+    const BASE: &str =
+        r#""reference": "T-1", "instrument": "export_credit", "application_date": "2022-11-01""#;
 
     #[test]
     fn minimal_application_parses_with_everything_unknown() {
         let app = Application::parse(&format!("{{{BASE}}}")).unwrap();
         assert_eq!(app.reference, "T-1");
         assert!(app.project.is_none() && app.transaction.is_none());
-        assert_eq!(app.canonical_json(), r#"{"application_date":"2022-11-01","instrument":"export_credit","reference":"T-1"}"#);
+        assert_eq!(
+            app.canonical_json(),
+            r#"{"application_date":"2022-11-01","instrument":"export_credit","reference":"T-1"}"#
+        );
     }
 
     #[test]
@@ -712,9 +919,14 @@ mod tests {
         ));
         assert_eq!(e.len(), 5, "{e:#?}");
         assert!(e.contains(&"project.country: expected an ISO 3166-1 alpha-2 country code (upper case, such as \"NL\"), found \"XX\"".to_owned()));
-        assert!(e.iter().any(|m| m.starts_with("project.sector: expected an ISIC Rev.4 code")));
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with("project.sector: expected an ISIC Rev.4 code"))
+        );
         assert!(e.contains(&"project.capacity.thermal_mw: expected a non-negative decimal number written as a string, such as \"12500000.00\", found 420".to_owned()));
-        assert!(e.iter().any(|m| m.starts_with("project.colour: expected no such field (known fields here: activities,")));
+        assert!(e.iter().any(|m| m.starts_with(
+            "project.colour: expected no such field (known fields here: activities,"
+        )));
         assert!(e.contains(&"transaction.repayment_term_months: expected a JSON integer from 0 to 1200, found \"84\"".to_owned()));
     }
 
@@ -733,8 +945,13 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors() {
-        let e = errors(&format!(r#"{{{BASE}, "documents": ["esia"], "documents": []}}"#));
-        assert_eq!(e, vec!["documents: each field at most once (duplicate key)"]);
+        let e = errors(&format!(
+            r#"{{{BASE}, "documents": ["esia"], "documents": []}}"#
+        ));
+        assert_eq!(
+            e,
+            vec!["documents: each field at most once (duplicate key)"]
+        );
     }
 
     #[test]
@@ -751,7 +968,9 @@ mod tests {
         let m = app.transaction.unwrap().support_amount.unwrap();
         assert_eq!(m.amount.to_string(), "40800000.00");
         for bad in [r#""-1""#, r#""1e6""#, r#"" 1""#, r#""1.""#, "1.5"] {
-            let e = errors(&format!(r#"{{{BASE}, "project": {{"ghg_scope12_tco2e_per_year": {bad}}}}}"#));
+            let e = errors(&format!(
+                r#"{{{BASE}, "project": {{"ghg_scope12_tco2e_per_year": {bad}}}}}"#
+            ));
             assert_eq!(e.len(), 1, "{bad}: {e:?}");
         }
     }
@@ -766,7 +985,16 @@ mod tests {
 
     #[test]
     fn field_paths_cover_the_contract() {
-        for p in ["reference", "project.capacity.thermal_mw", "project.supply_chain", "project.supply_chain[].good", "applicant.ncp_cases[].status", "mission.products[].sector", "transaction.support_amount.amount", "information_deadline"] {
+        for p in [
+            "reference",
+            "project.capacity.thermal_mw",
+            "project.supply_chain",
+            "project.supply_chain[].good",
+            "applicant.ncp_cases[].status",
+            "mission.products[].sector",
+            "transaction.support_amount.amount",
+            "information_deadline",
+        ] {
             assert!(is_field_path(p), "{p}");
         }
         assert!(!is_field_path("project.colour"));
@@ -774,7 +1002,14 @@ mod tests {
 
     #[test]
     fn refusals_must_name_contract_paths() {
-        let e = errors(&format!(r#"{{{BASE}, "refusals": ["project.land.acquisition", "project.land.size"]}}"#));
-        assert_eq!(e, vec!["refusals[1]: expected a field path of the contract, such as `project.land.acquisition`, found \"project.land.size\""]);
+        let e = errors(&format!(
+            r#"{{{BASE}, "refusals": ["project.land.acquisition", "project.land.size"]}}"#
+        ));
+        assert_eq!(
+            e,
+            vec![
+                "refusals[1]: expected a field path of the contract, such as `project.land.acquisition`, found \"project.land.size\""
+            ]
+        );
     }
 }

@@ -19,7 +19,10 @@ impl Vocab {
     /// The term for `value`, if it is in this vocabulary.
     #[must_use]
     pub fn term(&'static self, value: &str) -> Option<Term> {
-        self.values.iter().position(|v| *v == value).map(|index| Term { vocab: self, index })
+        self.values
+            .iter()
+            .position(|v| *v == value)
+            .map(|index| Term { vocab: self, index })
     }
 
     /// The values, joined for an error message: `` `a`, `b` or `c` ``.
@@ -45,7 +48,11 @@ impl Term {
     /// The value as a string.
     #[must_use]
     pub fn as_str(&self) -> &'static str {
-        self.vocab.values.get(self.index).copied().unwrap_or_default()
+        self.vocab
+            .values
+            .get(self.index)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The vocabulary this value belongs to.

@@ -220,35 +220,66 @@ pub struct Param {
     pub note: String,
 }
 
-const INT_UNITS: [&str; 8] = ["days", "months", "years", "people", "places", "lanes", "count", "population_equivalent"];
+const INT_UNITS: [&str; 8] = [
+    "days",
+    "months",
+    "years",
+    "people",
+    "places",
+    "lanes",
+    "count",
+    "population_equivalent",
+];
 const EVIDENCE: [&str; 4] = ["P", "P-copy", "S", "R"];
 
 /// The script function name for a rule id: lower case, every other character `_`
 /// (`R-EC-06.2` is `r_ec_06_2`).
 #[must_use]
 pub fn function_name(rule_id: &str) -> String {
-    rule_id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
+    rule_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn valid_rule_id(id: &str) -> bool {
     let mut parts = id.split('-');
-    let (Some("R"), Some(family), Some(rest), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some("R"), Some(family), Some(rest), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let family_ok = !family.is_empty() && family.bytes().all(|b| b.is_ascii_uppercase());
     let mut nums = rest.split('.');
-    let main_ok = nums.next().is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit()));
+    let main_ok = nums
+        .next()
+        .is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit()));
     let subs_ok = nums.all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     family_ok && main_ok && subs_ok
 }
 
 fn text<'a>(files: &'a BTreeMap<String, Vec<u8>>, path: &str) -> Result<&'a str, LoadError> {
-    let bytes = files.get(path).ok_or_else(|| LoadError::invalid(path, None, "file not found"))?;
-    std::str::from_utf8(bytes).map_err(|e| LoadError::invalid(path, None, format!("not UTF-8: {e}")))
+    let bytes = files
+        .get(path)
+        .ok_or_else(|| LoadError::invalid(path, None, "file not found"))?;
+    std::str::from_utf8(bytes)
+        .map_err(|e| LoadError::invalid(path, None, format!("not UTF-8: {e}")))
 }
 
 fn toml_line(text: &str, e: &toml::de::Error) -> Option<usize> {
-    e.span().map(|s| text.get(..s.start).unwrap_or_default().matches('\n').count() + 1)
+    e.span().map(|s| {
+        text.get(..s.start)
+            .unwrap_or_default()
+            .matches('\n')
+            .count()
+            + 1
+    })
 }
 
 fn date_value(v: &toml::Value) -> Option<NaiveDate> {
@@ -269,15 +300,33 @@ fn bool_cell(s: &str) -> Option<bool> {
 }
 
 /// Reads a CSV whose header must be exactly `header`; returns rows with their line numbers.
-fn csv_rows(file: &str, text: &str, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>, LoadError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+fn csv_rows(
+    file: &str,
+    text: &str,
+    header: &[&str],
+) -> Result<Vec<(usize, Vec<String>)>, LoadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     match reader.headers() {
         Ok(h) if h.iter().eq(header.iter().copied()) => {}
-        _ => return Err(LoadError::invalid(file, Some(1), format!("the header must be `{}`", header.join(",")))),
+        _ => {
+            return Err(LoadError::invalid(
+                file,
+                Some(1),
+                format!("the header must be `{}`", header.join(",")),
+            ));
+        }
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| LoadError::invalid(file, e.position().map(|p| p.line() as usize), format!("unreadable CSV row: {e}")))?;
+        let record = record.map_err(|e| {
+            LoadError::invalid(
+                file,
+                e.position().map(|p| p.line() as usize),
+                format!("unreadable CSV row: {e}"),
+            )
+        })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         rows.push((line, record.iter().map(str::to_owned).collect()));
     }
@@ -288,7 +337,11 @@ fn cell(row: &[String], i: usize) -> &str {
     row.get(i).map_or("", String::as_str)
 }
 
-fn manifest(dir: &str, files: &BTreeMap<String, Vec<u8>>, errors: &mut Vec<LoadError>) -> Option<Manifest> {
+fn manifest(
+    dir: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    errors: &mut Vec<LoadError>,
+) -> Option<Manifest> {
     let file = format!("{dir}/pack.toml");
     let src = match text(files, &file) {
         Ok(s) => s,
@@ -300,7 +353,11 @@ fn manifest(dir: &str, files: &BTreeMap<String, Vec<u8>>, errors: &mut Vec<LoadE
     let raw: RawManifest = match toml::from_str(src) {
         Ok(r) => r,
         Err(e) => {
-            errors.push(LoadError::invalid(&file, toml_line(src, &e), e.message().to_owned()));
+            errors.push(LoadError::invalid(
+                &file,
+                toml_line(src, &e),
+                e.message().to_owned(),
+            ));
             return None;
         }
     };
@@ -310,7 +367,9 @@ fn manifest(dir: &str, files: &BTreeMap<String, Vec<u8>>, errors: &mut Vec<LoadE
     for i in &raw.instruments {
         match Instrument::from_name(i) {
             Some(x) => instruments.push(x),
-            None => bad(format!("`{i}` is not an instrument (expected export_credit, project_finance or trade_mission)")),
+            None => bad(format!(
+                "`{i}` is not an instrument (expected export_credit, project_finance or trade_mission)"
+            )),
         }
     }
     if instruments.is_empty() {
@@ -330,17 +389,22 @@ fn manifest(dir: &str, files: &BTreeMap<String, Vec<u8>>, errors: &mut Vec<LoadE
             d
         }
     };
-    if let (Some(from), Some(to)) = (effective_from, effective_to) {
-        if to <= from {
-            bad(format!("`effective_to` {to} is not after `effective_from` {from}"));
-        }
+    if let (Some(from), Some(to)) = (effective_from, effective_to)
+        && to <= from
+    {
+        bad(format!(
+            "`effective_to` {to} is not after `effective_from` {from}"
+        ));
     }
     if raw.sources.is_empty() {
         bad("a pack must cite at least one source document in `[[sources]]`".into());
     }
     let expected_dir = format!("{}-{}", raw.id, raw.version);
     if dir != expected_dir {
-        bad(format!("the folder of pack `{}` version `{}` must be named `{expected_dir}`", raw.id, raw.version));
+        bad(format!(
+            "the folder of pack `{}` version `{}` must be named `{expected_dir}`",
+            raw.id, raw.version
+        ));
     }
     let mut ids = BTreeSet::new();
     for s in &raw.sources {
@@ -361,9 +425,29 @@ fn manifest(dir: &str, files: &BTreeMap<String, Vec<u8>>, errors: &mut Vec<LoadE
     })
 }
 
-fn rules(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &mut Vec<LoadError>) -> Vec<Rule> {
+fn rules(
+    dir: &str,
+    m: &Manifest,
+    files: &BTreeMap<String, Vec<u8>>,
+    errors: &mut Vec<LoadError>,
+) -> Vec<Rule> {
     let file = format!("{dir}/rules.csv");
-    let rows = match text(files, &file).and_then(|t| csv_rows(&file, t, &["id", "title", "phase", "source", "section", "evidence_level", "verified", "note"])) {
+    let rows = match text(files, &file).and_then(|t| {
+        csv_rows(
+            &file,
+            t,
+            &[
+                "id",
+                "title",
+                "phase",
+                "source",
+                "section",
+                "evidence_level",
+                "verified",
+                "note",
+            ],
+        )
+    }) {
         Ok(r) => r,
         Err(e) => {
             errors.push(e);
@@ -375,7 +459,9 @@ fn rules(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &mu
         let mut bad = |m: String| errors.push(LoadError::invalid(&file, Some(line), m));
         let id = cell(&row, 0);
         if !valid_rule_id(id) {
-            bad(format!("`{id}` is not a rule id of the form R-<FAMILY>-<NN>[.<item>]"));
+            bad(format!(
+                "`{id}` is not a rule id of the form R-<FAMILY>-<NN>[.<item>]"
+            ));
             continue;
         }
         if out.iter().any(|r| r.id == id) {
@@ -387,17 +473,24 @@ fn rules(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &mu
             "floors" => Phase::Floors,
             "steps" => Phase::Steps,
             other => {
-                bad(format!("phase `{other}` of rule `{id}` is not one of facts, floors, steps"));
+                bad(format!(
+                    "phase `{other}` of rule `{id}` is not one of facts, floors, steps"
+                ));
                 continue;
             }
         };
         let Some(source) = m.sources.iter().find(|s| s.id == cell(&row, 3)) else {
-            bad(format!("source `{}` of rule `{id}` is not in the manifest's [[sources]]", cell(&row, 3)));
+            bad(format!(
+                "source `{}` of rule `{id}` is not in the manifest's [[sources]]",
+                cell(&row, 3)
+            ));
             continue;
         };
         let evidence = cell(&row, 5);
         if !EVIDENCE.contains(&evidence) {
-            bad(format!("evidence level `{evidence}` of rule `{id}` is not one of P, P-copy, S, R"));
+            bad(format!(
+                "evidence level `{evidence}` of rule `{id}` is not one of P, P-copy, S, R"
+            ));
             continue;
         }
         let Some(verified) = bool_cell(cell(&row, 6)) else {
@@ -405,10 +498,14 @@ fn rules(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &mu
             continue;
         };
         if verified && !matches!(evidence, "P" | "P-copy") {
-            bad(format!("rule `{id}` is marked verified but its evidence level is `{evidence}`: only P and P-copy sources count as verified"));
+            bad(format!(
+                "rule `{id}` is marked verified but its evidence level is `{evidence}`: only P and P-copy sources count as verified"
+            ));
             continue;
         }
-        let section = Some(cell(&row, 4)).filter(|s| !s.is_empty()).map(str::to_owned);
+        let section = Some(cell(&row, 4))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
         let title = cell(&row, 1);
         if title.is_empty() {
             bad(format!("rule `{id}` has no title"));
@@ -426,19 +523,44 @@ fn rules(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &mu
             function: function_name(id),
         });
     }
-    if out.is_empty() && !errors.iter().any(|e| matches!(e, LoadError::Invalid { file: f, .. } if *f == file)) {
+    if out.is_empty()
+        && !errors
+            .iter()
+            .any(|e| matches!(e, LoadError::Invalid { file: f, .. } if *f == file))
+    {
         errors.push(LoadError::invalid(&file, None, "the rule table is empty"));
     }
     out
 }
 
-fn params(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &mut Vec<LoadError>) -> BTreeMap<String, Param> {
+fn params(
+    dir: &str,
+    m: &Manifest,
+    files: &BTreeMap<String, Vec<u8>>,
+    errors: &mut Vec<LoadError>,
+) -> BTreeMap<String, Param> {
     let file = format!("{dir}/params.csv");
     let mut out = BTreeMap::new();
     if !files.contains_key(&file) {
         return out;
     }
-    let rows = match text(files, &file).and_then(|t| csv_rows(&file, t, &["name", "value", "unit", "comparator", "source", "section", "evidence_level", "verified", "note"])) {
+    let rows = match text(files, &file).and_then(|t| {
+        csv_rows(
+            &file,
+            t,
+            &[
+                "name",
+                "value",
+                "unit",
+                "comparator",
+                "source",
+                "section",
+                "evidence_level",
+                "verified",
+                "note",
+            ],
+        )
+    }) {
         Ok(r) => r,
         Err(e) => {
             errors.push(e);
@@ -448,20 +570,35 @@ fn params(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &m
     for (line, row) in rows {
         let mut bad = |m: String| errors.push(LoadError::invalid(&file, Some(line), m));
         let name = cell(&row, 0);
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.') {
-            bad(format!("`{name}` is not a parameter name (lower case, digits, `_` and `.`)"));
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+        {
+            bad(format!(
+                "`{name}` is not a parameter name (lower case, digits, `_` and `.`)"
+            ));
             continue;
         }
         let (raw, unit) = (cell(&row, 1), cell(&row, 2));
         let value = if unit == "date" {
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().map(ParamValue::Date)
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .ok()
+                .map(ParamValue::Date)
         } else if INT_UNITS.contains(&unit) {
             raw.parse::<i64>().ok().map(ParamValue::Int)
         } else if unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase()) {
             if codes::currencies().contains(unit) {
-                Decimal::from_str(raw).ok().map(|amount| ParamValue::Money(Money { amount, currency: unit.to_owned() }))
+                Decimal::from_str(raw).ok().map(|amount| {
+                    ParamValue::Money(Money {
+                        amount,
+                        currency: unit.to_owned(),
+                    })
+                })
             } else {
-                bad(format!("unit `{unit}` of `{name}` looks like a currency but is not an ISO 4217 code"));
+                bad(format!(
+                    "unit `{unit}` of `{name}` looks like a currency but is not an ISO 4217 code"
+                ));
                 continue;
             }
         } else if unit.is_empty() {
@@ -470,7 +607,9 @@ fn params(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &m
             Decimal::from_str(raw).ok().map(ParamValue::Decimal)
         };
         let Some(value) = value else {
-            bad(format!("value `{raw}` of `{name}` does not fit its unit `{unit}`"));
+            bad(format!(
+                "value `{raw}` of `{name}` does not fit its unit `{unit}`"
+            ));
             continue;
         };
         let comparator = match cell(&row, 3) {
@@ -480,17 +619,24 @@ fn params(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &m
             "<=" => Some(Comparator::AtMost),
             "<" => Some(Comparator::LessThan),
             other => {
-                bad(format!("comparator `{other}` of `{name}` is not one of >=, >, <=, <"));
+                bad(format!(
+                    "comparator `{other}` of `{name}` is not one of >=, >, <=, <"
+                ));
                 continue;
             }
         };
         let Some(source) = m.sources.iter().find(|s| s.id == cell(&row, 4)) else {
-            bad(format!("source `{}` of parameter `{name}` is not in the manifest's [[sources]]", cell(&row, 4)));
+            bad(format!(
+                "source `{}` of parameter `{name}` is not in the manifest's [[sources]]",
+                cell(&row, 4)
+            ));
             continue;
         };
         let evidence = cell(&row, 6);
         if !EVIDENCE.contains(&evidence) {
-            bad(format!("evidence level `{evidence}` of `{name}` is not one of P, P-copy, S, R"));
+            bad(format!(
+                "evidence level `{evidence}` of `{name}` is not one of P, P-copy, S, R"
+            ));
             continue;
         }
         let Some(verified) = bool_cell(cell(&row, 7)) else {
@@ -498,7 +644,9 @@ fn params(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &m
             continue;
         };
         if verified && !matches!(evidence, "P" | "P-copy") {
-            bad(format!("parameter `{name}` is marked verified but its evidence level is `{evidence}`"));
+            bad(format!(
+                "parameter `{name}` is marked verified but its evidence level is `{evidence}`"
+            ));
             continue;
         }
         let param = Param {
@@ -507,7 +655,9 @@ fn params(dir: &str, m: &Manifest, files: &BTreeMap<String, Vec<u8>>, errors: &m
             unit: unit.to_owned(),
             comparator,
             document: source.document.clone(),
-            section: Some(cell(&row, 5)).filter(|s| !s.is_empty()).map(str::to_owned),
+            section: Some(cell(&row, 5))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             evidence_level: evidence.to_owned(),
             verified,
             note: cell(&row, 8).to_owned(),
@@ -529,9 +679,15 @@ fn literals_after<'a>(src: &'a str, prefix: &str) -> Vec<(usize, &'a str)> {
         let tail = rest.get(start..).unwrap_or_default();
         // A call like `param("` must not be the end of a longer name (`capacity_meets("`).
         let before = src.get(..offset + i).and_then(|b| b.chars().next_back());
-        let whole_word = !prefix.starts_with(|c: char| c.is_ascii_alphabetic()) || !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let whole_word = !prefix.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
         if let (true, Some(end)) = (whole_word, tail.find('"')) {
-            let line = src.get(..offset + start).unwrap_or_default().matches('\n').count() + 1;
+            let line = src
+                .get(..offset + start)
+                .unwrap_or_default()
+                .matches('\n')
+                .count()
+                + 1;
             out.push((line, tail.get(..end).unwrap_or_default()));
         }
         offset += start;
@@ -540,7 +696,10 @@ fn literals_after<'a>(src: &'a str, prefix: &str) -> Vec<(usize, &'a str)> {
     out
 }
 
-#[allow(clippy::too_many_arguments, reason = "one call site; the arguments are the loader's state")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the arguments are the loader's state"
+)]
 pub(super) fn load_pack(
     engine: &Engine,
     limits: &Limits,
@@ -563,15 +722,32 @@ pub(super) fn load_pack(
         if let Some(t) = shared.get(name) {
             tables.insert(name.clone(), Arc::clone(t));
         } else if !shared_names.contains(name.as_str()) {
-            errors.push(LoadError::invalid(&manifest_file, None, format!("`uses` names `{name}`, which is not a table in `data/`")));
+            errors.push(LoadError::invalid(
+                &manifest_file,
+                None,
+                format!("`uses` names `{name}`, which is not a table in `data/`"),
+            ));
         }
     }
     for decl in &m.tables {
         let file = format!("{dir}/{}", decl.file);
-        match text(files, &file).and_then(|t| Table::from_csv(&decl.name, &m.version, format!("(pack {})", m.id), &file, t, &decl.key)) {
+        match text(files, &file).and_then(|t| {
+            Table::from_csv(
+                &decl.name,
+                &m.version,
+                format!("(pack {})", m.id),
+                &file,
+                t,
+                &decl.key,
+            )
+        }) {
             Ok(t) => {
                 if tables.insert(decl.name.clone(), Arc::new(t)).is_some() {
-                    errors.push(LoadError::invalid(&manifest_file, None, format!("table `{}` is declared twice", decl.name)));
+                    errors.push(LoadError::invalid(
+                        &manifest_file,
+                        None,
+                        format!("table `{}` is declared twice", decl.name),
+                    ));
                 }
             }
             Err(e) => errors.push(e),
@@ -585,13 +761,23 @@ pub(super) fn load_pack(
     let mut script_count = 0;
     let mut compile_failed = false;
     for (path, bytes) in files.range(prefix.clone()..) {
-        let Some(name) = path.strip_prefix(&prefix) else { break };
+        let Some(name) = path.strip_prefix(&prefix) else {
+            break;
+        };
         if name.contains('/') || !name.ends_with(".rhai") {
             continue;
         }
         script_count += 1;
         if bytes.len() > limits.max_script_bytes {
-            errors.push(LoadError::invalid(path, None, format!("the script is {} bytes; the limit is {}", bytes.len(), limits.max_script_bytes)));
+            errors.push(LoadError::invalid(
+                path,
+                None,
+                format!(
+                    "the script is {} bytes; the limit is {}",
+                    bytes.len(),
+                    limits.max_script_bytes
+                ),
+            ));
             continue;
         }
         let src = match std::str::from_utf8(bytes) {
@@ -605,7 +791,12 @@ pub(super) fn load_pack(
             Ok(a) => a,
             Err(e) => {
                 let pos = e.position();
-                errors.push(LoadError::Compile { file: path.clone(), line: pos.line().unwrap_or(0), column: pos.position().unwrap_or(0), message: e.err_type().to_string() });
+                errors.push(LoadError::Compile {
+                    file: path.clone(),
+                    line: pos.line().unwrap_or(0),
+                    column: pos.position().unwrap_or(0),
+                    message: e.err_type().to_string(),
+                });
                 compile_failed = true;
                 continue;
             }
@@ -616,28 +807,46 @@ pub(super) fn load_pack(
             continue;
         }
         for f in compiled.iter_functions() {
-            if let Some((other, _)) = functions.insert(f.name.to_owned(), (path.clone(), f.params.len())) {
-                errors.push(LoadError::invalid(path, None, format!("function `{}` is also defined in `{other}`", f.name)));
+            if let Some((other, _)) =
+                functions.insert(f.name.to_owned(), (path.clone(), f.params.len()))
+            {
+                errors.push(LoadError::invalid(
+                    path,
+                    None,
+                    format!("function `{}` is also defined in `{other}`", f.name),
+                ));
             }
         }
         // Literal references to rule ids, parameters and tables must exist.
         for (line, id) in literals_after(src, "\"R-") {
             let id = format!("R-{id}");
             if !rules.iter().any(|r| r.id == id) {
-                errors.push(LoadError::invalid(path, Some(line), format!("rule `{id}` is not in the pack's rule table")));
+                errors.push(LoadError::invalid(
+                    path,
+                    Some(line),
+                    format!("rule `{id}` is not in the pack's rule table"),
+                ));
             }
         }
         for call in ["param(\"", "meets(\""] {
             for (line, p) in literals_after(src, call) {
                 if !params.contains_key(p) {
-                    errors.push(LoadError::invalid(path, Some(line), format!("parameter `{p}` is not in the pack's parameter table")));
+                    errors.push(LoadError::invalid(
+                        path,
+                        Some(line),
+                        format!("parameter `{p}` is not in the pack's parameter table"),
+                    ));
                 }
             }
         }
         for call in ["lookup(\"", "in_table(\""] {
             for (line, t) in literals_after(src, call) {
                 if !tables.contains_key(t) {
-                    errors.push(LoadError::invalid(path, Some(line), format!("table `{t}` is neither a table of the pack nor one it `uses`")));
+                    errors.push(LoadError::invalid(
+                        path,
+                        Some(line),
+                        format!("table `{t}` is neither a table of the pack nor one it `uses`"),
+                    ));
                 }
             }
         }
@@ -647,14 +856,32 @@ pub(super) fn load_pack(
         });
     }
     if script_count == 0 {
-        errors.push(LoadError::invalid(&manifest_file, None, "the pack has no `.rhai` script"));
+        errors.push(LoadError::invalid(
+            &manifest_file,
+            None,
+            "the pack has no `.rhai` script",
+        ));
     }
     // Every rule has exactly one function `r_...(app)`; every `r_...` function is a rule.
     for r in &rules {
         match functions.get(&r.function) {
             Some((_, 1)) => {}
-            Some((file, n)) => errors.push(LoadError::invalid(file, None, format!("function `{}` of rule `{}` takes {n} parameters; it must take one, `app`", r.function, r.id))),
-            None if script_count > 0 && !compile_failed => errors.push(LoadError::invalid(&format!("{dir}/rules.csv"), None, format!("rule `{}` has no function `{}(app)` in the pack's scripts", r.id, r.function))),
+            Some((file, n)) => errors.push(LoadError::invalid(
+                file,
+                None,
+                format!(
+                    "function `{}` of rule `{}` takes {n} parameters; it must take one, `app`",
+                    r.function, r.id
+                ),
+            )),
+            None if script_count > 0 && !compile_failed => errors.push(LoadError::invalid(
+                &format!("{dir}/rules.csv"),
+                None,
+                format!(
+                    "rule `{}` has no function `{}(app)` in the pack's scripts",
+                    r.id, r.function
+                ),
+            )),
             None => {}
         }
     }
@@ -667,8 +894,20 @@ pub(super) fn load_pack(
         return Err(errors);
     }
     let Some(ast) = ast else { return Err(errors) };
-    let functions = functions.into_iter().map(|(name, (file, _))| (name, file)).collect();
-    Ok(Pack { manifest: m, dir: dir.to_owned(), rules, params, tables, hash, functions, ast })
+    let functions = functions
+        .into_iter()
+        .map(|(name, (file, _))| (name, file))
+        .collect();
+    Ok(Pack {
+        manifest: m,
+        dir: dir.to_owned(),
+        rules,
+        params,
+        tables,
+        hash,
+        functions,
+        ast,
+    })
 }
 
 #[derive(Deserialize)]
@@ -691,20 +930,37 @@ pub(super) enum Shared {
     Rates(SdrRates),
 }
 
-pub(super) fn load_shared_table(tdir: &str, prefix: &str, files: &BTreeMap<String, Vec<u8>>, hash: String) -> Result<Shared, LoadError> {
+pub(super) fn load_shared_table(
+    tdir: &str,
+    prefix: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    hash: String,
+) -> Result<Shared, LoadError> {
     let file = format!("{prefix}table.toml");
     let src = text(files, &file)?;
-    let raw: RawTable = toml::from_str(src).map_err(|e| LoadError::invalid(&file, toml_line(src, &e), e.message().to_owned()))?;
+    let raw: RawTable = toml::from_str(src)
+        .map_err(|e| LoadError::invalid(&file, toml_line(src, &e), e.message().to_owned()))?;
     let _ = (&raw.title, &raw.licence, &raw.method);
     if raw.name != tdir {
-        return Err(LoadError::invalid(&file, None, format!("table `{}` must live in `data/{}/`", raw.name, raw.name)));
+        return Err(LoadError::invalid(
+            &file,
+            None,
+            format!("table `{}` must live in `data/{}/`", raw.name, raw.name),
+        ));
     }
     let data_file = format!("{prefix}{}", raw.file);
     let data = text(files, &data_file)?;
     match raw.kind.as_str() {
-        "sdr_rates" => SdrRates::from_csv(&raw.version, hash, &raw.source, &data_file, data).map(Shared::Rates),
-        "lookup" => Table::from_csv(&raw.name, &raw.version, hash, &data_file, data, &raw.key).map(Shared::Table),
-        other => Err(LoadError::invalid(&file, None, format!("kind `{other}` is not `lookup` or `sdr_rates`"))),
+        "sdr_rates" => {
+            SdrRates::from_csv(&raw.version, hash, &raw.source, &data_file, data).map(Shared::Rates)
+        }
+        "lookup" => Table::from_csv(&raw.name, &raw.version, hash, &data_file, data, &raw.key)
+            .map(Shared::Table),
+        other => Err(LoadError::invalid(
+            &file,
+            None,
+            format!("kind `{other}` is not `lookup` or `sdr_rates`"),
+        )),
     }
 }
 
@@ -717,7 +973,14 @@ mod tests {
         for ok in ["R-EC-06", "R-EC-06.2", "R-X-01", "R-PS-10", "R-EC-06.2.1"] {
             assert!(valid_rule_id(ok), "{ok}");
         }
-        for bad in ["R-EC-6", "EC-06", "R-ec-06", "R-EC-06.", "R-EC-06-1", "R--01"] {
+        for bad in [
+            "R-EC-6",
+            "EC-06",
+            "R-ec-06",
+            "R-EC-06.",
+            "R-EC-06-1",
+            "R--01",
+        ] {
             assert!(!valid_rule_id(bad), "{bad}");
         }
         assert_eq!(function_name("R-EC-06.2"), "r_ec_06_2");
@@ -728,6 +991,9 @@ mod tests {
         let src = "fn a(app) {\n floor(\"R-EC-06.2\", \"A\", \"x\");\n param(\"annex_i.x\") }";
         assert_eq!(literals_after(src, "\"R-"), vec![(2, "EC-06.2")]);
         assert_eq!(literals_after(src, "param(\""), vec![(3, "annex_i.x")]);
-        assert_eq!(literals_after("capacity_meets(\"R-X-01\", \"a\")", "meets(\""), vec![]);
+        assert_eq!(
+            literals_after("capacity_meets(\"R-X-01\", \"a\")", "meets(\""),
+            vec![]
+        );
     }
 }

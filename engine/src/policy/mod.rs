@@ -62,8 +62,16 @@ pub enum LoadError {
 }
 
 impl LoadError {
-    pub(crate) fn invalid(file: &str, line: Option<usize>, message: impl Into<String>) -> LoadError {
-        LoadError::Invalid { file: file.to_owned(), line, message: message.into() }
+    pub(crate) fn invalid(
+        file: &str,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> LoadError {
+        LoadError::Invalid {
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        }
     }
 }
 
@@ -97,7 +105,9 @@ impl Pack {
     /// `effective_to` exclusive).
     #[must_use]
     pub fn in_force(&self, instrument: Instrument, date: NaiveDate) -> bool {
-        self.manifest.instruments.contains(&instrument) && self.manifest.effective_from <= date && self.manifest.effective_to.is_none_or(|to| date < to)
+        self.manifest.instruments.contains(&instrument)
+            && self.manifest.effective_from <= date
+            && self.manifest.effective_to.is_none_or(|to| date < to)
     }
 
     /// The rule with id `id`.
@@ -149,7 +159,10 @@ impl PolicySet {
     ///
     /// # Errors
     /// As [`PolicySet::load`].
-    pub fn from_files(files: BTreeMap<String, Vec<u8>>, limits: Limits) -> Result<PolicySet, LoadErrors> {
+    pub fn from_files(
+        files: BTreeMap<String, Vec<u8>>,
+        limits: Limits,
+    ) -> Result<PolicySet, LoadErrors> {
         let engine = build_engine(&limits);
         let mut errors = Vec::new();
         let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -171,14 +184,25 @@ impl PolicySet {
             if files.contains_key(&format!("{dir}/pack.toml")) {
                 pack_dirs.push((*dir).to_owned());
             } else {
-                errors.push(LoadError::invalid(dir, None, "not a pack: a folder beside `data/` must hold a `pack.toml`"));
+                errors.push(LoadError::invalid(
+                    dir,
+                    None,
+                    "not a pack: a folder beside `data/` must hold a `pack.toml`",
+                ));
             }
         }
         // Shared tables.
-        let table_dirs: BTreeSet<&str> = files.keys().filter_map(|p| p.strip_prefix("data/")).filter_map(|p| p.split_once('/').map(|(d, _)| d)).collect();
+        let table_dirs: BTreeSet<&str> = files
+            .keys()
+            .filter_map(|p| p.strip_prefix("data/"))
+            .filter_map(|p| p.split_once('/').map(|(d, _)| d))
+            .collect();
         for tdir in table_dirs {
             let prefix = format!("data/{tdir}/");
-            let own: BTreeMap<&String, &Vec<u8>> = files.iter().filter(|(p, _)| p.starts_with(&prefix)).collect();
+            let own: BTreeMap<&String, &Vec<u8>> = files
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix))
+                .collect();
             for (p, b) in &own {
                 kept.insert((*p).clone(), (*b).clone());
             }
@@ -195,13 +219,21 @@ impl PolicySet {
         let mut packs = Vec::new();
         for dir in pack_dirs {
             let prefix = format!("{dir}/");
-            let own: BTreeMap<&String, &Vec<u8>> = files.iter().filter(|(p, _)| p.starts_with(&prefix)).collect();
+            let own: BTreeMap<&String, &Vec<u8>> = files
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix))
+                .collect();
             for (p, b) in &own {
                 kept.insert((*p).clone(), (*b).clone());
             }
             let hash = hash_files(own.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
-            let shared_names: BTreeSet<&str> = tables.keys().map(String::as_str).chain(rates.as_ref().map(|_| rate_name)).collect();
-            match manifest::load_pack(&engine, &limits, &dir, &files, hash, &tables, &shared_names) {
+            let shared_names: BTreeSet<&str> = tables
+                .keys()
+                .map(String::as_str)
+                .chain(rates.as_ref().map(|_| rate_name))
+                .collect();
+            match manifest::load_pack(&engine, &limits, &dir, &files, hash, &tables, &shared_names)
+            {
                 Ok(p) => packs.push(Arc::new(p)),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -210,9 +242,22 @@ impl PolicySet {
         if !errors.is_empty() {
             return Err(LoadErrors(errors));
         }
-        packs.sort_by(|a, b| (&a.manifest.id, a.manifest.effective_from).cmp(&(&b.manifest.id, b.manifest.effective_from)));
+        packs.sort_by(|a, b| {
+            (&a.manifest.id, a.manifest.effective_from)
+                .cmp(&(&b.manifest.id, b.manifest.effective_from))
+        });
         let hash = hash_files(kept.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
-        Ok(PolicySet { inner: Arc::new(SetInner { hash, packs, tables, rates, engine, limits, files: kept }) })
+        Ok(PolicySet {
+            inner: Arc::new(SetInner {
+                hash,
+                packs,
+                tables,
+                rates,
+                engine,
+                limits,
+                files: kept,
+            }),
+        })
     }
 
     /// `sha256:` over every file of the set (path and content, sorted by path).
@@ -230,7 +275,12 @@ impl PolicySet {
     /// The packs in force for `instrument` on `date`, sorted by id.
     #[must_use]
     pub fn in_force(&self, instrument: Instrument, date: NaiveDate) -> Vec<Arc<Pack>> {
-        self.inner.packs.iter().filter(|p| p.in_force(instrument, date)).cloned().collect()
+        self.inner
+            .packs
+            .iter()
+            .filter(|p| p.in_force(instrument, date))
+            .cloned()
+            .collect()
     }
 
     /// Shared tables by name.
@@ -275,13 +325,23 @@ fn hash_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> String {
     format!("sha256:{}", hex(&h.finalize()))
 }
 
-fn read_tree(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), LoadError> {
-    let io = |p: &Path, e: std::io::Error| LoadError::Io { path: p.display().to_string(), message: e.to_string() };
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), LoadError> {
+    let io = |p: &Path, e: std::io::Error| LoadError::Io {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
     let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
@@ -290,7 +350,10 @@ fn read_tree(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Re
             read_tree(root, &path, out)?;
         } else if meta.is_file() {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             // Files at the top level (README.md) document the folder; they are not policy content.
             if rel.len() > 1 {
                 let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
@@ -319,7 +382,13 @@ fn check_overlaps(packs: &[Arc<Pack>], errors: &mut Vec<LoadError>) {
                 errors.push(LoadError::invalid(
                     &format!("{}/pack.toml", b.dir),
                     None,
-                    format!("versions `{}` and `{}` of pack `{}` are both in force from {}", ma.version, mb.version, ma.id, ma.effective_from.max(mb.effective_from)),
+                    format!(
+                        "versions `{}` and `{}` of pack `{}` are both in force from {}",
+                        ma.version,
+                        mb.version,
+                        ma.id,
+                        ma.effective_from.max(mb.effective_from)
+                    ),
                 ));
                 continue;
             }

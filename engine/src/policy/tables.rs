@@ -25,34 +25,78 @@ pub struct Table {
 
 impl Table {
     /// Reads a CSV table keyed by `key` columns. Duplicate keys and ragged rows are errors.
-    pub(crate) fn from_csv(name: &str, version: &str, hash: String, file: &str, text: &str, key: &[String]) -> Result<Table, LoadError> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    pub(crate) fn from_csv(
+        name: &str,
+        version: &str,
+        hash: String,
+        file: &str,
+        text: &str,
+        key: &[String],
+    ) -> Result<Table, LoadError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
         let columns: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(str::to_owned).collect(),
-            Err(e) => return Err(LoadError::invalid(file, e.position().map(|p| p.line() as usize), format!("unreadable CSV header: {e}"))),
+            Err(e) => {
+                return Err(LoadError::invalid(
+                    file,
+                    e.position().map(|p| p.line() as usize),
+                    format!("unreadable CSV header: {e}"),
+                ));
+            }
         };
         let mut key_idx = Vec::new();
         for k in key {
             match columns.iter().position(|c| c == k) {
                 Some(i) => key_idx.push(i),
-                None => return Err(LoadError::invalid(file, Some(1), format!("key column `{k}` is not in the header"))),
+                None => {
+                    return Err(LoadError::invalid(
+                        file,
+                        Some(1),
+                        format!("key column `{k}` is not in the header"),
+                    ));
+                }
             }
         }
         if key_idx.is_empty() {
-            return Err(LoadError::invalid(file, Some(1), "a table needs at least one key column"));
+            return Err(LoadError::invalid(
+                file,
+                Some(1),
+                "a table needs at least one key column",
+            ));
         }
         let mut rows = BTreeMap::new();
         for record in reader.records() {
-            let record = record.map_err(|e| LoadError::invalid(file, e.position().map(|p| p.line() as usize), format!("unreadable CSV row: {e}")))?;
+            let record = record.map_err(|e| {
+                LoadError::invalid(
+                    file,
+                    e.position().map(|p| p.line() as usize),
+                    format!("unreadable CSV row: {e}"),
+                )
+            })?;
             let line = record.position().map(|p| p.line() as usize);
-            let k: Vec<&str> = key_idx.iter().map(|i| record.get(*i).unwrap_or_default()).collect();
+            let k: Vec<&str> = key_idx
+                .iter()
+                .map(|i| record.get(*i).unwrap_or_default())
+                .collect();
             let k = k.join("|");
             let row: Vec<String> = record.iter().map(str::to_owned).collect();
             if rows.insert(k.clone(), row).is_some() {
-                return Err(LoadError::invalid(file, line, format!("duplicate key `{k}`")));
+                return Err(LoadError::invalid(
+                    file,
+                    line,
+                    format!("duplicate key `{k}`"),
+                ));
             }
         }
-        Ok(Table { name: name.to_owned(), version: version.to_owned(), hash, columns, rows })
+        Ok(Table {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            hash,
+            columns,
+            rows,
+        })
     }
 }
 
@@ -84,23 +128,45 @@ pub struct Rate {
 }
 
 impl SdrRates {
-    pub(crate) fn from_csv(version: &str, hash: String, source: &str, file: &str, text: &str) -> Result<SdrRates, LoadError> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    pub(crate) fn from_csv(
+        version: &str,
+        hash: String,
+        source: &str,
+        file: &str,
+        text: &str,
+    ) -> Result<SdrRates, LoadError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
         let expected = ["date", "eur", "usd", "gbp", "jpy", "cny", "method"];
         match reader.headers() {
             Ok(h) if h.iter().eq(expected.iter().copied()) => {}
-            _ => return Err(LoadError::invalid(file, Some(1), format!("the header must be `{}`", expected.join(",")))),
+            _ => {
+                return Err(LoadError::invalid(
+                    file,
+                    Some(1),
+                    format!("the header must be `{}`", expected.join(",")),
+                ));
+            }
         }
         let mut rows: Vec<(NaiveDate, [Decimal; 5], String)> = Vec::new();
         for record in reader.records() {
-            let record = record.map_err(|e| LoadError::invalid(file, e.position().map(|p| p.line() as usize), format!("unreadable CSV row: {e}")))?;
+            let record = record.map_err(|e| {
+                LoadError::invalid(
+                    file,
+                    e.position().map(|p| p.line() as usize),
+                    format!("unreadable CSV row: {e}"),
+                )
+            })?;
             let line = record.position().map(|p| p.line() as usize);
             let bad = |m: String| LoadError::invalid(file, line, m);
-            let date = NaiveDate::parse_from_str(record.get(0).unwrap_or_default(), "%Y-%m-%d").map_err(|_| bad("`date` is not a YYYY-MM-DD date".into()))?;
+            let date = NaiveDate::parse_from_str(record.get(0).unwrap_or_default(), "%Y-%m-%d")
+                .map_err(|_| bad("`date` is not a YYYY-MM-DD date".into()))?;
             let mut values = [Decimal::ZERO; 5];
             for (i, slot) in values.iter_mut().enumerate() {
                 let cell = record.get(i + 1).unwrap_or_default();
-                let v = Decimal::from_str(cell).map_err(|_| bad(format!("`{cell}` is not a decimal rate")))?;
+                let v = Decimal::from_str(cell)
+                    .map_err(|_| bad(format!("`{cell}` is not a decimal rate")))?;
                 if v <= Decimal::ZERO {
                     return Err(bad(format!("rate `{cell}` is not positive")));
                 }
@@ -111,26 +177,41 @@ impl SdrRates {
                 return Err(bad("every rate needs its `method`".into()));
             }
             if rows.last().is_some_and(|(d, _, _)| *d >= date) {
-                return Err(bad(format!("dates must be strictly increasing; {date} is not")));
+                return Err(bad(format!(
+                    "dates must be strictly increasing; {date} is not"
+                )));
             }
             rows.push((date, values, method));
         }
         if rows.is_empty() {
             return Err(LoadError::invalid(file, None, "the rate table is empty"));
         }
-        Ok(SdrRates { version: version.to_owned(), hash, source: source.to_owned(), rows })
+        Ok(SdrRates {
+            version: version.to_owned(),
+            hash,
+            source: source.to_owned(),
+            rows,
+        })
     }
 
     /// Units of `currency` per SDR in force on `date` (`XDR` is 1 on every date).
     #[must_use]
     pub fn rate(&self, currency: &str, date: NaiveDate) -> Option<Rate> {
         if currency == "XDR" {
-            return Some(Rate { units_per_sdr: Decimal::ONE, date, method: "identity".into() });
+            return Some(Rate {
+                units_per_sdr: Decimal::ONE,
+                date,
+                method: "identity".into(),
+            });
         }
         let col = SDR_CURRENCIES.iter().position(|c| *c == currency)?;
         let idx = self.rows.partition_point(|(d, _, _)| *d <= date);
         let (d, values, method) = self.rows.get(idx.checked_sub(1)?)?;
-        Some(Rate { units_per_sdr: *values.get(col)?, date: *d, method: method.clone() })
+        Some(Rate {
+            units_per_sdr: *values.get(col)?,
+            date: *d,
+            method: method.clone(),
+        })
     }
 }
 
@@ -147,16 +228,38 @@ mod tests {
     fn nearest_earlier_rate_applies() {
         let r = rates();
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(r.rate("EUR", d("2022-11-01")).unwrap().units_per_sdr.to_string(), "1.29399");
-        assert_eq!(r.rate("EUR", d("2022-10-30")).unwrap().date, d("2022-10-28"));
-        assert!(r.rate("EUR", d("2022-10-27")).is_none(), "no rate before the first row");
+        assert_eq!(
+            r.rate("EUR", d("2022-11-01"))
+                .unwrap()
+                .units_per_sdr
+                .to_string(),
+            "1.29399"
+        );
+        assert_eq!(
+            r.rate("EUR", d("2022-10-30")).unwrap().date,
+            d("2022-10-28")
+        );
+        assert!(
+            r.rate("EUR", d("2022-10-27")).is_none(),
+            "no rate before the first row"
+        );
         assert!(r.rate("IDR", d("2022-11-01")).is_none());
-        assert_eq!(r.rate("XDR", d("2000-01-01")).unwrap().units_per_sdr, Decimal::ONE);
+        assert_eq!(
+            r.rate("XDR", d("2000-01-01")).unwrap().units_per_sdr,
+            Decimal::ONE
+        );
     }
 
     #[test]
     fn malformed_rate_tables_are_refused_with_their_line() {
-        let e = SdrRates::from_csv("v", String::new(), "s", "r.csv", "date,eur,usd,gbp,jpy,cny,method\n2022-10-28,1.29,x,1.1,190,9,m\n").unwrap_err();
+        let e = SdrRates::from_csv(
+            "v",
+            String::new(),
+            "s",
+            "r.csv",
+            "date,eur,usd,gbp,jpy,cny,method\n2022-10-28,1.29,x,1.1,190,9,m\n",
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "r.csv:2: `x` is not a decimal rate");
     }
 }

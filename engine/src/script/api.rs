@@ -20,7 +20,10 @@ use serde_json::Value;
 
 use super::context::{self, Ctx, StepAcc};
 use crate::application::vocab::{self, Term, Vocab};
-use crate::application::{Application, BenchmarkScore, Money, MissionProduct, NcpCase, Registration, SupplyLink, is_field_path};
+use crate::application::{
+    Application, BenchmarkScore, MissionProduct, Money, NcpCase, Registration, SupplyLink,
+    is_field_path,
+};
 use crate::decision::{Category, Effect, Finding, RateUsed, Source};
 use crate::policy::{ParamValue, Phase};
 
@@ -72,27 +75,37 @@ impl IntoDyn for Option<Money> {
 }
 impl IntoDyn for Option<Vec<Term>> {
     fn into_dyn(self) -> Dynamic {
-        self.map_or(Dynamic::UNIT, |v| Dynamic::from_array(v.into_iter().map(Dynamic::from).collect()))
+        self.map_or(Dynamic::UNIT, |v| {
+            Dynamic::from_array(v.into_iter().map(Dynamic::from).collect())
+        })
     }
 }
 impl IntoDyn for Option<Vec<String>> {
     fn into_dyn(self) -> Dynamic {
-        self.map_or(Dynamic::UNIT, |v| Dynamic::from_array(v.into_iter().map(Dynamic::from).collect()))
+        self.map_or(Dynamic::UNIT, |v| {
+            Dynamic::from_array(v.into_iter().map(Dynamic::from).collect())
+        })
     }
 }
 impl IntoDyn for Option<Vec<NcpCase>> {
     fn into_dyn(self) -> Dynamic {
-        self.map_or(Dynamic::UNIT, |v| Dynamic::from_array(v.into_iter().map(Dynamic::from).collect()))
+        self.map_or(Dynamic::UNIT, |v| {
+            Dynamic::from_array(v.into_iter().map(Dynamic::from).collect())
+        })
     }
 }
 impl IntoDyn for Option<Vec<SupplyLink>> {
     fn into_dyn(self) -> Dynamic {
-        self.map_or(Dynamic::UNIT, |v| Dynamic::from_array(v.into_iter().map(Dynamic::from).collect()))
+        self.map_or(Dynamic::UNIT, |v| {
+            Dynamic::from_array(v.into_iter().map(Dynamic::from).collect())
+        })
     }
 }
 impl IntoDyn for Option<Vec<MissionProduct>> {
     fn into_dyn(self) -> Dynamic {
-        self.map_or(Dynamic::UNIT, |v| Dynamic::from_array(v.into_iter().map(Dynamic::from).collect()))
+        self.map_or(Dynamic::UNIT, |v| {
+            Dynamic::from_array(v.into_iter().map(Dynamic::from).collect())
+        })
     }
 }
 impl IntoDyn for Option<BenchmarkScore> {
@@ -122,7 +135,18 @@ macro_rules! views {
         )*
     };
 }
-views!(AppView, ApplicantView, TransactionView, ProjectView, CapacityView, LocationView, LandView, IndigenousView, CoalView, MissionView);
+views!(
+    AppView,
+    ApplicantView,
+    TransactionView,
+    ProjectView,
+    CapacityView,
+    LocationView,
+    LandView,
+    IndigenousView,
+    CoalView,
+    MissionView
+);
 
 /// Registers read-only getters `$field` on `$view`, reading `section(&app).$field`, recording the
 /// path `$prefix.$field`.
@@ -149,28 +173,32 @@ pub(crate) fn getter_paths() -> Vec<String> {
     let mut out = Vec::new();
     for f in e.gen_fn_signatures(false) {
         // `get$field(_: ProjectView) -> ...`
-        if let Some(rest) = f.strip_prefix("get$") {
-            if let Some((field, ty)) = rest.split_once("(_: ") {
-                let ty = ty.split(')').next().unwrap_or_default().trim_start_matches("&mut ");
-                let prefix = match ty {
-                    "Application" => "",
-                    "Applicant" => "applicant.",
-                    "Transaction" => "transaction.",
-                    "Project" => "project.",
-                    "Capacity" => "project.capacity.",
-                    "Location" => "project.location.",
-                    "Land" => "project.land.",
-                    "IndigenousPeoples" => "project.indigenous_peoples.",
-                    "Coal" => "project.coal.",
-                    "Mission" => "mission.",
-                    "NcpCase" => "applicant.ncp_cases[].",
-                    "SupplyLink" => "project.supply_chain[].",
-                    "MissionProduct" => "mission.products[].",
-                    "Money" => continue,
-                    _ => continue,
-                };
-                out.push(format!("{prefix}{field}"));
-            }
+        if let Some(rest) = f.strip_prefix("get$")
+            && let Some((field, ty)) = rest.split_once("(_: ")
+        {
+            let ty = ty
+                .split(')')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("&mut ");
+            let prefix = match ty {
+                "Application" => "",
+                "Applicant" => "applicant.",
+                "Transaction" => "transaction.",
+                "Project" => "project.",
+                "Capacity" => "project.capacity.",
+                "Location" => "project.location.",
+                "Land" => "project.land.",
+                "IndigenousPeoples" => "project.indigenous_peoples.",
+                "Coal" => "project.coal.",
+                "Mission" => "mission.",
+                "NcpCase" => "applicant.ncp_cases[].",
+                "SupplyLink" => "project.supply_chain[].",
+                "MissionProduct" => "mission.products[].",
+                "Money" => continue,
+                _ => continue,
+            };
+            out.push(format!("{prefix}{field}"));
         }
     }
     out
@@ -179,12 +207,24 @@ pub(crate) fn getter_paths() -> Vec<String> {
 fn term_eq(t: &Term, s: &str) -> Res<bool> {
     match t.vocab().term(s) {
         Some(other) => Ok(other == *t),
-        None => fail(format!("`{s}` is not a value of `{}` (expected {})", t.vocab().name, t.vocab().expected())),
+        None => fail(format!(
+            "`{s}` is not a value of `{}` (expected {})",
+            t.vocab().name,
+            t.vocab().expected()
+        )),
     }
 }
 
 fn check_value(vocab: &'static Vocab, s: &str) -> Res<()> {
-    if vocab.term(s).is_some() { Ok(()) } else { fail(format!("`{s}` is not a value of `{}` (expected {})", vocab.name, vocab.expected())) }
+    if vocab.term(s).is_some() {
+        Ok(())
+    } else {
+        fail(format!(
+            "`{s}` is not a value of `{}` (expected {})",
+            vocab.name,
+            vocab.expected()
+        ))
+    }
 }
 
 pub(crate) fn register(e: &mut Engine) {
@@ -221,8 +261,12 @@ fn register_types(e: &mut Engine) {
     e.register_type_with_name::<Money>("Money")
         .register_get("amount", |m: &mut Money| Dynamic::from_decimal(m.amount))
         .register_get("currency", |m: &mut Money| m.currency.clone())
-        .register_fn("to_string", |m: &mut Money| format!("{} {}", m.currency, m.amount))
-        .register_fn("to_debug", |m: &mut Money| format!("{} {}", m.currency, m.amount));
+        .register_fn("to_string", |m: &mut Money| {
+            format!("{} {}", m.currency, m.amount)
+        })
+        .register_fn("to_debug", |m: &mut Money| {
+            format!("{} {}", m.currency, m.amount)
+        });
 
     e.register_type_with_name::<NcpCase>("NcpCase")
         .register_get("year", |c: &mut NcpCase| c.year)
@@ -232,12 +276,21 @@ fn register_types(e: &mut Engine) {
         .register_get("country", |c: &mut SupplyLink| c.country.clone());
     e.register_type_with_name::<MissionProduct>("MissionProduct")
         .register_get("good", |c: &mut MissionProduct| c.good.clone().into_dyn())
-        .register_get("sector", |c: &mut MissionProduct| c.sector.clone().into_dyn());
+        .register_get("sector", |c: &mut MissionProduct| {
+            c.sector.clone().into_dyn()
+        });
 }
 
 fn add_days(d: NaiveDate, days: i64) -> Res<NaiveDate> {
-    let r = if days >= 0 { d.checked_add_days(Days::new(days.unsigned_abs())) } else { d.checked_sub_days(Days::new(days.unsigned_abs())) };
-    r.map_or_else(|| fail(format!("date arithmetic out of range: {d} + {days} days")), Ok)
+    let r = if days >= 0 {
+        d.checked_add_days(Days::new(days.unsigned_abs()))
+    } else {
+        d.checked_sub_days(Days::new(days.unsigned_abs()))
+    };
+    r.map_or_else(
+        || fail(format!("date arithmetic out of range: {d} + {days} days")),
+        Ok,
+    )
 }
 
 fn register_views(e: &mut Engine) {
@@ -254,14 +307,20 @@ fn register_views(e: &mut Engine) {
 
     // Top level.
     e.register_get("reference", |v: &mut AppView| v.0.reference.clone());
-    e.register_get("instrument", |v: &mut AppView| v.0.instrument.as_str().to_owned());
+    e.register_get("instrument", |v: &mut AppView| {
+        v.0.instrument.as_str().to_owned()
+    });
     e.register_get("application_date", |v: &mut AppView| {
         let d = Dynamic::from(v.0.application_date);
         context::record_read("application_date", &d);
         d
     });
-    e.register_get("applicant", |v: &mut AppView| ApplicantView(Arc::clone(&v.0)));
-    e.register_get("transaction", |v: &mut AppView| TransactionView(Arc::clone(&v.0)));
+    e.register_get("applicant", |v: &mut AppView| {
+        ApplicantView(Arc::clone(&v.0))
+    });
+    e.register_get("transaction", |v: &mut AppView| {
+        TransactionView(Arc::clone(&v.0))
+    });
     e.register_get("project", |v: &mut AppView| ProjectView(Arc::clone(&v.0)));
     e.register_get("mission", |v: &mut AppView| MissionView(Arc::clone(&v.0)));
     e.register_get("documents", |v: &mut AppView| {
@@ -289,81 +348,262 @@ fn register_views(e: &mut Engine) {
         if !is_field_path(path) {
             return fail(format!("`{path}` is not a field path of the contract"));
         }
-        Ok(v.0.refusals.as_ref().is_some_and(|r| r.iter().any(|p| p == path)))
+        Ok(v.0
+            .refusals
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|p| p == path)))
     });
 
-    getters!(e, ApplicantView, crate::application::Applicant, "applicant", |a| Some(&a.applicant), [
-        name, kvk_number, size, oecd_guidelines_commitment, anti_bribery_declaration, due_diligence_policy,
-        sector_agreement, transparency_benchmark_score, ncp_cases, adverse_media, proven_bribery,
-        financial_intermediary, sanctions_screening, self_assessment_completed
-    ]);
-    getters!(e, TransactionView, crate::application::Transaction, "transaction", |a| a.transaction.as_ref(), [
-        contract_value, support_amount, project_capital_cost, repayment_term_months, goods, product, buyer_type,
-        expected_final_commitment, disclosure_date, agent_involved, agent_fees_disclosed, buyer_sanctions_screening,
-        end_user_sanctions_screening, ifc_performance_standards, equator_principles_cofinancier, epfi_commitment
-    ]);
-    e.register_get("capacity", |v: &mut ProjectView| CapacityView(Arc::clone(&v.0)));
-    e.register_get("location", |v: &mut ProjectView| LocationView(Arc::clone(&v.0)));
-    e.register_get("land", |v: &mut ProjectView| LandView(Arc::clone(&v.0)));
-    e.register_get("indigenous_peoples", |v: &mut ProjectView| IndigenousView(Arc::clone(&v.0)));
-    e.register_get("coal", |v: &mut ProjectView| CoalView(Arc::clone(&v.0)));
-    getters!(e, ProjectView, crate::application::Project, "project", |a| a.project.as_ref(), [
-        country, sector, stage, activities, technology, fuel, destination_regime, human_rights_risk,
-        ghg_scope12_tco2e_per_year, fossil_fuel_chain, fossil_exception, exclusion_list_activities,
-        security_forces, workforce, workers_under_18, collective_dismissals, worker_accommodation,
-        dams_or_tailings, dams_in_high_risk_location, significant_community_impacts, associated_facilities,
-        cumulative_impacts, critical_habitat_conditions_met, conversion_risk_sourcing, benchmark_deviation,
-        supply_chain
-    ]);
-    e.register_fn("has_activity", |v: &mut ProjectView, code: &str| -> Res<Dynamic> {
-        check_value(&vocab::ACTIVITY, code)?;
-        let acts = v.0.project.as_ref().and_then(|p| p.activities.clone());
-        let d = acts.clone().into_dyn();
-        context::record_read("project.activities", &d);
-        Ok(acts.map_or(Dynamic::UNIT, |a| Dynamic::from_bool(a.iter().any(|t| t.as_str() == code))))
+    getters!(
+        e,
+        ApplicantView,
+        crate::application::Applicant,
+        "applicant",
+        |a| Some(&a.applicant),
+        [
+            name,
+            kvk_number,
+            size,
+            oecd_guidelines_commitment,
+            anti_bribery_declaration,
+            due_diligence_policy,
+            sector_agreement,
+            transparency_benchmark_score,
+            ncp_cases,
+            adverse_media,
+            proven_bribery,
+            financial_intermediary,
+            sanctions_screening,
+            self_assessment_completed
+        ]
+    );
+    getters!(
+        e,
+        TransactionView,
+        crate::application::Transaction,
+        "transaction",
+        |a| a.transaction.as_ref(),
+        [
+            contract_value,
+            support_amount,
+            project_capital_cost,
+            repayment_term_months,
+            goods,
+            product,
+            buyer_type,
+            expected_final_commitment,
+            disclosure_date,
+            agent_involved,
+            agent_fees_disclosed,
+            buyer_sanctions_screening,
+            end_user_sanctions_screening,
+            ifc_performance_standards,
+            equator_principles_cofinancier,
+            epfi_commitment
+        ]
+    );
+    e.register_get("capacity", |v: &mut ProjectView| {
+        CapacityView(Arc::clone(&v.0))
     });
+    e.register_get("location", |v: &mut ProjectView| {
+        LocationView(Arc::clone(&v.0))
+    });
+    e.register_get("land", |v: &mut ProjectView| LandView(Arc::clone(&v.0)));
+    e.register_get("indigenous_peoples", |v: &mut ProjectView| {
+        IndigenousView(Arc::clone(&v.0))
+    });
+    e.register_get("coal", |v: &mut ProjectView| CoalView(Arc::clone(&v.0)));
+    getters!(
+        e,
+        ProjectView,
+        crate::application::Project,
+        "project",
+        |a| a.project.as_ref(),
+        [
+            country,
+            sector,
+            stage,
+            activities,
+            technology,
+            fuel,
+            destination_regime,
+            human_rights_risk,
+            ghg_scope12_tco2e_per_year,
+            fossil_fuel_chain,
+            fossil_exception,
+            exclusion_list_activities,
+            security_forces,
+            workforce,
+            workers_under_18,
+            collective_dismissals,
+            worker_accommodation,
+            dams_or_tailings,
+            dams_in_high_risk_location,
+            significant_community_impacts,
+            associated_facilities,
+            cumulative_impacts,
+            critical_habitat_conditions_met,
+            conversion_risk_sourcing,
+            benchmark_deviation,
+            supply_chain
+        ]
+    );
+    e.register_fn(
+        "has_activity",
+        |v: &mut ProjectView, code: &str| -> Res<Dynamic> {
+            check_value(&vocab::ACTIVITY, code)?;
+            let acts = v.0.project.as_ref().and_then(|p| p.activities.clone());
+            let d = acts.clone().into_dyn();
+            context::record_read("project.activities", &d);
+            Ok(acts.map_or(Dynamic::UNIT, |a| {
+                Dynamic::from_bool(a.iter().any(|t| t.as_str() == code))
+            }))
+        },
+    );
     e.register_get("sector_section", |v: &mut ProjectView| -> Dynamic {
         let s = v.0.project.as_ref().and_then(|p| p.sector.clone());
         let d = s.clone().into_dyn();
         context::record_read("project.sector", &d);
-        s.and_then(|s| crate::codes::isic_section(&s)).map_or(Dynamic::UNIT, |x| Dynamic::from(x.to_owned()))
+        s.and_then(|s| crate::codes::isic_section(&s))
+            .map_or(Dynamic::UNIT, |x| Dynamic::from(x.to_owned()))
     });
-    getters!(e, CapacityView, crate::application::Capacity, "project.capacity", |a| a.project.as_ref().and_then(|p| p.capacity.as_ref()), [
-        thermal_mw, electrical_mw, road_km, road_lanes, runway_m, vessel_tonnes, storage_tonnes,
-        population_equivalent, reservoir_m3, dam_height_m, groundwater_m3_per_year, paper_adt_per_day,
-        tannery_tonnes_per_day, coal_gasification_tonnes_per_day, asbestos_tonnes_per_year, asbestos_product,
-        broiler_places, hen_places, pig_places, sow_places, transmission_kv, pipeline_km, pipeline_diameter_mm
-    ]);
-    getters!(e, LocationView, crate::application::Location, "project.location", |a| a.project.as_ref().and_then(|p| p.location.as_ref()), [
-        protected_area, key_biodiversity_area, ramsar_site, biosphere_reserve, critical_habitat, natural_habitat,
-        world_heritage_site, cultural_heritage, indigenous_peoples_present, conflict_affected, offshore
-    ]);
-    getters!(e, LandView, crate::application::Land, "project.land", |a| a.project.as_ref().and_then(|p| p.land.as_ref()), [
-        acquisition, involuntary_use_restrictions, physically_displaced_people, economically_displaced_people
-    ]);
-    getters!(e, IndigenousView, crate::application::IndigenousPeoples, "project.indigenous_peoples", |a| a.project.as_ref().and_then(|p| p.indigenous_peoples.as_ref()), [
-        relocation, impacts_on_customary_land, critical_cultural_heritage, commercial_use_of_cultural_heritage
-    ]);
-    getters!(e, CoalView, crate::application::Coal, "project.coal", |a| a.project.as_ref().and_then(|p| p.coal.as_ref()), [
-        coal_fired_power, operational_ccus, ccus_retrofit, pollution_abatement_only, extends_plant_life
-    ]);
-    getters!(e, MissionView, crate::application::Mission, "mission", |a| a.mission.as_ref(), [
-        destination, start_date, self_assessment_deadline, destination_regime, voucher, objectives_conflict, products
-    ]);
+    getters!(
+        e,
+        CapacityView,
+        crate::application::Capacity,
+        "project.capacity",
+        |a| a.project.as_ref().and_then(|p| p.capacity.as_ref()),
+        [
+            thermal_mw,
+            electrical_mw,
+            road_km,
+            road_lanes,
+            runway_m,
+            vessel_tonnes,
+            storage_tonnes,
+            population_equivalent,
+            reservoir_m3,
+            dam_height_m,
+            groundwater_m3_per_year,
+            paper_adt_per_day,
+            tannery_tonnes_per_day,
+            coal_gasification_tonnes_per_day,
+            asbestos_tonnes_per_year,
+            asbestos_product,
+            broiler_places,
+            hen_places,
+            pig_places,
+            sow_places,
+            transmission_kv,
+            pipeline_km,
+            pipeline_diameter_mm
+        ]
+    );
+    getters!(
+        e,
+        LocationView,
+        crate::application::Location,
+        "project.location",
+        |a| a.project.as_ref().and_then(|p| p.location.as_ref()),
+        [
+            protected_area,
+            key_biodiversity_area,
+            ramsar_site,
+            biosphere_reserve,
+            critical_habitat,
+            natural_habitat,
+            world_heritage_site,
+            cultural_heritage,
+            indigenous_peoples_present,
+            conflict_affected,
+            offshore
+        ]
+    );
+    getters!(
+        e,
+        LandView,
+        crate::application::Land,
+        "project.land",
+        |a| a.project.as_ref().and_then(|p| p.land.as_ref()),
+        [
+            acquisition,
+            involuntary_use_restrictions,
+            physically_displaced_people,
+            economically_displaced_people
+        ]
+    );
+    getters!(
+        e,
+        IndigenousView,
+        crate::application::IndigenousPeoples,
+        "project.indigenous_peoples",
+        |a| a
+            .project
+            .as_ref()
+            .and_then(|p| p.indigenous_peoples.as_ref()),
+        [
+            relocation,
+            impacts_on_customary_land,
+            critical_cultural_heritage,
+            commercial_use_of_cultural_heritage
+        ]
+    );
+    getters!(
+        e,
+        CoalView,
+        crate::application::Coal,
+        "project.coal",
+        |a| a.project.as_ref().and_then(|p| p.coal.as_ref()),
+        [
+            coal_fired_power,
+            operational_ccus,
+            ccus_retrofit,
+            pollution_abatement_only,
+            extends_plant_life
+        ]
+    );
+    getters!(
+        e,
+        MissionView,
+        crate::application::Mission,
+        "mission",
+        |a| a.mission.as_ref(),
+        [
+            destination,
+            start_date,
+            self_assessment_deadline,
+            destination_regime,
+            voucher,
+            objectives_conflict,
+            products
+        ]
+    );
 }
 
 /// The current rule's id, checking that `rule_id` is it or one of its items.
 fn current_rule<'a>(c: &'a Ctx, rule_id: &str, call: &str) -> Res<&'a crate::policy::Rule> {
-    let Some(pack) = c.pack.as_ref() else { return fail(format!("`{call}` may only be called from a rule function")) };
-    let Some(current) = pack.rules.get(c.rule) else { return fail(format!("`{call}` may only be called from a rule function")) };
+    let Some(pack) = c.pack.as_ref() else {
+        return fail(format!("`{call}` may only be called from a rule function"));
+    };
+    let Some(current) = pack.rules.get(c.rule) else {
+        return fail(format!("`{call}` may only be called from a rule function"));
+    };
     if rule_id == current.id {
         return Ok(current);
     }
-    let is_item = rule_id.strip_prefix(current.id.as_str()).is_some_and(|rest| rest.starts_with('.'));
+    let is_item = rule_id
+        .strip_prefix(current.id.as_str())
+        .is_some_and(|rest| rest.starts_with('.'));
     match pack.rule(rule_id) {
         Some(r) if is_item => Ok(r),
-        Some(_) => fail(format!("`{call}` names rule `{rule_id}` from the function of rule `{}`; a rule reports only itself and its items", current.id)),
-        None => fail(format!("rule `{rule_id}` is not in the rule table of pack `{}`", pack.manifest.id)),
+        Some(_) => fail(format!(
+            "`{call}` names rule `{rule_id}` from the function of rule `{}`; a rule reports only itself and its items",
+            current.id
+        )),
+        None => fail(format!(
+            "rule `{rule_id}` is not in the rule table of pack `{}`",
+            pack.manifest.id
+        )),
     }
 }
 
@@ -404,15 +644,24 @@ fn report(rule_id: &str, call: &str, effect: Effect, value: Option<&str>, reason
     }
     context::with(|c| -> Res<()> {
         let rule = current_rule(c, rule_id, call)?;
-        let Some(pack) = c.pack.as_ref() else { return fail("no pack") };
-        let facts: BTreeMap<String, Value> = c.reads.iter().map(|(p, d)| ((*p).to_owned(), dyn_to_json(d))).collect();
+        let Some(pack) = c.pack.as_ref() else {
+            return fail("no pack");
+        };
+        let facts: BTreeMap<String, Value> = c
+            .reads
+            .iter()
+            .map(|(p, d)| ((*p).to_owned(), dyn_to_json(d)))
+            .collect();
         let finding = Finding {
             rule_id: rule.id.clone(),
             pack: pack.manifest.id.clone(),
             pack_version: pack.manifest.version.clone(),
             effect,
             value: value.map(str::to_owned),
-            source: Source { document: rule.document.clone(), section: rule.section.clone() },
+            source: Source {
+                document: rule.document.clone(),
+                section: rule.section.clone(),
+            },
             evidence_level: rule.evidence_level.clone(),
             verified: rule.verified,
             facts,
@@ -430,60 +679,123 @@ fn in_phase(call: &str, allowed: &[Phase]) -> Res<()> {
         Ok(())
     } else {
         let names: Vec<&str> = allowed.iter().map(|p| p.as_str()).collect();
-        fail(format!("`{call}` may only be called in the {} phase, not in {}", names.join(" or "), phase.as_str()))
+        fail(format!(
+            "`{call}` may only be called in the {} phase, not in {}",
+            names.join(" or "),
+            phase.as_str()
+        ))
     }
 }
 
 fn register_reporting(e: &mut Engine) {
-    e.register_fn("floor", |rule: &str, category: &str, reason: &str| -> Res<()> {
-        in_phase("floor", &[Phase::Facts, Phase::Floors])?;
-        let Some(cat) = Category::from_name(category) else { return fail(format!("`{category}` is not a category (expected `A`, `B` or `C`)")) };
-        report(rule, "floor", Effect::CategoryFloor, Some(category), reason)?;
-        let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
-        Ok(())
+    e.register_fn(
+        "floor",
+        |rule: &str, category: &str, reason: &str| -> Res<()> {
+            in_phase("floor", &[Phase::Facts, Phase::Floors])?;
+            let Some(cat) = Category::from_name(category) else {
+                return fail(format!(
+                    "`{category}` is not a category (expected `A`, `B` or `C`)"
+                ));
+            };
+            report(rule, "floor", Effect::CategoryFloor, Some(category), reason)?;
+            let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
+            Ok(())
+        },
+    );
+    e.register_fn(
+        "require",
+        |rule: &str, step: &str, reason: &str| -> Res<()> {
+            check_value(&vocab::STEP, step)?;
+            report(rule, "require", Effect::Require, Some(step), reason)?;
+            let rule = rule.to_owned();
+            let _ = context::with(|c| {
+                c.out
+                    .steps
+                    .entry(step.to_owned())
+                    .or_insert_with(StepAcc::default)
+                    .rule_ids
+                    .insert(rule)
+            });
+            Ok(())
+        },
+    );
+    e.register_fn(
+        "require_disclosure",
+        |rule: &str, step: &str, days: i64, reason: &str| -> Res<()> {
+            check_value(&vocab::STEP, step)?;
+            if !(0..=3650).contains(&days) {
+                return fail(format!(
+                    "disclosure period of {days} days is not between 0 and 3650"
+                ));
+            }
+            report(
+                rule,
+                "require_disclosure",
+                Effect::Require,
+                Some(step),
+                reason,
+            )?;
+            let rule = rule.to_owned();
+            let _ = context::with(|c| {
+                let s = c
+                    .out
+                    .steps
+                    .entry(step.to_owned())
+                    .or_insert_with(StepAcc::default);
+                s.rule_ids.insert(rule);
+                s.disclosure_days = s.disclosure_days.max(Some(days));
+            });
+            Ok(())
+        },
+    );
+    e.register_fn(
+        "trigger",
+        |rule: &str, standard: &str, reason: &str| -> Res<()> {
+            check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
+            report(rule, "trigger", Effect::Trigger, Some(standard), reason)
+        },
+    );
+    e.register_fn(
+        "missing",
+        |rule: &str, path: &str, reason: &str| -> Res<()> {
+            if !is_field_path(path) {
+                return fail(format!("`{path}` is not a field path of the contract"));
+            }
+            report(
+                rule,
+                "missing",
+                Effect::InsufficientInformation,
+                None,
+                reason,
+            )?;
+            let rule = rule.to_owned();
+            let _ = context::with(|c| {
+                c.out
+                    .missing
+                    .entry(path.to_owned())
+                    .or_default()
+                    .insert(rule)
+            });
+            Ok(())
+        },
+    );
+    e.register_fn("refer", |rule: &str, reason: &str| {
+        report(rule, "refer", Effect::Refer, None, reason)
     });
-    e.register_fn("require", |rule: &str, step: &str, reason: &str| -> Res<()> {
-        check_value(&vocab::STEP, step)?;
-        report(rule, "require", Effect::Require, Some(step), reason)?;
-        let rule = rule.to_owned();
-        let _ = context::with(|c| c.out.steps.entry(step.to_owned()).or_insert_with(StepAcc::default).rule_ids.insert(rule));
-        Ok(())
+    e.register_fn("decline", |rule: &str, reason: &str| {
+        report(rule, "decline", Effect::Decline, None, reason)
     });
-    e.register_fn("require_disclosure", |rule: &str, step: &str, days: i64, reason: &str| -> Res<()> {
-        check_value(&vocab::STEP, step)?;
-        if !(0..=3650).contains(&days) {
-            return fail(format!("disclosure period of {days} days is not between 0 and 3650"));
-        }
-        report(rule, "require_disclosure", Effect::Require, Some(step), reason)?;
-        let rule = rule.to_owned();
-        let _ = context::with(|c| {
-            let s = c.out.steps.entry(step.to_owned()).or_insert_with(StepAcc::default);
-            s.rule_ids.insert(rule);
-            s.disclosure_days = s.disclosure_days.max(Some(days));
-        });
-        Ok(())
+    e.register_fn("info", |rule: &str, reason: &str| {
+        report(rule, "info", Effect::Info, None, reason)
     });
-    e.register_fn("trigger", |rule: &str, standard: &str, reason: &str| -> Res<()> {
-        check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
-        report(rule, "trigger", Effect::Trigger, Some(standard), reason)
-    });
-    e.register_fn("missing", |rule: &str, path: &str, reason: &str| -> Res<()> {
-        if !is_field_path(path) {
-            return fail(format!("`{path}` is not a field path of the contract"));
-        }
-        report(rule, "missing", Effect::InsufficientInformation, None, reason)?;
-        let rule = rule.to_owned();
-        let _ = context::with(|c| c.out.missing.entry(path.to_owned()).or_default().insert(rule));
-        Ok(())
-    });
-    e.register_fn("refer", |rule: &str, reason: &str| report(rule, "refer", Effect::Refer, None, reason));
-    e.register_fn("decline", |rule: &str, reason: &str| report(rule, "decline", Effect::Decline, None, reason));
-    e.register_fn("info", |rule: &str, reason: &str| report(rule, "info", Effect::Info, None, reason));
-    e.register_fn("risk_level", |rule: &str, level: &str, reason: &str| -> Res<()> {
-        in_phase("risk_level", &[Phase::Steps])?;
-        check_value(&vocab::RISK_LEVEL, level)?;
-        report(rule, "risk_level", Effect::RiskLevel, Some(level), reason)
-    });
+    e.register_fn(
+        "risk_level",
+        |rule: &str, level: &str, reason: &str| -> Res<()> {
+            in_phase("risk_level", &[Phase::Steps])?;
+            check_value(&vocab::RISK_LEVEL, level)?;
+            report(rule, "risk_level", Effect::RiskLevel, Some(level), reason)
+        },
+    );
     e.register_fn("no_category", |rule: &str, reason: &str| -> Res<()> {
         in_phase("no_category", &[Phase::Facts, Phase::Floors])?;
         report(rule, "no_category", Effect::Info, None, reason)?;
@@ -495,10 +807,15 @@ fn register_reporting(e: &mut Engine) {
 
 fn param_value(name: &str) -> Res<ParamValue> {
     context::with(|c| -> Res<ParamValue> {
-        let Some(pack) = c.pack.as_ref() else { return fail("`param` may only be called from a rule function") };
+        let Some(pack) = c.pack.as_ref() else {
+            return fail("`param` may only be called from a rule function");
+        };
         match pack.params.get(name) {
             Some(p) => Ok(p.value.clone()),
-            None => fail(format!("parameter `{name}` is not in the table of pack `{}`", pack.manifest.id)),
+            None => fail(format!(
+                "parameter `{name}` is not in the table of pack `{}`",
+                pack.manifest.id
+            )),
         }
     })
     .unwrap_or_else(|| fail("`param` may only be called during a screening"))
@@ -520,7 +837,9 @@ fn compare_money(c: &mut Ctx, a: &Money, b: &Money) -> Res<std::cmp::Ordering> {
         return Ok(a.amount.cmp(&b.amount));
     }
     let date = c.app.application_date;
-    let Some(rates) = c.rates.clone() else { return fail("the policy set has no SDR rate table (`data/sdr-rates`)") };
+    let Some(rates) = c.rates.clone() else {
+        return fail("the policy set has no SDR rate table (`data/sdr-rates`)");
+    };
     let mut units = |cur: &str| -> Res<Decimal> {
         match rates.rate(cur, date) {
             Some(r) => {
@@ -535,49 +854,87 @@ fn compare_money(c: &mut Ctx, a: &Money, b: &Money) -> Res<std::cmp::Ordering> {
                 }
                 Ok(r.units_per_sdr)
             }
-            None => fail(format!("no SDR rate for `{cur}` on or before {date} in table `sdr-rates` (version {}); the rates cover EUR, USD, GBP, JPY and CNY", rates.version)),
+            None => fail(format!(
+                "no SDR rate for `{cur}` on or before {date} in table `sdr-rates` (version {}); the rates cover EUR, USD, GBP, JPY and CNY",
+                rates.version
+            )),
         }
     };
     let (ua, ub) = (units(&a.currency)?, units(&b.currency)?);
     match (a.amount.checked_mul(ub), b.amount.checked_mul(ua)) {
         (Some(x), Some(y)) => Ok(x.cmp(&y)),
-        _ => fail(format!("amounts too large to compare exactly: {} {} and {} {}", a.currency, a.amount, b.currency, b.amount)),
+        _ => fail(format!(
+            "amounts too large to compare exactly: {} {} and {} {}",
+            a.currency, a.amount, b.currency, b.amount
+        )),
     }
 }
 
 fn meets(name: &str, fact: &Dynamic) -> Res<bool> {
-    let cmp = context::with(|c| -> Res<(ParamValue, Option<crate::policy::Comparator>)> {
-        let Some(pack) = c.pack.as_ref() else { return fail("`meets` may only be called from a rule function") };
-        match pack.params.get(name) {
-            Some(p) => Ok((p.value.clone(), p.comparator)),
-            None => fail(format!("parameter `{name}` is not in the table of pack `{}`", pack.manifest.id)),
-        }
-    })
+    let cmp = context::with(
+        |c| -> Res<(ParamValue, Option<crate::policy::Comparator>)> {
+            let Some(pack) = c.pack.as_ref() else {
+                return fail("`meets` may only be called from a rule function");
+            };
+            match pack.params.get(name) {
+                Some(p) => Ok((p.value.clone(), p.comparator)),
+                None => fail(format!(
+                    "parameter `{name}` is not in the table of pack `{}`",
+                    pack.manifest.id
+                )),
+            }
+        },
+    )
     .unwrap_or_else(|| fail("`meets` may only be called during a screening"))?;
-    let (threshold, Some(comparator)) = cmp else { return fail(format!("parameter `{name}` has no comparator, so `meets` cannot use it; read it with `param`")) };
+    let (threshold, Some(comparator)) = cmp else {
+        return fail(format!(
+            "parameter `{name}` has no comparator, so `meets` cannot use it; read it with `param`"
+        ));
+    };
     if fact.is_unit() {
-        return fail(format!("`meets(\"{name}\", ...)` got an unknown value: check for `()` first and report it as missing"));
+        return fail(format!(
+            "`meets(\"{name}\", ...)` got an unknown value: check for `()` first and report it as missing"
+        ));
     }
     let ordering = match &threshold {
         ParamValue::Decimal(t) => match (fact.as_decimal(), fact.as_int()) {
             (Ok(x), _) => x.cmp(t),
             (_, Ok(i)) => Decimal::from(i).cmp(t),
-            _ => return fail(format!("`meets(\"{name}\", ...)` compares a number with a {}", fact.type_name())),
+            _ => {
+                return fail(format!(
+                    "`meets(\"{name}\", ...)` compares a number with a {}",
+                    fact.type_name()
+                ));
+            }
         },
         ParamValue::Int(t) => match (fact.as_int(), fact.as_decimal()) {
             (Ok(i), _) => i.cmp(t),
             (_, Ok(x)) => x.cmp(&Decimal::from(*t)),
-            _ => return fail(format!("`meets(\"{name}\", ...)` compares a number with a {}", fact.type_name())),
+            _ => {
+                return fail(format!(
+                    "`meets(\"{name}\", ...)` compares a number with a {}",
+                    fact.type_name()
+                ));
+            }
         },
         ParamValue::Date(t) => match fact.read_lock::<NaiveDate>() {
             Some(d) => d.cmp(t),
-            None => return fail(format!("`meets(\"{name}\", ...)` compares a date with a {}", fact.type_name())),
+            None => {
+                return fail(format!(
+                    "`meets(\"{name}\", ...)` compares a date with a {}",
+                    fact.type_name()
+                ));
+            }
         },
         ParamValue::Money(t) => {
             let Some(m) = fact.read_lock::<Money>().map(|m| m.clone()) else {
-                return fail(format!("`meets(\"{name}\", ...)` compares an amount of money with a {}", fact.type_name()));
+                return fail(format!(
+                    "`meets(\"{name}\", ...)` compares an amount of money with a {}",
+                    fact.type_name()
+                ));
             };
-            context::with(|c| compare_money(c, &m, t)).unwrap_or_else(|| fail("`meets` may only be called during a screening"))?
+            context::with(|c| compare_money(c, &m, t))
+                .unwrap_or_else(|| fail("`meets` may only be called during a screening"))?
         }
     };
     Ok(comparator.holds(ordering))
@@ -585,9 +942,22 @@ fn meets(name: &str, fact: &Dynamic) -> Res<bool> {
 
 fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
     context::with(|c| -> Res<Option<Map>> {
-        let Some(pack) = c.pack.as_ref() else { return fail("`lookup` may only be called from a rule function") };
-        let Some(t) = pack.tables.get(table) else { return fail(format!("table `{table}` is not available to pack `{}`", pack.manifest.id)) };
-        Ok(t.rows.get(key).map(|row| t.columns.iter().zip(row).map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone()))).collect()))
+        let Some(pack) = c.pack.as_ref() else {
+            return fail("`lookup` may only be called from a rule function");
+        };
+        let Some(t) = pack.tables.get(table) else {
+            return fail(format!(
+                "table `{table}` is not available to pack `{}`",
+                pack.manifest.id
+            ));
+        };
+        Ok(t.rows.get(key).map(|row| {
+            t.columns
+                .iter()
+                .zip(row)
+                .map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone())))
+                .collect()
+        }))
     })
     .unwrap_or_else(|| fail("`lookup` may only be called during a screening"))
 }
@@ -595,34 +965,61 @@ fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
 fn register_queries(e: &mut Engine) {
     e.register_fn("param", |name: &str| param_value(name).map(param_dyn));
     e.register_fn("meets", |name: &str, fact: Dynamic| meets(name, &fact));
-    e.register_fn("lookup", |table: &str, key: &str| -> Res<Dynamic> { Ok(table_row(table, key)?.map_or(Dynamic::UNIT, Dynamic::from_map)) });
-    e.register_fn("lookup", |table: &str, k1: &str, k2: &str| -> Res<Dynamic> { Ok(table_row(table, &format!("{k1}|{k2}"))?.map_or(Dynamic::UNIT, Dynamic::from_map)) });
-    e.register_fn("in_table", |table: &str, key: &str| -> Res<bool> { Ok(table_row(table, key)?.is_some()) });
-    e.register_fn("in_table", |table: &str, key: Term| -> Res<bool> { Ok(table_row(table, key.as_str())?.is_some()) });
-    e.register_fn("as_of", || -> Res<NaiveDate> { context::with(|c| c.as_of).map_or_else(|| fail("`as_of` may only be called during a screening"), Ok) });
+    e.register_fn("lookup", |table: &str, key: &str| -> Res<Dynamic> {
+        Ok(table_row(table, key)?.map_or(Dynamic::UNIT, Dynamic::from_map))
+    });
+    e.register_fn(
+        "lookup",
+        |table: &str, k1: &str, k2: &str| -> Res<Dynamic> {
+            Ok(table_row(table, &format!("{k1}|{k2}"))?.map_or(Dynamic::UNIT, Dynamic::from_map))
+        },
+    );
+    e.register_fn("in_table", |table: &str, key: &str| -> Res<bool> {
+        Ok(table_row(table, key)?.is_some())
+    });
+    e.register_fn("in_table", |table: &str, key: Term| -> Res<bool> {
+        Ok(table_row(table, key.as_str())?.is_some())
+    });
+    e.register_fn("as_of", || -> Res<NaiveDate> {
+        context::with(|c| c.as_of)
+            .map_or_else(|| fail("`as_of` may only be called during a screening"), Ok)
+    });
     e.register_fn("date", |s: &str| -> Res<NaiveDate> {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_or_else(|_| fail(format!("`{s}` is not a YYYY-MM-DD date")), Ok)
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_or_else(|_| fail(format!("`{s}` is not a YYYY-MM-DD date")), Ok)
     });
     e.register_fn("deadline_passed", || -> Res<bool> {
-        context::with(|c| c.app.information_deadline.is_some_and(|d| c.as_of > d)).map_or_else(|| fail("`deadline_passed` may only be called during a screening"), Ok)
+        context::with(|c| c.app.information_deadline.is_some_and(|d| c.as_of > d)).map_or_else(
+            || fail("`deadline_passed` may only be called during a screening"),
+            Ok,
+        )
     });
     e.register_fn("category", || -> Res<Dynamic> {
         let cat = context::with(|c| c.out.category).flatten();
         match cat {
             Some(Some(c)) => Ok(Dynamic::from(c.as_str().to_owned())),
             Some(None) => Ok(Dynamic::UNIT),
-            None => fail("`category` may only be called in the steps phase, once every floor is raised"),
+            None => {
+                fail("`category` may only be called in the steps phase, once every floor is raised")
+            }
         }
     });
     e.register_fn("fired", |rule: &str| -> Res<bool> {
         context::with(|c| {
-            c.out.earlier_fired.iter().any(|r| r == rule || r.strip_prefix(rule).is_some_and(|rest| rest.starts_with('.')))
+            c.out.earlier_fired.iter().any(|r| {
+                r == rule
+                    || r.strip_prefix(rule)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
         })
         .map_or_else(|| fail("`fired` may only be called during a screening"), Ok)
     });
     e.register_fn("triggered", |standard: &str| -> Res<bool> {
         check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
-        context::with(|c| c.out.earlier_triggered.contains(standard)).map_or_else(|| fail("`triggered` may only be called during a screening"), Ok)
+        context::with(|c| c.out.earlier_triggered.contains(standard)).map_or_else(
+            || fail("`triggered` may only be called during a screening"),
+            Ok,
+        )
     });
     e.register_fn("is_known", |d: Dynamic| !d.is_unit());
     e.register_fn("and_list", |items: Array| -> String {
@@ -648,11 +1045,17 @@ mod tests {
         let paths = getter_paths();
         assert!(paths.len() > 100, "{}", paths.len());
         for p in paths {
-            if p == "reference" || p == "instrument" || p == "project.sector_section" || p == "application_date" {
+            if p == "reference"
+                || p == "instrument"
+                || p == "project.sector_section"
+                || p == "application_date"
+            {
                 continue;
             }
-            let p = p.replace("[].", "[].");
-            assert!(is_field_path(&p), "getter path `{p}` is not a contract path");
+            assert!(
+                is_field_path(&p),
+                "getter path `{p}` is not a contract path"
+            );
         }
     }
 }
