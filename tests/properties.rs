@@ -301,7 +301,8 @@ proptest! {
             prop_assert!(e.pack.as_ref().is_none_or(|p| set.packs().iter().any(|x| &x.manifest.id == p)), "{:?}", e);
         }
         prop_assert!(a.errors.is_empty(), "the shipped packs fail on a valid application: {:?}", a.errors);
-        // The canonical form of the input screens to the same decision.
+        // The canonical form is RFC 8785 and screens to the same decision.
+        prop_assert_eq!(app.canonical_json(), imvo_engine::json::canonical(&serde_json::to_value(&app).unwrap()));
         let again = Application::parse(&app.canonical_json()).unwrap();
         prop_assert_eq!(serde_json::to_string(&screen(set, &again, again.application_date)).unwrap(), ja);
     }

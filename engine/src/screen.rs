@@ -15,10 +15,10 @@ use crate::decision::{
     Category, DataRef, Decision, DecisionError, Effect, ErrorKind, Finding, Missing, Outcome,
     PackRef, PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
 };
-use crate::policy::{Pack, Phase, PolicySet};
+use crate::policy::{Pack, Phase, PolicySet, dispatcher_name};
 use crate::script::api::AppView;
 use crate::script::context::{self, Accumulator, Ctx};
-use crate::script::engine::{DEADLINE_TOKEN, arm_deadline, disarm_deadline};
+use crate::script::engine::{DEADLINE_TOKEN, OPERATIONS_TOKEN, end_rule_budget};
 
 /// The engine's version, recorded in every decision.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -57,6 +57,7 @@ fn evaluate(
     as_of: NaiveDate,
     errors: &mut Vec<DecisionError>,
 ) -> Accumulator {
+    let limits = set.limits();
     let ctx = Ctx {
         app: Arc::clone(app),
         as_of,
@@ -64,16 +65,20 @@ fn evaluate(
         phase: Phase::Facts,
         pack: None,
         rule: 0,
+        entered: None,
+        rule_operations: limits.max_operations,
+        rule_deadline: limits.deadline,
         reads: Vec::new(),
+        memo: Vec::new(),
         out: Accumulator::default(),
     };
     let previous = context::install(ctx);
     let view = Dynamic::from(AppView(Arc::clone(app)));
     let engine = set.engine();
-    let deadline = set.limits().deadline;
     for phase in Phase::ALL {
         let _ = context::with(|c| {
             c.phase = phase;
+            c.memo.clear();
             c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
             c.out.earlier_triggered = c
                 .out
@@ -86,54 +91,45 @@ fn evaluate(
                 c.out.category = Some(category_of(&c.out).0);
             }
         });
+        let dispatcher = dispatcher_name(phase);
         for pack in packs {
-            for (index, rule) in pack
-                .rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.phase == phase)
-            {
-                let _ = context::with(|c| {
-                    c.pack = Some(Arc::clone(pack));
-                    c.rule = index;
-                    c.reads.clear();
-                });
+            if !pack.rules.iter().any(|r| r.phase == phase) {
+                continue;
+            }
+            let _ = context::with(|c| c.pack = Some(Arc::clone(pack)));
+            // One script call runs every rule of the phase; after a failing rule the host
+            // records it and resumes with the next one.
+            let mut from: i64 = 0;
+            loop {
+                let _ = context::with(|c| c.entered = None);
                 let mut scope = Scope::new();
                 let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-                arm_deadline(deadline);
                 let result = catch_unwind(AssertUnwindSafe(|| {
-                    engine.call_fn_with_options::<Dynamic>(
-                        options,
-                        &mut scope,
-                        &pack.ast,
-                        &rule.function,
-                        (view.clone(),),
-                    )
+                    engine.call_fn_with_options::<Dynamic>(options, &mut scope, &pack.ast, dispatcher, (view.clone(), from))
                 }));
-                disarm_deadline();
+                end_rule_budget();
                 let failure = match result {
                     Ok(Ok(_)) => None,
-                    Ok(Err(e)) => Some(classify(&e, pack, &rule.function)),
+                    Ok(Err(e)) => Some(e),
                     Err(panic) => {
                         let what = panic
                             .downcast_ref::<&str>()
                             .map(ToString::to_string)
                             .or_else(|| panic.downcast_ref::<String>().cloned())
                             .unwrap_or_default();
-                        Some((
-                            ErrorKind::Script,
-                            format!("a host function panicked: {what}"),
-                        ))
+                        Some(Box::new(EvalAltResult::ErrorRuntime(format!("a host function panicked: {what}").into(), rhai::Position::NONE)))
                     }
                 };
-                if let Some((kind, message)) = failure {
-                    errors.push(DecisionError {
-                        pack: Some(pack.manifest.id.clone()),
-                        rule_id: Some(rule.id.clone()),
-                        kind,
-                        message,
-                    });
-                }
+                let Some(e) = failure else { break };
+                let entered = context::with(|c| c.entered).flatten();
+                let Some(index) = entered else {
+                    errors.push(DecisionError { pack: Some(pack.manifest.id.clone()), rule_id: None, kind: ErrorKind::Script, message: e.to_string() });
+                    break;
+                };
+                let rule = pack.rules.get(index);
+                let (kind, message) = classify(&e, pack, rule.map_or("", |r| r.function.as_str()), set.limits().max_operations);
+                errors.push(DecisionError { pack: Some(pack.manifest.id.clone()), rule_id: rule.map(|r| r.id.clone()), kind, message });
+                from = i64::try_from(index).unwrap_or(i64::MAX).saturating_add(1);
             }
         }
     }
@@ -144,22 +140,20 @@ fn evaluate(
 /// and column of the failure and the chain of calls that led to it. (A pack's scripts are merged
 /// into one AST, whose own source name is only the last file's, so positions are attributed
 /// through the pack's function-to-file map instead.)
-fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str) -> (ErrorKind, String) {
+fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str, max_operations: u64) -> (ErrorKind, String) {
     let mut root = e;
     let mut calls: Vec<(&str, rhai::Position)> = Vec::new();
     while let EvalAltResult::ErrorInFunctionCall(name, _, inner, pos) = root {
-        calls.push((name.as_str(), *pos));
+        // The generated dispatcher and the rule function itself are not part of the chain shown.
+        if !name.starts_with("__imvo_") && name != rule_fn {
+            calls.push((name.as_str(), *pos));
+        }
         root = inner;
     }
+    let token = |t: &str| matches!(root, EvalAltResult::ErrorTerminated(v, _) if v.clone().into_string().is_ok_and(|s| s == t));
     let kind = match root {
-        EvalAltResult::ErrorTerminated(token, _)
-            if token
-                .clone()
-                .into_string()
-                .is_ok_and(|s| s == DEADLINE_TOKEN) =>
-        {
-            ErrorKind::Deadline
-        }
+        _ if token(DEADLINE_TOKEN) => ErrorKind::Deadline,
+        _ if token(OPERATIONS_TOKEN) => ErrorKind::Limit,
         EvalAltResult::ErrorTooManyOperations(_)
         | EvalAltResult::ErrorDataTooLarge(..)
         | EvalAltResult::ErrorStackOverflow(_)
@@ -176,6 +170,7 @@ fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str) -> (ErrorKind, String
     let root_pos = root.position();
     let innermost = calls.last().map_or(rule_fn, |(f, _)| f);
     let mut message = match (kind, root) {
+        _ if token(OPERATIONS_TOKEN) => format!("Too many operations: the rule ran more than {max_operations} operations"),
         (ErrorKind::Deadline, _) => {
             "stopped at the wall-clock deadline; a decision with this error is not reproducible"
                 .to_owned()

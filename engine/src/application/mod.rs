@@ -105,19 +105,19 @@ impl Serialize for Registration {
 /// One National Contact Point specific instance the applicant is party to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NcpCase {
-    /// Year the case was filed.
-    pub year: i64,
     /// Its status.
     pub status: Term,
+    /// Year the case was filed.
+    pub year: i64,
 }
 
 /// One primary supply-chain link: a good and the country it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SupplyLink {
-    /// Good, in the US Department of Labor list's naming, snake_case.
-    pub good: String,
     /// ISO 3166-1 alpha-2 country of production.
     pub country: String,
+    /// Good, in the US Department of Labor list's naming, snake_case.
+    pub good: String,
 }
 
 /// One product a trade-mission participant deals in.
@@ -144,149 +144,149 @@ macro_rules! opt_struct {
 opt_struct!(
     /// The company applying.
     Applicant {
-    /// Company name.
-    name: String,
-    /// KvK number or `none`.
-    kvk_number: Registration,
-    /// `sme` or `large`.
-    size: Term,
-    /// OECD Guidelines due-diligence commitment.
-    oecd_guidelines_commitment: Term,
+    /// Adverse media finding.
+    adverse_media: Term,
     /// Anti-bribery declaration.
     anti_bribery_declaration: Term,
     /// Has a published human-rights / RBC due-diligence policy.
     due_diligence_policy: bool,
-    /// RBC sector agreement it takes part in, or `none`.
-    sector_agreement: String,
-    /// Transparency-benchmark score.
-    transparency_benchmark_score: BenchmarkScore,
-    /// NCP specific instances.
-    ncp_cases: Vec<NcpCase>,
-    /// Adverse media finding.
-    adverse_media: Term,
-    /// Proven bribery.
-    proven_bribery: bool,
     /// The applicant is a financial intermediary.
     financial_intermediary: bool,
+    /// KvK number or `none`.
+    kvk_number: Registration,
+    /// Company name.
+    name: String,
+    /// NCP specific instances.
+    ncp_cases: Vec<NcpCase>,
+    /// OECD Guidelines due-diligence commitment.
+    oecd_guidelines_commitment: Term,
+    /// Proven bribery.
+    proven_bribery: bool,
     /// Sanctions screening of the applicant.
     sanctions_screening: Term,
+    /// RBC sector agreement it takes part in, or `none`.
+    sector_agreement: String,
     /// RBC self-assessment scan completed (trade missions).
     self_assessment_completed: bool,
+    /// `sme` or `large`.
+    size: Term,
+    /// Transparency-benchmark score.
+    transparency_benchmark_score: BenchmarkScore,
 });
 
 opt_struct!(
     /// The financial transaction (export credit and project finance).
     Transaction {
+    /// Agent fees are disclosed.
+    agent_fees_disclosed: bool,
+    /// An agent is involved.
+    agent_involved: bool,
+    /// Sanctions screening of the buyer.
+    buyer_sanctions_screening: Term,
+    /// Private or sovereign buyer.
+    buyer_type: Term,
     /// Value of the export contract.
     contract_value: Money,
-    /// The insurer's or funder's share.
-    support_amount: Money,
+    /// When the project information was (or will be) made public.
+    disclosure_date: NaiveDate,
+    /// Sanctions screening of the end user.
+    end_user_sanctions_screening: Term,
+    /// The EPFI co-financier's own commitment.
+    epfi_commitment: Money,
+    /// An Equator Principles financial institution co-finances.
+    equator_principles_cofinancier: bool,
+    /// Expected final commitment (for project finance: the approval date).
+    expected_final_commitment: NaiveDate,
+    /// What is exported.
+    goods: Term,
+    /// The support scheme applies the IFC Performance Standards.
+    ifc_performance_standards: bool,
+    /// Financial product.
+    product: Term,
     /// Total capital cost of the project.
     project_capital_cost: Money,
     /// Repayment term in whole months.
     repayment_term_months: i64,
-    /// What is exported.
-    goods: Term,
-    /// Financial product.
-    product: Term,
-    /// Private or sovereign buyer.
-    buyer_type: Term,
-    /// Expected final commitment (for project finance: the approval date).
-    expected_final_commitment: NaiveDate,
-    /// When the project information was (or will be) made public.
-    disclosure_date: NaiveDate,
-    /// An agent is involved.
-    agent_involved: bool,
-    /// Agent fees are disclosed.
-    agent_fees_disclosed: bool,
-    /// Sanctions screening of the buyer.
-    buyer_sanctions_screening: Term,
-    /// Sanctions screening of the end user.
-    end_user_sanctions_screening: Term,
-    /// The support scheme applies the IFC Performance Standards.
-    ifc_performance_standards: bool,
-    /// An Equator Principles financial institution co-finances.
-    equator_principles_cofinancier: bool,
-    /// The EPFI co-financier's own commitment.
-    epfi_commitment: Money,
+    /// The insurer's or funder's share.
+    support_amount: Money,
 });
 
 opt_struct!(
     /// Physical capacities (a capacity counts only for a listed activity).
     Capacity {
-    /// Heat input, MWth.
-    @serde(with = "rust_decimal::serde::str_option") thermal_mw: Decimal,
+    /// Asbestos product.
+    asbestos_product: Term,
+    /// Asbestos processed, tonnes of finished product a year.
+    @serde(with = "rust_decimal::serde::str_option") asbestos_tonnes_per_year: Decimal,
+    /// Broiler places.
+    broiler_places: i64,
+    /// Coal or bituminous shale gasified or liquefied, tonnes a day.
+    @serde(with = "rust_decimal::serde::str_option") coal_gasification_tonnes_per_day: Decimal,
+    /// Dam height, m.
+    @serde(with = "rust_decimal::serde::str_option") dam_height_m: Decimal,
     /// Electrical output, MWe.
     @serde(with = "rust_decimal::serde::str_option") electrical_mw: Decimal,
+    /// Groundwater abstraction or recharge, m3 a year.
+    @serde(with = "rust_decimal::serde::str_option") groundwater_m3_per_year: Decimal,
+    /// Hen places.
+    hen_places: i64,
+    /// Pulp and paper, air-dried tonnes a day.
+    @serde(with = "rust_decimal::serde::str_option") paper_adt_per_day: Decimal,
+    /// Production-pig places (over 30 kg).
+    pig_places: i64,
+    /// Pipeline diameter, mm.
+    @serde(with = "rust_decimal::serde::str_option") pipeline_diameter_mm: Decimal,
+    /// Pipeline length, km.
+    @serde(with = "rust_decimal::serde::str_option") pipeline_km: Decimal,
+    /// Wastewater treatment, population equivalent.
+    population_equivalent: i64,
+    /// Water held back or stored, m3.
+    @serde(with = "rust_decimal::serde::str_option") reservoir_m3: Decimal,
     /// Road length, km.
     @serde(with = "rust_decimal::serde::str_option") road_km: Decimal,
     /// Number of lanes.
     road_lanes: i64,
     /// Basic runway length, m.
     @serde(with = "rust_decimal::serde::str_option") runway_m: Decimal,
-    /// Vessel size a port admits, tonnes.
-    @serde(with = "rust_decimal::serde::str_option") vessel_tonnes: Decimal,
-    /// Storage capacity, tonnes.
-    @serde(with = "rust_decimal::serde::str_option") storage_tonnes: Decimal,
-    /// Wastewater treatment, population equivalent.
-    population_equivalent: i64,
-    /// Water held back or stored, m3.
-    @serde(with = "rust_decimal::serde::str_option") reservoir_m3: Decimal,
-    /// Dam height, m.
-    @serde(with = "rust_decimal::serde::str_option") dam_height_m: Decimal,
-    /// Groundwater abstraction or recharge, m3 a year.
-    @serde(with = "rust_decimal::serde::str_option") groundwater_m3_per_year: Decimal,
-    /// Pulp and paper, air-dried tonnes a day.
-    @serde(with = "rust_decimal::serde::str_option") paper_adt_per_day: Decimal,
-    /// Tannery output, tonnes of finished product a day.
-    @serde(with = "rust_decimal::serde::str_option") tannery_tonnes_per_day: Decimal,
-    /// Coal or bituminous shale gasified or liquefied, tonnes a day.
-    @serde(with = "rust_decimal::serde::str_option") coal_gasification_tonnes_per_day: Decimal,
-    /// Asbestos processed, tonnes of finished product a year.
-    @serde(with = "rust_decimal::serde::str_option") asbestos_tonnes_per_year: Decimal,
-    /// Asbestos product.
-    asbestos_product: Term,
-    /// Broiler places.
-    broiler_places: i64,
-    /// Hen places.
-    hen_places: i64,
-    /// Production-pig places (over 30 kg).
-    pig_places: i64,
     /// Sow places.
     sow_places: i64,
+    /// Storage capacity, tonnes.
+    @serde(with = "rust_decimal::serde::str_option") storage_tonnes: Decimal,
+    /// Tannery output, tonnes of finished product a day.
+    @serde(with = "rust_decimal::serde::str_option") tannery_tonnes_per_day: Decimal,
+    /// Heat input, MWth.
+    @serde(with = "rust_decimal::serde::str_option") thermal_mw: Decimal,
     /// Transmission voltage, kV.
     @serde(with = "rust_decimal::serde::str_option") transmission_kv: Decimal,
-    /// Pipeline length, km.
-    @serde(with = "rust_decimal::serde::str_option") pipeline_km: Decimal,
-    /// Pipeline diameter, mm.
-    @serde(with = "rust_decimal::serde::str_option") pipeline_diameter_mm: Decimal,
+    /// Vessel size a port admits, tonnes.
+    @serde(with = "rust_decimal::serde::str_option") vessel_tonnes: Decimal,
 });
 
 opt_struct!(
     /// Where the project is, as sensitive-area flags.
     Location {
-    /// In or near a legally protected area.
-    protected_area: bool,
-    /// Key Biodiversity Area.
-    key_biodiversity_area: bool,
-    /// Ramsar wetland.
-    ramsar_site: bool,
     /// UNESCO MAB biosphere reserve.
     biosphere_reserve: bool,
+    /// Conflict-affected area.
+    conflict_affected: bool,
     /// Critical habitat (IFC PS6).
     critical_habitat: bool,
-    /// Natural habitat (IFC PS6).
-    natural_habitat: bool,
-    /// UNESCO World Heritage site.
-    world_heritage_site: bool,
     /// Cultural heritage at or near the site.
     cultural_heritage: bool,
     /// Indigenous Peoples present in the area of influence.
     indigenous_peoples_present: bool,
-    /// Conflict-affected area.
-    conflict_affected: bool,
+    /// Key Biodiversity Area.
+    key_biodiversity_area: bool,
+    /// Natural habitat (IFC PS6).
+    natural_habitat: bool,
     /// Offshore.
     offshore: bool,
+    /// In or near a legally protected area.
+    protected_area: bool,
+    /// Ramsar wetland.
+    ramsar_site: bool,
+    /// UNESCO World Heritage site.
+    world_heritage_site: bool,
 });
 
 opt_struct!(
@@ -294,107 +294,107 @@ opt_struct!(
     Land {
     /// How land is acquired.
     acquisition: Term,
+    /// People economically displaced.
+    economically_displaced_people: i64,
     /// Involuntary restrictions on land use or access to resources.
     involuntary_use_restrictions: bool,
     /// People physically displaced.
     physically_displaced_people: i64,
-    /// People economically displaced.
-    economically_displaced_people: i64,
 });
 
 opt_struct!(
     /// Impacts on Indigenous Peoples (IFC PS7).
     IndigenousPeoples {
-    /// Relocation from communally held lands.
-    relocation: bool,
-    /// Impacts on lands under customary use.
-    impacts_on_customary_land: bool,
-    /// Impacts on critical cultural heritage.
-    critical_cultural_heritage: bool,
     /// Commercial use of their cultural heritage.
     commercial_use_of_cultural_heritage: bool,
+    /// Impacts on critical cultural heritage.
+    critical_cultural_heritage: bool,
+    /// Impacts on lands under customary use.
+    impacts_on_customary_land: bool,
+    /// Relocation from communally held lands.
+    relocation: bool,
 });
 
 opt_struct!(
     /// Coal-fired power (OECD Arrangement coal ban).
     Coal {
-    /// Coal-fired power generation.
-    coal_fired_power: bool,
-    /// Operational CCUS.
-    operational_ccus: bool,
     /// A CCUS retrofit.
     ccus_retrofit: bool,
-    /// Pollution or CO2 abatement equipment only.
-    pollution_abatement_only: bool,
+    /// Coal-fired power generation.
+    coal_fired_power: bool,
     /// Extends the plant's life or capacity.
     extends_plant_life: bool,
+    /// Operational CCUS.
+    operational_ccus: bool,
+    /// Pollution or CO2 abatement equipment only.
+    pollution_abatement_only: bool,
 });
 
 opt_struct!(
     /// The project the support relates to.
     Project {
-    /// ISO 3166-1 alpha-2 host country.
-    country: String,
-    /// ISIC Rev.4 code.
-    sector: String,
-    /// New, expansion, existing or not a project.
-    stage: Term,
     /// Activity codes.
     activities: Vec<Term>,
-    /// Power technology.
-    technology: Term,
-    /// Fuel.
-    fuel: Term,
-    /// Capacities.
-    capacity: Capacity,
-    /// Sensitive-area flags.
-    location: Location,
-    /// Sanctions regime of the destination.
-    destination_regime: Term,
-    /// Human-rights risk.
-    human_rights_risk: Term,
-    /// Land.
-    land: Land,
-    /// Indigenous Peoples.
-    indigenous_peoples: IndigenousPeoples,
-    /// Scope 1 and 2 emissions, t CO2e a year.
-    @serde(with = "rust_decimal::serde::str_option") ghg_scope12_tco2e_per_year: Decimal,
-    /// Coal flags.
-    coal: Coal,
-    /// Part of the fossil-fuel chain.
-    fossil_fuel_chain: bool,
-    /// Claimed exception to the fossil-fuel exclusion.
-    fossil_exception: Term,
-    /// Exclusion-list activities.
-    exclusion_list_activities: Vec<Term>,
-    /// Security forces.
-    security_forces: Term,
-    /// Workforce.
-    workforce: i64,
-    /// Workers under 18.
-    workers_under_18: bool,
-    /// Collective dismissals planned.
-    collective_dismissals: bool,
-    /// Worker accommodation provided.
-    worker_accommodation: bool,
-    /// Dams, tailings dams or ash ponds.
-    dams_or_tailings: bool,
-    /// Such dams in a high-risk location.
-    dams_in_high_risk_location: bool,
-    /// Significant adverse community impacts.
-    significant_community_impacts: bool,
     /// Associated facilities.
     associated_facilities: bool,
-    /// Cumulative impacts.
-    cumulative_impacts: bool,
-    /// All IFC PS6 paragraph 17 conditions for critical habitat are evidenced.
-    critical_habitat_conditions_met: bool,
-    /// Sources primary commodities from regions with conversion risk.
-    conversion_risk_sourcing: bool,
     /// Does not meet a relevant aspect of the benchmark standards.
     benchmark_deviation: bool,
+    /// Capacities.
+    capacity: Capacity,
+    /// Coal flags.
+    coal: Coal,
+    /// Collective dismissals planned.
+    collective_dismissals: bool,
+    /// Sources primary commodities from regions with conversion risk.
+    conversion_risk_sourcing: bool,
+    /// ISO 3166-1 alpha-2 host country.
+    country: String,
+    /// All IFC PS6 paragraph 17 conditions for critical habitat are evidenced.
+    critical_habitat_conditions_met: bool,
+    /// Cumulative impacts.
+    cumulative_impacts: bool,
+    /// Such dams in a high-risk location.
+    dams_in_high_risk_location: bool,
+    /// Dams, tailings dams or ash ponds.
+    dams_or_tailings: bool,
+    /// Sanctions regime of the destination.
+    destination_regime: Term,
+    /// Exclusion-list activities.
+    exclusion_list_activities: Vec<Term>,
+    /// Claimed exception to the fossil-fuel exclusion.
+    fossil_exception: Term,
+    /// Part of the fossil-fuel chain.
+    fossil_fuel_chain: bool,
+    /// Fuel.
+    fuel: Term,
+    /// Scope 1 and 2 emissions, t CO2e a year.
+    @serde(with = "rust_decimal::serde::str_option") ghg_scope12_tco2e_per_year: Decimal,
+    /// Human-rights risk.
+    human_rights_risk: Term,
+    /// Indigenous Peoples.
+    indigenous_peoples: IndigenousPeoples,
+    /// Land.
+    land: Land,
+    /// Sensitive-area flags.
+    location: Location,
+    /// ISIC Rev.4 code.
+    sector: String,
+    /// Security forces.
+    security_forces: Term,
+    /// Significant adverse community impacts.
+    significant_community_impacts: bool,
+    /// New, expansion, existing or not a project.
+    stage: Term,
     /// Primary supply chain.
     supply_chain: Vec<SupplyLink>,
+    /// Power technology.
+    technology: Term,
+    /// Worker accommodation provided.
+    worker_accommodation: bool,
+    /// Workers under 18.
+    workers_under_18: bool,
+    /// Workforce.
+    workforce: i64,
 });
 
 opt_struct!(
@@ -402,50 +402,53 @@ opt_struct!(
     Mission {
     /// ISO 3166-1 alpha-2 destination.
     destination: String,
-    /// First day of the mission.
-    start_date: NaiveDate,
-    /// Deadline for the RBC self-assessment.
-    self_assessment_deadline: NaiveDate,
     /// Sanctions regime of the destination.
     destination_regime: Term,
-    /// Applies for a mission voucher.
-    voucher: bool,
     /// Objectives or government relationship conflict with the mission.
     objectives_conflict: bool,
     /// Products.
     products: Vec<MissionProduct>,
+    /// Deadline for the RBC self-assessment.
+    self_assessment_deadline: NaiveDate,
+    /// First day of the mission.
+    start_date: NaiveDate,
+    /// Applies for a mission voucher.
+    voucher: bool,
 });
 
 /// One application for government support, validated against the v1 contract.
+///
+/// Every struct of the application declares its fields in alphabetical order, so that serde's
+/// compact JSON of it is already the canonical form (RFC 8785: members sorted, no whitespace).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Application {
-    /// The caller's reference.
-    pub reference: String,
-    /// The instrument.
-    pub instrument: Instrument,
-    /// Date of the application.
-    pub application_date: NaiveDate,
     /// The applicant (all unknown where absent).
     #[serde(skip_serializing_if = "is_default")]
     pub applicant: Applicant,
-    /// The transaction (export credit and project finance only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transaction: Option<Transaction>,
-    /// The project (export credit and project finance only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<Project>,
-    /// The mission (trade missions only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mission: Option<Mission>,
+    /// Date of the application.
+    pub application_date: NaiveDate,
     /// Steps already delivered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<Term>>,
-    /// Paths of information the applicant refused to give.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refusals: Option<Vec<String>>,
     /// Date by which outstanding information must be in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub information_deadline: Option<NaiveDate>,
+    /// The instrument.
+    pub instrument: Instrument,
+    /// The mission (trade missions only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mission: Option<Mission>,
+    /// The project (export credit and project finance only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<Project>,
+    /// The caller's reference.
+    pub reference: String,
+    /// Paths of information the applicant refused to give.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusals: Option<Vec<String>>,
+    /// The transaction (export credit and project finance only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<Transaction>,
 }
 
 fn is_default(a: &Applicant) -> bool {
@@ -457,11 +460,10 @@ impl Application {
     /// Its SHA-256 is the decision's `input_hash`.
     #[must_use]
     pub fn canonical_json(&self) -> String {
-        match serde_json::to_value(self) {
-            Ok(v) => crate::json::canonical(&v),
-            // Serialising these plain data types cannot fail; an empty string would still hash.
-            Err(_) => String::new(),
-        }
+        // Fields are declared in alphabetical order (checked by a test against
+        // `json::canonical`), keys are ASCII, and every number is an integer, so serde_json's
+        // compact output is the RFC 8785 form. Serialising plain data cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Whether `step` is listed in `documents`.
@@ -470,5 +472,19 @@ impl Application {
         self.documents
             .as_ref()
             .is_some_and(|d| d.iter().any(|t| t.as_str() == step))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_serialisation_is_the_canonical_form() {
+        let text = include_str!("../../../examples/gas-plant-id-2022.json");
+        let app = Application::parse(text).unwrap();
+        let value = serde_json::to_value(&app).unwrap();
+        assert_eq!(app.canonical_json(), crate::json::canonical(&value));
+        assert!(app.canonical_json().contains(r#""support_amount":{"amount":"60000000.00","currency":"EUR"}"#));
     }
 }

@@ -232,6 +232,16 @@ const INT_UNITS: [&str; 8] = [
 ];
 const EVIDENCE: [&str; 4] = ["P", "P-copy", "S", "R"];
 
+/// The generated function that runs every rule of `phase` in a pack.
+#[must_use]
+pub fn dispatcher_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Facts => "__imvo_facts",
+        Phase::Floors => "__imvo_floors",
+        Phase::Steps => "__imvo_steps",
+    }
+}
+
 /// The script function name for a rule id: lower case, every other character `_`
 /// (`R-EC-06.2` is `r_ec_06_2`).
 #[must_use]
@@ -862,30 +872,31 @@ pub(super) fn load_pack(
             "the pack has no `.rhai` script",
         ));
     }
-    // Every rule has exactly one function `r_...(app)`; every `r_...` function is a rule.
+    // Every rule has exactly one function `r_...(app)`, except an item (`R-EC-06.2`) whose parent
+    // rule has one: the parent may report its items. Every `r_...` function is a rule.
+    let has_parent_function = |id: &str| {
+        id.rsplit_once('.').is_some_and(|(parent, _)| rules.iter().any(|r| r.id == parent && functions.contains_key(&r.function)))
+    };
     for r in &rules {
         match functions.get(&r.function) {
             Some((_, 1)) => {}
             Some((file, n)) => errors.push(LoadError::invalid(
                 file,
                 None,
-                format!(
-                    "function `{}` of rule `{}` takes {n} parameters; it must take one, `app`",
-                    r.function, r.id
-                ),
+                format!("function `{}` of rule `{}` takes {n} parameters; it must take one, `app`", r.function, r.id),
             )),
-            None if script_count > 0 && !compile_failed => errors.push(LoadError::invalid(
+            None if has_parent_function(&r.id) || script_count == 0 || compile_failed => {}
+            None => errors.push(LoadError::invalid(
                 &format!("{dir}/rules.csv"),
                 None,
-                format!(
-                    "rule `{}` has no function `{}(app)` in the pack's scripts",
-                    r.id, r.function
-                ),
+                format!("rule `{}` has no function `{}(app)` in the pack's scripts (nor a parent rule that reports it)", r.id, r.function),
             )),
-            None => {}
         }
     }
     for (name, (file, _)) in &functions {
+        if name.starts_with("__") {
+            errors.push(LoadError::invalid(file, None, format!("function `{name}`: names starting with `__` are reserved for the engine")));
+        }
         if name.starts_with("r_") && !rules.iter().any(|r| &r.function == name) {
             errors.push(LoadError::invalid(file, None, format!("function `{name}` looks like a rule function but no rule in the table maps to it (helpers must not start with `r_`)")));
         }
@@ -893,7 +904,21 @@ pub(super) fn load_pack(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let Some(ast) = ast else { return Err(errors) };
+    let Some(mut ast) = ast else { return Err(errors) };
+    // One dispatcher per phase calls the phase's rules in table order, announcing each to the
+    // host; `from` lets the host resume after a rule that failed.
+    let mut dispatch = String::new();
+    for phase in Phase::ALL {
+        dispatch.push_str(&format!("fn {}(app, from) {{\n", dispatcher_name(phase)));
+        for (i, r) in rules.iter().enumerate().filter(|(_, r)| r.phase == phase && functions.contains_key(&r.function)) {
+            dispatch.push_str(&format!("    if from <= {i} {{ __imvo_enter({i}); {}(app); }}\n", r.function));
+        }
+        dispatch.push_str("}\n");
+    }
+    match engine.compile(&dispatch) {
+        Ok(d) => ast = ast.merge(&d),
+        Err(e) => return Err(vec![LoadError::invalid(&manifest_file, None, format!("internal: the rule dispatcher does not compile: {e}"))]),
+    }
     let functions = functions
         .into_iter()
         .map(|(name, (file, _))| (name, file))

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
-use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, Map, NativeCallContext};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -843,7 +843,7 @@ fn compare_money(c: &mut Ctx, a: &Money, b: &Money) -> Res<std::cmp::Ordering> {
     let mut units = |cur: &str| -> Res<Decimal> {
         match rates.rate(cur, date) {
             Some(r) => {
-                if cur != "XDR" {
+                if cur != "XDR" && !c.out.rates_used.iter().any(|u| u.to == cur && u.date == r.date) {
                     c.out.rates_used.insert(RateUsed {
                         from: "XDR".into(),
                         to: cur.to_owned(),
@@ -962,6 +962,21 @@ fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
     .unwrap_or_else(|| fail("`lookup` may only be called during a screening"))
 }
 
+/// `memo("helper", app)`: calls the pack's helper function once per phase and returns the
+/// remembered value afterwards. For derived facts (scope, review, project status) that many rules
+/// gate on. The first call records the helper's reads; later calls read nothing.
+fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dynamic> {
+    let key = context::with(|c| c.pack.as_ref().map_or(0, |p| Arc::as_ptr(p) as usize)).unwrap_or(0);
+    let hit = context::with(|c| c.memo.iter().find(|(k, n, _)| *k == key && *n == name).map(|(_, _, v)| v.clone())).flatten();
+    if let Some(v) = hit {
+        return Ok(v);
+    }
+    let f = FnPtr::new(name.clone())?;
+    let v: Dynamic = f.call_within_context(&ctx, (app,))?;
+    let _ = context::with(|c| c.memo.push((key, name, v.clone())));
+    Ok(v)
+}
+
 fn register_queries(e: &mut Engine) {
     e.register_fn("param", |name: &str| param_value(name).map(param_dyn));
     e.register_fn("meets", |name: &str, fact: Dynamic| meets(name, &fact));
@@ -974,6 +989,9 @@ fn register_queries(e: &mut Engine) {
             Ok(table_row(table, &format!("{k1}|{k2}"))?.map_or(Dynamic::UNIT, Dynamic::from_map))
         },
     );
+    e.register_fn("lookup", |table: &str, key: Term| -> Res<Dynamic> {
+        Ok(table_row(table, key.as_str())?.map_or(Dynamic::UNIT, Dynamic::from_map))
+    });
     e.register_fn("in_table", |table: &str, key: &str| -> Res<bool> {
         Ok(table_row(table, key)?.is_some())
     });
@@ -1022,6 +1040,19 @@ fn register_queries(e: &mut Engine) {
         )
     });
     e.register_fn("is_known", |d: Dynamic| !d.is_unit());
+    e.register_fn("memo", memo);
+    // Called by the generated dispatcher before each rule: attribution, facts and budget.
+    e.register_fn("__imvo_enter", |index: i64| {
+        let budget = context::with(|c| {
+            c.rule = usize::try_from(index).unwrap_or(usize::MAX);
+            c.entered = Some(c.rule);
+            c.reads.clear();
+            (c.rule_operations, c.rule_deadline)
+        });
+        if let Some((ops, deadline)) = budget {
+            super::engine::start_rule_budget(ops, deadline);
+        }
+    });
     e.register_fn("and_list", |items: Array| -> String {
         let words: Vec<String> = items.iter().map(ToString::to_string).collect();
         match words.split_last() {

@@ -44,7 +44,14 @@ pub(crate) struct Ctx {
     pub phase: Phase,
     pub pack: Option<Arc<Pack>>,
     pub rule: usize,
+    /// The rule entered by the running dispatcher, if any since the last call started.
+    pub entered: Option<usize>,
+    /// Per-rule operation budget and deadline.
+    pub rule_operations: u64,
+    pub rule_deadline: std::time::Duration,
     pub reads: Vec<(&'static str, Dynamic)>,
+    /// Results of `memo(name, app)` in this phase: (pack address, function name, value).
+    pub memo: Vec<(usize, rhai::ImmutableString, Dynamic)>,
     pub out: Accumulator,
 }
 

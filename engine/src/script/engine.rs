@@ -13,7 +13,7 @@ use rhai::{Dynamic, Engine};
 /// The sandbox limits. [`Limits::default`] is what production uses; tests tighten them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Operations one rule may run (a deterministic CPU bound).
+    /// Operations one rule may run (a deterministic CPU bound, counted per rule).
     pub max_operations: u64,
     /// Depth of nested function calls.
     pub max_call_levels: usize,
@@ -53,22 +53,38 @@ impl Default for Limits {
     }
 }
 
+/// The budget of the rule running on this thread: its wall-clock deadline, and its operation
+/// budget counted from the first operation after the rule was entered.
+#[derive(Clone, Copy)]
+struct Budget {
+    deadline: Option<Instant>,
+    /// Operation count when the rule started; `None` until the first operation after entry.
+    base: Option<u64>,
+    max_operations: u64,
+}
+
 thread_local! {
-    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    static BUDGET: Cell<Budget> = const { Cell::new(Budget { deadline: None, base: None, max_operations: u64::MAX }) };
 }
 
-/// Arms the wall-clock deadline for the evaluation about to run on this thread.
-pub(crate) fn arm_deadline(after: Duration) {
-    DEADLINE.with(|d| d.set(Instant::now().checked_add(after)));
+/// Starts the budget of a rule about to run on this thread: `max_operations` operations and
+/// `deadline` of wall-clock time. Several rules run in one script call (one per pack and phase),
+/// so rhai's own operation limit, which counts per call, is only the backstop for the whole call.
+pub(crate) fn start_rule_budget(max_operations: u64, deadline: Duration) {
+    // 0 means no operation limit, as it does for rhai.
+    let max_operations = if max_operations == 0 { u64::MAX } else { max_operations };
+    BUDGET.with(|b| b.set(Budget { deadline: Instant::now().checked_add(deadline), base: None, max_operations }));
 }
 
-/// Disarms the deadline.
-pub(crate) fn disarm_deadline() {
-    DEADLINE.with(|d| d.set(None));
+/// Ends the budget (no rule is running).
+pub(crate) fn end_rule_budget() {
+    BUDGET.with(|b| b.set(Budget { deadline: None, base: None, max_operations: u64::MAX }));
 }
 
-/// The value an `on_progress` abort carries, to tell a deadline from other terminations.
+/// The values an `on_progress` abort carries.
 pub(crate) const DEADLINE_TOKEN: &str = "imvo:deadline";
+/// A rule ran past its operation budget.
+pub(crate) const OPERATIONS_TOKEN: &str = "imvo:operations";
 
 /// Builds the policy engine: no packages beyond what packs need (no `sleep`, no `timestamp`,
 /// no file modules, no `eval`), every limit set, and the scripting API registered.
@@ -83,7 +99,9 @@ pub fn build_engine(limits: &Limits) -> Engine {
     e.register_global_module(BasicMapPackage::new().as_shared_module());
     e.register_global_module(BasicIteratorPackage::new().as_shared_module());
 
-    e.set_max_operations(limits.max_operations)
+    // Per rule, the budget is enforced in `on_progress`; this is the backstop for one script call
+    // (all the rules of a pack in one phase).
+    e.set_max_operations(limits.max_operations.saturating_mul(1_000))
         .set_max_call_levels(limits.max_call_levels)
         .set_max_expr_depths(limits.max_expr_depths.0, limits.max_expr_depths.1)
         .set_max_string_size(limits.max_string_size)
@@ -101,13 +119,24 @@ pub fn build_engine(limits: &Limits) -> Engine {
     e.on_print(|_| {});
     e.on_debug(|_, _, _| {});
     e.on_progress(|ops| {
-        if ops & 0x3FF != 0 {
-            return None;
-        }
-        match DEADLINE.with(Cell::get) {
-            Some(dl) if Instant::now() > dl => Some(Dynamic::from(DEADLINE_TOKEN)),
-            _ => None,
-        }
+        BUDGET.with(|cell| {
+            let mut b = cell.get();
+            let base = match b.base {
+                Some(base) => base,
+                None => {
+                    b.base = Some(ops);
+                    cell.set(b);
+                    ops
+                }
+            };
+            if ops.saturating_sub(base) > b.max_operations {
+                return Some(Dynamic::from(OPERATIONS_TOKEN));
+            }
+            if ops & 0x3FF == 0 && b.deadline.is_some_and(|dl| Instant::now() > dl) {
+                return Some(Dynamic::from(DEADLINE_TOKEN));
+            }
+            None
+        })
     });
     super::api::register(&mut e);
     e
