@@ -19,7 +19,9 @@ fn benches(c: &mut Criterion) {
     assert!(screen(&set, &app, date).errors.is_empty());
 
     let mut g = c.benchmark_group("export_credit_example");
-    g.bench_function("parse_and_validate", |b| b.iter(|| Application::parse(black_box(&text)).unwrap()));
+    g.bench_function("parse_and_validate", |b| {
+        b.iter(|| Application::parse(black_box(&text)).unwrap())
+    });
     g.bench_function("screen", |b| b.iter(|| screen(&set, black_box(&app), date)));
     g.bench_function("end_to_end", |b| {
         b.iter(|| {
@@ -35,9 +37,19 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("overhead");
     let early = Application::parse(&text.replace("\"2022-11-01\"", "\"2015-11-01\"")).unwrap();
     g.bench_function("clone_application", |b| b.iter(|| black_box(&app).clone()));
-    g.bench_function("canonical_json", |b| b.iter(|| black_box(&app).canonical_json()));
-    g.bench_function("no_pack_in_force", |b| b.iter(|| screen(&set, black_box(&early), early.application_date)));
-    for (name, body) in [("40_empty_rules", ""), ("40_rules_one_read", "let x = app.project.capacity.thermal_mw;")] {
+    g.bench_function("canonical_json", |b| {
+        b.iter(|| black_box(&app).canonical_json())
+    });
+    g.bench_function("no_pack_in_force", |b| {
+        b.iter(|| screen(&set, black_box(&early), early.application_date))
+    });
+    for (name, body) in [
+        ("40_empty_rules", ""),
+        (
+            "40_rules_one_read",
+            "let x = app.project.capacity.thermal_mw;",
+        ),
+    ] {
         let mut files = std::collections::BTreeMap::new();
         files.insert("o-1.0.0/pack.toml".to_owned(), b"id = \"o\"\nversion = \"1.0.0\"\ntitle = \"o\"\ninstruments = [\"export_credit\"]\neffective_from = \"2016-01-01\"\n[[sources]]\nid = \"s\"\ndocument = \"d\"\n".to_vec());
         let mut rules = "id,title,phase,source,section,evidence_level,verified,note\n".to_owned();

@@ -105,7 +105,13 @@ fn evaluate(
                 let mut scope = Scope::new();
                 let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
                 let result = catch_unwind(AssertUnwindSafe(|| {
-                    engine.call_fn_with_options::<Dynamic>(options, &mut scope, &pack.ast, dispatcher, (view.clone(), from))
+                    engine.call_fn_with_options::<Dynamic>(
+                        options,
+                        &mut scope,
+                        &pack.ast,
+                        dispatcher,
+                        (view.clone(), from),
+                    )
                 }));
                 end_rule_budget();
                 let failure = match result {
@@ -117,18 +123,36 @@ fn evaluate(
                             .map(ToString::to_string)
                             .or_else(|| panic.downcast_ref::<String>().cloned())
                             .unwrap_or_default();
-                        Some(Box::new(EvalAltResult::ErrorRuntime(format!("a host function panicked: {what}").into(), rhai::Position::NONE)))
+                        Some(Box::new(EvalAltResult::ErrorRuntime(
+                            format!("a host function panicked: {what}").into(),
+                            rhai::Position::NONE,
+                        )))
                     }
                 };
                 let Some(e) = failure else { break };
                 let entered = context::with(|c| c.entered).flatten();
                 let Some(index) = entered else {
-                    errors.push(DecisionError { pack: Some(pack.manifest.id.clone()), rule_id: None, kind: ErrorKind::Script, message: e.to_string() });
+                    errors.push(DecisionError {
+                        pack: Some(pack.manifest.id.clone()),
+                        rule_id: None,
+                        kind: ErrorKind::Script,
+                        message: e.to_string(),
+                    });
                     break;
                 };
                 let rule = pack.rules.get(index);
-                let (kind, message) = classify(&e, pack, rule.map_or("", |r| r.function.as_str()), set.limits().max_operations);
-                errors.push(DecisionError { pack: Some(pack.manifest.id.clone()), rule_id: rule.map(|r| r.id.clone()), kind, message });
+                let (kind, message) = classify(
+                    &e,
+                    pack,
+                    rule.map_or("", |r| r.function.as_str()),
+                    set.limits().max_operations,
+                );
+                errors.push(DecisionError {
+                    pack: Some(pack.manifest.id.clone()),
+                    rule_id: rule.map(|r| r.id.clone()),
+                    kind,
+                    message,
+                });
                 from = i64::try_from(index).unwrap_or(i64::MAX).saturating_add(1);
             }
         }
@@ -140,7 +164,12 @@ fn evaluate(
 /// and column of the failure and the chain of calls that led to it. (A pack's scripts are merged
 /// into one AST, whose own source name is only the last file's, so positions are attributed
 /// through the pack's function-to-file map instead.)
-fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str, max_operations: u64) -> (ErrorKind, String) {
+fn classify(
+    e: &EvalAltResult,
+    pack: &Pack,
+    rule_fn: &str,
+    max_operations: u64,
+) -> (ErrorKind, String) {
     let mut root = e;
     let mut calls: Vec<(&str, rhai::Position)> = Vec::new();
     while let EvalAltResult::ErrorInFunctionCall(name, _, inner, pos) = root {
@@ -170,7 +199,9 @@ fn classify(e: &EvalAltResult, pack: &Pack, rule_fn: &str, max_operations: u64) 
     let root_pos = root.position();
     let innermost = calls.last().map_or(rule_fn, |(f, _)| f);
     let mut message = match (kind, root) {
-        _ if token(OPERATIONS_TOKEN) => format!("Too many operations: the rule ran more than {max_operations} operations"),
+        _ if token(OPERATIONS_TOKEN) => {
+            format!("Too many operations: the rule ran more than {max_operations} operations")
+        }
         (ErrorKind::Deadline, _) => {
             "stopped at the wall-clock deadline; a decision with this error is not reproducible"
                 .to_owned()

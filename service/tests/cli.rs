@@ -1,7 +1,13 @@
 //! The `imvo` binary as a user runs it: exit codes, explanations, JSON output, errors that name
 //! each bad field, and a hostile pack passed with `--policies`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code: a failed expectation is a test failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,15 +17,28 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn imvo(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imvo"));
-    cmd.current_dir(root()).args(args).env_remove("IMVO_POLICIES").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.current_dir(root())
+        .args(args)
+        .env_remove("IMVO_POLICIES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -30,7 +49,10 @@ fn text(b: &[u8]) -> String {
 }
 
 fn example() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(root().join("examples/gas-plant-id-2022.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/gas-plant-id-2022.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -58,14 +80,26 @@ fn the_bundled_example_is_explained() {
     let out = imvo(&["screen", "examples/gas-plant-id-2022.json"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
-    for needle in ["Outcome:   PROCEED WITH CONDITIONS", "Category:  A", "R-EC-06.2", "thermal power station of 400 MWth", "public_disclosure", "due by 2023-01-30", "earliest final commitment 2023-02-14", "Missing\n  nothing"] {
+    for needle in [
+        "Outcome:   PROCEED WITH CONDITIONS",
+        "Category:  A",
+        "R-EC-06.2",
+        "thermal power station of 400 MWth",
+        "public_disclosure",
+        "due by 2023-01-30",
+        "earliest final commitment 2023-02-14",
+        "Missing\n  nothing",
+    ] {
         assert!(s.contains(needle), "`{needle}` not in:\n{s}");
     }
 }
 
 #[test]
 fn json_output_is_the_decision() {
-    let out = imvo(&["screen", "--json", "examples/gas-plant-id-2022.json"], None);
+    let out = imvo(
+        &["screen", "--json", "examples/gas-plant-id-2022.json"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(d["category"], "A");
@@ -81,7 +115,13 @@ fn acceptance_250_mwth_and_small_short_deal_from_stdin() {
     let out = imvo(&["screen", "--json", "-"], Some(&app.to_string()));
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_ne!(d["category"], "A");
-    assert!(d["findings"].as_array().unwrap().iter().all(|f| f["rule_id"] != "R-EC-06.2"));
+    assert!(
+        d["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule_id"] != "R-EC-06.2")
+    );
 
     let mut app = example();
     app["transaction"]["support_amount"]["amount"] = "5000000.00".into();
@@ -99,7 +139,10 @@ fn as_of_selects_the_packs_in_force() {
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(d["outcome"], "refer");
     assert_eq!(d["errors"][0]["kind"], "no_pack_in_force");
-    let out = imvo(&["screen", "--json", "--as-of", "2022-11-01", "-"], Some(&app.to_string()));
+    let out = imvo(
+        &["screen", "--json", "--as-of", "2022-11-01", "-"],
+        Some(&app.to_string()),
+    );
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(d["category"], "A");
 }
@@ -129,21 +172,50 @@ fn invalid_input_names_every_bad_field() {
     assert_eq!(out.status.code(), Some(2));
     let e: Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(e["error"]["kind"], "invalid_input");
-    let paths: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
-    assert_eq!(paths, ["transaction.support_amount.amount", "transaction.repayment_term_months", "project.country", "project.colour"]);
+    let paths: Vec<&str> = e["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "transaction.support_amount.amount",
+            "transaction.repayment_term_months",
+            "project.country",
+            "project.colour"
+        ]
+    );
 
     let out = imvo(&["screen", "-"], Some("{\"reference\": "));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("is not valid JSON: line 1, column 14"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is not valid JSON: line 1, column 14"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn a_hostile_pack_is_contained_and_the_other_rules_still_report() {
     let dir = temp_dir("hostile");
     copy_tree(&root().join("policies"), &dir);
-    copy_tree(&root().join("service/tests/fixtures/hostile-loop-1.0.0"), &dir.join("hostile-loop-1.0.0"));
+    copy_tree(
+        &root().join("service/tests/fixtures/hostile-loop-1.0.0"),
+        &dir.join("hostile-loop-1.0.0"),
+    );
     let start = Instant::now();
-    let out = imvo(&["screen", "--json", "--policies", dir.to_str().unwrap(), "examples/gas-plant-id-2022.json"], None);
+    let out = imvo(
+        &[
+            "screen",
+            "--json",
+            "--policies",
+            dir.to_str().unwrap(),
+            "examples/gas-plant-id-2022.json",
+        ],
+        None,
+    );
     let took = start.elapsed();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -151,8 +223,16 @@ fn a_hostile_pack_is_contained_and_the_other_rules_still_report() {
     assert_eq!(d["errors"].as_array().unwrap().len(), 1);
     assert_eq!(d["errors"][0]["rule_id"], "R-HX-01");
     assert_eq!(d["errors"][0]["kind"], "limit");
-    let fired: Vec<&str> = d["findings"].as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
-    assert!(fired.contains(&"R-HX-02") && fired.contains(&"R-EC-06.2"), "{fired:?}");
+    let fired: Vec<&str> = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        fired.contains(&"R-HX-02") && fired.contains(&"R-EC-06.2"),
+        "{fired:?}"
+    );
     assert_eq!(d["category"], "A", "the other rules' floors stay");
     // The whole process, including loading and compiling every pack, well under a second in
     // release; a debug build is slower, so the bound here only catches a hang.
@@ -163,11 +243,25 @@ fn a_hostile_pack_is_contained_and_the_other_rules_still_report() {
 #[test]
 fn broken_policies_exit_3_with_file_and_line() {
     let dir = temp_dir("broken");
-    copy_tree(&root().join("service/tests/fixtures/hostile-loop-1.0.0"), &dir.join("hostile-loop-1.0.0"));
-    std::fs::write(dir.join("hostile-loop-1.0.0/rules.rhai"), "fn r_hx_01(app) {\n  let x = ;\n}\nfn r_hx_02(app) { }\n").unwrap();
-    let out = imvo(&["policies", "check", "--policies", dir.to_str().unwrap()], None);
+    copy_tree(
+        &root().join("service/tests/fixtures/hostile-loop-1.0.0"),
+        &dir.join("hostile-loop-1.0.0"),
+    );
+    std::fs::write(
+        dir.join("hostile-loop-1.0.0/rules.rhai"),
+        "fn r_hx_01(app) {\n  let x = ;\n}\nfn r_hx_02(app) { }\n",
+    )
+    .unwrap();
+    let out = imvo(
+        &["policies", "check", "--policies", dir.to_str().unwrap()],
+        None,
+    );
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stderr).contains("hostile-loop-1.0.0/rules.rhai:2:"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("hostile-loop-1.0.0/rules.rhai:2:"),
+        "{}",
+        text(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -178,7 +272,20 @@ fn usage_and_io_errors_exit_4() {
     let out = imvo(&["screen", "no/such/file.json"], None);
     assert_eq!(out.status.code(), Some(4));
     assert!(text(&out.stderr).contains("cannot read `no/such/file.json`"));
-    assert_eq!(imvo(&["screen", "--as-of", "2022-13-01", "examples/gas-plant-id-2022.json"], None).status.code(), Some(4));
+    assert_eq!(
+        imvo(
+            &[
+                "screen",
+                "--as-of",
+                "2022-13-01",
+                "examples/gas-plant-id-2022.json"
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(4)
+    );
     assert_eq!(imvo(&["--help"], None).status.code(), Some(0));
 }
 
@@ -192,23 +299,50 @@ fn policies_list_check_and_show() {
     assert!(text(&out.stdout).starts_with("ok: "));
     let out = imvo(&["policies", "show", "oecd-common-approaches"], None);
     let s = text(&out.stdout);
-    assert!(s.contains("R-EC-06.2") && s.contains("Annex I, item 2") && s.contains("annex_i.thermal_mwth"), "{s}");
-    assert_eq!(imvo(&["policies", "show", "no-such-pack"], None).status.code(), Some(4));
+    assert!(
+        s.contains("R-EC-06.2")
+            && s.contains("Annex I, item 2")
+            && s.contains("annex_i.thermal_mwth"),
+        "{s}"
+    );
+    assert_eq!(
+        imvo(&["policies", "show", "no-such-pack"], None)
+            .status
+            .code(),
+        Some(4)
+    );
 }
 
 #[test]
 fn scenarios_run_reports_and_fails_on_a_mismatch() {
     let out = imvo(&["scenarios", "run"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).lines().last().unwrap().ends_with(" passed, 0 failed"));
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .ends_with(" passed, 0 failed")
+    );
 
     let dir = temp_dir("scenarios");
-    let mut s: Value = serde_json::from_str(&std::fs::read_to_string(root().join("scenarios/oecd-common-approaches/thermal-300mwth.json")).unwrap()).unwrap();
+    let mut s: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root().join("scenarios/oecd-common-approaches/thermal-300mwth.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     s["expect"]["category"] = "C".into();
     std::fs::write(dir.join("wrong.json"), s.to_string()).unwrap();
     let out = imvo(&["scenarios", "run", dir.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("FAIL") && stdout.contains("category: expected C, got A") && stdout.contains("0 passed, 1 failed"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL")
+            && stdout.contains("category: expected C, got A")
+            && stdout.contains("0 passed, 1 failed"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

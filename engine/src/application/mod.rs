@@ -485,6 +485,9 @@ mod tests {
         let app = Application::parse(text).unwrap();
         let value = serde_json::to_value(&app).unwrap();
         assert_eq!(app.canonical_json(), crate::json::canonical(&value));
-        assert!(app.canonical_json().contains(r#""support_amount":{"amount":"60000000.00","currency":"EUR"}"#));
+        assert!(
+            app.canonical_json()
+                .contains(r#""support_amount":{"amount":"60000000.00","currency":"EUR"}"#)
+        );
     }
 }

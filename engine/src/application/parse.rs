@@ -197,7 +197,11 @@ impl Parser {
         let mut kept: Vec<(&str, &Node)> = Vec::with_capacity(sorted.len());
         for (k, v) in sorted {
             if kept.last().is_some_and(|(last, _)| *last == k) {
-                self.error(join(path, k), "each field at most once (duplicate key)", None);
+                self.error(
+                    join(path, k),
+                    "each field at most once (duplicate key)",
+                    None,
+                );
             } else {
                 kept.push((k, v));
             }
@@ -232,7 +236,12 @@ impl Parser {
         if let Some(w) = self.walk.as_mut() {
             w.insert(join(&f.path, key));
         }
-        match f.members.binary_search_by(|(k, _)| (*k).cmp(key)).ok().and_then(|i| f.members.get(i)) {
+        match f
+            .members
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .and_then(|i| f.members.get(i))
+        {
             None | Some((_, Node::Null)) => None,
             Some((_, v)) => Some(v),
         }

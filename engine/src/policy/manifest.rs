@@ -875,7 +875,11 @@ pub(super) fn load_pack(
     // Every rule has exactly one function `r_...(app)`, except an item (`R-EC-06.2`) whose parent
     // rule has one: the parent may report its items. Every `r_...` function is a rule.
     let has_parent_function = |id: &str| {
-        id.rsplit_once('.').is_some_and(|(parent, _)| rules.iter().any(|r| r.id == parent && functions.contains_key(&r.function)))
+        id.rsplit_once('.').is_some_and(|(parent, _)| {
+            rules
+                .iter()
+                .any(|r| r.id == parent && functions.contains_key(&r.function))
+        })
     };
     for r in &rules {
         match functions.get(&r.function) {
@@ -895,7 +899,11 @@ pub(super) fn load_pack(
     }
     for (name, (file, _)) in &functions {
         if name.starts_with("__") {
-            errors.push(LoadError::invalid(file, None, format!("function `{name}`: names starting with `__` are reserved for the engine")));
+            errors.push(LoadError::invalid(
+                file,
+                None,
+                format!("function `{name}`: names starting with `__` are reserved for the engine"),
+            ));
         }
         if name.starts_with("r_") && !rules.iter().any(|r| &r.function == name) {
             errors.push(LoadError::invalid(file, None, format!("function `{name}` looks like a rule function but no rule in the table maps to it (helpers must not start with `r_`)")));
@@ -904,20 +912,35 @@ pub(super) fn load_pack(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let Some(mut ast) = ast else { return Err(errors) };
+    let Some(mut ast) = ast else {
+        return Err(errors);
+    };
     // One dispatcher per phase calls the phase's rules in table order, announcing each to the
     // host; `from` lets the host resume after a rule that failed.
     let mut dispatch = String::new();
     for phase in Phase::ALL {
         dispatch.push_str(&format!("fn {}(app, from) {{\n", dispatcher_name(phase)));
-        for (i, r) in rules.iter().enumerate().filter(|(_, r)| r.phase == phase && functions.contains_key(&r.function)) {
-            dispatch.push_str(&format!("    if from <= {i} {{ __imvo_enter({i}); {}(app); }}\n", r.function));
+        for (i, r) in rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.phase == phase && functions.contains_key(&r.function))
+        {
+            dispatch.push_str(&format!(
+                "    if from <= {i} {{ __imvo_enter({i}); {}(app); }}\n",
+                r.function
+            ));
         }
         dispatch.push_str("}\n");
     }
     match engine.compile(&dispatch) {
         Ok(d) => ast = ast.merge(&d),
-        Err(e) => return Err(vec![LoadError::invalid(&manifest_file, None, format!("internal: the rule dispatcher does not compile: {e}"))]),
+        Err(e) => {
+            return Err(vec![LoadError::invalid(
+                &manifest_file,
+                None,
+                format!("internal: the rule dispatcher does not compile: {e}"),
+            )]);
+        }
     }
     let functions = functions
         .into_iter()

@@ -22,7 +22,9 @@ use crate::application::Instrument;
 use crate::codes::hex;
 use crate::script::engine::{Limits, build_engine};
 
-pub use manifest::{Comparator, Manifest, Param, ParamValue, Phase, Rule, SourceDoc, TableDecl, dispatcher_name};
+pub use manifest::{
+    Comparator, Manifest, Param, ParamValue, Phase, Rule, SourceDoc, TableDecl, dispatcher_name,
+};
 pub use tables::{Rate, SdrRates, Table};
 
 /// Why a policy folder could not be loaded.

@@ -843,7 +843,13 @@ fn compare_money(c: &mut Ctx, a: &Money, b: &Money) -> Res<std::cmp::Ordering> {
     let mut units = |cur: &str| -> Res<Decimal> {
         match rates.rate(cur, date) {
             Some(r) => {
-                if cur != "XDR" && !c.out.rates_used.iter().any(|u| u.to == cur && u.date == r.date) {
+                if cur != "XDR"
+                    && !c
+                        .out
+                        .rates_used
+                        .iter()
+                        .any(|u| u.to == cur && u.date == r.date)
+                {
                     c.out.rates_used.insert(RateUsed {
                         from: "XDR".into(),
                         to: cur.to_owned(),
@@ -966,8 +972,15 @@ fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
 /// remembered value afterwards. For derived facts (scope, review, project status) that many rules
 /// gate on. The first call records the helper's reads; later calls read nothing.
 fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dynamic> {
-    let key = context::with(|c| c.pack.as_ref().map_or(0, |p| Arc::as_ptr(p) as usize)).unwrap_or(0);
-    let hit = context::with(|c| c.memo.iter().find(|(k, n, _)| *k == key && *n == name).map(|(_, _, v)| v.clone())).flatten();
+    let key =
+        context::with(|c| c.pack.as_ref().map_or(0, |p| Arc::as_ptr(p) as usize)).unwrap_or(0);
+    let hit = context::with(|c| {
+        c.memo
+            .iter()
+            .find(|(k, n, _)| *k == key && *n == name)
+            .map(|(_, _, v)| v.clone())
+    })
+    .flatten();
     if let Some(v) = hit {
         return Ok(v);
     }

@@ -72,13 +72,29 @@ thread_local! {
 /// so rhai's own operation limit, which counts per call, is only the backstop for the whole call.
 pub(crate) fn start_rule_budget(max_operations: u64, deadline: Duration) {
     // 0 means no operation limit, as it does for rhai.
-    let max_operations = if max_operations == 0 { u64::MAX } else { max_operations };
-    BUDGET.with(|b| b.set(Budget { deadline: Instant::now().checked_add(deadline), base: None, max_operations }));
+    let max_operations = if max_operations == 0 {
+        u64::MAX
+    } else {
+        max_operations
+    };
+    BUDGET.with(|b| {
+        b.set(Budget {
+            deadline: Instant::now().checked_add(deadline),
+            base: None,
+            max_operations,
+        })
+    });
 }
 
 /// Ends the budget (no rule is running).
 pub(crate) fn end_rule_budget() {
-    BUDGET.with(|b| b.set(Budget { deadline: None, base: None, max_operations: u64::MAX }));
+    BUDGET.with(|b| {
+        b.set(Budget {
+            deadline: None,
+            base: None,
+            max_operations: u64::MAX,
+        })
+    });
 }
 
 /// The values an `on_progress` abort carries.
