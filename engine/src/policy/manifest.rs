@@ -723,7 +723,10 @@ pub(super) fn load_pack(
     let Some(m) = manifest(dir, files, &mut errors) else {
         return Err(errors);
     };
+    let before_rules = errors.len();
     let rules = rules(dir, &m, files, &mut errors);
+    // A rejected rule row would make its function look orphaned: report the row only.
+    let rules_ok = errors.len() == before_rules;
     let params = params(dir, &m, files, &mut errors);
     let manifest_file = format!("{dir}/pack.toml");
 
@@ -905,7 +908,7 @@ pub(super) fn load_pack(
                 format!("function `{name}`: names starting with `__` are reserved for the engine"),
             ));
         }
-        if name.starts_with("r_") && !rules.iter().any(|r| &r.function == name) {
+        if rules_ok && name.starts_with("r_") && !rules.iter().any(|r| &r.function == name) {
             errors.push(LoadError::invalid(file, None, format!("function `{name}` looks like a rule function but no rule in the table maps to it (helpers must not start with `r_`)")));
         }
     }
