@@ -755,6 +755,15 @@ pub(super) fn load_pack(
             )
         }) {
             Ok(t) => {
+                if t.columns
+                    .iter()
+                    .map(String::as_str)
+                    .eq(crate::script::api::INDICATOR_COLUMNS)
+                {
+                    for problem in crate::script::api::check_indicator_table(&t) {
+                        errors.push(LoadError::invalid(&file, None, problem));
+                    }
+                }
                 if tables.insert(decl.name.clone(), Arc::new(t)).is_some() {
                     errors.push(LoadError::invalid(
                         &manifest_file,

@@ -151,7 +151,7 @@ views!(
 /// Registers read-only getters `$field` on `$view`, reading `section(&app).$field`, recording the
 /// path `$prefix.$field`.
 macro_rules! getters {
-    ($e:ident, $view:ident, $sty:ty, $prefix:literal, |$a:ident| $section:expr, [$($field:ident),* $(,)?]) => {{
+    ($e:ident, $readers:ident, $view:ident, $sty:ty, $prefix:literal, |$a:ident| $section:expr, [$($field:ident),* $(,)?]) => {{
         fn section($a: &Application) -> Option<&$sty> {
             $section
         }
@@ -161,8 +161,25 @@ macro_rules! getters {
                 context::record_read(concat!($prefix, ".", stringify!($field)), &d);
                 d
             });
+            $readers.push((concat!($prefix, ".", stringify!($field)), |a: &Application| section(a).and_then(|s| s.$field.clone()).into_dyn()));
         )*
     }};
+}
+
+/// Reads one fact of an application (`()` where unknown).
+type Reader = fn(&Application) -> Dynamic;
+
+/// Every leaf path the getters read, with a host-side reader: for `indicators`, which checks a
+/// table of facts natively instead of building the table inside a script.
+fn readers() -> &'static std::collections::BTreeMap<&'static str, Reader> {
+    static READERS: std::sync::OnceLock<std::collections::BTreeMap<&'static str, Reader>> =
+        std::sync::OnceLock::new();
+    READERS.get_or_init(|| {
+        let mut scratch = Engine::new_raw();
+        let mut list = Vec::new();
+        register_views(&mut scratch, &mut list);
+        list.into_iter().collect()
+    })
 }
 
 /// Every property path the getters can read (checked against the contract by a test).
@@ -229,7 +246,7 @@ fn check_value(vocab: &'static Vocab, s: &str) -> Res<()> {
 
 pub(crate) fn register(e: &mut Engine) {
     register_types(e);
-    register_views(e);
+    register_views(e, &mut Vec::new());
     register_reporting(e);
     register_queries(e);
 }
@@ -293,7 +310,7 @@ fn add_days(d: NaiveDate, days: i64) -> Res<NaiveDate> {
     )
 }
 
-fn register_views(e: &mut Engine) {
+fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
     e.register_type_with_name::<AppView>("Application")
         .register_type_with_name::<ApplicantView>("Applicant")
         .register_type_with_name::<TransactionView>("Transaction")
@@ -356,6 +373,7 @@ fn register_views(e: &mut Engine) {
 
     getters!(
         e,
+        readers,
         ApplicantView,
         crate::application::Applicant,
         "applicant",
@@ -379,6 +397,7 @@ fn register_views(e: &mut Engine) {
     );
     getters!(
         e,
+        readers,
         TransactionView,
         crate::application::Transaction,
         "transaction",
@@ -415,6 +434,7 @@ fn register_views(e: &mut Engine) {
     e.register_get("coal", |v: &mut ProjectView| CoalView(Arc::clone(&v.0)));
     getters!(
         e,
+        readers,
         ProjectView,
         crate::application::Project,
         "project",
@@ -469,6 +489,7 @@ fn register_views(e: &mut Engine) {
     });
     getters!(
         e,
+        readers,
         CapacityView,
         crate::application::Capacity,
         "project.capacity",
@@ -501,6 +522,7 @@ fn register_views(e: &mut Engine) {
     );
     getters!(
         e,
+        readers,
         LocationView,
         crate::application::Location,
         "project.location",
@@ -521,6 +543,7 @@ fn register_views(e: &mut Engine) {
     );
     getters!(
         e,
+        readers,
         LandView,
         crate::application::Land,
         "project.land",
@@ -534,6 +557,7 @@ fn register_views(e: &mut Engine) {
     );
     getters!(
         e,
+        readers,
         IndigenousView,
         crate::application::IndigenousPeoples,
         "project.indigenous_peoples",
@@ -550,6 +574,7 @@ fn register_views(e: &mut Engine) {
     );
     getters!(
         e,
+        readers,
         CoalView,
         crate::application::Coal,
         "project.coal",
@@ -564,6 +589,7 @@ fn register_views(e: &mut Engine) {
     );
     getters!(
         e,
+        readers,
         MissionView,
         crate::application::Mission,
         "mission",
@@ -990,7 +1016,105 @@ fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dyna
     Ok(v)
 }
 
+/// The columns of an indicator table.
+pub(crate) const INDICATOR_COLUMNS: [&str; 4] = ["path", "test", "value", "label"];
+/// The tests an indicator table may use.
+pub(crate) const INDICATOR_TESTS: [&str; 5] =
+    ["is_true", "greater_than", "one_of", "not_equal", "meets"];
+
+/// Checks an indicator table's rows at load: known paths and tests. Returns the problems.
+pub(crate) fn check_indicator_table(t: &crate::policy::Table) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in t.rows.values() {
+        let (path, test) = (
+            row.first().map_or("", String::as_str),
+            row.get(1).map_or("", String::as_str),
+        );
+        if !readers().contains_key(path) {
+            out.push(format!("`{path}` is not a fact of the application"));
+        }
+        if !INDICATOR_TESTS.contains(&test) {
+            out.push(format!(
+                "test `{test}` of `{path}` is not one of {}",
+                INDICATOR_TESTS.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+fn dyn_text(v: &Dynamic) -> Option<String> {
+    if let Some(t) = v.read_lock::<Term>() {
+        return Some(t.as_str().to_owned());
+    }
+    v.is_string().then(|| v.to_string())
+}
+
+fn dyn_decimal(v: &Dynamic) -> Option<Decimal> {
+    v.as_decimal()
+        .ok()
+        .or_else(|| v.as_int().ok().map(Decimal::from))
+}
+
+/// `indicators(app, "table")`: evaluates every row of an indicator table (columns `path`, `test`,
+/// `value`, `label`) natively and returns `#{present: [labels], unknown: [paths]}`, recording
+/// each fact read. Lists of facts to check belong in data, not in arrays rebuilt by a script.
+fn indicators(app: &Application, table: &str) -> Res<Map> {
+    let Some(t) =
+        context::with(|c| c.pack.as_ref().and_then(|p| p.tables.get(table).cloned())).flatten()
+    else {
+        return fail(format!("table `{table}` is not available to this pack"));
+    };
+    if t.columns.iter().map(String::as_str).ne(INDICATOR_COLUMNS) {
+        return fail(format!(
+            "table `{table}` is not an indicator table (columns {})",
+            INDICATOR_COLUMNS.join(",")
+        ));
+    }
+    let (mut present, mut unknown) = (Array::new(), Array::new());
+    for row in t.rows.values() {
+        let cell = |i: usize| row.get(i).map_or("", String::as_str);
+        let (path, test, value, label) = (cell(0), cell(1), cell(2), cell(3));
+        let Some((&key, reader)) = readers().get_key_value(path) else {
+            return fail(format!(
+                "table `{table}`: `{path}` is not a fact of the application"
+            ));
+        };
+        let v = reader(app);
+        context::record_read(key, &v);
+        if v.is_unit() {
+            unknown.push(Dynamic::from(key));
+            continue;
+        }
+        let holds = match test {
+            "is_true" => v.as_bool() == Ok(true),
+            "greater_than" => match (dyn_decimal(&v), value.parse::<Decimal>()) {
+                (Some(x), Ok(t)) => x > t,
+                _ => {
+                    return fail(format!(
+                        "table `{table}`: `{path}` is not a number, or `{value}` is not"
+                    ));
+                }
+            },
+            "one_of" => dyn_text(&v).is_some_and(|x| value.split('|').any(|o| o == x)),
+            "not_equal" => dyn_text(&v).is_some_and(|x| x != value),
+            "meets" => meets(value, &v)?,
+            other => return fail(format!("table `{table}`: unknown test `{other}`")),
+        };
+        if holds {
+            present.push(Dynamic::from(label.to_owned()));
+        }
+    }
+    let mut out = Map::new();
+    out.insert("present".into(), Dynamic::from_array(present));
+    out.insert("unknown".into(), Dynamic::from_array(unknown));
+    Ok(out)
+}
+
 fn register_queries(e: &mut Engine) {
+    e.register_fn("indicators", |app: &mut AppView, table: &str| {
+        indicators(&app.0, table)
+    });
     e.register_fn("param", |name: &str| param_value(name).map(param_dyn));
     e.register_fn("meets", |name: &str, fact: Dynamic| meets(name, &fact));
     e.register_fn("lookup", |table: &str, key: &str| -> Res<Dynamic> {

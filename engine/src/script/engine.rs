@@ -8,7 +8,17 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage,
     BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{Dynamic, Engine};
+use rhai::{Dynamic, Engine, def_package};
+
+def_package! {
+    /// Exactly what packs need, as one module (one lookup per function resolution): arithmetic
+    /// (with decimals), logic, strings, arrays, maps, iteration. Deliberately without
+    /// `LanguageCorePackage` (`sleep`) and `BasicTimePackage` (`timestamp`).
+    PolicyPackage(lib): ArithmeticPackage, LogicPackage, BasicStringPackage, MoreStringPackage,
+        BasicArrayPackage, BasicMapPackage, BasicIteratorPackage {
+        let _ = lib;
+    }
+}
 
 /// The sandbox limits. [`Limits::default`] is what production uses; tests tighten them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,13 +117,7 @@ pub(crate) const OPERATIONS_TOKEN: &str = "imvo:operations";
 #[must_use]
 pub fn build_engine(limits: &Limits) -> Engine {
     let mut e = Engine::new_raw();
-    e.register_global_module(ArithmeticPackage::new().as_shared_module());
-    e.register_global_module(LogicPackage::new().as_shared_module());
-    e.register_global_module(BasicStringPackage::new().as_shared_module());
-    e.register_global_module(MoreStringPackage::new().as_shared_module());
-    e.register_global_module(BasicArrayPackage::new().as_shared_module());
-    e.register_global_module(BasicMapPackage::new().as_shared_module());
-    e.register_global_module(BasicIteratorPackage::new().as_shared_module());
+    e.register_global_module(PolicyPackage::new().as_shared_module());
 
     // Per rule, the budget is enforced in `on_progress`; this is the backstop for one script call
     // (all the rules of a pack in one phase).
