@@ -23,6 +23,10 @@ fn benches(c: &mut Criterion) {
         b.iter(|| Application::parse(black_box(&text)).unwrap())
     });
     g.bench_function("screen", |b| b.iter(|| screen(&set, black_box(&app), date)));
+    let decision = screen(&set, &app, date);
+    g.bench_function("serialise_decision", |b| {
+        b.iter(|| serde_json::to_string(black_box(&decision)).unwrap())
+    });
     g.bench_function("end_to_end", |b| {
         b.iter(|| {
             let app = Application::parse(black_box(&text)).unwrap();
