@@ -70,6 +70,7 @@ fn evaluate(
         rule_deadline: limits.deadline,
         reads: Vec::new(),
         memo: Vec::new(),
+        in_memo: 0,
         out: Accumulator::default(),
     };
     let previous = context::install(ctx);
@@ -78,7 +79,6 @@ fn evaluate(
     for phase in Phase::ALL {
         let _ = context::with(|c| {
             c.phase = phase;
-            c.memo.clear();
             c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
             c.out.earlier_triggered = c
                 .out

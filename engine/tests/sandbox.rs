@@ -391,3 +391,23 @@ fn one_set_is_shared_across_threads() {
         assert!(h.join().unwrap());
     }
 }
+
+#[test]
+fn memoised_helpers_depend_on_the_application_only() {
+    let mut f = files(r#"let x = memo("h_phase", app);"#, "");
+    f.insert(
+        "t-1.0.0/helpers.rhai".into(),
+        b"fn h_phase(app) { fired(\"R-T-01\") }".to_vec(),
+    );
+    let s = PolicySet::from_files(f, Limits::default()).unwrap();
+    let app = Application::parse(APP).unwrap();
+    let d = screen(&s, &app, app.application_date);
+    assert_eq!(d.outcome, Outcome::Refer);
+    assert!(
+        d.errors[0]
+            .message
+            .contains("cannot be used in a helper evaluated through `memo`"),
+        "{:?}",
+        d.errors
+    );
+}

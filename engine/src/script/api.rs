@@ -157,9 +157,8 @@ macro_rules! getters {
         }
         $(
             $e.register_get(stringify!($field), |v: &mut $view| -> Dynamic {
-                let d = section(&v.0).and_then(|s| s.$field.clone()).into_dyn();
-                context::record_read(concat!($prefix, ".", stringify!($field)), &d);
-                d
+                context::record_read(concat!($prefix, ".", stringify!($field)));
+                section(&v.0).and_then(|s| s.$field.clone()).into_dyn()
             });
             $readers.push((concat!($prefix, ".", stringify!($field)), |a: &Application| section(a).and_then(|s| s.$field.clone()).into_dyn()));
         )*
@@ -328,10 +327,19 @@ fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
         v.0.instrument.as_str().to_owned()
     });
     e.register_get("application_date", |v: &mut AppView| {
-        let d = Dynamic::from(v.0.application_date);
-        context::record_read("application_date", &d);
-        d
+        context::record_read("application_date");
+        Dynamic::from(v.0.application_date)
     });
+    readers.push(("application_date", |a: &Application| {
+        Dynamic::from(a.application_date)
+    }));
+    readers.push(("documents", |a: &Application| {
+        a.documents.clone().into_dyn()
+    }));
+    readers.push(("refusals", |a: &Application| a.refusals.clone().into_dyn()));
+    readers.push(("information_deadline", |a: &Application| {
+        a.information_deadline.into_dyn()
+    }));
     e.register_get("applicant", |v: &mut AppView| {
         ApplicantView(Arc::clone(&v.0))
     });
@@ -341,24 +349,20 @@ fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
     e.register_get("project", |v: &mut AppView| ProjectView(Arc::clone(&v.0)));
     e.register_get("mission", |v: &mut AppView| MissionView(Arc::clone(&v.0)));
     e.register_get("documents", |v: &mut AppView| {
-        let d = v.0.documents.clone().into_dyn();
-        context::record_read("documents", &d);
-        d
+        context::record_read("documents");
+        v.0.documents.clone().into_dyn()
     });
     e.register_get("refusals", |v: &mut AppView| {
-        let d = v.0.refusals.clone().into_dyn();
-        context::record_read("refusals", &d);
-        d
+        context::record_read("refusals");
+        v.0.refusals.clone().into_dyn()
     });
     e.register_get("information_deadline", |v: &mut AppView| {
-        let d = v.0.information_deadline.into_dyn();
-        context::record_read("information_deadline", &d);
-        d
+        context::record_read("information_deadline");
+        v.0.information_deadline.into_dyn()
     });
     e.register_fn("has_document", |v: &mut AppView, step: &str| -> Res<bool> {
         check_value(&vocab::STEP, step)?;
-        let d = v.0.documents.clone().into_dyn();
-        context::record_read("documents", &d);
+        context::record_read("documents");
         Ok(v.0.has_document(step))
     });
     e.register_fn("refused", |v: &mut AppView, path: &str| -> Res<bool> {
@@ -472,9 +476,8 @@ fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
         "has_activity",
         |v: &mut ProjectView, code: &str| -> Res<Dynamic> {
             check_value(&vocab::ACTIVITY, code)?;
-            let acts = v.0.project.as_ref().and_then(|p| p.activities.clone());
-            let d = acts.clone().into_dyn();
-            context::record_read("project.activities", &d);
+            context::record_read("project.activities");
+            let acts = v.0.project.as_ref().and_then(|p| p.activities.as_ref());
             Ok(acts.map_or(Dynamic::UNIT, |a| {
                 Dynamic::from_bool(a.iter().any(|t| t.as_str() == code))
             }))
@@ -482,8 +485,7 @@ fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
     );
     e.register_get("sector_section", |v: &mut ProjectView| -> Dynamic {
         let s = v.0.project.as_ref().and_then(|p| p.sector.clone());
-        let d = s.clone().into_dyn();
-        context::record_read("project.sector", &d);
+        context::record_read("project.sector");
         s.and_then(|s| crate::codes::isic_section(&s))
             .map_or(Dynamic::UNIT, |x| Dynamic::from(x.to_owned()))
     });
@@ -673,10 +675,18 @@ fn report(rule_id: &str, call: &str, effect: Effect, value: Option<&str>, reason
         let Some(pack) = c.pack.as_ref() else {
             return fail("no pack");
         };
+        let app = &c.app;
         let facts: BTreeMap<String, Value> = c
             .reads
             .iter()
-            .map(|(p, d)| ((*p).to_owned(), dyn_to_json(d)))
+            .map(|p| {
+                (
+                    (*p).to_owned(),
+                    readers()
+                        .get(p)
+                        .map_or(Value::Null, |read| dyn_to_json(&read(app))),
+                )
+            })
             .collect();
         let finding = Finding {
             rule_id: rule.id.clone(),
@@ -994,9 +1004,11 @@ fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
     .unwrap_or_else(|| fail("`lookup` may only be called during a screening"))
 }
 
-/// `memo("helper", app)`: calls the pack's helper function once per phase and returns the
+/// `memo("helper", app)`: calls the pack's helper function once per screening and returns the
 /// remembered value afterwards. For derived facts (scope, review, project status) that many rules
-/// gate on. The first call records the helper's reads; later calls read nothing.
+/// gate on; such a helper may depend on the application only (`category`, `fired` and
+/// `triggered` are refused inside it). The first call records the helper's reads; later calls
+/// read nothing.
 fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dynamic> {
     let key =
         context::with(|c| c.pack.as_ref().map_or(0, |p| Arc::as_ptr(p) as usize)).unwrap_or(0);
@@ -1011,7 +1023,10 @@ fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dyna
         return Ok(v);
     }
     let f = FnPtr::new(name.clone())?;
-    let v: Dynamic = f.call_within_context(&ctx, (app,))?;
+    let _ = context::with(|c| c.in_memo += 1);
+    let result: Res<Dynamic> = f.call_within_context(&ctx, (app,));
+    let _ = context::with(|c| c.in_memo = c.in_memo.saturating_sub(1));
+    let v = result?;
     let _ = context::with(|c| c.memo.push((key, name, v.clone())));
     Ok(v)
 }
@@ -1081,7 +1096,7 @@ fn indicators(app: &Application, table: &str) -> Res<Map> {
             ));
         };
         let v = reader(app);
-        context::record_read(key, &v);
+        context::record_read(key);
         if v.is_unit() {
             unknown.push(Dynamic::from(key));
             continue;
@@ -1109,6 +1124,15 @@ fn indicators(app: &Application, table: &str) -> Res<Map> {
     out.insert("present".into(), Dynamic::from_array(present));
     out.insert("unknown".into(), Dynamic::from_array(unknown));
     Ok(out)
+}
+
+fn not_in_memo(call: &str) -> Res<()> {
+    if context::with(|c| c.in_memo).unwrap_or(0) > 0 {
+        return fail(format!(
+            "`{call}` cannot be used in a helper evaluated through `memo`: memoised helpers depend on the application only"
+        ));
+    }
+    Ok(())
 }
 
 fn register_queries(e: &mut Engine) {
@@ -1150,6 +1174,7 @@ fn register_queries(e: &mut Engine) {
         )
     });
     e.register_fn("category", || -> Res<Dynamic> {
+        not_in_memo("category")?;
         let cat = context::with(|c| c.out.category).flatten();
         match cat {
             Some(Some(c)) => Ok(Dynamic::from(c.as_str().to_owned())),
@@ -1160,6 +1185,7 @@ fn register_queries(e: &mut Engine) {
         }
     });
     e.register_fn("fired", |rule: &str| -> Res<bool> {
+        not_in_memo("fired")?;
         context::with(|c| {
             c.out.earlier_fired.iter().any(|r| {
                 r == rule
@@ -1170,6 +1196,7 @@ fn register_queries(e: &mut Engine) {
         .map_or_else(|| fail("`fired` may only be called during a screening"), Ok)
     });
     e.register_fn("triggered", |standard: &str| -> Res<bool> {
+        not_in_memo("triggered")?;
         check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
         context::with(|c| c.out.earlier_triggered.contains(standard)).map_or_else(
             || fail("`triggered` may only be called during a screening"),

@@ -49,9 +49,13 @@ pub(crate) struct Ctx {
     /// Per-rule operation budget and deadline.
     pub rule_operations: u64,
     pub rule_deadline: std::time::Duration,
-    pub reads: Vec<(&'static str, Dynamic)>,
-    /// Results of `memo(name, app)` in this phase: (pack address, function name, value).
+    /// Paths the current rule read (values are read back when a finding is reported).
+    pub reads: Vec<&'static str>,
+    /// Results of `memo(name, app)` in this screening: (pack address, function name, value).
     pub memo: Vec<(usize, rhai::ImmutableString, Dynamic)>,
+    /// Depth of `memo` evaluations under way: helpers evaluated through `memo` may depend on the
+    /// application only, so `category`, `fired` and `triggered` are refused inside them.
+    pub in_memo: u32,
     pub out: Accumulator,
 }
 
@@ -74,7 +78,12 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut Ctx) -> R) -> Option<R> {
     CTX.with(|c| c.try_borrow_mut().ok().and_then(|mut g| g.as_mut().map(f)))
 }
 
-/// Records that the current rule read `path` and saw `value`.
-pub(crate) fn record_read(path: &'static str, value: &Dynamic) {
-    let _ = with(|c| c.reads.push((path, value.clone())));
+/// Records that the current rule read `path`. Only the path is kept: the application is
+/// immutable, so a finding reads the value back when it is reported.
+pub(crate) fn record_read(path: &'static str) {
+    let _ = with(|c| {
+        if !c.reads.iter().any(|p| std::ptr::eq(*p, path) || *p == path) {
+            c.reads.push(path);
+        }
+    });
 }
