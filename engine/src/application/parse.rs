@@ -190,20 +190,17 @@ impl Parser {
             self.error(shown, "an object", Some(node));
             return None;
         };
-        // Members sorted by key (stable: the first of duplicates stays first), so that lookups
-        // are binary searches and duplicates are neighbours.
-        let mut sorted: Vec<(&str, &Node)> = members.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        let mut kept: Vec<(&str, &Node)> = Vec::with_capacity(sorted.len());
-        for (k, v) in sorted {
-            if kept.last().is_some_and(|(last, _)| *last == k) {
+        let mut seen = BTreeSet::new();
+        let mut kept = Vec::with_capacity(members.len());
+        for (k, v) in members {
+            if seen.insert(k.as_str()) {
+                kept.push((k.as_str(), v));
+            } else {
                 self.error(
                     join(path, k),
                     "each field at most once (duplicate key)",
                     None,
                 );
-            } else {
-                kept.push((k, v));
             }
         }
         Some(Fields {
@@ -214,10 +211,9 @@ impl Parser {
     }
 
     /// Reports every member that no reader asked for.
-    fn close(&mut self, mut f: Fields<'_>) {
-        f.asked.sort_unstable();
+    fn close(&mut self, f: Fields<'_>) {
         for (k, v) in &f.members {
-            if f.asked.binary_search(k).is_err() {
+            if !f.asked.contains(k) {
                 let mut names = f.asked.clone();
                 names.sort_unstable();
                 let expected = format!("no such field (known fields here: {})", names.join(", "));
@@ -236,12 +232,7 @@ impl Parser {
         if let Some(w) = self.walk.as_mut() {
             w.insert(join(&f.path, key));
         }
-        match f
-            .members
-            .binary_search_by(|(k, _)| (*k).cmp(key))
-            .ok()
-            .and_then(|i| f.members.get(i))
-        {
+        match f.members.iter().find(|(k, _)| *k == key) {
             None | Some((_, Node::Null)) => None,
             Some((_, v)) => Some(v),
         }
