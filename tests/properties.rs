@@ -112,6 +112,9 @@ prop_compose! {
                  indicators in prop::collection::vec(flag(p, q), INDICATORS.len()),
                  hr in maybe(p, select(vec!["normal", "normal", "normal", "normal", "elevated"])),
                  relocation in flag(p, q),
+                 fuel in maybe(p, select(vec!["coal", "natural_gas", "natural_gas", "none", "biomass"])),
+                 fossil in maybe(p, any::<bool>()),
+                 exception in maybe(p, select(vec!["none", "none", "none", "multipurpose_port"])),
                  acquisition in maybe(p, select(vec!["none", "voluntary", "voluntary", "voluntary", "voluntary", "voluntary", "expropriation"])),
                  displaced in maybe(p, select(vec![0i64, 0, 0, 0, 0, 0, 0, 12, 500])),
                  econ in maybe(p, select(vec![0i64, 0, 0, 0, 0, 0, 0, 30])),
@@ -137,6 +140,9 @@ prop_compose! {
         p.insert("indigenous_peoples".into(), Value::Object(ip));
         insert(&mut p, "human_rights_risk", hr); insert(&mut p, "security_forces", security);
         insert(&mut p, "ghg_scope12_tco2e_per_year", ghg);
+        insert(&mut p, "fuel", fuel);
+        insert(&mut p, "fossil_fuel_chain", fossil);
+        insert(&mut p, "fossil_exception", exception);
         Value::Object(p)
     }
 }
