@@ -334,6 +334,42 @@ impl Parser {
         ok.then_some(out)
     }
 
+    /// Reads a list of objects, each with `read`; `None` where the list is unknown or any item is
+    /// invalid (its errors are recorded). In walk mode, reads the template `list[]` once.
+    fn object_list<'a, T>(
+        &mut self,
+        f: &mut Fields<'a>,
+        key: &'static str,
+        read: impl Fn(&mut Self, &mut Fields<'a>) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let (path, items) = self.list(f, key)?;
+        let walk = self.walk.is_some();
+        let nodes: Vec<(Option<usize>, &'a Node)> = if walk {
+            vec![(None, &EMPTY)]
+        } else {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (Some(i), n))
+                .collect()
+        };
+        let mut out = Vec::with_capacity(nodes.len());
+        let mut ok = true;
+        for (i, node) in nodes {
+            let Some(mut s) = self.item(&path, i, node) else {
+                ok = false;
+                continue;
+            };
+            let value = read(self, &mut s);
+            self.close(s);
+            match value {
+                Some(v) => out.push(v),
+                None => ok = false,
+            }
+        }
+        (ok && !walk).then_some(out)
+    }
+
     /// Opens the `i`th object of a list (in walk mode: the template `list[]`).
     fn item<'a>(&mut self, path: &str, i: Option<usize>, node: &'a Node) -> Option<Fields<'a>> {
         let p = match i {
@@ -445,38 +481,13 @@ impl Parser {
     }
 
     fn applicant(&mut self, f: &mut Fields<'_>) -> Applicant {
-        let ncp_cases = self.list(f, "ncp_cases").and_then(|(path, items)| {
-            let mut out = Vec::new();
-            let mut ok = true;
-            let walk = self.walk.is_some();
-            let nodes: Vec<(Option<usize>, &Node)> = if walk {
-                vec![(None, &EMPTY)]
-            } else {
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| (Some(i), n))
-                    .collect()
-            };
-            for (i, node) in nodes {
-                let Some(mut s) = self.item(&path, i, node) else {
-                    ok = false;
-                    continue;
-                };
-                let year = self.required(&mut s, "year", int(1976, 2100), "a year");
-                let status = self.required(
-                    &mut s,
-                    "status",
-                    term(&vocab::NCP_STATUS),
-                    "an NCP case status",
-                );
-                self.close(s);
-                match (year, status) {
-                    (Some(year), Some(status)) => out.push(NcpCase { year, status }),
-                    _ => ok = false,
-                }
-            }
-            (ok && !walk).then_some(out)
+        let ncp_cases = self.object_list(f, "ncp_cases", |p, s| {
+            let year = p.required(s, "year", int(1976, 2100), "a year");
+            let status = p.required(s, "status", term(&vocab::NCP_STATUS), "an NCP case status");
+            Some(NcpCase {
+                year: year?,
+                status: status?,
+            })
         });
         Applicant {
             name: self.read(f, "name", text(200)),
@@ -623,33 +634,13 @@ impl Parser {
     }
 
     fn project(&mut self, f: &mut Fields<'_>) -> Project {
-        let supply_chain = self.list(f, "supply_chain").and_then(|(path, items)| {
-            let walk = self.walk.is_some();
-            let nodes: Vec<(Option<usize>, &Node)> = if walk {
-                vec![(None, &EMPTY)]
-            } else {
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| (Some(i), n))
-                    .collect()
-            };
-            let mut out = Vec::new();
-            let mut ok = true;
-            for (i, node) in nodes {
-                let Some(mut s) = self.item(&path, i, node) else {
-                    ok = false;
-                    continue;
-                };
-                let good = self.required(&mut s, "good", good, "a good");
-                let country = self.required(&mut s, "country", country, "a country");
-                self.close(s);
-                match (good, country) {
-                    (Some(good), Some(country)) => out.push(SupplyLink { good, country }),
-                    _ => ok = false,
-                }
-            }
-            (ok && !walk).then_some(out)
+        let supply_chain = self.object_list(f, "supply_chain", |p, s| {
+            let good = p.required(s, "good", good, "a good");
+            let country = p.required(s, "country", country, "a country");
+            Some(SupplyLink {
+                good: good?,
+                country: country?,
+            })
         });
         Project {
             country: self.read(f, "country", country),
@@ -723,28 +714,11 @@ impl Parser {
     }
 
     fn mission(&mut self, f: &mut Fields<'_>) -> Mission {
-        let products = self.list(f, "products").and_then(|(path, items)| {
-            let walk = self.walk.is_some();
-            let nodes: Vec<(Option<usize>, &Node)> = if walk {
-                vec![(None, &EMPTY)]
-            } else {
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| (Some(i), n))
-                    .collect()
-            };
-            let mut out = Vec::new();
-            for (i, node) in nodes {
-                let Some(mut s) = self.item(&path, i, node) else {
-                    continue;
-                };
-                let good = self.read(&mut s, "good", good);
-                let sector = self.read(&mut s, "sector", isic);
-                self.close(s);
-                out.push(MissionProduct { good, sector });
-            }
-            (!walk).then_some(out)
+        let products = self.object_list(f, "products", |p, s| {
+            Some(MissionProduct {
+                good: p.read(s, "good", good),
+                sector: p.read(s, "sector", isic),
+            })
         });
         Mission {
             destination: self.read(f, "destination", country),

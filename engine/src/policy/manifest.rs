@@ -315,32 +315,57 @@ fn csv_rows(
     text: &str,
     header: &[&str],
 ) -> Result<Vec<(usize, Vec<String>)>, LoadError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    match reader.headers() {
-        Ok(h) if h.iter().eq(header.iter().copied()) => {}
-        _ => {
-            return Err(LoadError::invalid(
-                file,
-                Some(1),
-                format!("the header must be `{}`", header.join(",")),
-            ));
-        }
+    let (found, records) = super::tables::read_csv(file, text)?;
+    if !found.iter().map(String::as_str).eq(header.iter().copied()) {
+        return Err(LoadError::invalid(
+            file,
+            Some(1),
+            format!("the header must be `{}`", header.join(",")),
+        ));
     }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            LoadError::invalid(
-                file,
-                e.position().map(|p| p.line() as usize),
-                format!("unreadable CSV row: {e}"),
-            )
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        rows.push((line, record.iter().map(str::to_owned).collect()));
+    Ok(records
+        .into_iter()
+        .map(|(line, r)| (line.unwrap_or(0), r.iter().map(str::to_owned).collect()))
+        .collect())
+}
+
+/// The citation columns of a rule or parameter row, starting at `at`: source id, section,
+/// evidence level, verified. Returns (document, section, evidence level, verified).
+fn citation(
+    m: &Manifest,
+    row: &[String],
+    at: usize,
+    what: &str,
+) -> Result<(String, Option<String>, String, bool), String> {
+    let Some(source) = m.sources.iter().find(|s| s.id == cell(row, at)) else {
+        return Err(format!(
+            "source `{}` of {what} is not in the manifest's [[sources]]",
+            cell(row, at)
+        ));
+    };
+    let evidence = cell(row, at + 2);
+    if !EVIDENCE.contains(&evidence) {
+        return Err(format!(
+            "evidence level `{evidence}` of {what} is not one of P, P-copy, S, R"
+        ));
     }
-    Ok(rows)
+    let Some(verified) = bool_cell(cell(row, at + 3)) else {
+        return Err(format!("`verified` of {what} must be true or false"));
+    };
+    if verified && !matches!(evidence, "P" | "P-copy") {
+        return Err(format!(
+            "{what} is marked verified but its evidence level is `{evidence}`: only P and P-copy sources count as verified"
+        ));
+    }
+    let section = Some(cell(row, at + 1))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    Ok((
+        source.document.clone(),
+        section,
+        evidence.to_owned(),
+        verified,
+    ))
 }
 
 fn cell(row: &[String], i: usize) -> &str {
@@ -489,33 +514,14 @@ fn rules(
                 continue;
             }
         };
-        let Some(source) = m.sources.iter().find(|s| s.id == cell(&row, 3)) else {
-            bad(format!(
-                "source `{}` of rule `{id}` is not in the manifest's [[sources]]",
-                cell(&row, 3)
-            ));
-            continue;
-        };
-        let evidence = cell(&row, 5);
-        if !EVIDENCE.contains(&evidence) {
-            bad(format!(
-                "evidence level `{evidence}` of rule `{id}` is not one of P, P-copy, S, R"
-            ));
-            continue;
-        }
-        let Some(verified) = bool_cell(cell(&row, 6)) else {
-            bad(format!("`verified` of rule `{id}` must be true or false"));
-            continue;
-        };
-        if verified && !matches!(evidence, "P" | "P-copy") {
-            bad(format!(
-                "rule `{id}` is marked verified but its evidence level is `{evidence}`: only P and P-copy sources count as verified"
-            ));
-            continue;
-        }
-        let section = Some(cell(&row, 4))
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
+        let (document, section, evidence, verified) =
+            match citation(m, &row, 3, &format!("rule `{id}`")) {
+                Ok(c) => c,
+                Err(e) => {
+                    bad(e);
+                    continue;
+                }
+            };
         let title = cell(&row, 1);
         if title.is_empty() {
             bad(format!("rule `{id}` has no title"));
@@ -525,9 +531,9 @@ fn rules(
             id: id.to_owned(),
             title: title.to_owned(),
             phase,
-            document: source.document.clone(),
+            document,
             section,
-            evidence_level: evidence.to_owned(),
+            evidence_level: evidence,
             verified,
             note: cell(&row, 7).to_owned(),
             function: function_name(id),
@@ -635,40 +641,22 @@ fn params(
                 continue;
             }
         };
-        let Some(source) = m.sources.iter().find(|s| s.id == cell(&row, 4)) else {
-            bad(format!(
-                "source `{}` of parameter `{name}` is not in the manifest's [[sources]]",
-                cell(&row, 4)
-            ));
-            continue;
-        };
-        let evidence = cell(&row, 6);
-        if !EVIDENCE.contains(&evidence) {
-            bad(format!(
-                "evidence level `{evidence}` of `{name}` is not one of P, P-copy, S, R"
-            ));
-            continue;
-        }
-        let Some(verified) = bool_cell(cell(&row, 7)) else {
-            bad(format!("`verified` of `{name}` must be true or false"));
-            continue;
-        };
-        if verified && !matches!(evidence, "P" | "P-copy") {
-            bad(format!(
-                "parameter `{name}` is marked verified but its evidence level is `{evidence}`"
-            ));
-            continue;
-        }
+        let (document, section, evidence, verified) =
+            match citation(m, &row, 4, &format!("parameter `{name}`")) {
+                Ok(c) => c,
+                Err(e) => {
+                    bad(e);
+                    continue;
+                }
+            };
         let param = Param {
             name: name.to_owned(),
             value,
             unit: unit.to_owned(),
             comparator,
-            document: source.document.clone(),
-            section: Some(cell(&row, 5))
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-            evidence_level: evidence.to_owned(),
+            document,
+            section,
+            evidence_level: evidence,
             verified,
             note: cell(&row, 8).to_owned(),
         };

@@ -8,6 +8,38 @@ use rust_decimal::Decimal;
 
 use super::LoadError;
 
+/// Reads a CSV file (cells trimmed): its header and its records with their 1-based lines.
+pub(crate) fn read_csv(
+    file: &str,
+    text: &str,
+) -> Result<(Vec<String>, Vec<(Option<usize>, csv::StringRecord)>), LoadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(e) => {
+            return Err(LoadError::invalid(
+                file,
+                e.position().map(|p| p.line() as usize),
+                format!("unreadable CSV header: {e}"),
+            ));
+        }
+    };
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            LoadError::invalid(
+                file,
+                e.position().map(|p| p.line() as usize),
+                format!("unreadable CSV row: {e}"),
+            )
+        })?;
+        rows.push((record.position().map(|p| p.line() as usize), record));
+    }
+    Ok((header, rows))
+}
+
 /// A lookup table: rows keyed by one or more columns (joined with `|`).
 #[derive(Debug)]
 pub struct Table {
@@ -33,19 +65,7 @@ impl Table {
         text: &str,
         key: &[String],
     ) -> Result<Table, LoadError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let columns: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(str::to_owned).collect(),
-            Err(e) => {
-                return Err(LoadError::invalid(
-                    file,
-                    e.position().map(|p| p.line() as usize),
-                    format!("unreadable CSV header: {e}"),
-                ));
-            }
-        };
+        let (columns, records) = read_csv(file, text)?;
         let mut key_idx = Vec::new();
         for k in key {
             match columns.iter().position(|c| c == k) {
@@ -67,15 +87,7 @@ impl Table {
             ));
         }
         let mut rows = BTreeMap::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                LoadError::invalid(
-                    file,
-                    e.position().map(|p| p.line() as usize),
-                    format!("unreadable CSV row: {e}"),
-                )
-            })?;
-            let line = record.position().map(|p| p.line() as usize);
+        for (line, record) in records {
             let k: Vec<&str> = key_idx
                 .iter()
                 .map(|i| record.get(*i).unwrap_or_default())
@@ -135,30 +147,17 @@ impl SdrRates {
         file: &str,
         text: &str,
     ) -> Result<SdrRates, LoadError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
         let expected = ["date", "eur", "usd", "gbp", "jpy", "cny", "method"];
-        match reader.headers() {
-            Ok(h) if h.iter().eq(expected.iter().copied()) => {}
-            _ => {
-                return Err(LoadError::invalid(
-                    file,
-                    Some(1),
-                    format!("the header must be `{}`", expected.join(",")),
-                ));
-            }
+        let (header, records) = read_csv(file, text)?;
+        if !header.iter().map(String::as_str).eq(expected) {
+            return Err(LoadError::invalid(
+                file,
+                Some(1),
+                format!("the header must be `{}`", expected.join(",")),
+            ));
         }
         let mut rows: Vec<(NaiveDate, [Decimal; 5], String)> = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                LoadError::invalid(
-                    file,
-                    e.position().map(|p| p.line() as usize),
-                    format!("unreadable CSV row: {e}"),
-                )
-            })?;
-            let line = record.position().map(|p| p.line() as usize);
+        for (line, record) in records {
             let bad = |m: String| LoadError::invalid(file, line, m);
             let date = NaiveDate::parse_from_str(record.get(0).unwrap_or_default(), "%Y-%m-%d")
                 .map_err(|_| bad("`date` is not a YYYY-MM-DD date".into()))?;
