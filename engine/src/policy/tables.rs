@@ -8,11 +8,11 @@ use rust_decimal::Decimal;
 
 use super::LoadError;
 
+/// A CSV file's header and its records with their 1-based lines.
+pub(crate) type Csv = (Vec<String>, Vec<(Option<usize>, csv::StringRecord)>);
+
 /// Reads a CSV file (cells trimmed): its header and its records with their 1-based lines.
-pub(crate) fn read_csv(
-    file: &str,
-    text: &str,
-) -> Result<(Vec<String>, Vec<(Option<usize>, csv::StringRecord)>), LoadError> {
+pub(crate) fn read_csv(file: &str, text: &str) -> Result<Csv, LoadError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
