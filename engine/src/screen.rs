@@ -80,6 +80,13 @@ fn evaluate(
         let _ = context::with(|c| {
             c.phase = phase;
             c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
+            c.out.earlier_effects = c.out.findings.iter().map(|f| f.effect).collect();
+            c.out.earlier_rule_effects = c
+                .out
+                .findings
+                .iter()
+                .map(|f| (f.rule_id.clone(), f.effect))
+                .collect();
             c.out.earlier_triggered = c
                 .out
                 .findings
@@ -307,17 +314,23 @@ fn finish(
         });
     }
 
-    let (category, mut category_reason) = category_of(&out);
+    let (mut category, mut category_reason) = category_of(&out);
+    if app.instrument == Instrument::TradeMission {
+        // Participants are vetted, not categorised: a trade mission never has a category.
+        category = None;
+        category_reason =
+            Some("not categorised: trade missions are screened for a risk level".to_owned());
+    }
     if category.is_none() && category_reason.is_none() {
-        category_reason = Some(if app.instrument == Instrument::TradeMission {
-            "not categorised: trade missions are screened for a risk level".to_owned()
-        } else if errors.iter().any(|e| e.kind == ErrorKind::NoPackInForce) {
-            "undetermined: no policy pack in force".to_owned()
-        } else if !errors.is_empty() {
-            "undetermined: a rule failed".to_owned()
-        } else {
-            "no rule raised a category floor".to_owned()
-        });
+        category_reason = Some(
+            if errors.iter().any(|e| e.kind == ErrorKind::NoPackInForce) {
+                "undetermined: no policy pack in force".to_owned()
+            } else if !errors.is_empty() {
+                "undetermined: a rule failed".to_owned()
+            } else {
+                "no rule raised a category floor".to_owned()
+            },
+        );
     }
 
     let mut outcome = Outcome::Proceed;

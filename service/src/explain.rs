@@ -42,7 +42,11 @@ pub fn explain(d: &Decision) -> String {
         }
     }
     if let Some(r) = d.risk_level {
-        let _ = writeln!(s, "Risk:      {r:?}");
+        let level = serde_json::to_value(r)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let _ = writeln!(s, "Risk:      {level}");
     }
 
     let _ = writeln!(s, "\nWhy");

@@ -769,6 +769,7 @@ pub(super) fn load_pack(
     let mut ast: Option<AST> = None;
     let mut functions: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let mut script_count = 0;
+    let mut external_rules: Vec<(String, usize, String)> = Vec::new();
     let mut compile_failed = false;
     for (path, bytes) in files.range(prefix.clone()..) {
         let Some(name) = path.strip_prefix(&prefix) else {
@@ -828,8 +829,18 @@ pub(super) fn load_pack(
             }
         }
         // Literal references to rule ids, parameters and tables must exist.
+        // `fired("R-...")` may name another pack's rule: checked against the whole set later.
+        let asked: Vec<(usize, &str)> = literals_after(src, "fired(\"");
+        for (line, id) in &asked {
+            if !rules.iter().any(|r| r.id == *id) {
+                external_rules.push((path.clone(), *line, (*id).to_owned()));
+            }
+        }
         for (line, id) in literals_after(src, "\"R-") {
             let id = format!("R-{id}");
+            if asked.iter().any(|(_, a)| *a == id) {
+                continue;
+            }
             if !rules.iter().any(|r| r.id == id) {
                 errors.push(LoadError::invalid(
                     path,
@@ -947,6 +958,7 @@ pub(super) fn load_pack(
         .map(|(name, (file, _))| (name, file))
         .collect();
     Ok(Pack {
+        external_rules,
         manifest: m,
         dir: dir.to_owned(),
         rules,

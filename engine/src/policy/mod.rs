@@ -99,6 +99,8 @@ pub struct Pack {
     pub hash: String,
     /// Script function name to the file that defines it (for error positions).
     pub functions: BTreeMap<String, String>,
+    /// Rules of other packs the scripts name in `fired(...)`: (file, line, rule id).
+    pub external_rules: Vec<(String, usize, String)>,
     pub(crate) ast: AST,
 }
 
@@ -241,6 +243,21 @@ impl PolicySet {
             }
         }
         check_overlaps(&packs, &mut errors);
+        let all_rules: BTreeSet<&str> = packs
+            .iter()
+            .flat_map(|p| p.rules.iter().map(|r| r.id.as_str()))
+            .collect();
+        for pack in &packs {
+            for (file, line, id) in &pack.external_rules {
+                if !all_rules.contains(id.as_str()) {
+                    errors.push(LoadError::invalid(
+                        file,
+                        Some(*line),
+                        format!("`fired` names rule `{id}`, which no pack of the set defines"),
+                    ));
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(LoadErrors(errors));
         }

@@ -1126,6 +1126,18 @@ fn indicators(app: &Application, table: &str) -> Res<Map> {
     Ok(out)
 }
 
+/// Effect names for `raised`.
+const EFFECTS: [(&str, Effect); 8] = [
+    ("decline", Effect::Decline),
+    ("refer", Effect::Refer),
+    ("insufficient_information", Effect::InsufficientInformation),
+    ("category_floor", Effect::CategoryFloor),
+    ("require", Effect::Require),
+    ("trigger", Effect::Trigger),
+    ("risk_level", Effect::RiskLevel),
+    ("info", Effect::Info),
+];
+
 fn not_in_memo(call: &str) -> Res<()> {
     if context::with(|c| c.in_memo).unwrap_or(0) > 0 {
         return fail(format!(
@@ -1194,6 +1206,38 @@ fn register_queries(e: &mut Engine) {
             })
         })
         .map_or_else(|| fail("`fired` may only be called during a screening"), Ok)
+    });
+    e.register_fn("fired", |rule: &str, effect: &str| -> Res<bool> {
+        not_in_memo("fired")?;
+        let Some(wanted) = EFFECTS.iter().find(|(n, _)| *n == effect).map(|(_, e)| *e) else {
+            return fail(format!("`{effect}` is not an effect"));
+        };
+        context::with(|c| {
+            c.out.earlier_rule_effects.iter().any(|(r, e)| {
+                *e == wanted
+                    && (r == rule
+                        || r.strip_prefix(rule)
+                            .is_some_and(|rest| rest.starts_with('.')))
+            })
+        })
+        .map_or_else(|| fail("`fired` may only be called during a screening"), Ok)
+    });
+    e.register_fn("raised", |effect: &str| -> Res<bool> {
+        not_in_memo("raised")?;
+        let Some(wanted) = EFFECTS.iter().find(|(n, _)| *n == effect).map(|(_, e)| *e) else {
+            return fail(format!(
+                "`{effect}` is not an effect (expected {})",
+                EFFECTS
+                    .iter()
+                    .map(|(n, _)| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        context::with(|c| c.out.earlier_effects.contains(&wanted)).map_or_else(
+            || fail("`raised` may only be called during a screening"),
+            Ok,
+        )
     });
     e.register_fn("triggered", |standard: &str| -> Res<bool> {
         not_in_memo("triggered")?;

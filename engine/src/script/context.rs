@@ -33,6 +33,9 @@ pub(crate) struct Accumulator {
     pub earlier_fired: BTreeSet<String>,
     /// Performance Standards triggered, as of the end of the previous phase.
     pub earlier_triggered: BTreeSet<String>,
+    /// Effects reported, as of the end of the previous phase, overall and per rule.
+    pub earlier_effects: BTreeSet<crate::decision::Effect>,
+    pub earlier_rule_effects: BTreeSet<(String, crate::decision::Effect)>,
     /// The category phase 3 reads (`None` outside phase 3).
     pub category: Option<Option<Category>>,
 }
