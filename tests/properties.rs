@@ -178,6 +178,36 @@ fn application() -> impl Strategy<Value = Value> {
         .prop_flat_map(|(p, q)| application_with(p, q))
 }
 
+prop_compose! {
+    /// Trade-mission participants.
+    fn mission_application()(kvk in maybe(0.95, select(vec!["12345678", "12345678", "none"])),
+                             scan in maybe(0.95, any::<bool>()),
+                             oecd in maybe(0.95, select(vec!["signed", "signed", "pending", "refused"])),
+                             score in maybe(0.9, select(vec![json!(0), json!(40), json!("not_in_benchmark")])),
+                             ncp in maybe(0.9, prop::collection::vec(select(vec!["pending", "concluded_agreement", "concluded_non_observance"]), 0..2)),
+                             media in maybe(0.95, select(vec!["none", "none", "unconfirmed", "credible"])),
+                             sanctions in maybe(0.95, select(vec!["no_match", "no_match", "possible_match", "confirmed_match"])),
+                             regime in maybe(0.95, select(vec!["none", "none", "arms_embargo", "comprehensive"])),
+                             voucher in maybe(0.95, any::<bool>()),
+                             conflict in maybe(0.95, prop::bool::weighted(0.1)),
+                             deadline in maybe(0.9, select(vec!["2027-01-15", "2027-03-15"])),
+                             day in 0i64..400)
+                             -> Value {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap() + chrono::Duration::days(day);
+        let mut a = serde_json::Map::new();
+        insert(&mut a, "kvk_number", kvk); insert(&mut a, "self_assessment_completed", scan);
+        insert(&mut a, "oecd_guidelines_commitment", oecd); insert(&mut a, "transparency_benchmark_score", score);
+        insert(&mut a, "ncp_cases", ncp.map(|v| v.into_iter().map(|s| json!({"year": 2024, "status": s})).collect::<Vec<_>>()));
+        insert(&mut a, "adverse_media", media); insert(&mut a, "sanctions_screening", sanctions);
+        let mut m = serde_json::Map::new();
+        m.insert("destination".into(), json!("VN"));
+        insert(&mut m, "destination_regime", regime); insert(&mut m, "voucher", voucher);
+        insert(&mut m, "objectives_conflict", conflict); insert(&mut m, "self_assessment_deadline", deadline);
+        json!({"reference": "TM-PROP", "instrument": "trade_mission", "application_date": date.to_string(),
+               "applicant": Value::Object(a), "mission": Value::Object(m)})
+    }
+}
+
 fn parse(v: &Value) -> Application {
     Application::parse(&v.to_string())
         .unwrap_or_else(|e| panic!("generated an invalid application: {e}\n{v}"))
@@ -344,6 +374,20 @@ proptest! {
                 prop_assert!(steps.contains(&s), "{} missing from {:?}", s, steps);
             }
         }
+    }
+
+    #[test]
+    fn trade_missions_are_total_deterministic_and_never_categorised(v in mission_application()) {
+        let app = parse(&v);
+        let set = support::policies();
+        let a = screen(set, &app, app.application_date);
+        prop_assert!(a.errors.is_empty(), "{:?}", a.errors);
+        prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&screen(set, &app, app.application_date)).unwrap());
+        prop_assert_eq!(a.category, None);
+        prop_assert!(a.risk_level.is_some(), "every screened participant gets a risk level");
+        // High risk exactly when a refusal or referral was raised.
+        let raised = a.findings.iter().any(|f| matches!(f.effect, imvo_engine::Effect::Refer | imvo_engine::Effect::Decline));
+        prop_assert_eq!(raised, a.risk_level == Some(imvo_engine::decision::RiskLevel::High));
     }
 
     #[test]

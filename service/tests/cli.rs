@@ -95,6 +95,22 @@ fn the_bundled_example_is_explained() {
 }
 
 #[test]
+fn the_trade_mission_example_is_referred_with_a_risk_level() {
+    let out = imvo(&["screen", "examples/trade-mission-vn-2027.json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for needle in [
+        "Outcome:   REFER",
+        "Category:  none (not categorised: trade missions are screened for a risk level)",
+        "Risk:      high",
+        "R-X-07",
+        "applicant.self_assessment_completed",
+    ] {
+        assert!(s.contains(needle), "`{needle}` not in:\n{s}");
+    }
+}
+
+#[test]
 fn json_output_is_the_decision() {
     let out = imvo(
         &["screen", "--json", "examples/gas-plant-id-2022.json"],
