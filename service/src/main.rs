@@ -78,6 +78,10 @@ enum ScenariosCommand {
         /// Scenario folder.
         #[arg(default_value = "scenarios")]
         dir: PathBuf,
+        /// Also list every rule of the packs with the number of scenarios it fired in; a rule
+        /// that fires in none fails the run.
+        #[arg(long)]
+        coverage: bool,
     },
 }
 
@@ -197,15 +201,25 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
         }
         Command::Scenarios {
-            command: ScenariosCommand::Run { dir },
+            command: ScenariosCommand::Run { dir, coverage },
         } => {
             let set = load(&cli.policies)?;
             let files = scenarios::files(&dir)
                 .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", dir.display())))?;
             let (mut passed, mut failed) = (0usize, 0usize);
             let mut report = Vec::new();
+            // Rule id to the number of scenarios in which it reported a finding.
+            let mut fired: std::collections::BTreeMap<String, usize> =
+                std::collections::BTreeMap::new();
             for path in files {
                 let r = scenarios::run_file(&set, &path);
+                if let Some(d) = &r.decision {
+                    let ids: std::collections::BTreeSet<&str> =
+                        d.findings.iter().map(|f| f.rule_id.as_str()).collect();
+                    for id in ids {
+                        *fired.entry(id.to_owned()).or_default() += 1;
+                    }
+                }
                 if r.problems.is_empty() {
                     passed += 1;
                     if !cli.json {
@@ -222,15 +236,43 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 }
                 report.push(json!({"file": path.display().to_string(), "description": r.description, "passed": r.problems.is_empty(), "problems": r.problems}));
             }
+            let mut uncovered = Vec::new();
+            let mut rules = Vec::new();
+            if coverage {
+                for pack in set.packs() {
+                    for rule in &pack.rules {
+                        let n = fired.get(&rule.id).copied().unwrap_or(0);
+                        if n == 0 {
+                            uncovered.push(rule.id.clone());
+                        }
+                        rules.push(json!({"pack": pack.manifest.id, "version": pack.manifest.version, "rule_id": rule.id, "scenarios": n}));
+                    }
+                }
+            }
             if cli.json {
                 println!(
                     "{}",
-                    json!({"passed": passed, "failed": failed, "scenarios": report})
+                    json!({"passed": passed, "failed": failed, "scenarios": report, "coverage": rules, "uncovered": uncovered})
                 );
             } else {
+                if coverage {
+                    println!("\nRule coverage (scenarios in which each rule reported a finding)");
+                    for r in &rules {
+                        let n = r["scenarios"].as_u64().unwrap_or(0);
+                        let mark = if n == 0 { "  NOT COVERED" } else { "" };
+                        println!(
+                            "  {:<12} {:>4}  {} {}{mark}",
+                            r["rule_id"].as_str().unwrap_or(""),
+                            n,
+                            r["pack"].as_str().unwrap_or(""),
+                            r["version"].as_str().unwrap_or("")
+                        );
+                    }
+                    println!("{} rules, {} not covered", rules.len(), uncovered.len());
+                }
                 println!("{passed} passed, {failed} failed");
             }
-            Ok(if failed == 0 {
+            Ok(if failed == 0 && uncovered.is_empty() {
                 exit::OK
             } else {
                 exit::CHECK_FAILED

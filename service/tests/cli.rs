@@ -331,8 +331,13 @@ fn policies_list_check_and_show() {
 
 #[test]
 fn scenarios_run_reports_and_fails_on_a_mismatch() {
-    let out = imvo(&["scenarios", "run"], None);
+    let out = imvo(&["scenarios", "run", "--coverage"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("R-EC-06.25") && stdout.contains(" 0 not covered"),
+        "{stdout}"
+    );
     assert!(
         text(&out.stdout)
             .lines()
