@@ -163,7 +163,15 @@ prop_compose! {
         insert(&mut t, "support_amount", amount.map(|a| json!({"amount": a, "currency": currency})));
         insert(&mut t, "repayment_term_months", term); insert(&mut t, "goods", goods);
         insert(&mut t, "expected_final_commitment", commitment); insert(&mut t, "disclosure_date", disclosure);
+        insert(&mut t, "buyer_sanctions_screening", Some("no_match"));
+        insert(&mut t, "end_user_sanctions_screening", Some("no_match"));
+        insert(&mut t, "agent_involved", Some(false));
+        let mut project = project;
+        project["destination_regime"] = json!("none");
         json!({"reference": "PROP-1", "instrument": "export_credit", "application_date": date.to_string(),
+               "applicant": {"sanctions_screening": "no_match", "oecd_guidelines_commitment": "signed",
+                             "anti_bribery_declaration": "signed", "ncp_cases": [], "adverse_media": "none",
+                             "proven_bribery": false},
                "transaction": Value::Object(t), "project": project, "documents": documents})
     }
 }

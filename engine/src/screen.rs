@@ -33,7 +33,9 @@ pub fn screen(set: &PolicySet, application: &Application, as_of: NaiveDate) -> D
     let packs = set.in_force(application.instrument, as_of);
     let app = Arc::new(application.clone());
     let mut errors = Vec::new();
-    let out = if packs.is_empty() {
+    if packs.iter().all(|p| p.manifest.overlay) {
+        // Overlays (cross-instrument rules) still run and report, but never stand in for the
+        // instrument's own pack: the decision fails closed.
         errors.push(DecisionError {
             pack: None,
             rule_id: None,
@@ -43,6 +45,8 @@ pub fn screen(set: &PolicySet, application: &Application, as_of: NaiveDate) -> D
                 application.instrument
             ),
         });
+    }
+    let out = if packs.is_empty() {
         Accumulator::default()
     } else {
         evaluate(set, &packs, &app, as_of, &mut errors)

@@ -70,6 +70,9 @@ pub struct Manifest {
     pub sources: Vec<SourceDoc>,
     /// Its own tables.
     pub tables: Vec<TableDecl>,
+    /// An overlay (cross-instrument rules) runs beside an instrument's own pack but never stands
+    /// in for it: with only overlays in force the decision is still `no_pack_in_force`.
+    pub overlay: bool,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +92,8 @@ struct RawManifest {
     sources: Vec<SourceDoc>,
     #[serde(default)]
     tables: Vec<TableDecl>,
+    #[serde(default)]
+    overlay: bool,
 }
 
 /// The evaluation phase a rule runs in.
@@ -457,6 +462,7 @@ fn manifest(
         uses: raw.uses,
         sources: raw.sources,
         tables: raw.tables,
+        overlay: raw.overlay,
     })
 }
 
