@@ -101,7 +101,7 @@ impl Application {
     ///
     /// # Errors
     /// [`InputError::Invalid`] listing every field that breaks the contract.
-    pub fn from_node(node: &Node) -> Result<Application, InputError> {
+    pub fn from_node(node: &Node<'_>) -> Result<Application, InputError> {
         let mut p = Parser {
             errors: Vec::new(),
             walk: None,
@@ -148,7 +148,7 @@ pub fn is_field_path(path: &str) -> bool {
     field_paths().contains(path)
 }
 
-static EMPTY: Node = Node::Object(Vec::new());
+static EMPTY: Node<'static> = Node::Object(Vec::new());
 
 struct Parser {
     errors: Vec<FieldError>,
@@ -158,7 +158,7 @@ struct Parser {
 
 struct Fields<'a> {
     path: String,
-    members: Vec<(&'a str, &'a Node)>,
+    members: Vec<(&'a str, &'a Node<'a>)>,
     asked: Vec<&'static str>,
 }
 
@@ -171,7 +171,7 @@ fn join(path: &str, key: &str) -> String {
 }
 
 impl Parser {
-    fn error(&mut self, path: String, expected: impl Into<String>, found: Option<&Node>) {
+    fn error(&mut self, path: String, expected: impl Into<String>, found: Option<&Node<'_>>) {
         self.errors.push(FieldError {
             path,
             expected: expected.into(),
@@ -180,7 +180,7 @@ impl Parser {
     }
 
     /// Opens an object, reporting duplicate keys.
-    fn open<'a>(&mut self, node: &'a Node, path: &str) -> Option<Fields<'a>> {
+    fn open<'a>(&mut self, node: &'a Node<'a>, path: &str) -> Option<Fields<'a>> {
         let Node::Object(members) = node else {
             let shown = if path.is_empty() {
                 "$".to_owned()
@@ -193,8 +193,8 @@ impl Parser {
         let mut seen = BTreeSet::new();
         let mut kept = Vec::with_capacity(members.len());
         for (k, v) in members {
-            if seen.insert(k.as_str()) {
-                kept.push((k.as_str(), v));
+            if seen.insert(k.as_ref()) {
+                kept.push((k.as_ref(), v));
             } else {
                 self.error(
                     join(path, k),
@@ -227,7 +227,7 @@ impl Parser {
     }
 
     /// The member `key`, or `None` where it is absent or `null` (unknown).
-    fn get<'a>(&mut self, f: &mut Fields<'a>, key: &'static str) -> Option<&'a Node> {
+    fn get<'a>(&mut self, f: &mut Fields<'a>, key: &'static str) -> Option<&'a Node<'a>> {
         f.asked.push(key);
         if let Some(w) = self.walk.as_mut() {
             w.insert(join(&f.path, key));
@@ -243,7 +243,7 @@ impl Parser {
         &mut self,
         f: &mut Fields<'_>,
         key: &'static str,
-        conv: impl FnOnce(&Node) -> Result<T, String>,
+        conv: impl FnOnce(&Node<'_>) -> Result<T, String>,
     ) -> Option<T> {
         let node = self.get(f, key)?;
         match conv(node) {
@@ -260,7 +260,7 @@ impl Parser {
         &mut self,
         f: &mut Fields<'_>,
         key: &'static str,
-        conv: impl FnOnce(&Node) -> Result<T, String>,
+        conv: impl FnOnce(&Node<'_>) -> Result<T, String>,
         what: &str,
     ) -> Option<T> {
         let present = f
@@ -285,7 +285,11 @@ impl Parser {
         }
     }
 
-    fn list<'a>(&mut self, f: &mut Fields<'a>, key: &'static str) -> Option<(String, &'a [Node])> {
+    fn list<'a>(
+        &mut self,
+        f: &mut Fields<'a>,
+        key: &'static str,
+    ) -> Option<(String, &'a [Node<'a>])> {
         let path = join(&f.path, key);
         if self.walk.is_some() {
             let _ = self.get(f, key);
@@ -344,7 +348,7 @@ impl Parser {
     ) -> Option<Vec<T>> {
         let (path, items) = self.list(f, key)?;
         let walk = self.walk.is_some();
-        let nodes: Vec<(Option<usize>, &'a Node)> = if walk {
+        let nodes: Vec<(Option<usize>, &'a Node<'a>)> = if walk {
             vec![(None, &EMPTY)]
         } else {
             items
@@ -371,7 +375,7 @@ impl Parser {
     }
 
     /// Opens the `i`th object of a list (in walk mode: the template `list[]`).
-    fn item<'a>(&mut self, path: &str, i: Option<usize>, node: &'a Node) -> Option<Fields<'a>> {
+    fn item<'a>(&mut self, path: &str, i: Option<usize>, node: &'a Node<'a>) -> Option<Fields<'a>> {
         let p = match i {
             Some(i) => format!("{path}[{i}]"),
             None => format!("{path}[]"),
@@ -379,7 +383,7 @@ impl Parser {
         self.open(node, &p)
     }
 
-    fn application(&mut self, node: &Node) -> Option<Application> {
+    fn application(&mut self, node: &Node<'_>) -> Option<Application> {
         let mut f = self.open(node, "")?;
         let reference = self.required(&mut f, "reference", reference, "a reference");
         let instrument = self.required(&mut f, "instrument", instrument, "an instrument");
@@ -448,7 +452,7 @@ impl Parser {
             for (i, item) in items.iter().enumerate() {
                 match item {
                     Node::String(s) if self.walk.is_some() || is_field_path(s) => {
-                        out.push(s.clone())
+                        out.push(s.to_string())
                     }
                     other => {
                         self.error(
@@ -494,7 +498,7 @@ impl Parser {
             kvk_number: self.read(f, "kvk_number", |n| match n {
                 Node::String(s) if s == "none" => Ok(Registration::None),
                 Node::String(s) if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) => {
-                    Ok(Registration::Number(s.clone()))
+                    Ok(Registration::Number(s.to_string()))
                 }
                 _ => Err("a KvK number of 8 digits, or `none`".into()),
             }),
@@ -734,14 +738,14 @@ impl Parser {
 
 const MAX_LIST: usize = 256;
 
-fn boolean(n: &Node) -> Result<bool, String> {
+fn boolean(n: &Node<'_>) -> Result<bool, String> {
     match n {
         Node::Bool(b) => Ok(*b),
         _ => Err("`true` or `false`".into()),
     }
 }
 
-fn int(min: i64, max: i64) -> impl Fn(&Node) -> Result<i64, String> {
+fn int(min: i64, max: i64) -> impl Fn(&Node<'_>) -> Result<i64, String> {
     move |n| match n {
         Node::Int(i) if (i128::from(min)..=i128::from(max)).contains(i) => {
             Ok(i64::try_from(*i).unwrap_or(min))
@@ -751,7 +755,7 @@ fn int(min: i64, max: i64) -> impl Fn(&Node) -> Result<i64, String> {
 }
 
 /// A non-negative decimal written as a string: digits, optionally a point and more digits.
-fn decimal(n: &Node) -> Result<Decimal, String> {
+fn decimal(n: &Node<'_>) -> Result<Decimal, String> {
     const EXPECTED: &str =
         "a non-negative decimal number written as a string, such as \"12500000.00\"";
     let Node::String(s) = n else {
@@ -759,7 +763,7 @@ fn decimal(n: &Node) -> Result<Decimal, String> {
     };
     let (int_part, frac) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
-        None => (s.as_str(), None),
+        None => (s.as_ref(), None),
     };
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if !digits(int_part) || frac.is_some_and(|f| !digits(f)) {
@@ -768,7 +772,7 @@ fn decimal(n: &Node) -> Result<Decimal, String> {
     Decimal::from_str(s).map_err(|_| "a decimal number of at most 28 significant digits".to_owned())
 }
 
-fn date(n: &Node) -> Result<NaiveDate, String> {
+fn date(n: &Node<'_>) -> Result<NaiveDate, String> {
     const EXPECTED: &str = "an ISO 8601 date (YYYY-MM-DD)";
     match n {
         Node::String(s) if s.len() == 10 => {
@@ -778,7 +782,7 @@ fn date(n: &Node) -> Result<NaiveDate, String> {
     }
 }
 
-fn term(vocab: &'static Vocab) -> impl Fn(&Node) -> Result<Term, String> {
+fn term(vocab: &'static Vocab) -> impl Fn(&Node<'_>) -> Result<Term, String> {
     move |n| match n {
         Node::String(s) => vocab
             .term(s)
@@ -787,27 +791,27 @@ fn term(vocab: &'static Vocab) -> impl Fn(&Node) -> Result<Term, String> {
     }
 }
 
-fn text(max: usize) -> impl Fn(&Node) -> Result<String, String> {
+fn text(max: usize) -> impl Fn(&Node<'_>) -> Result<String, String> {
     move |n| match n {
-        Node::String(s) if !s.trim().is_empty() && s.chars().count() <= max => Ok(s.clone()),
+        Node::String(s) if !s.trim().is_empty() && s.chars().count() <= max => Ok(s.to_string()),
         _ => Err(format!("a non-empty string of at most {max} characters")),
     }
 }
 
-fn reference(n: &Node) -> Result<String, String> {
+fn reference(n: &Node<'_>) -> Result<String, String> {
     match n {
         Node::String(s)
             if (1..=64).contains(&s.len())
                 && s.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) =>
         {
-            Ok(s.clone())
+            Ok(s.to_string())
         }
         _ => Err("1 to 64 characters of A-Z a-z 0-9 . _ -".into()),
     }
 }
 
-fn instrument(n: &Node) -> Result<Instrument, String> {
+fn instrument(n: &Node<'_>) -> Result<Instrument, String> {
     match n {
         Node::String(s) => Instrument::from_name(s).ok_or_else(|| {
             "one of `export_credit`, `project_finance` or `trade_mission`".to_owned()
@@ -816,25 +820,25 @@ fn instrument(n: &Node) -> Result<Instrument, String> {
     }
 }
 
-fn country(n: &Node) -> Result<String, String> {
+fn country(n: &Node<'_>) -> Result<String, String> {
     match n {
-        Node::String(s) if codes::countries().contains(s) => Ok(s.clone()),
+        Node::String(s) if codes::countries().contains(s) => Ok(s.to_string()),
         _ => Err("an ISO 3166-1 alpha-2 country code (upper case, such as \"NL\")".into()),
     }
 }
 
-fn currency(n: &Node) -> Result<String, String> {
+fn currency(n: &Node<'_>) -> Result<String, String> {
     match n {
-        Node::String(s) if codes::currencies().contains(s) => Ok(s.clone()),
+        Node::String(s) if codes::currencies().contains(s) => Ok(s.to_string()),
         _ => Err(
             "an ISO 4217 currency code (upper case, such as \"EUR\"; \"XDR\" for the SDR)".into(),
         ),
     }
 }
 
-fn isic(n: &Node) -> Result<String, String> {
+fn isic(n: &Node<'_>) -> Result<String, String> {
     match n {
-        Node::String(s) if codes::isic().contains(s) => Ok(s.clone()),
+        Node::String(s) if codes::isic().contains(s) => Ok(s.to_string()),
         _ => Err(
             "an ISIC Rev.4 code: a section letter or a 2, 3 or 4 digit code, such as \"3510\""
                 .into(),
@@ -843,7 +847,7 @@ fn isic(n: &Node) -> Result<String, String> {
 }
 
 /// Goods are named as in the US Department of Labor list, in snake_case.
-fn good(n: &Node) -> Result<String, String> {
+fn good(n: &Node<'_>) -> Result<String, String> {
     match n {
         Node::String(s)
             if (1..=64).contains(&s.len())
@@ -851,7 +855,7 @@ fn good(n: &Node) -> Result<String, String> {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
                 && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) =>
         {
-            Ok(s.clone())
+            Ok(s.to_string())
         }
         _ => Err(
             "a good name in snake_case, as in the US Department of Labor list (such as \"cotton\")"
