@@ -70,6 +70,7 @@ fn evaluate(
         pack: None,
         rule: 0,
         entered: None,
+        next_rule: 0,
         rule_operations: limits.max_operations,
         rule_deadline: limits.deadline,
         reads: Vec::new(),
@@ -112,7 +113,11 @@ fn evaluate(
             // records it and resumes with the next one.
             let mut from: i64 = 0;
             loop {
-                let _ = context::with(|c| c.entered = None);
+                let start = usize::try_from(from).unwrap_or(usize::MAX);
+                let _ = context::with(|c| {
+                    c.entered = None;
+                    c.next_rule = start;
+                });
                 let mut scope = Scope::new();
                 let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
                 let result = catch_unwind(AssertUnwindSafe(|| {
@@ -164,7 +169,12 @@ fn evaluate(
                     kind,
                     message,
                 });
-                from = i64::try_from(index).unwrap_or(i64::MAX).saturating_add(1);
+                // `from` only moves forward, so the loop ends after at most one call per rule.
+                let next = i64::try_from(index).unwrap_or(i64::MAX).saturating_add(1);
+                if next <= from {
+                    break;
+                }
+                from = next;
             }
         }
     }
@@ -247,7 +257,7 @@ fn classify(
 fn category_of(out: &Accumulator) -> (Option<Category>, Option<String>) {
     match out.floor {
         Some(c @ (Category::A | Category::B)) => (Some(c), None),
-        Some(Category::C) if out.missing.is_empty() => (Some(Category::C), None),
+        Some(Category::C) if out.missing_for_category.is_empty() => (Some(Category::C), None),
         _ if !out.category_reasons.is_empty() => (
             None,
             Some(
@@ -258,7 +268,7 @@ fn category_of(out: &Accumulator) -> (Option<Category>, Option<String>) {
                     .join("; "),
             ),
         ),
-        Some(Category::C) | None if !out.missing.is_empty() => {
+        Some(Category::C) | None if !out.missing_for_category.is_empty() => {
             (None, Some("undetermined: missing information".to_owned()))
         }
         _ => (None, None),

@@ -411,3 +411,29 @@ fn memoised_helpers_depend_on_the_application_only() {
         d.errors
     );
 }
+
+#[test]
+fn scripts_cannot_impersonate_the_dispatcher() {
+    // Named in the source: refused at load.
+    let e = load_error("__imvo_enter(0);");
+    assert!(
+        e[0].to_string().contains("reserved for the engine"),
+        "{e:?}"
+    );
+    // Reached through a function pointer built at run time: refused when called, and the
+    // screening still ends with the other rules' findings.
+    let (d, took) = run(
+        r#"let n = "__im" + "vo_enter"; let f = Fn(n); f.call(0); floor("R-T-02", "A", "spoofed");"#,
+    );
+    assert!(took < Duration::from_secs(2));
+    assert_eq!(d.outcome, Outcome::Refer);
+    assert!(
+        d.errors
+            .iter()
+            .any(|e| e.rule_id.as_deref() == Some("R-T-02")),
+        "{:?}",
+        d.errors
+    );
+    assert!(!d.findings.iter().any(|f| f.reason == "spoofed"));
+    assert_eq!(d.category, Some(Category::B));
+}

@@ -15,6 +15,27 @@ use serde::Serialize;
 pub use parse::{FieldError, InputError, field_paths, is_field_path};
 pub use vocab::{Term, Vocab};
 
+/// Parses a calendar date written exactly as `YYYY-MM-DD` (ISO 8601, four-digit year, no sign,
+/// no spaces, two-digit month and day). chrono's `%Y-%m-%d` alone also accepts `+2022-1-01`.
+#[must_use]
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() != 10
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    let year = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
+}
+
 /// The kind of government support applied for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -478,6 +499,25 @@ impl Application {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_must_be_exactly_iso() {
+        assert_eq!(
+            parse_date("2022-11-01"),
+            NaiveDate::from_ymd_opt(2022, 11, 1)
+        );
+        for bad in [
+            "+2022-1-01",
+            "2022-11- 1",
+            " 2022-11-1",
+            "2022-02-30",
+            "22-11-01",
+            "2022/11/01",
+            "2022-11-01T00",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn compact_serialisation_is_the_canonical_form() {

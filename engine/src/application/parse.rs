@@ -775,9 +775,7 @@ fn decimal(n: &Node<'_>) -> Result<Decimal, String> {
 fn date(n: &Node<'_>) -> Result<NaiveDate, String> {
     const EXPECTED: &str = "an ISO 8601 date (YYYY-MM-DD)";
     match n {
-        Node::String(s) if s.len() == 10 => {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| EXPECTED.to_owned())
-        }
+        Node::String(s) if s.len() == 10 => super::parse_date(s).ok_or_else(|| EXPECTED.to_owned()),
         _ => Err(EXPECTED.into()),
     }
 }

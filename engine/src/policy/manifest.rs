@@ -303,7 +303,7 @@ fn date_value(v: &toml::Value) -> Option<NaiveDate> {
         toml::Value::Datetime(d) => d.to_string(),
         _ => return None,
     };
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+    crate::application::parse_date(&s)
 }
 
 fn bool_cell(s: &str) -> Option<bool> {
@@ -604,9 +604,7 @@ fn params(
         }
         let (raw, unit) = (cell(&row, 1), cell(&row, 2));
         let value = if unit == "date" {
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .ok()
-                .map(ParamValue::Date)
+            crate::application::parse_date(raw).map(ParamValue::Date)
         } else if INT_UNITS.contains(&unit) {
             raw.parse::<i64>().ok().map(ParamValue::Int)
         } else if unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -819,6 +817,14 @@ pub(super) fn load_pack(
             }
         };
         compiled.set_source(path.as_str());
+        if src.contains("__imvo") {
+            errors.push(LoadError::invalid(
+                path,
+                None,
+                "names starting with `__imvo` are reserved for the engine",
+            ));
+            continue;
+        }
         if !compiled.statements().is_empty() {
             errors.push(LoadError::invalid(path, None, "a pack script holds only functions: move top-level statements into a rule function"));
             continue;

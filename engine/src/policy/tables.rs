@@ -159,8 +159,8 @@ impl SdrRates {
         let mut rows: Vec<(NaiveDate, [Decimal; 5], String)> = Vec::new();
         for (line, record) in records {
             let bad = |m: String| LoadError::invalid(file, line, m);
-            let date = NaiveDate::parse_from_str(record.get(0).unwrap_or_default(), "%Y-%m-%d")
-                .map_err(|_| bad("`date` is not a YYYY-MM-DD date".into()))?;
+            let date = crate::application::parse_date(record.get(0).unwrap_or_default())
+                .ok_or_else(|| bad("`date` is not a YYYY-MM-DD date".into()))?;
             let mut values = [Decimal::ZERO; 5];
             for (i, slot) in values.iter_mut().enumerate() {
                 let cell = record.get(i + 1).unwrap_or_default();

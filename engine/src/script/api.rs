@@ -269,7 +269,10 @@ fn register_types(e: &mut Engine) {
         .register_fn(">", |a: NaiveDate, b: NaiveDate| a > b)
         .register_fn(">=", |a: NaiveDate, b: NaiveDate| a >= b)
         .register_fn("+", |a: NaiveDate, days: i64| add_days(a, days))
-        .register_fn("-", |a: NaiveDate, days: i64| add_days(a, -days))
+        .register_fn("-", |a: NaiveDate, days: i64| match days.checked_neg() {
+            Some(n) => add_days(a, n),
+            None => fail(format!("date arithmetic out of range: {a} - {days} days")),
+        })
         .register_fn("-", |a: NaiveDate, b: NaiveDate| (a - b).num_days())
         .register_fn("to_string", |d: &mut NaiveDate| d.to_string())
         .register_fn("to_debug", |d: &mut NaiveDate| d.to_string());
@@ -806,6 +809,12 @@ fn register_reporting(e: &mut Engine) {
             )?;
             let rule = rule.to_owned();
             let _ = context::with(|c| {
+                // A fact missing for a rule of the instrument's own packs before the steps phase
+                // could still raise the category; an overlay's or a step's cannot.
+                let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
+                if !overlay && c.phase != Phase::Steps {
+                    c.out.missing_for_category.insert(path.to_owned());
+                }
                 c.out
                     .missing
                     .entry(path.to_owned())
@@ -1176,8 +1185,8 @@ fn register_queries(e: &mut Engine) {
             .map_or_else(|| fail("`as_of` may only be called during a screening"), Ok)
     });
     e.register_fn("date", |s: &str| -> Res<NaiveDate> {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_or_else(|_| fail(format!("`{s}` is not a YYYY-MM-DD date")), Ok)
+        crate::application::parse_date(s)
+            .map_or_else(|| fail(format!("`{s}` is not a YYYY-MM-DD date")), Ok)
     });
     e.register_fn("deadline_passed", || -> Res<bool> {
         context::with(|c| c.app.information_deadline.is_some_and(|d| c.as_of > d)).map_or_else(
@@ -1250,15 +1259,32 @@ fn register_queries(e: &mut Engine) {
     e.register_fn("is_known", |d: Dynamic| !d.is_unit());
     e.register_fn("memo", memo);
     // Called by the generated dispatcher before each rule: attribution, facts and budget.
-    e.register_fn("__imvo_enter", |index: i64| {
-        let budget = context::with(|c| {
-            c.rule = usize::try_from(index).unwrap_or(usize::MAX);
-            c.entered = Some(c.rule);
+    e.register_fn("__imvo_enter", |index: i64| -> Res<()> {
+        // Only the generated dispatcher may announce a rule, each once and in order: a script
+        // calling this (through a function pointer, say) to reset its budget or to report as
+        // another rule is refused.
+        let budget = context::with(|c| -> Res<(u64, std::time::Duration)> {
+            let i = usize::try_from(index).unwrap_or(usize::MAX);
+            let valid = i >= c.next_rule
+                && c.pack
+                    .as_ref()
+                    .is_some_and(|p| p.rules.get(i).is_some_and(|r| r.phase == c.phase));
+            if !valid {
+                return fail("`__imvo_enter` is reserved for the engine");
+            }
+            c.next_rule = i + 1;
+            c.rule = i;
+            c.entered = Some(i);
             c.reads.clear();
-            (c.rule_operations, c.rule_deadline)
+            Ok((c.rule_operations, c.rule_deadline))
         });
-        if let Some((ops, deadline)) = budget {
-            super::engine::start_rule_budget(ops, deadline);
+        match budget {
+            Some(Ok((ops, deadline))) => {
+                super::engine::start_rule_budget(ops, deadline);
+                Ok(())
+            }
+            Some(Err(e)) => Err(e),
+            None => fail("`__imvo_enter` is reserved for the engine"),
         }
     });
     e.register_fn("and_list", |items: Array| -> String {

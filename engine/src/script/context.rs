@@ -27,6 +27,8 @@ pub(crate) struct Accumulator {
     pub missing: BTreeMap<String, BTreeSet<String>>,
     pub steps: BTreeMap<String, StepAcc>,
     pub floor: Option<Category>,
+    /// Missing facts that could still raise the category (see `missing`).
+    pub missing_for_category: BTreeSet<String>,
     pub category_reasons: BTreeSet<String>,
     pub rates_used: BTreeSet<RateUsed>,
     /// Rule ids with any finding, as of the end of the previous phase.
@@ -49,6 +51,8 @@ pub(crate) struct Ctx {
     pub rule: usize,
     /// The rule entered by the running dispatcher, if any since the last call started.
     pub entered: Option<usize>,
+    /// The lowest rule index the dispatcher may enter next (rules run once, in order).
+    pub next_rule: usize,
     /// Per-rule operation budget and deadline.
     pub rule_operations: u64,
     pub rule_deadline: std::time::Duration,
