@@ -203,14 +203,7 @@ impl PolicySet {
             .collect();
         for tdir in table_dirs {
             let prefix = format!("data/{tdir}/");
-            let own: BTreeMap<&String, &Vec<u8>> = files
-                .iter()
-                .filter(|(p, _)| p.starts_with(&prefix))
-                .collect();
-            for (p, b) in &own {
-                kept.insert((*p).clone(), (*b).clone());
-            }
-            let hash = hash_files(own.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+            let hash = keep_folder(&files, &prefix, &mut kept);
             match manifest::load_shared_table(tdir, &prefix, &files, hash) {
                 Ok(manifest::Shared::Table(t)) => {
                     tables.insert(t.name.clone(), Arc::new(t));
@@ -222,15 +215,7 @@ impl PolicySet {
         let rate_name = "sdr-rates";
         let mut packs = Vec::new();
         for dir in pack_dirs {
-            let prefix = format!("{dir}/");
-            let own: BTreeMap<&String, &Vec<u8>> = files
-                .iter()
-                .filter(|(p, _)| p.starts_with(&prefix))
-                .collect();
-            for (p, b) in &own {
-                kept.insert((*p).clone(), (*b).clone());
-            }
-            let hash = hash_files(own.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+            let hash = keep_folder(&files, &format!("{dir}/"), &mut kept);
             let shared_names: BTreeSet<&str> = tables
                 .keys()
                 .map(String::as_str)
@@ -329,6 +314,23 @@ impl PolicySet {
     pub(crate) fn engine(&self) -> &Engine {
         &self.inner.engine
     }
+}
+
+/// Copies the files under `prefix` into `kept` (the files the set hash covers) and returns their
+/// own hash (a pack's or a table's).
+fn keep_folder(
+    files: &BTreeMap<String, Vec<u8>>,
+    prefix: &str,
+    kept: &mut BTreeMap<String, Vec<u8>>,
+) -> String {
+    let own: Vec<(&String, &Vec<u8>)> = files
+        .range(prefix.to_owned()..)
+        .take_while(|(p, _)| p.starts_with(prefix))
+        .collect();
+    for (p, b) in &own {
+        kept.insert((*p).clone(), (*b).clone());
+    }
+    hash_files(own.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
 }
 
 /// `sha256:` over `(path, content)` pairs in the order given: each as the path's bytes, a NUL,
