@@ -861,28 +861,33 @@ pub(super) fn load_pack(
                 ));
             }
         }
-        for call in ["param(\"", "meets(\""] {
-            for (line, p) in literals_after(src, call) {
-                if !params.contains_key(p) {
-                    errors.push(LoadError::invalid(
-                        path,
-                        Some(line),
-                        format!("parameter `{p}` is not in the pack's parameter table"),
-                    ));
+        // Parameter and table names given as literals must exist.
+        let mut check =
+            |calls: [&str; 2], exists: &dyn Fn(&str) -> bool, what: &str, problem: &str| {
+                for call in calls {
+                    for (line, name) in literals_after(src, call) {
+                        if !exists(name) {
+                            errors.push(LoadError::invalid(
+                                path,
+                                Some(line),
+                                format!("{what} `{name}` {problem}"),
+                            ));
+                        }
+                    }
                 }
-            }
-        }
-        for call in ["lookup(\"", "in_table(\""] {
-            for (line, t) in literals_after(src, call) {
-                if !tables.contains_key(t) {
-                    errors.push(LoadError::invalid(
-                        path,
-                        Some(line),
-                        format!("table `{t}` is neither a table of the pack nor one it `uses`"),
-                    ));
-                }
-            }
-        }
+            };
+        check(
+            ["param(\"", "meets(\""],
+            &|p| params.contains_key(p),
+            "parameter",
+            "is not in the pack's parameter table",
+        );
+        check(
+            ["lookup(\"", "in_table(\""],
+            &|t| tables.contains_key(t),
+            "table",
+            "is neither a table of the pack nor one it `uses`",
+        );
         ast = Some(match ast {
             Some(a) => a.merge(&compiled),
             None => compiled,
