@@ -79,7 +79,7 @@ fn every_rule_of_the_shipped_packs_fires_in_some_scenario() {
     let mut unfired = Vec::new();
     for pack in set.packs() {
         for rule in &pack.rules {
-            if !fired.contains(&rule.id) {
+            if !fired.contains(&rule.id) && !rule.data_unavailable {
                 unfired.push(format!("{} {}", pack.manifest.id, rule.id));
             }
         }

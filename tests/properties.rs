@@ -459,7 +459,7 @@ proptest! {
     fn hostile_scripts_end_in_a_decision_within_the_limits(body in hostile()) {
         let mut files = BTreeMap::new();
         files.insert("t-1.0.0/pack.toml".to_owned(), b"id = \"t\"\nversion = \"1.0.0\"\ntitle = \"t\"\ninstruments = [\"export_credit\"]\neffective_from = \"2020-01-01\"\n[[sources]]\nid = \"s\"\ndocument = \"d\"\n".to_vec());
-        files.insert("t-1.0.0/rules.csv".to_owned(), b"id,title,phase,source,section,evidence_level,verified,note\nR-T-01,a,floors,s,,R,false,\nR-T-02,b,floors,s,,R,false,\n".to_vec());
+        files.insert("t-1.0.0/rules.csv".to_owned(), b"id,title,phase,source,section,evidence_level,verified,note,status\nR-T-01,a,floors,s,,R,false,,active\nR-T-02,b,floors,s,,R,false,,active\n".to_vec());
         files.insert("t-1.0.0/r.rhai".to_owned(), format!("fn h_recurse(n) {{ h_recurse(n + 1) }}\nfn r_t_01(app) {{ floor(\"R-T-01\", \"B\", \"benign\"); }}\nfn r_t_02(app) {{\n{body}\n}}").into_bytes());
         let set = match PolicySet::from_files(files, Limits::default()) {
             Ok(s) => s,

@@ -1,5 +1,5 @@
-//! Code lists the contract validates against: ISO 3166-1 countries, ISO 4217 currencies and
-//! ISIC Rev.4. They are compiled into the engine from `engine/data/` (sources and licences in
+//! Code lists the contract validates against: ISO 3166-1 countries, ISO 4217 currencies,
+//! ISIC Rev.4 and the good names of the US DoL list. They are compiled into the engine from `engine/data/` (sources and licences in
 //! `engine/data/README.md`) because they define what a valid application is, independently of
 //! any policy set.
 
@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 const COUNTRIES_CSV: &str = include_str!("../data/countries.csv");
 const CURRENCIES_CSV: &str = include_str!("../data/currencies.csv");
 const ISIC_CSV: &str = include_str!("../data/isic-rev4.csv");
+const GOODS_CSV: &str = include_str!("../data/goods.csv");
 
 /// One compiled-in code list: code to name.
 #[derive(Debug)]
@@ -104,6 +105,14 @@ pub fn isic() -> &'static CodeList {
     })
 }
 
+/// Good names of the US Department of Labor list of goods produced by child labour or forced
+/// labour (2021 edition), in snake_case: the closed vocabulary of `supply_chain[].good` and
+/// `mission.products[].good`.
+pub fn goods() -> &'static CodeList {
+    static LIST: OnceLock<CodeList> = OnceLock::new();
+    LIST.get_or_init(|| parse("dol-goods", "dol-tvpra-2021", GOODS_CSV, 1))
+}
+
 /// The ISIC Rev.4 section letter a valid code belongs to (`"3510"` is in section `D`).
 #[must_use]
 pub fn isic_section(code: &str) -> Option<&'static str> {
@@ -133,8 +142,8 @@ pub fn isic_section(code: &str) -> Option<&'static str> {
 
 /// Every compiled-in list, for provenance.
 #[must_use]
-pub fn all() -> [&'static CodeList; 3] {
-    [countries(), currencies(), isic()]
+pub fn all() -> [&'static CodeList; 4] {
+    [countries(), currencies(), goods(), isic()]
 }
 
 #[cfg(test)]
@@ -156,6 +165,8 @@ mod tests {
             (levels(1), levels(2), levels(3), levels(4)),
             (21, 88, 238, 419)
         );
+        assert_eq!(goods().entries.len(), 169, "goods of the 2021 DoL list");
+        assert!(goods().contains("cotton") && goods().contains("coffee"));
     }
 
     #[test]

@@ -105,7 +105,7 @@ fn evaluate(
         });
         let dispatcher = dispatcher_name(phase);
         for pack in packs {
-            if !pack.rules.iter().any(|r| r.phase == phase) {
+            if !pack.rules.iter().any(|r| r.runs_in(phase)) {
                 continue;
             }
             let _ = context::with(|c| c.pack = Some(Arc::clone(pack)));

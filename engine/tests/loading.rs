@@ -31,7 +31,7 @@ fn pack(
         format!("{dir}/pack.toml"),
         format!("id = \"{id}\"\nversion = \"{version}\"\ntitle = \"t\"\ninstruments = [\"export_credit\"]\neffective_from = \"{from}\"\n{to}[[sources]]\nid = \"s\"\ndocument = \"d\"\n").into_bytes(),
     );
-    f.insert(format!("{dir}/rules.csv"), b"id,title,phase,source,section,evidence_level,verified,note\nR-T-01,a,floors,s,,R,false,\n".to_vec());
+    f.insert(format!("{dir}/rules.csv"), b"id,title,phase,source,section,evidence_level,verified,note,status\nR-T-01,a,floors,s,,R,false,,active\n".to_vec());
     f.insert(format!("{dir}/params.csv"), b"name,value,unit,comparator,source,section,evidence_level,verified,note\nt.limit,10,MW,>=,s,,S,false,\n".to_vec());
     f.insert(format!("{dir}/r.rhai"), b"fn r_t_01(app) { }\n".to_vec());
     f
@@ -94,18 +94,16 @@ fn broken_manifests_name_the_file_line_and_problem() {
 #[test]
 fn broken_rule_and_parameter_tables_are_refused_with_their_line() {
     let base = pack("t-1.0.0", "t", "1.0.0", "2020-01-01", None);
-    let rules =
-        "id,title,phase,source,section,evidence_level,verified,note\nR-T-01,a,floors,s,,S,true,\n";
+    let rules = "id,title,phase,source,section,evidence_level,verified,note,status\nR-T-01,a,floors,s,,S,true,,active\n";
     assert_eq!(
         errors(with(base.clone(), "t-1.0.0/rules.csv", rules)),
         vec![
             "t-1.0.0/rules.csv:2: rule `R-T-01` is marked verified but its evidence level is `S`: only P and P-copy sources count as verified"
         ]
     );
-    let rules =
-        "id,title,phase,source,section,evidence_level,verified,note\nR-T-01,a,later,s,,S,false,\n";
+    let rules = "id,title,phase,source,section,evidence_level,verified,note,status\nR-T-01,a,later,s,,S,false,,active\n";
     assert!(errors(with(base.clone(), "t-1.0.0/rules.csv", rules))[0].contains("phase `later`"));
-    let rules = "id,title,phase,source,section,evidence_level,verified,note\nR-T-01,a,floors,nope,,S,false,\n";
+    let rules = "id,title,phase,source,section,evidence_level,verified,note,status\nR-T-01,a,floors,nope,,S,false,,active\n";
     assert!(errors(with(base.clone(), "t-1.0.0/rules.csv", rules))[0].contains("source `nope`"));
     let params = "name,value,unit,comparator,source,section,evidence_level,verified,note\nt.limit,ten,MW,>=,s,,S,false,\n";
     assert_eq!(

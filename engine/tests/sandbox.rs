@@ -38,7 +38,7 @@ document = "test"
         .to_vec(),
     );
     let rules = format!(
-        "id,title,phase,source,section,evidence_level,verified,note\nR-T-01,benign,floors,s,,R,false,\nR-T-02,hostile,floors,s,,R,false,\n{extra_rules}"
+        "id,title,phase,source,section,evidence_level,verified,note,status\nR-T-01,benign,floors,s,,R,false,,active\nR-T-02,hostile,floors,s,,R,false,,active\n{extra_rules}"
     );
     f.insert("t-1.0.0/rules.csv".into(), rules.into_bytes());
     let src = format!(

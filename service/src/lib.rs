@@ -1,4 +1,5 @@
 //! The `imvo` command line (and, later, the HTTP service) over the imvo engine.
 
+pub mod calibration;
 pub mod explain;
 pub mod scenarios;

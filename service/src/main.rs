@@ -83,6 +83,21 @@ enum ScenariosCommand {
         #[arg(long)]
         coverage: bool,
     },
+    /// Screen the calibration cases (real projects with a published category) and print the
+    /// confusion matrix of published A/B/C against the engine's A/B/C/none, per institution and
+    /// overall. The published category is never given to the engine.
+    Agreement {
+        /// Folder of calibration cases.
+        #[arg(default_value = "scenarios/calibration")]
+        dir: PathBuf,
+        /// Screening date for every case: the rules in force that day (default: today, read
+        /// from the clock once and printed).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// Also list every case with its published and engine category.
+        #[arg(long)]
+        cases: bool,
+    },
 }
 
 struct Failure {
@@ -201,6 +216,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
         }
         Command::Scenarios {
+            command: ScenariosCommand::Agreement { dir, as_of, cases },
+        } => agreement(&cli.policies, cli.json, &dir, as_of, cases),
+        Command::Scenarios {
             command: ScenariosCommand::Run { dir, coverage },
         } => {
             let set = load(&cli.policies)?;
@@ -242,10 +260,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 for pack in set.packs() {
                     for rule in &pack.rules {
                         let n = fired.get(&rule.id).copied().unwrap_or(0);
-                        if n == 0 {
+                        // A rule whose data cannot be shipped is listed as such, not failed.
+                        if n == 0 && !rule.data_unavailable {
                             uncovered.push(rule.id.clone());
                         }
-                        rules.push(json!({"pack": pack.manifest.id, "version": pack.manifest.version, "rule_id": rule.id, "scenarios": n}));
+                        rules.push(json!({"pack": pack.manifest.id, "version": pack.manifest.version, "rule_id": rule.id, "scenarios": n, "data_unavailable": rule.data_unavailable}));
                     }
                 }
             }
@@ -259,7 +278,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     println!("\nRule coverage (scenarios in which each rule reported a finding)");
                     for r in &rules {
                         let n = r["scenarios"].as_u64().unwrap_or(0);
-                        let mark = if n == 0 { "  NOT COVERED" } else { "" };
+                        let mark = match (n, r["data_unavailable"].as_bool() == Some(true)) {
+                            (_, true) => "  data unavailable",
+                            (0, false) => "  NOT COVERED",
+                            _ => "",
+                        };
                         println!(
                             "  {:<12} {:>4}  {} {}{mark}",
                             r["rule_id"].as_str().unwrap_or(""),
@@ -268,7 +291,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                             r["version"].as_str().unwrap_or("")
                         );
                     }
-                    println!("{} rules, {} not covered", rules.len(), uncovered.len());
+                    let unavailable = rules
+                        .iter()
+                        .filter(|r| r["data_unavailable"].as_bool() == Some(true))
+                        .count();
+                    println!(
+                        "{} rules, {} not covered, {unavailable} marked data_unavailable",
+                        rules.len(),
+                        uncovered.len()
+                    );
                 }
                 println!("{passed} passed, {failed} failed");
             }
@@ -279,6 +310,75 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             })
         }
     }
+}
+
+fn agreement(
+    policies: &Path,
+    as_json: bool,
+    dir: &std::path::Path,
+    as_of: Option<NaiveDate>,
+    list_cases: bool,
+) -> Result<u8, Failure> {
+    let set = load(policies)?;
+    let files = imvo_service::calibration::files(dir)
+        .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", dir.display())))?;
+    // The only clock read: the default screening date, printed with the report.
+    let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (report, problems) = imvo_service::calibration::agreement(&set, &files, as_of);
+    if as_json {
+        println!(
+            "{}",
+            json!({"report": report, "problems": problems.iter().map(|(f, m)| json!({"file": f, "problem": m})).collect::<Vec<_>>()})
+        );
+    } else {
+        println!(
+            "Agreement with published categories: {} cases in {}, screened as of {} (policy set {})\n",
+            report.overall.total(),
+            dir.display(),
+            report.as_of,
+            report.policy_set
+        );
+        for (institution, m) in &report.institutions {
+            println!("{institution} ({} cases)\n{}", m.total(), m.render());
+        }
+        println!(
+            "Overall ({} cases)\n{}",
+            report.overall.total(),
+            report.overall.render()
+        );
+        println!(
+            "{} of the categorised cases are provisional: facts that could still raise the category are missing.",
+            report.provisional
+        );
+        if list_cases {
+            println!(
+                "\n  {:<14} {:<9} {:<6} {:<11} rules / reason",
+                "case", "published", "engine", ""
+            );
+            for c in &report.cases {
+                println!(
+                    "  {:<14} {:<9} {:<6} {:<11} {}",
+                    c.source_id,
+                    c.published.as_str(),
+                    c.engine.map_or("none", |e| e.as_str()),
+                    if c.provisional { "provisional" } else { "" },
+                    if c.floor_rules.is_empty() {
+                        c.category_reason.clone().unwrap_or_default()
+                    } else {
+                        c.floor_rules.join(", ")
+                    }
+                );
+            }
+        }
+        for (file, problem) in &problems {
+            eprintln!("{file}: {problem}");
+        }
+    }
+    Ok(if problems.is_empty() {
+        exit::OK
+    } else {
+        exit::CHECK_FAILED
+    })
 }
 
 fn input_failure(file: &str, e: &InputError) -> Failure {
@@ -425,7 +525,7 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
         println!(
             "  {:<11} {:<7} {:<9} {:<10} {}",
             r.id,
-            r.phase.as_str(),
+            r.phase_names(),
             r.evidence_level,
             if r.verified { "yes" } else { "no" },
             r.title

@@ -844,19 +844,12 @@ fn isic(n: &Node<'_>) -> Result<String, String> {
     }
 }
 
-/// Goods are named as in the US Department of Labor list, in snake_case.
+/// Goods are named as in the US Department of Labor list, in snake_case (engine/data/goods.csv).
 fn good(n: &Node<'_>) -> Result<String, String> {
     match n {
-        Node::String(s)
-            if (1..=64).contains(&s.len())
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-                && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) =>
-        {
-            Ok(s.to_string())
-        }
+        Node::String(s) if codes::goods().contains(s) => Ok(s.to_string()),
         _ => Err(
-            "a good name in snake_case, as in the US Department of Labor list (such as \"cotton\")"
+            "a good of the US Department of Labor list in snake_case, such as \"cotton\" or \"coffee\" (engine/data/goods.csv lists them)"
                 .into(),
         ),
     }

@@ -130,8 +130,9 @@ pub struct Rule {
     pub id: String,
     /// Short title.
     pub title: String,
-    /// Phase.
-    pub phase: Phase,
+    /// The phases it runs in, in evaluation order (`facts`, or `facts+floors+steps` for a rule
+    /// that triggers, raises a floor and requires steps).
+    pub phases: Vec<Phase>,
     /// Source document title.
     pub document: String,
     /// Paragraph or section, where known.
@@ -142,8 +143,43 @@ pub struct Rule {
     pub verified: bool,
     /// Notes (readings, deviations from the reference).
     pub note: String,
+    /// The rule needs data that cannot be shipped under an acceptable licence: it reports an
+    /// `info` finding saying what a deployment must supply (rules.csv `status`
+    /// `data_unavailable`, otherwise `active`).
+    pub data_unavailable: bool,
     /// The script function that implements it.
     pub function: String,
+}
+
+impl Rule {
+    /// Whether the rule runs in `phase`.
+    #[must_use]
+    pub fn runs_in(&self, phase: Phase) -> bool {
+        self.phases.contains(&phase)
+    }
+
+    /// The phases as written in the rule table (`facts+floors`).
+    #[must_use]
+    pub fn phase_names(&self) -> String {
+        self.phases
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+}
+
+/// `facts`, `floors`, `steps`, or several joined by `+` in evaluation order, each once.
+fn parse_phases(text: &str) -> Option<Vec<Phase>> {
+    let mut out: Vec<Phase> = Vec::new();
+    for name in text.split('+') {
+        let phase = Phase::ALL.into_iter().find(|p| p.as_str() == name)?;
+        if out.last().is_some_and(|last| *last >= phase) {
+            return None;
+        }
+        out.push(phase);
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// How a parameter is compared with a fact.
@@ -486,6 +522,7 @@ fn rules(
                 "evidence_level",
                 "verified",
                 "note",
+                "status",
             ],
         )
     }) {
@@ -509,16 +546,12 @@ fn rules(
             bad(format!("rule `{id}` appears twice"));
             continue;
         }
-        let phase = match cell(&row, 2) {
-            "facts" => Phase::Facts,
-            "floors" => Phase::Floors,
-            "steps" => Phase::Steps,
-            other => {
-                bad(format!(
-                    "phase `{other}` of rule `{id}` is not one of facts, floors, steps"
-                ));
-                continue;
-            }
+        let Some(phases) = parse_phases(cell(&row, 2)) else {
+            bad(format!(
+                "phase `{}` of rule `{id}` is not facts, floors or steps, or several of them in that order joined by `+`",
+                cell(&row, 2)
+            ));
+            continue;
         };
         let (document, section, evidence, verified) =
             match citation(m, &row, 3, &format!("rule `{id}`")) {
@@ -528,6 +561,16 @@ fn rules(
                     continue;
                 }
             };
+        let data_unavailable = match cell(&row, 8) {
+            "active" => false,
+            "data_unavailable" => true,
+            other => {
+                bad(format!(
+                    "status `{other}` of rule `{id}` is not `active` or `data_unavailable`"
+                ));
+                continue;
+            }
+        };
         let title = cell(&row, 1);
         if title.is_empty() {
             bad(format!("rule `{id}` has no title"));
@@ -536,12 +579,13 @@ fn rules(
         out.push(Rule {
             id: id.to_owned(),
             title: title.to_owned(),
-            phase,
+            phases,
             document,
             section,
             evidence_level: evidence,
             verified,
             note: cell(&row, 7).to_owned(),
+            data_unavailable,
             function: function_name(id),
         });
     }
@@ -725,6 +769,15 @@ pub(super) fn load_pack(
     let mut tables: BTreeMap<String, Arc<Table>> = BTreeMap::new();
     for name in &m.uses {
         if let Some(t) = shared.get(name) {
+            // A shared fact table is checked against each pack that uses it (its `meets` rows
+            // name that pack's parameters).
+            for problem in crate::script::api::check_fact_table(t, &|p| params.contains_key(p)) {
+                errors.push(LoadError::invalid(
+                    &manifest_file,
+                    None,
+                    format!("shared table `{name}`: {problem}"),
+                ));
+            }
             tables.insert(name.clone(), Arc::clone(t));
         } else if !shared_names.contains(name.as_str()) {
             errors.push(LoadError::invalid(
@@ -747,14 +800,10 @@ pub(super) fn load_pack(
             )
         }) {
             Ok(t) => {
-                if t.columns
-                    .iter()
-                    .map(String::as_str)
-                    .eq(crate::script::api::INDICATOR_COLUMNS)
+                for problem in
+                    crate::script::api::check_fact_table(&t, &|name| params.contains_key(name))
                 {
-                    for problem in crate::script::api::check_indicator_table(&t) {
-                        errors.push(LoadError::invalid(&file, None, problem));
-                    }
+                    errors.push(LoadError::invalid(&file, None, problem));
                 }
                 if tables.insert(decl.name.clone(), Arc::new(t)).is_some() {
                     errors.push(LoadError::invalid(
@@ -863,7 +912,7 @@ pub(super) fn load_pack(
         }
         // Parameter and table names given as literals must exist.
         let mut check =
-            |calls: [&str; 2], exists: &dyn Fn(&str) -> bool, what: &str, problem: &str| {
+            |calls: &[&str], exists: &dyn Fn(&str) -> bool, what: &str, problem: &str| {
                 for call in calls {
                     for (line, name) in literals_after(src, call) {
                         if !exists(name) {
@@ -877,13 +926,13 @@ pub(super) fn load_pack(
                 }
             };
         check(
-            ["param(\"", "meets(\""],
+            &["param(\"", "meets(\""],
             &|p| params.contains_key(p),
             "parameter",
             "is not in the pack's parameter table",
         );
         check(
-            ["lookup(\"", "in_table(\""],
+            &["lookup(\"", "in_table(\"", "indicators(\"", "listed(\""],
             &|t| tables.contains_key(t),
             "table",
             "is neither a table of the pack nor one it `uses`",
@@ -951,7 +1000,7 @@ pub(super) fn load_pack(
         for (i, r) in rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.phase == phase && functions.contains_key(&r.function))
+            .filter(|(_, r)| r.runs_in(phase) && functions.contains_key(&r.function))
         {
             dispatch.push_str(&format!(
                 "    if from <= {i} {{ __imvo_enter({i}); {}(app); }}\n",

@@ -1046,21 +1046,48 @@ pub(crate) const INDICATOR_COLUMNS: [&str; 4] = ["path", "test", "value", "label
 pub(crate) const INDICATOR_TESTS: [&str; 5] =
     ["is_true", "greater_than", "one_of", "not_equal", "meets"];
 
-/// Checks an indicator table's rows at load: known paths and tests. Returns the problems.
-pub(crate) fn check_indicator_table(t: &crate::policy::Table) -> Vec<String> {
+/// Checks the rows of an indicator or threshold table at load: known facts, activities and
+/// tests. Returns the problems; a table of other columns is not checked.
+pub(crate) fn check_fact_table(
+    t: &crate::policy::Table,
+    is_param: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let columns: Vec<&str> = t.columns.iter().map(String::as_str).collect();
+    let (activity, path, test, value) = if columns == INDICATOR_COLUMNS {
+        (None, 0, 1, 2)
+    } else if columns == THRESHOLD_COLUMNS {
+        (Some(0), 2, 3, 4)
+    } else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for row in t.rows.values() {
-        let (path, test) = (
-            row.first().map_or("", String::as_str),
-            row.get(1).map_or("", String::as_str),
-        );
+        let cell = |i: usize| row.get(i).map_or("", String::as_str);
+        let (path, test, value) = (cell(path), cell(test), cell(value));
+        if test == "meets" && !is_param(value) {
+            out.push(format!(
+                "`{path}` is compared with parameter `{value}`, which is not in the pack's parameter table"
+            ));
+        }
+        if let Some(a) = activity {
+            if vocab::ACTIVITY.term(cell(a)).is_none() {
+                out.push(format!("`{}` is not an activity code", cell(a)));
+            }
+            if test == "always" {
+                if !path.is_empty() {
+                    out.push(format!("test `always` of `{}` takes no path", cell(a)));
+                }
+                continue;
+            }
+        }
         if !readers().contains_key(path) {
             out.push(format!("`{path}` is not a fact of the application"));
         }
         if !INDICATOR_TESTS.contains(&test) {
             out.push(format!(
-                "test `{test}` of `{path}` is not one of {}",
-                INDICATOR_TESTS.join(", ")
+                "test `{test}` of `{path}` is not one of {}{}",
+                INDICATOR_TESTS.join(", "),
+                if activity.is_some() { ", always" } else { "" }
             ));
         }
     }
@@ -1080,15 +1107,65 @@ fn dyn_decimal(v: &Dynamic) -> Option<Decimal> {
         .or_else(|| v.as_int().ok().map(Decimal::from))
 }
 
+/// The table a rule's pack may read, by name.
+fn pack_table(table: &str) -> Res<Arc<crate::policy::Table>> {
+    context::with(|c| c.pack.as_ref().and_then(|p| p.tables.get(table).cloned()))
+        .flatten()
+        .map_or_else(
+            || fail(format!("table `{table}` is not available to this pack")),
+            Ok,
+        )
+}
+
+/// Evaluates one test of an indicator or threshold row on the application, recording the fact
+/// read: `Some(holds)`, or `None` where the fact is unknown.
+fn test_fact(
+    app: &Application,
+    table: &str,
+    path: &str,
+    test: &str,
+    value: &str,
+) -> Res<(Option<bool>, &'static str)> {
+    let Some((&key, reader)) = readers().get_key_value(path) else {
+        return fail(format!(
+            "table `{table}`: `{path}` is not a fact of the application"
+        ));
+    };
+    let v = reader(app);
+    context::record_read(key);
+    if v.is_unit() {
+        return Ok((None, key));
+    }
+    let holds = match test {
+        "is_true" => v.as_bool() == Ok(true),
+        "greater_than" => match (dyn_decimal(&v), value.parse::<Decimal>()) {
+            (Some(x), Ok(t)) => x > t,
+            _ => {
+                return fail(format!(
+                    "table `{table}`: `{path}` is not a number, or `{value}` is not"
+                ));
+            }
+        },
+        "one_of" => dyn_text(&v).is_some_and(|x| value.split('|').any(|o| o == x)),
+        "not_equal" => dyn_text(&v).is_some_and(|x| x != value),
+        "meets" => meets(value, &v)?,
+        other => return fail(format!("table `{table}`: unknown test `{other}`")),
+    };
+    Ok((Some(holds), key))
+}
+
+fn present_unknown(present: Array, unknown: Array) -> Map {
+    let mut out = Map::new();
+    out.insert("present".into(), Dynamic::from_array(present));
+    out.insert("unknown".into(), Dynamic::from_array(unknown));
+    out
+}
+
 /// `indicators(app, "table")`: evaluates every row of an indicator table (columns `path`, `test`,
 /// `value`, `label`) natively and returns `#{present: [labels], unknown: [paths]}`, recording
 /// each fact read. Lists of facts to check belong in data, not in arrays rebuilt by a script.
 fn indicators(app: &Application, table: &str) -> Res<Map> {
-    let Some(t) =
-        context::with(|c| c.pack.as_ref().and_then(|p| p.tables.get(table).cloned())).flatten()
-    else {
-        return fail(format!("table `{table}` is not available to this pack"));
-    };
+    let t = pack_table(table)?;
     if t.columns.iter().map(String::as_str).ne(INDICATOR_COLUMNS) {
         return fail(format!(
             "table `{table}` is not an indicator table (columns {})",
@@ -1099,40 +1176,80 @@ fn indicators(app: &Application, table: &str) -> Res<Map> {
     for row in t.rows.values() {
         let cell = |i: usize| row.get(i).map_or("", String::as_str);
         let (path, test, value, label) = (cell(0), cell(1), cell(2), cell(3));
-        let Some((&key, reader)) = readers().get_key_value(path) else {
-            return fail(format!(
-                "table `{table}`: `{path}` is not a fact of the application"
-            ));
-        };
-        let v = reader(app);
-        context::record_read(key);
-        if v.is_unit() {
-            unknown.push(Dynamic::from(key));
-            continue;
-        }
-        let holds = match test {
-            "is_true" => v.as_bool() == Ok(true),
-            "greater_than" => match (dyn_decimal(&v), value.parse::<Decimal>()) {
-                (Some(x), Ok(t)) => x > t,
-                _ => {
-                    return fail(format!(
-                        "table `{table}`: `{path}` is not a number, or `{value}` is not"
-                    ));
-                }
-            },
-            "one_of" => dyn_text(&v).is_some_and(|x| value.split('|').any(|o| o == x)),
-            "not_equal" => dyn_text(&v).is_some_and(|x| x != value),
-            "meets" => meets(value, &v)?,
-            other => return fail(format!("table `{table}`: unknown test `{other}`")),
-        };
-        if holds {
-            present.push(Dynamic::from(label.to_owned()));
+        match test_fact(app, table, path, test, value)? {
+            (None, key) => unknown.push(Dynamic::from(key)),
+            (Some(true), _) => present.push(Dynamic::from(label.to_owned())),
+            (Some(false), _) => {}
         }
     }
-    let mut out = Map::new();
-    out.insert("present".into(), Dynamic::from_array(present));
-    out.insert("unknown".into(), Dynamic::from_array(unknown));
-    Ok(out)
+    Ok(present_unknown(present, unknown))
+}
+
+/// The columns of a threshold table.
+pub(crate) const THRESHOLD_COLUMNS: [&str; 6] =
+    ["activity", "group", "path", "test", "value", "label"];
+
+/// `listed(app, "table")`: which of the project's activities are listed in a threshold table
+/// (columns `activity`, `group`, `path`, `test`, `value`, `label`). An activity is listed when
+/// all rows of one of its groups hold; a row with test `always` holds without a fact. Returns
+/// `#{present: [labels of the groups that hold], unknown: [paths]}`, where `unknown` names the
+/// facts of groups that could still hold. A capacity counts only for its own activity.
+fn listed(app: &Application, table: &str) -> Res<Map> {
+    let t = pack_table(table)?;
+    if t.columns.iter().map(String::as_str).ne(THRESHOLD_COLUMNS) {
+        return fail(format!(
+            "table `{table}` is not a threshold table (columns {})",
+            THRESHOLD_COLUMNS.join(",")
+        ));
+    }
+    context::record_read("project.activities");
+    let activities: Vec<String> = app
+        .project
+        .as_ref()
+        .and_then(|p| p.activities.as_ref())
+        .map(|a| a.iter().map(|t| t.as_str().to_owned()).collect())
+        .unwrap_or_default();
+    let (mut present, mut unknown) = (Array::new(), Array::new());
+    for activity in &activities {
+        // Rows are keyed (activity, group, path), so one activity's groups are contiguous.
+        let mut groups: BTreeMap<&str, (Option<bool>, Vec<&'static str>, &str)> = BTreeMap::new();
+        for row in t.rows.values() {
+            let cell = |i: usize| row.get(i).map_or("", String::as_str);
+            if cell(0) != activity {
+                continue;
+            }
+            let (group, path, test, value, label) = (cell(1), cell(2), cell(3), cell(4), cell(5));
+            let entry = groups
+                .entry(group)
+                .or_insert((Some(true), Vec::new(), label));
+            let outcome = if test == "always" {
+                Some(true)
+            } else {
+                let (held, key) = test_fact(app, table, path, test, value)?;
+                if held.is_none() {
+                    entry.1.push(key);
+                }
+                held
+            };
+            entry.0 = match (entry.0, outcome) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (None, _) | (_, None) => None,
+                _ => Some(true),
+            };
+        }
+        if let Some((_, _, label)) = groups.values().find(|g| g.0 == Some(true)) {
+            present.push(Dynamic::from((*label).to_owned()));
+            continue;
+        }
+        for (_, paths, _) in groups.values().filter(|g| g.0.is_none()) {
+            for p in paths {
+                if !unknown.iter().any(|u| u.to_string() == *p) {
+                    unknown.push(Dynamic::from(*p));
+                }
+            }
+        }
+    }
+    Ok(present_unknown(present, unknown))
 }
 
 /// Effect names for `raised`.
@@ -1157,6 +1274,21 @@ fn not_in_memo(call: &str) -> Res<()> {
 }
 
 fn register_queries(e: &mut Engine) {
+    e.register_fn("listed", |app: &mut AppView, table: &str| {
+        listed(&app.0, table)
+    });
+    e.register_fn("phase", || -> Res<String> {
+        context::with(|c| c.phase.as_str().to_owned())
+            .map_or_else(|| fail("`phase` may only be called during a screening"), Ok)
+    });
+    e.register_fn("categorised", || -> Res<bool> {
+        not_in_memo("categorised")?;
+        in_phase("categorised", &[Phase::Floors, Phase::Steps])?;
+        context::with(|c| c.out.category_reasons.is_empty()).map_or_else(
+            || fail("`categorised` may only be called during a screening"),
+            Ok,
+        )
+    });
     e.register_fn("indicators", |app: &mut AppView, table: &str| {
         indicators(&app.0, table)
     });
@@ -1268,7 +1400,7 @@ fn register_queries(e: &mut Engine) {
             let valid = i >= c.next_rule
                 && c.pack
                     .as_ref()
-                    .is_some_and(|p| p.rules.get(i).is_some_and(|r| r.phase == c.phase));
+                    .is_some_and(|p| p.rules.get(i).is_some_and(|r| r.runs_in(c.phase)));
             if !valid {
                 return fail("`__imvo_enter` is reserved for the engine");
             }
