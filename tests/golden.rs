@@ -86,3 +86,27 @@ fn every_rule_of_the_shipped_packs_fires_in_some_scenario() {
     }
     assert!(unfired.is_empty(), "rules no scenario fires: {unfired:?}");
 }
+
+/// The calibration cases are measurements, not golden tests: their categories may disagree with
+/// the engine. What must hold is their encoding: at least 80 cases, every one parses, every
+/// encoded project fact quotes the words it rests on, and the agreement run scores them all.
+#[test]
+fn calibration_cases_are_well_formed_and_all_scored() {
+    use imvo_service::calibration;
+    let set = support::policies();
+    let files = calibration::files(&support::root().join("scenarios/calibration")).unwrap();
+    assert!(files.len() >= 80, "expected at least 80 calibration cases, found {}", files.len());
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let (report, problems) = calibration::agreement(set, &files, as_of);
+    assert!(problems.is_empty(), "calibration cases with problems: {problems:#?}");
+    assert_eq!(report.overall.total(), files.len());
+    let per_institution: usize = report.institutions.values().map(calibration::Matrix::total).sum();
+    assert_eq!(per_institution, files.len());
+    // The label is scoring data only: a case whose application names a category is refused.
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let case: calibration::Case = serde_json::from_str(&text).unwrap();
+        let app = case.application.to_string();
+        assert!(!app.contains("category"), "{}: the application mentions a category", path.display());
+    }
+}

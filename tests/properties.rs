@@ -156,7 +156,9 @@ prop_compose! {
                      commitment in maybe(p, Just("2027-06-01")),
                      disclosure in maybe(p, Just("2027-04-01")),
                      documents in prop::sample::subsequence(vec!["esia", "esmp", "independent_review", "public_disclosure"], 0..=4),
-                     project in project(p, q))
+                     project in project(p, q),
+                     finance in (prop::bool::weighted(0.3), maybe(p, prop::bool::weighted(0.9)), maybe(p, prop::bool::weighted(0.3)),
+                                 maybe(p, prop::bool::weighted(0.05)), maybe(p, select(vec!["9999999.99", "10000000.00", "250000000.00"]))))
                      -> Value {
         let date = chrono::NaiveDate::from_ymd_opt(2016, 5, 1).unwrap() + chrono::Duration::days(day);
         let mut t = serde_json::Map::new();
@@ -168,10 +170,21 @@ prop_compose! {
         insert(&mut t, "agent_involved", Some(false));
         let mut project = project;
         project["destination_regime"] = json!("none");
-        json!({"reference": "PROP-1", "instrument": "export_credit", "application_date": date.to_string(),
-               "applicant": {"sanctions_screening": "no_match", "oecd_guidelines_commitment": "signed",
-                             "anti_bribery_declaration": "signed", "ncp_cases": [], "adverse_media": "none",
-                             "proven_bribery": false},
+        // A share of project finance: IFC-benchmarked or not, with or without an EPFI, now and
+        // then a financial intermediary.
+        let (pf, ifc, epfi, fi, capex) = finance;
+        let mut applicant = json!({"sanctions_screening": "no_match", "oecd_guidelines_commitment": "signed",
+                                   "anti_bribery_declaration": "signed", "ncp_cases": [], "adverse_media": "none",
+                                   "proven_bribery": false});
+        if pf {
+            insert(&mut t, "ifc_performance_standards", ifc);
+            insert(&mut t, "equator_principles_cofinancier", epfi);
+            insert(&mut t, "product", Some("project_finance"));
+            insert(&mut t, "project_capital_cost", capex.map(|a| json!({"amount": a, "currency": "USD"})));
+            if let Some(fi) = fi { applicant["financial_intermediary"] = json!(fi); }
+        }
+        json!({"reference": "PROP-1", "instrument": if pf { "project_finance" } else { "export_credit" },
+               "application_date": date.to_string(), "applicant": applicant,
                "transaction": Value::Object(t), "project": project, "documents": documents})
     }
 }
@@ -378,7 +391,14 @@ proptest! {
         let d = decide(&v);
         if d.category == Some(Category::A) {
             let steps: Vec<&str> = d.required_steps.iter().map(|s| s.step.as_str()).collect();
-            for s in ["esia", "esmp", "independent_review", "public_disclosure"] {
+            // Export credit: the Common Approaches' documents; IFC-benchmarked finance: the PS1
+            // system and disclosure 60 days before approval (the ESIA for new works, R-PS-02).
+            let wanted: &[&str] = if v["instrument"] == json!("project_finance") {
+                &["esms", "public_disclosure"]
+            } else {
+                &["esia", "esmp", "independent_review", "public_disclosure"]
+            };
+            for s in wanted.iter().copied() {
                 prop_assert!(steps.contains(&s), "{} missing from {:?}", s, steps);
             }
         }

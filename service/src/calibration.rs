@@ -265,7 +265,9 @@ pub fn agreement(
                     .collect()
             })
             .unwrap_or_default();
-        let provisional = d.category.is_some()
+        // Provisional: B or C while a fact the categorising rules asked for is missing (it could
+        // still raise the category; nothing raises A).
+        let provisional = matches!(d.category, Some(Category::B | Category::C))
             && d.missing.iter().any(|m| {
                 m.needed_by
                     .iter()
