@@ -95,18 +95,33 @@ fn calibration_cases_are_well_formed_and_all_scored() {
     use imvo_service::calibration;
     let set = support::policies();
     let files = calibration::files(&support::root().join("scenarios/calibration")).unwrap();
-    assert!(files.len() >= 80, "expected at least 80 calibration cases, found {}", files.len());
+    assert!(
+        files.len() >= 80,
+        "expected at least 80 calibration cases, found {}",
+        files.len()
+    );
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let (report, problems) = calibration::agreement(set, &files, as_of);
-    assert!(problems.is_empty(), "calibration cases with problems: {problems:#?}");
+    assert!(
+        problems.is_empty(),
+        "calibration cases with problems: {problems:#?}"
+    );
     assert_eq!(report.overall.total(), files.len());
-    let per_institution: usize = report.institutions.values().map(calibration::Matrix::total).sum();
+    let per_institution: usize = report
+        .institutions
+        .values()
+        .map(calibration::Matrix::total)
+        .sum();
     assert_eq!(per_institution, files.len());
     // The label is scoring data only: a case whose application names a category is refused.
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let case: calibration::Case = serde_json::from_str(&text).unwrap();
         let app = case.application.to_string();
-        assert!(!app.contains("category"), "{}: the application mentions a category", path.display());
+        assert!(
+            !app.contains("category"),
+            "{}: the application mentions a category",
+            path.display()
+        );
     }
 }

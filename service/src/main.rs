@@ -518,20 +518,25 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
     }
     println!("\nRules");
     println!(
-        "  {:<11} {:<7} {:<9} {:<10} title / source",
+        "  {:<11} {:<18} {:<9} {:<10} title / source",
         "id", "phase", "evidence", "verified"
     );
     for r in &pack.rules {
         println!(
-            "  {:<11} {:<7} {:<9} {:<10} {}",
+            "  {:<11} {:<18} {:<9} {:<10} {}{}",
             r.id,
             r.phase_names(),
             r.evidence_level,
             if r.verified { "yes" } else { "no" },
-            r.title
+            r.title,
+            if r.data_unavailable {
+                " [data unavailable]"
+            } else {
+                ""
+            }
         );
         println!(
-            "  {:<40} {}{}",
+            "  {:<51} {}{}",
             "",
             r.document,
             r.section
@@ -540,7 +545,7 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
                 .unwrap_or_default()
         );
         if !r.note.is_empty() {
-            println!("  {:<40} note: {}", "", r.note);
+            println!("  {:<51} note: {}", "", r.note);
         }
     }
     if !pack.params.is_empty() {

@@ -367,3 +367,46 @@ fn scenarios_run_reports_and_fails_on_a_mismatch() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn scenarios_agreement_prints_matrices_and_rejects_an_unquoted_fact() {
+    let out = imvo(&["scenarios", "agreement", "--as-of", "2026-11-28"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("screened as of 2026-11-28"), "{s}");
+    assert!(
+        s.contains("World Bank (IBRD/IDA)")
+            && s.contains("International Finance Corporation (IFC)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("published \\ engine      A     B     C  none"),
+        "{s}"
+    );
+    assert!(s.contains("Overall ("), "{s}");
+    // A case whose encoded fact has no quoted basis is reported and fails the run.
+    let dir = std::env::temp_dir().join(format!("imvo-calib-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = r#"{"source_id": "X-1", "institution": "Test", "published_category": "B", "source": "s",
+        "summary": "a road", "basis": {"project.country": "Kenya"},
+        "application": {"reference": "X-1", "instrument": "project_finance", "application_date": "2013-01-01",
+                        "project": {"country": "KE", "stage": "new"}}}"#;
+    std::fs::write(dir.join("x-1.json"), case).unwrap();
+    let out = imvo(
+        &[
+            "scenarios",
+            "agreement",
+            dir.to_str().unwrap(),
+            "--as-of",
+            "2026-11-28",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("`project.stage` has no basis"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
