@@ -398,8 +398,8 @@ proptest! {
             } else {
                 &["esia", "esmp", "independent_review", "public_disclosure"]
             };
-            for s in wanted.iter().copied() {
-                prop_assert!(steps.contains(&s), "{} missing from {:?}", s, steps);
+            for s in wanted {
+                prop_assert!(steps.contains(s), "{} missing from {:?}", s, steps);
             }
         }
     }

@@ -106,11 +106,14 @@ pub enum Phase {
     Floors,
     /// Category-dependent steps (PS1, documents, disclosure, reporting) and risk levels.
     Steps,
+    /// Rules that judge the decision so far as a whole (information refused or still outstanding
+    /// after the deadline); they see every finding of the three phases before.
+    Final,
 }
 
 impl Phase {
     /// All phases in evaluation order.
-    pub const ALL: [Phase; 3] = [Phase::Facts, Phase::Floors, Phase::Steps];
+    pub const ALL: [Phase; 4] = [Phase::Facts, Phase::Floors, Phase::Steps, Phase::Final];
 
     /// The name used in rule tables.
     #[must_use]
@@ -119,6 +122,7 @@ impl Phase {
             Phase::Facts => "facts",
             Phase::Floors => "floors",
             Phase::Steps => "steps",
+            Phase::Final => "final",
         }
     }
 }
@@ -280,6 +284,7 @@ pub fn dispatcher_name(phase: Phase) -> &'static str {
         Phase::Facts => "__imvo_facts",
         Phase::Floors => "__imvo_floors",
         Phase::Steps => "__imvo_steps",
+        Phase::Final => "__imvo_final",
     }
 }
 
@@ -548,7 +553,7 @@ fn rules(
         }
         let Some(phases) = parse_phases(cell(&row, 2)) else {
             bad(format!(
-                "phase `{}` of rule `{id}` is not facts, floors or steps, or several of them in that order joined by `+`",
+                "phase `{}` of rule `{id}` is not facts, floors, steps or final, or several of them in that order joined by `+`",
                 cell(&row, 2)
             ));
             continue;

@@ -812,7 +812,7 @@ fn register_reporting(e: &mut Engine) {
                 // A fact missing for a rule of the instrument's own packs before the steps phase
                 // could still raise the category; an overlay's or a step's cannot.
                 let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
-                if !overlay && c.phase != Phase::Steps {
+                if !overlay && matches!(c.phase, Phase::Facts | Phase::Floors) {
                     c.out.missing_for_category.insert(path.to_owned());
                 }
                 c.out
@@ -1079,6 +1079,12 @@ pub(crate) fn check_fact_table(
                 }
                 continue;
             }
+            if test == "is_unknown" {
+                if !readers().contains_key(path) {
+                    out.push(format!("`{path}` is not a fact of the application"));
+                }
+                continue;
+            }
         }
         if !readers().contains_key(path) {
             out.push(format!("`{path}` is not a fact of the application"));
@@ -1087,7 +1093,11 @@ pub(crate) fn check_fact_table(
             out.push(format!(
                 "test `{test}` of `{path}` is not one of {}{}",
                 INDICATOR_TESTS.join(", "),
-                if activity.is_some() { ", always" } else { "" }
+                if activity.is_some() {
+                    ", always, is_unknown"
+                } else {
+                    ""
+                }
             ));
         }
     }
@@ -1224,6 +1234,14 @@ fn listed(app: &Application, table: &str) -> Res<Map> {
                 .or_insert((Some(true), Vec::new(), label));
             let outcome = if test == "always" {
                 Some(true)
+            } else if test == "is_unknown" {
+                let Some((&key, reader)) = readers().get_key_value(path) else {
+                    return fail(format!(
+                        "table `{table}`: `{path}` is not a fact of the application"
+                    ));
+                };
+                context::record_read(key);
+                Some(reader(app).is_unit())
             } else {
                 let (held, key) = test_fact(app, table, path, test, value)?;
                 if held.is_none() {
@@ -1250,6 +1268,32 @@ fn listed(app: &Application, table: &str) -> Res<Map> {
         }
     }
     Ok(present_unknown(present, unknown))
+}
+
+/// Most items `and_list` names before it summarises the rest ("and 240 more"), so a reason
+/// stays readable and under the string limit whatever the size of the list it names.
+const AND_LIST_MAX: usize = 12;
+
+/// "a, b and c": items are written as text (a closed-vocabulary value as its name), duplicates
+/// dropped, at most [`AND_LIST_MAX`] named.
+fn and_list(items: &Array) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for d in items {
+        let w = dyn_text(d).unwrap_or_else(|| d.to_string());
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    let more = words.len().saturating_sub(AND_LIST_MAX);
+    words.truncate(AND_LIST_MAX);
+    if more > 0 {
+        return format!("{} and {more} more", words.join(", "));
+    }
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
 }
 
 /// Effect names for `raised`.
@@ -1283,7 +1327,7 @@ fn register_queries(e: &mut Engine) {
     });
     e.register_fn("categorised", || -> Res<bool> {
         not_in_memo("categorised")?;
-        in_phase("categorised", &[Phase::Floors, Phase::Steps])?;
+        in_phase("categorised", &[Phase::Floors, Phase::Steps, Phase::Final])?;
         context::with(|c| c.out.category_reasons.is_empty()).map_or_else(
             || fail("`categorised` may only be called during a screening"),
             Ok,
@@ -1419,14 +1463,7 @@ fn register_queries(e: &mut Engine) {
             None => fail("`__imvo_enter` is reserved for the engine"),
         }
     });
-    e.register_fn("and_list", |items: Array| -> String {
-        let words: Vec<String> = items.iter().map(ToString::to_string).collect();
-        match words.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-            Some((last, _)) => last.clone(),
-            None => String::new(),
-        }
-    });
+    e.register_fn("and_list", |items: Array| -> String { and_list(&items) });
     e.register_fn("reset_facts", || {
         let _ = context::with(|c| c.reads.clear());
     });
@@ -1454,5 +1491,21 @@ mod tests {
                 "getter path `{p}` is not a contract path"
             );
         }
+    }
+
+    #[test]
+    fn and_list_names_vocabulary_values_drops_duplicates_and_caps() {
+        let term =
+            |v: &str| Dynamic::from(vocab::ACTIVITY.term(v).unwrap_or_else(|| panic!("{v}")));
+        let items: Array = vec![term("mining"), term("road"), term("mining")];
+        assert_eq!(and_list(&items), "mining and road");
+        let many: Array = (0..30).map(|i| Dynamic::from(format!("x{i}"))).collect();
+        let text = and_list(&many);
+        assert!(
+            text.starts_with("x0, x1,") && text.ends_with("x11 and 18 more"),
+            "{text}"
+        );
+        assert_eq!(and_list(&Array::new()), "");
+        assert_eq!(and_list(&vec![Dynamic::from("a")]), "a");
     }
 }
