@@ -56,7 +56,8 @@ fn benches(c: &mut Criterion) {
     ] {
         let mut files = std::collections::BTreeMap::new();
         files.insert("o-1.0.0/pack.toml".to_owned(), b"id = \"o\"\nversion = \"1.0.0\"\ntitle = \"o\"\ninstruments = [\"export_credit\"]\neffective_from = \"2016-01-01\"\n[[sources]]\nid = \"s\"\ndocument = \"d\"\n".to_vec());
-        let mut rules = "id,title,phase,source,section,evidence_level,verified,note,status\n".to_owned();
+        let mut rules =
+            "id,title,phase,source,section,evidence_level,verified,note,status\n".to_owned();
         let mut src = String::new();
         for i in 0..40 {
             rules.push_str(&format!("R-O-{i:02},r,facts,s,,R,false,,active\n"));
