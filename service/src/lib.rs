@@ -3,3 +3,4 @@
 pub mod calibration;
 pub mod explain;
 pub mod scenarios;
+pub mod store;

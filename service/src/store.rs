@@ -1,0 +1,850 @@
+//! The decision record: an append-only, hash-chained table of screenings and reviews, with the
+//! policy sets that decided them, API keys and idempotency keys. The same migrations and queries
+//! run on SQLite (the embedded default) and PostgreSQL (shared deployments), through sqlx with
+//! bound parameters.
+//!
+//! Architecture invariant: no code path updates or deletes a row of `records`; the database
+//! refuses it too (triggers on both, and privileges on PostgreSQL deployments). Every row's `hash`
+//! is SHA-256 over the previous row's hash and the canonical JSON of the row's own content, so a
+//! change to any stored row breaks the chain at that row.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Postgres, Row, Transaction};
+
+/// The hash the first record chains from.
+pub const GENESIS: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or could not be reached.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A database URL this service does not support.
+    #[error("unsupported database URL `{0}`: expected sqlite:PATH or postgres://...")]
+    Url(String),
+    /// A stored value is not what this version wrote.
+    #[error("stored data: {0}")]
+    Corrupt(String),
+}
+
+/// Which database.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// The embedded default.
+    Sqlite(SqlitePool),
+    /// Shared deployments.
+    Postgres(PgPool),
+}
+
+/// A record to append.
+#[derive(Debug, Clone, Default)]
+pub struct NewRecord {
+    /// `screening` or `review`.
+    pub kind: &'static str,
+    /// Who created it (API key id).
+    pub created_by: String,
+    /// The application's reference.
+    pub reference: String,
+    /// The application's instrument.
+    pub instrument: String,
+    /// Outcome (screenings; reviews: the final call's outcome, if overridden).
+    pub outcome: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Screening date.
+    pub as_of: Option<String>,
+    /// Policy set hash.
+    pub policy_set: Option<String>,
+    /// Engine version.
+    pub engine_version: String,
+    /// Canonical JSON of the application.
+    pub input: Option<String>,
+    /// The decision JSON.
+    pub decision: Option<String>,
+    /// Reviews: the screening reviewed.
+    pub review_of: Option<String>,
+    /// Reviews: the analyst's call (JSON).
+    pub review: Option<String>,
+}
+
+/// A stored record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// Chain position.
+    pub seq: i64,
+    /// Record id (UUIDv7).
+    pub id: String,
+    /// `screening` or `review`.
+    pub kind: String,
+    /// When it was stored (RFC 3339, UTC).
+    pub created_at: String,
+    /// Who stored it.
+    pub created_by: String,
+    /// Application reference.
+    pub reference: String,
+    /// Instrument.
+    pub instrument: String,
+    /// Outcome.
+    pub outcome: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Screening date.
+    pub as_of: Option<String>,
+    /// Policy set hash.
+    pub policy_set: Option<String>,
+    /// Engine version.
+    pub engine_version: String,
+    /// Canonical application.
+    pub input: Option<String>,
+    /// Decision JSON.
+    pub decision: Option<String>,
+    /// Reviewed screening.
+    pub review_of: Option<String>,
+    /// Review JSON.
+    pub review: Option<String>,
+    /// Previous record's hash.
+    pub prev_hash: String,
+    /// This record's hash.
+    pub hash: String,
+}
+
+impl Record {
+    /// The content the hash covers, as canonical JSON.
+    #[must_use]
+    pub fn content(&self) -> String {
+        imvo_engine::json::canonical(&json!({
+            "seq": self.seq, "id": self.id, "kind": self.kind, "created_at": self.created_at,
+            "created_by": self.created_by, "reference": self.reference,
+            "instrument": self.instrument, "outcome": self.outcome, "category": self.category,
+            "as_of": self.as_of, "policy_set": self.policy_set,
+            "engine_version": self.engine_version, "input": self.input,
+            "decision": self.decision, "review_of": self.review_of, "review": self.review,
+        }))
+    }
+
+    /// `sha256:` over the previous hash, a newline and [`Record::content`].
+    #[must_use]
+    pub fn compute_hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(self.prev_hash.as_bytes());
+        h.update(b"\n");
+        h.update(self.content().as_bytes());
+        format!("sha256:{}", imvo_engine::codes::hex(&h.finalize()))
+    }
+}
+
+/// An idempotency key to complete in the transaction that stores its record.
+#[derive(Debug, Clone)]
+pub struct IdemKey {
+    /// The API key id.
+    pub principal: String,
+    /// The client's key.
+    pub key: String,
+}
+
+/// What an idempotency key already holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdemState {
+    /// Newly claimed: go ahead.
+    Claimed,
+    /// The first request with this key is still running.
+    InFlight,
+    /// Done with this body: the record to return.
+    Done(String),
+    /// Used with another body.
+    Mismatch,
+}
+
+/// Filters for listing screenings.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Application reference.
+    pub reference: Option<String>,
+    /// Outcome.
+    pub outcome: Option<String>,
+    /// Category (`A`, `B`, `C`, or `none`).
+    pub category: Option<String>,
+    /// Stored on or after (RFC 3339 or date).
+    pub from: Option<String>,
+    /// Stored before (RFC 3339 or date; a date means the end of that day).
+    pub to: Option<String>,
+    /// Only this instrument (a mission organiser sees trade missions only).
+    pub instrument: Option<String>,
+    /// Records before this sequence number (the cursor).
+    pub before: Option<i64>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// Records checked.
+    pub records: i64,
+    /// The last record's sequence number and hash.
+    pub head: Option<Checkpoint>,
+    /// The first broken link, if any.
+    pub broken: Option<Broken>,
+    /// Whether the checkpoint given (if any) matches the chain.
+    pub checkpoint_matches: Option<bool>,
+}
+
+/// A chain head, exported so a rewrite of the whole chain can be detected against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    /// Sequence number.
+    pub seq: i64,
+    /// Hash of that record.
+    pub hash: String,
+}
+
+/// Where and why the chain breaks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Broken {
+    /// The first record that does not verify.
+    pub seq: i64,
+    /// Why.
+    pub reason: String,
+}
+
+/// An API key row.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyRow {
+    /// Key id.
+    pub id: String,
+    /// Roles.
+    pub roles: Vec<String>,
+    /// Created.
+    pub created_at: String,
+    /// Revoked, if it was.
+    pub revoked_at: Option<String>,
+    /// SHA-256 of the secret.
+    #[serde(skip)]
+    pub hash: String,
+}
+
+const RECORD_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, input, decision, review_of, review, prev_hash, hash";
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Now, as stored: RFC 3339 UTC with microseconds.
+#[must_use]
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Reads a record from a row of either database.
+macro_rules! record_from {
+    ($row:expr) => {{
+        let row = $row;
+        Ok::<Record, sqlx::Error>(Record {
+            seq: row.try_get("seq")?,
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            created_at: row.try_get("created_at")?,
+            created_by: row.try_get("created_by")?,
+            reference: row.try_get("reference")?,
+            instrument: row.try_get("instrument")?,
+            outcome: row.try_get("outcome")?,
+            category: row.try_get("category")?,
+            as_of: row.try_get("as_of")?,
+            policy_set: row.try_get("policy_set")?,
+            engine_version: row.try_get("engine_version")?,
+            input: row.try_get("input")?,
+            decision: row.try_get("decision")?,
+            review_of: row.try_get("review_of")?,
+            review: row.try_get("review")?,
+            prev_hash: row.try_get("prev_hash")?,
+            hash: row.try_get("hash")?,
+        })
+    }};
+}
+
+/// Runs one query against whichever database, mapping rows with `record_from`.
+macro_rules! on_db {
+    ($self:expr, |$pool:ident| $body:expr) => {
+        match &$self.db {
+            Db::Sqlite($pool) => $body,
+            Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The body of [`Store::append`] inside an open transaction, for either database.
+macro_rules! append_in {
+    ($conn:expr, $batch:expr) => {{
+        let conn = $conn;
+        let batch = $batch;
+        async move {
+    let head: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **conn)
+            .await?;
+    let (mut seq, mut prev) = head.unwrap_or((0, GENESIS.to_owned()));
+    let created_at = now();
+    let mut out = Vec::with_capacity(batch.len());
+    let insert = format!(
+        "INSERT INTO records ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    );
+    for (r, idem) in batch {
+        seq += 1;
+        let mut rec = Record {
+            seq,
+            id: uuid::Uuid::now_v7().to_string(),
+            kind: r.kind.to_owned(),
+            created_at: created_at.clone(),
+            created_by: r.created_by,
+            reference: r.reference,
+            instrument: r.instrument,
+            outcome: r.outcome,
+            category: r.category,
+            as_of: r.as_of,
+            policy_set: r.policy_set,
+            engine_version: r.engine_version,
+            input: r.input,
+            decision: r.decision,
+            review_of: r.review_of,
+            review: r.review,
+            prev_hash: prev.clone(),
+            hash: String::new(),
+        };
+        rec.hash = rec.compute_hash();
+        sqlx::query(&insert)
+            .bind(rec.seq)
+            .bind(rec.id.clone())
+            .bind(rec.kind.clone())
+            .bind(rec.created_at.clone())
+            .bind(rec.created_by.clone())
+            .bind(rec.reference.clone())
+            .bind(rec.instrument.clone())
+            .bind(rec.outcome.clone())
+            .bind(rec.category.clone())
+            .bind(rec.as_of.clone())
+            .bind(rec.policy_set.clone())
+            .bind(rec.engine_version.clone())
+            .bind(rec.input.clone())
+            .bind(rec.decision.clone())
+            .bind(rec.review_of.clone())
+            .bind(rec.review.clone())
+            .bind(rec.prev_hash.clone())
+            .bind(rec.hash.clone())
+            .execute(&mut **conn)
+            .await?;
+        if let Some(k) = idem {
+            sqlx::query("UPDATE idempotency SET record_id = $1 WHERE principal = $2 AND key = $3")
+                .bind(rec.id.clone())
+                .bind(k.principal)
+                .bind(k.key)
+                .execute(&mut **conn)
+                .await?;
+        }
+        prev = rec.hash.clone();
+        out.push(rec);
+    }
+    Ok::<Vec<Record>, StoreError>(out)
+}
+    }};
+}
+
+/// The store.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+impl Store {
+    /// Connects and migrates. `url` is `sqlite:PATH` (created if missing; a bare path is read as
+    /// one), `sqlite::memory:`, or `postgres://...`.
+    ///
+    /// # Errors
+    /// Unreachable database, bad URL, failed migration.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with_schema(url, None).await
+    }
+
+    /// As [`Store::connect`]; on PostgreSQL, inside `schema` (created if missing), so tests
+    /// each get a fresh one.
+    ///
+    /// # Errors
+    /// As [`Store::connect`].
+    pub async fn connect_with_schema(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mut opts = PgConnectOptions::from_str(url)?;
+            if let Some(s) = schema {
+                // Create the schema first with a plain connection.
+                let pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.clone())
+                    .await?;
+                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(s)))
+                    .execute(&pool)
+                    .await?;
+                pool.close().await;
+                opts = opts.options([("search_path", s)]);
+            }
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            return Ok(Store {
+                db: Db::Postgres(pool),
+            });
+        }
+        let url = if url.starts_with("sqlite:") {
+            url.to_owned()
+        } else if url.contains("://") {
+            return Err(StoreError::Url(url.to_owned()));
+        } else {
+            format!("sqlite:{url}")
+        };
+        // Acknowledged means on disk: WAL with synchronous=FULL (one fsync per commit).
+        let opts = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let memory = url.contains(":memory:");
+        let pool = SqlitePoolOptions::new()
+            // An in-memory database lives in one connection.
+            .max_connections(if memory { 1 } else { 8 })
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
+        Ok(Store {
+            db: Db::Sqlite(pool),
+        })
+    }
+
+    /// The underlying pool.
+    #[must_use]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// `sqlite` or `postgres`.
+    #[must_use]
+    pub fn backend(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        on_db!(self, |p| p.close().await);
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
+    }
+
+    /// Keeps a policy set's files under its hash (once).
+    ///
+    /// # Errors
+    /// Database errors; a file that is not UTF-8 text.
+    pub async fn save_policy_set(
+        &self,
+        hash: &str,
+        files: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<(), StoreError> {
+        let mut map = serde_json::Map::new();
+        for (path, bytes) in files {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| StoreError::Corrupt(format!("policy file `{path}` is not UTF-8")))?;
+            map.insert(path.clone(), Value::String(text.to_owned()));
+        }
+        let files = Value::Object(map).to_string();
+        let sql = "INSERT INTO policy_sets (hash, files, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING";
+        let created = now();
+        on_db!(self, |p| sqlx::query(sql)
+            .bind(hash)
+            .bind(&files)
+            .bind(&created)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// A stored policy set's files.
+    ///
+    /// # Errors
+    /// Database errors; a stored set that does not parse.
+    pub async fn policy_set_files(
+        &self,
+        hash: &str,
+    ) -> Result<Option<BTreeMap<String, Vec<u8>>>, StoreError> {
+        let sql = "SELECT files FROM policy_sets WHERE hash = $1";
+        let text: Option<String> = on_db!(self, |p| sqlx::query_scalar(sql)
+            .bind(hash)
+            .fetch_optional(p)
+            .await)?;
+        let Some(text) = text else { return Ok(None) };
+        let map: BTreeMap<String, String> = serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("policy set `{hash}`: {e}")))?;
+        Ok(Some(
+            map.into_iter().map(|(k, v)| (k, v.into_bytes())).collect(),
+        ))
+    }
+
+    /// Appends records in one transaction (group commit): each is chained to the one before,
+    /// and its idempotency key, if any, is completed in the same transaction. Nothing is visible
+    /// or acknowledged before the commit.
+    ///
+    /// # Errors
+    /// Database errors: then nothing of the batch is stored.
+    pub async fn append(
+        &self,
+        batch: Vec<(NewRecord, Option<IdemKey>)>,
+    ) -> Result<Vec<Record>, StoreError> {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                // BEGIN IMMEDIATE takes the write lock first: writers in other processes wait
+                // (busy timeout) instead of forking the chain or failing on a lock upgrade.
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+                let result: Result<Vec<Record>, StoreError> = append_in!(&mut conn, batch).await;
+                match result {
+                    Ok(records) => {
+                        sqlx::query("COMMIT").execute(&mut *conn).await?;
+                        Ok(records)
+                    }
+                    Err(e) => {
+                        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                        Err(e)
+                    }
+                }
+            }
+            Db::Postgres(pool) => {
+                let mut tx: Transaction<'_, Postgres> = pool.begin().await?;
+                // One chain: writers of every replica take the same transaction lock.
+                sqlx::query("SELECT pg_advisory_xact_lock(7274163)")
+                    .execute(&mut *tx)
+                    .await?;
+                let records: Vec<Record> = append_in!(&mut tx, batch).await?;
+                tx.commit().await?;
+                Ok(records)
+            }
+        }
+    }
+
+    /// One record by id.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn record(&self, id: &str) -> Result<Option<Record>, StoreError> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = $1");
+        let r = on_db!(self, |p| {
+            match sqlx::query(&sql).bind(id).fetch_optional(p).await? {
+                Some(row) => Some(record_from!(&row)?),
+                None => None,
+            }
+        });
+        Ok(r)
+    }
+
+    /// Screenings matching `f`, newest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn list(&self, f: &ListFilter) -> Result<Vec<Record>, StoreError> {
+        let category_none = f.category.as_deref() == Some("none");
+        let category = if category_none {
+            None
+        } else {
+            f.category.clone()
+        };
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = 'screening' \
+             AND ($1 IS NULL OR reference = $1) AND ($2 IS NULL OR outcome = $2) \
+             AND ($3 IS NULL OR category = $3) AND ($4 = 0 OR category IS NULL) \
+             AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \
+             AND ($7 IS NULL OR instrument = $7) AND ($8 IS NULL OR seq < $8) \
+             ORDER BY seq DESC LIMIT $9"
+        );
+        let rows = on_db!(self, |p| {
+            let rows = sqlx::query(&sql)
+                .bind(&f.reference)
+                .bind(&f.outcome)
+                .bind(&category)
+                .bind(i64::from(category_none))
+                .bind(&f.from)
+                .bind(&f.to)
+                .bind(&f.instrument)
+                .bind(f.before)
+                .bind(f.limit)
+                .fetch_all(p)
+                .await?;
+            rows.iter()
+                .map(|r| record_from!(r))
+                .collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+
+    /// Every record of one application (screenings and their reviews), oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn history(
+        &self,
+        reference: &str,
+        instrument: Option<&str>,
+    ) -> Result<Vec<Record>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE reference = $1 AND ($2 IS NULL OR instrument = $2) ORDER BY seq LIMIT 10000"
+        );
+        let rows = on_db!(self, |p| {
+            let rows = sqlx::query(&sql)
+                .bind(reference)
+                .bind(instrument)
+                .fetch_all(p)
+                .await?;
+            rows.iter()
+                .map(|r| record_from!(r))
+                .collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+
+    /// The last record's sequence number and hash.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn head(&self) -> Result<Option<Checkpoint>, StoreError> {
+        let sql = "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1";
+        let row: Option<(i64, String)> =
+            on_db!(self, |p| sqlx::query_as(sql).fetch_optional(p).await)?;
+        Ok(row.map(|(seq, hash)| Checkpoint { seq, hash }))
+    }
+
+    /// Walks the whole chain in order and reports the first broken link; with a checkpoint,
+    /// also whether the record at its sequence number still has its hash.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn verify(
+        &self,
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<Verification, StoreError> {
+        let sql =
+            format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > $1 ORDER BY seq LIMIT 2000");
+        let mut prev_hash = GENESIS.to_owned();
+        let mut expected_seq = 1i64;
+        let mut last: Option<Checkpoint> = None;
+        let mut count = 0i64;
+        let mut broken = None;
+        let mut checkpoint_matches = checkpoint.map(|_| false);
+        'pages: loop {
+            let after = last.as_ref().map_or(0, |c| c.seq);
+            let page = on_db!(self, |p| {
+                let rows = sqlx::query(&sql).bind(after).fetch_all(p).await?;
+                rows.iter()
+                    .map(|r| record_from!(r))
+                    .collect::<Result<Vec<_>, _>>()?
+            });
+            if page.is_empty() {
+                break;
+            }
+            for r in page {
+                count += 1;
+                if broken.is_none() {
+                    let reason = if r.seq != expected_seq {
+                        Some(format!("expected record {expected_seq}, found {}", r.seq))
+                    } else if r.prev_hash != prev_hash {
+                        Some("its previous hash is not the hash of the record before".to_owned())
+                    } else if r.compute_hash() != r.hash {
+                        Some("its content does not match its hash".to_owned())
+                    } else {
+                        None
+                    };
+                    if let Some(reason) = reason {
+                        broken = Some(Broken { seq: r.seq, reason });
+                    }
+                }
+                if let Some(c) = checkpoint {
+                    if c.seq == r.seq {
+                        checkpoint_matches = Some(c.hash == r.hash);
+                    }
+                }
+                expected_seq = r.seq + 1;
+                prev_hash = r.hash.clone();
+                last = Some(Checkpoint {
+                    seq: r.seq,
+                    hash: r.hash,
+                });
+                if count > i64::MAX - 2 {
+                    break 'pages;
+                }
+            }
+        }
+        Ok(Verification {
+            records: count,
+            head: last,
+            broken,
+            checkpoint_matches,
+        })
+    }
+
+    /// Claims an idempotency key for a request body hash, or says what it already holds.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn claim_idempotency(
+        &self,
+        principal: &str,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<IdemState, StoreError> {
+        let insert = "INSERT INTO idempotency (principal, key, request_hash, record_id, created_at) VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (principal, key) DO NOTHING";
+        let created = now();
+        let inserted = on_db!(self, |p| sqlx::query(insert)
+            .bind(principal)
+            .bind(key)
+            .bind(request_hash)
+            .bind(&created)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if inserted == 1 {
+            return Ok(IdemState::Claimed);
+        }
+        let select =
+            "SELECT request_hash, record_id FROM idempotency WHERE principal = $1 AND key = $2";
+        let row: Option<(String, Option<String>)> = on_db!(self, |p| sqlx::query_as(select)
+            .bind(principal)
+            .bind(key)
+            .fetch_optional(p)
+            .await)?;
+        Ok(match row {
+            None => IdemState::InFlight,
+            Some((hash, _)) if hash != request_hash => IdemState::Mismatch,
+            Some((_, None)) => IdemState::InFlight,
+            Some((_, Some(id))) => IdemState::Done(id),
+        })
+    }
+
+    /// Releases a claimed key whose request failed before anything was stored, so a retry can
+    /// run it.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn release_idempotency(&self, principal: &str, key: &str) -> Result<(), StoreError> {
+        let sql = "DELETE FROM idempotency WHERE principal = $1 AND key = $2 AND record_id IS NULL";
+        on_db!(self, |p| sqlx::query(sql)
+            .bind(principal)
+            .bind(key)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Stores a new API key (the secret's hash only).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn insert_key(
+        &self,
+        id: &str,
+        hash: &str,
+        roles: &[String],
+    ) -> Result<(), StoreError> {
+        let sql = "INSERT INTO api_keys (id, hash, roles, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)";
+        let created = now();
+        let roles = roles.join(",");
+        on_db!(self, |p| sqlx::query(sql)
+            .bind(id)
+            .bind(hash)
+            .bind(&roles)
+            .bind(&created)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// One key by id.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn key(&self, id: &str) -> Result<Option<KeyRow>, StoreError> {
+        let sql = "SELECT id, hash, roles, created_at, revoked_at FROM api_keys WHERE id = $1";
+        let row: Option<(String, String, String, String, Option<String>)> =
+            on_db!(self, |p| sqlx::query_as(sql)
+                .bind(id)
+                .fetch_optional(p)
+                .await)?;
+        Ok(row.map(key_row))
+    }
+
+    /// Every key.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn keys(&self) -> Result<Vec<KeyRow>, StoreError> {
+        let sql =
+            "SELECT id, hash, roles, created_at, revoked_at FROM api_keys ORDER BY created_at, id";
+        let rows: Vec<(String, String, String, String, Option<String>)> =
+            on_db!(self, |p| sqlx::query_as(sql).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(key_row).collect())
+    }
+
+    /// Revokes a key; false if there is no such active key.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn revoke_key(&self, id: &str) -> Result<bool, StoreError> {
+        let sql = "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+        let at = now();
+        let n = on_db!(self, |p| sqlx::query(sql)
+            .bind(&at)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+}
+
+fn key_row(
+    (id, hash, roles, created_at, revoked_at): (String, String, String, String, Option<String>),
+) -> KeyRow {
+    KeyRow {
+        id,
+        hash,
+        roles: roles
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        created_at,
+        revoked_at,
+    }
+}
+
+/// Double-quotes an SQL identifier.
+fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}

@@ -1,0 +1,342 @@
+//! The store on real databases: SQLite always, PostgreSQL when `TEST_POSTGRES_URL` is set.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use imvo_service::store::{Checkpoint, Db, IdemKey, IdemState, ListFilter, NewRecord, Store};
+
+fn screening(reference: &str, outcome: &str, category: Option<&str>) -> NewRecord {
+    NewRecord {
+        kind: "screening",
+        created_by: "key-test".into(),
+        reference: reference.into(),
+        instrument: "export_credit".into(),
+        outcome: Some(outcome.into()),
+        category: category.map(str::to_owned),
+        as_of: Some("2022-11-01".into()),
+        policy_set: Some("sha256:abc".into()),
+        engine_version: "0.1.0".into(),
+        input: Some(format!(r#"{{"reference":"{reference}"}}"#)),
+        decision: Some(format!(r#"{{"outcome":"{outcome}"}}"#)),
+        ..NewRecord::default()
+    }
+}
+
+async fn raw(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
+    match store.db() {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()),
+    }
+}
+
+#[tokio::test]
+async fn records_chain_list_and_verify() {
+    for (name, store) in support::stores().await {
+        let a = store
+            .append(vec![
+                (screening("REF-1", "proceed", Some("C")), None),
+                (screening("REF-2", "refer", None), None),
+            ])
+            .await
+            .unwrap();
+        let b = store
+            .append(vec![(
+                screening("REF-1", "proceed_with_conditions", Some("B")),
+                None,
+            )])
+            .await
+            .unwrap();
+        assert_eq!((a[0].seq, a[1].seq, b[0].seq), (1, 2, 3), "{name}");
+        assert_eq!(a[1].prev_hash, a[0].hash, "{name}");
+        assert_eq!(
+            b[0].prev_hash, a[1].hash,
+            "{name}: chained across transactions"
+        );
+        let got = store.record(&a[0].id).await.unwrap().unwrap();
+        assert_eq!(got.hash, a[0].hash, "{name}");
+        assert_eq!(got.compute_hash(), got.hash, "{name}");
+
+        let all = store
+            .list(&ListFilter {
+                limit: 10,
+                ..ListFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            all.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![3, 2, 1],
+            "{name}"
+        );
+        let f = ListFilter {
+            reference: Some("REF-1".into()),
+            limit: 10,
+            ..ListFilter::default()
+        };
+        assert_eq!(store.list(&f).await.unwrap().len(), 2, "{name}");
+        let f = ListFilter {
+            category: Some("none".into()),
+            limit: 10,
+            ..ListFilter::default()
+        };
+        assert_eq!(
+            store.list(&f).await.unwrap()[0].reference,
+            "REF-2",
+            "{name}"
+        );
+        let f = ListFilter {
+            outcome: Some("proceed".into()),
+            limit: 10,
+            ..ListFilter::default()
+        };
+        assert_eq!(store.list(&f).await.unwrap().len(), 1, "{name}");
+        let f = ListFilter {
+            before: Some(3),
+            limit: 1,
+            ..ListFilter::default()
+        };
+        assert_eq!(store.list(&f).await.unwrap()[0].seq, 2, "{name}: cursor");
+        assert_eq!(
+            store.history("REF-1", None).await.unwrap().len(),
+            2,
+            "{name}"
+        );
+
+        let v = store.verify(None).await.unwrap();
+        assert_eq!(v.records, 3, "{name}");
+        assert!(v.broken.is_none(), "{name}: {v:?}");
+        let head = store.head().await.unwrap().unwrap();
+        assert_eq!(
+            head,
+            Checkpoint {
+                seq: 3,
+                hash: b[0].hash.clone()
+            },
+            "{name}"
+        );
+        let v = store.verify(Some(&head)).await.unwrap();
+        assert_eq!(v.checkpoint_matches, Some(true), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn records_are_append_only_in_the_database() {
+    for (name, store) in support::stores().await {
+        store
+            .append(vec![(screening("REF-1", "proceed", Some("C")), None)])
+            .await
+            .unwrap();
+        let update = raw(&store, "UPDATE records SET outcome = 'decline'").await;
+        assert!(update.is_err(), "{name}: an UPDATE went through");
+        assert!(
+            update.unwrap_err().to_string().contains("append-only"),
+            "{name}"
+        );
+        assert!(
+            raw(&store, "DELETE FROM records").await.is_err(),
+            "{name}: a DELETE went through"
+        );
+        if name == "postgres" {
+            assert!(
+                raw(&store, "TRUNCATE records").await.is_err(),
+                "{name}: TRUNCATE went through"
+            );
+        }
+        assert_eq!(store.verify(None).await.unwrap().records, 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_changed_row_is_found_and_a_rewritten_chain_fails_its_checkpoint() {
+    for (name, store) in support::stores().await {
+        let batch = (1..=5)
+            .map(|i| (screening(&format!("REF-{i}"), "proceed", Some("C")), None))
+            .collect();
+        store.append(batch).await.unwrap();
+        let checkpoint = store.head().await.unwrap().unwrap();
+        // Behind the service's back: lift the guard and change one stored row.
+        let (off, on) = match name {
+            "sqlite" => (
+                vec!["DROP TRIGGER records_no_update"],
+                vec![
+                    "CREATE TRIGGER records_no_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'records are append-only'); END",
+                ],
+            ),
+            _ => (
+                vec!["ALTER TABLE records DISABLE TRIGGER records_no_update"],
+                vec!["ALTER TABLE records ENABLE TRIGGER records_no_update"],
+            ),
+        };
+        for s in &off {
+            raw(&store, s).await.unwrap();
+        }
+        assert_eq!(
+            raw(
+                &store,
+                "UPDATE records SET outcome = 'decline' WHERE seq = 3"
+            )
+            .await
+            .unwrap(),
+            1
+        );
+        let v = store.verify(Some(&checkpoint)).await.unwrap();
+        let broken = v.broken.expect("the change must be found");
+        assert_eq!(broken.seq, 3, "{name}: {}", broken.reason);
+        assert!(broken.reason.contains("does not match its hash"), "{name}");
+
+        // Rewrite the whole chain consistently from row 3 on: the chain verifies again, but
+        // the exported checkpoint no longer matches.
+        let rows: Vec<_> = {
+            let mut out = Vec::new();
+            for seq in 3..=5 {
+                let r = store
+                    .list(&ListFilter {
+                        before: Some(seq + 1),
+                        limit: 1,
+                        ..ListFilter::default()
+                    })
+                    .await
+                    .unwrap();
+                out.push(r[0].clone());
+            }
+            out
+        };
+        let mut prev = store
+            .list(&ListFilter {
+                before: Some(3),
+                limit: 1,
+                ..ListFilter::default()
+            })
+            .await
+            .unwrap()[0]
+            .hash
+            .clone();
+        for mut r in rows {
+            r.prev_hash = prev.clone();
+            r.hash = r.compute_hash();
+            let sql = format!(
+                "UPDATE records SET prev_hash = 'x{0}', hash = 'y{0}' WHERE seq = {0}",
+                r.seq
+            );
+            raw(&store, &sql).await.unwrap();
+            let sql = format!(
+                "UPDATE records SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
+                r.prev_hash, r.hash, r.seq
+            );
+            raw(&store, &sql).await.unwrap();
+            prev = r.hash;
+        }
+        for s in &on {
+            raw(&store, s).await.unwrap();
+        }
+        let v = store.verify(Some(&checkpoint)).await.unwrap();
+        assert!(
+            v.broken.is_none(),
+            "{name}: the rewrite is self-consistent: {v:?}"
+        );
+        assert_eq!(
+            v.checkpoint_matches,
+            Some(false),
+            "{name}: the checkpoint catches it"
+        );
+    }
+}
+
+#[tokio::test]
+async fn idempotency_keys_claim_in_flight_done_and_mismatch() {
+    for (name, store) in support::stores().await {
+        assert_eq!(
+            store.claim_idempotency("k1", "abc", "h1").await.unwrap(),
+            IdemState::Claimed,
+            "{name}"
+        );
+        assert_eq!(
+            store.claim_idempotency("k1", "abc", "h1").await.unwrap(),
+            IdemState::InFlight,
+            "{name}"
+        );
+        assert_eq!(
+            store.claim_idempotency("k1", "abc", "h2").await.unwrap(),
+            IdemState::Mismatch,
+            "{name}"
+        );
+        // Another principal's key of the same name is its own.
+        assert_eq!(
+            store.claim_idempotency("k2", "abc", "h9").await.unwrap(),
+            IdemState::Claimed,
+            "{name}"
+        );
+        let rec = store
+            .append(vec![(
+                screening("REF-1", "proceed", Some("C")),
+                Some(IdemKey {
+                    principal: "k1".into(),
+                    key: "abc".into(),
+                }),
+            )])
+            .await
+            .unwrap();
+        assert_eq!(
+            store.claim_idempotency("k1", "abc", "h1").await.unwrap(),
+            IdemState::Done(rec[0].id.clone()),
+            "{name}"
+        );
+        store.release_idempotency("k2", "abc").await.unwrap();
+        assert_eq!(
+            store.claim_idempotency("k2", "abc", "h9").await.unwrap(),
+            IdemState::Claimed,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn keys_and_policy_sets_are_kept() {
+    for (name, store) in support::stores().await {
+        store
+            .insert_key("abc123", "sha256:x", &["analyst".into(), "auditor".into()])
+            .await
+            .unwrap();
+        let k = store.key("abc123").await.unwrap().unwrap();
+        assert_eq!(k.roles, vec!["analyst", "auditor"], "{name}");
+        assert!(store.revoke_key("abc123").await.unwrap(), "{name}");
+        assert!(
+            !store.revoke_key("abc123").await.unwrap(),
+            "{name}: revoked once"
+        );
+        assert!(
+            store
+                .key("abc123")
+                .await
+                .unwrap()
+                .unwrap()
+                .revoked_at
+                .is_some(),
+            "{name}"
+        );
+
+        let mut files = BTreeMap::new();
+        files.insert("p-1.0.0/pack.toml".to_owned(), b"id = \"p\"".to_vec());
+        store.save_policy_set("sha256:set", &files).await.unwrap();
+        store.save_policy_set("sha256:set", &files).await.unwrap();
+        assert_eq!(
+            store.policy_set_files("sha256:set").await.unwrap(),
+            Some(files),
+            "{name}"
+        );
+        assert_eq!(
+            store.policy_set_files("sha256:none").await.unwrap(),
+            None,
+            "{name}"
+        );
+    }
+}
