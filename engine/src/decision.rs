@@ -39,6 +39,20 @@ impl Outcome {
             Outcome::Decline => "decline",
         }
     }
+
+    /// The outcome of a contract name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Outcome> {
+        [
+            Outcome::Proceed,
+            Outcome::ProceedWithConditions,
+            Outcome::InsufficientInformation,
+            Outcome::Refer,
+            Outcome::Decline,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
 }
 
 impl fmt::Display for Outcome {

@@ -1,6 +1,12 @@
-//! The `imvo` command line (and, later, the HTTP service) over the imvo engine.
+//! The `imvo` command line and HTTP service over the imvo engine, with the decision record.
 
+pub mod api;
+pub mod auth;
 pub mod calibration;
 pub mod explain;
+pub mod metrics;
+pub mod problem;
 pub mod scenarios;
+pub mod serve;
 pub mod store;
+pub mod writer;

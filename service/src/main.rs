@@ -1,4 +1,5 @@
-//! `imvo`: screen applications, inspect policies, run golden scenarios.
+//! `imvo`: screen applications, inspect policies, run golden scenarios, serve the HTTP API,
+//! manage API keys and check the decision record.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,14 @@ struct Cli {
     /// Machine-readable output: the decision as JSON on stdout, errors as JSON on stderr.
     #[arg(long, global = true)]
     json: bool,
+    /// The decision record: `sqlite:PATH` (created and migrated if missing) or `postgres://...`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:imvo.db",
+        global = true
+    )]
+    database: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,6 +65,58 @@ enum Command {
         #[command(subcommand)]
         command: ScenariosCommand,
     },
+    /// Run the HTTP service (decisions stored in `--database`).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "IMVO_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Requests handled at once; more are answered 503 at once.
+        #[arg(long, env = "IMVO_CONCURRENCY", default_value_t = 512)]
+        concurrency: usize,
+        /// Screenings evaluated at once (default: the number of cores).
+        #[arg(long, env = "IMVO_SCREENING_SLOTS")]
+        screening_slots: Option<usize>,
+    },
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Check the decision record.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key and print it once, alone on one line of stdout.
+    Create {
+        /// A role of the key: analyst, mission_organiser, auditor or admin (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// List the keys (ids, roles, dates; secrets are never stored).
+    List,
+    /// Revoke a key by id.
+    Revoke {
+        /// Key id.
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the record chain and report the first broken link; with `--checkpoint`, also check
+    /// that the chain still holds that exported head (detects a rewrite of the whole chain).
+    Verify {
+        /// A checkpoint file written by `imvo audit checkpoint`.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Print the chain head (sequence number and hash) as JSON, to keep outside the database.
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -215,6 +276,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 PoliciesCommand::Show { pack } => show(&set, &pack, cli.json),
             }
         }
+        Command::Serve {
+            listen,
+            concurrency,
+            screening_slots,
+        } => serve(&cli, listen, concurrency, screening_slots),
+        Command::Keys { ref command } => keys(&cli, command),
+        Command::Audit { ref command } => audit(&cli, command),
         Command::Scenarios {
             command: ScenariosCommand::Agreement { dir, as_of, cases },
         } => agreement(&cli.policies, cli.json, &dir, as_of, cases),
@@ -378,6 +446,238 @@ fn agreement(
         exit::OK
     } else {
         exit::CHECK_FAILED
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::io(format!("cannot start the runtime: {e}")))
+}
+
+async fn open_store(url: &str) -> Result<imvo_service::store::Store, Failure> {
+    imvo_service::store::Store::connect(url)
+        .await
+        .map_err(|e| Failure {
+            code: exit::USAGE_OR_IO,
+            kind: "database",
+            message: format!("cannot open the database `{}`: {e}", redact(url)),
+            details: json!(null),
+        })
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = url.get(scheme + 3..at).unwrap_or("");
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!(
+                    "{}{user}:***{}",
+                    url.get(..scheme + 3).unwrap_or(""),
+                    url.get(at..).unwrap_or("")
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn db_failure(e: &imvo_service::store::StoreError) -> Failure {
+    Failure {
+        code: exit::USAGE_OR_IO,
+        kind: "database",
+        message: e.to_string(),
+        details: json!(null),
+    }
+}
+
+fn serve(
+    cli: &Cli,
+    listen: std::net::SocketAddr,
+    concurrency: usize,
+    slots: Option<usize>,
+) -> Result<u8, Failure> {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("IMVO_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    let set = load(&cli.policies)?;
+    let defaults = imvo_service::api::Settings::default();
+    let settings = imvo_service::api::Settings {
+        concurrency: concurrency.max(1),
+        screening_slots: slots.map_or(defaults.screening_slots, |n| n.max(1)),
+        ..defaults
+    };
+    runtime()?.block_on(async {
+        let store = open_store(&cli.database).await?;
+        imvo_service::serve::serve(
+            listen,
+            store,
+            set,
+            settings,
+            imvo_service::serve::shutdown_signal(),
+        )
+        .await
+        .map_err(|e| Failure::io(format!("the service stopped: {e}")))?;
+        Ok(exit::OK)
+    })
+}
+
+fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
+    use imvo_service::auth::Role;
+    runtime()?.block_on(async {
+        let store = open_store(&cli.database).await?;
+        match command {
+            KeysCommand::Create { roles } => {
+                let mut parsed = Vec::new();
+                for r in roles {
+                    let role = Role::parse(r).ok_or_else(|| Failure {
+                        code: exit::USAGE_OR_IO,
+                        kind: "usage",
+                        message: format!("`{r}` is not a role: expected analyst, mission_organiser, auditor or admin"),
+                        details: json!(null),
+                    })?;
+                    if !parsed.contains(&role) {
+                        parsed.push(role);
+                    }
+                }
+                let (id, key) = imvo_service::auth::create_key(&store, &parsed).await.map_err(|e| db_failure(&e))?;
+                // The key alone on stdout, so `KEY=$(imvo keys create --role analyst)` works;
+                // what it is, on stderr.
+                println!("{key}");
+                eprintln!(
+                    "created key {id} with role(s) {}; it is shown only this once",
+                    parsed.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                );
+            }
+            KeysCommand::List => {
+                let keys = store.keys().await.map_err(|e| db_failure(&e))?;
+                if cli.json {
+                    println!("{}", json!({"keys": keys}));
+                } else {
+                    for k in keys {
+                        println!(
+                            "{}  {:<28} created {}{}",
+                            k.id,
+                            k.roles.join(","),
+                            k.created_at,
+                            k.revoked_at.map(|r| format!(", revoked {r}")).unwrap_or_default()
+                        );
+                    }
+                }
+            }
+            KeysCommand::Revoke { id } => {
+                if !store.revoke_key(id).await.map_err(|e| db_failure(&e))? {
+                    return Err(Failure {
+                        code: exit::CHECK_FAILED,
+                        kind: "not_found",
+                        message: format!("no active key `{id}`"),
+                        details: json!(null),
+                    });
+                }
+                println!("revoked {id}");
+            }
+        }
+        store.close().await;
+        Ok(exit::OK)
+    })
+}
+
+fn audit(cli: &Cli, command: &AuditCommand) -> Result<u8, Failure> {
+    use imvo_service::store::Checkpoint;
+    runtime()?.block_on(async {
+        let store = open_store(&cli.database).await?;
+        let code = match command {
+            AuditCommand::Checkpoint => {
+                let head = store.head().await.map_err(|e| db_failure(&e))?;
+                let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                match head {
+                    Some(h) => println!(
+                        "{}",
+                        json!({"seq": h.seq, "hash": h.hash, "exported_at": at})
+                    ),
+                    None => println!(
+                        "{}",
+                        json!({"seq": 0, "hash": imvo_service::store::GENESIS, "exported_at": at})
+                    ),
+                }
+                exit::OK
+            }
+            AuditCommand::Verify { checkpoint } => {
+                let cp: Option<Checkpoint> = match checkpoint {
+                    None => None,
+                    Some(path) => {
+                        let text = std::fs::read_to_string(path).map_err(|e| {
+                            Failure::io(format!("cannot read `{}`: {e}", path.display()))
+                        })?;
+                        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                            Failure::io(format!("`{}` is not a checkpoint: {e}", path.display()))
+                        })?;
+                        match (
+                            v.get("seq").and_then(serde_json::Value::as_i64),
+                            v.get("hash").and_then(serde_json::Value::as_str),
+                        ) {
+                            (Some(seq), Some(hash)) => Some(Checkpoint {
+                                seq,
+                                hash: hash.to_owned(),
+                            }),
+                            _ => {
+                                return Err(Failure::io(format!(
+                                    "`{}` is not a checkpoint: it needs `seq` and `hash`",
+                                    path.display()
+                                )));
+                            }
+                        }
+                    }
+                };
+                let v = store
+                    .verify(cp.as_ref())
+                    .await
+                    .map_err(|e| db_failure(&e))?;
+                let ok = v.broken.is_none()
+                    && v.checkpoint_matches != Some(false)
+                    && !(cp.as_ref().is_some_and(|c| c.seq > 0) && v.checkpoint_matches.is_none());
+                if cli.json {
+                    println!("{}", json!(v));
+                } else {
+                    match &v.broken {
+                        None => println!(
+                            "chain intact: {} record(s), head {}",
+                            v.records,
+                            v.head
+                                .as_ref()
+                                .map_or("(empty)".to_owned(), |h| format!("{} {}", h.seq, h.hash))
+                        ),
+                        Some(b) => println!("chain BROKEN at record {}: {}", b.seq, b.reason),
+                    }
+                    if let Some(c) = &cp {
+                        match v.checkpoint_matches {
+                            Some(true) => println!("checkpoint {} matches", c.seq),
+                            Some(false) => println!(
+                                "checkpoint {} does NOT match: the chain was rewritten",
+                                c.seq
+                            ),
+                            None if c.seq > 0 => println!(
+                                "checkpoint {} is missing from the chain: records were removed",
+                                c.seq
+                            ),
+                            None => {}
+                        }
+                    }
+                }
+                if ok { exit::OK } else { exit::CHECK_FAILED }
+            }
+        };
+        store.close().await;
+        Ok(code)
     })
 }
 

@@ -683,10 +683,10 @@ impl Store {
                         broken = Some(Broken { seq: r.seq, reason });
                     }
                 }
-                if let Some(c) = checkpoint {
-                    if c.seq == r.seq {
-                        checkpoint_matches = Some(c.hash == r.hash);
-                    }
+                if let Some(c) = checkpoint
+                    && c.seq == r.seq
+                {
+                    checkpoint_matches = Some(c.hash == r.hash);
                 }
                 expected_seq = r.seq + 1;
                 prev_hash = r.hash.clone();

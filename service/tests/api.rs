@@ -1,0 +1,1138 @@
+//! The HTTP API through `tower::ServiceExt::oneshot` over real databases: every endpoint,
+//! every role rule and every error class; idempotency; replay after the packs change; the
+//! tamper test through the verify endpoint; the golden scenarios through `POST /v1/screenings`
+//! (a differential test against the engine); and 50 concurrent clients on both databases.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
+mod support;
+
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use imvo_engine::PolicySet;
+use imvo_service::api::{AppState, Settings, router};
+use imvo_service::auth::{Role, create_key};
+use imvo_service::store::{Db, Store};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn policies() -> PolicySet {
+    static SET: OnceLock<PolicySet> = OnceLock::new();
+    SET.get_or_init(|| PolicySet::load(&support::root().join("policies")).unwrap())
+        .clone()
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(support::root().join("examples").join(name)).unwrap()
+}
+
+struct Api {
+    app: Router,
+    store: Store,
+    analyst: String,
+    organiser: String,
+    auditor: String,
+    admin: String,
+}
+
+async fn api_on(store: Store, set: PolicySet) -> Api {
+    let (state, _writer) = AppState::new(store.clone(), set, Settings::default())
+        .await
+        .unwrap();
+    let key = |r: Role| {
+        let store = store.clone();
+        async move { create_key(&store, &[r]).await.unwrap().1 }
+    };
+    Api {
+        app: router(state),
+        analyst: key(Role::Analyst).await,
+        organiser: key(Role::MissionOrganiser).await,
+        auditor: key(Role::Auditor).await,
+        admin: key(Role::Admin).await,
+        store,
+    }
+}
+
+async fn api() -> Api {
+    api_on(support::sqlite().await.0, policies()).await
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn problem(&self) -> Value {
+        assert_eq!(
+            self.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/problem+json",
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let v = self.json();
+        assert_eq!(v["status"], self.status.as_u16());
+        assert!(v["type"].as_str().unwrap().starts_with("urn:imvo:problem:"));
+        v
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    key: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+    extra: &[(&str, &str)],
+) -> Resp {
+    let mut b = Request::builder().method(method).uri(uri);
+    if let Some(k) = key {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {k}"));
+    }
+    for (h, v) in extra {
+        b = b.header(*h, *v);
+    }
+    let req = match body {
+        Some((ct, bytes)) => b
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(bytes))
+            .unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    };
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    assert!(
+        headers.contains_key("x-request-id"),
+        "every response carries X-Request-Id ({uri})"
+    );
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn json_body(s: &str) -> Option<(&'static str, Vec<u8>)> {
+    Some(("application/json", s.as_bytes().to_vec()))
+}
+
+async fn post_app(api: &Api, key: &str, app: &str) -> Resp {
+    call(
+        &api.app,
+        "POST",
+        "/v1/screenings",
+        Some(key),
+        json_body(app),
+        &[],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn screen_read_list_history_replay_and_simulate() {
+    let api = api().await;
+    let r = post_app(&api, &api.analyst, &example("gas-plant-id-2022.json")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let rec = r.json();
+    let id = rec["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        &format!("/v1/screenings/{id}")
+    );
+    assert_eq!(rec["decision"]["category"], "A");
+    assert_eq!(rec["decision"]["outcome"], "proceed_with_conditions");
+    assert!(rec["created_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(rec["created_by"].as_str().unwrap().len(), 12);
+
+    let got = call(
+        &api.app,
+        "GET",
+        &format!("/v1/screenings/{id}"),
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.json(), rec, "read back exactly as stored");
+
+    // A second screening of the same application under another date, then the history.
+    let r2 = call(
+        &api.app,
+        "POST",
+        "/v1/screenings?as_of=2023-02-01",
+        Some(&api.analyst),
+        json_body(&example("gas-plant-id-2022.json")),
+        &[],
+    )
+    .await;
+    assert_eq!(r2.status, StatusCode::CREATED);
+    assert_eq!(r2.json()["decision"]["provenance"]["as_of"], "2023-02-01");
+    let h = call(
+        &api.app,
+        "GET",
+        "/v1/applications/ADSB-2022-0412/screenings",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(h.status, StatusCode::OK);
+    let recs = h.json()["records"].as_array().unwrap().clone();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["kind"], "screening");
+
+    let list = call(
+        &api.app,
+        "GET",
+        "/v1/screenings?reference=ADSB-2022-0412&category=A&limit=1",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK);
+    let page = list.json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let next = call(
+        &api.app,
+        "GET",
+        &format!("/v1/screenings?reference=ADSB-2022-0412&limit=1&cursor={cursor}"),
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        next.json()["items"][0]["id"],
+        id.as_str(),
+        "the cursor pages back to the first"
+    );
+    let none = call(
+        &api.app,
+        "GET",
+        "/v1/screenings?outcome=decline",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(none.json()["items"].as_array().unwrap().len(), 0);
+
+    let replay = call(
+        &api.app,
+        "POST",
+        &format!("/v1/screenings/{id}/replay"),
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(replay.status, StatusCode::OK);
+    let rp = replay.json();
+    assert_eq!(
+        (rp["identical"].as_bool(), rp["engine_changed"].as_bool()),
+        (Some(true), Some(false))
+    );
+
+    let sim = json!({"application": serde_json::from_str::<Value>(&example("gas-plant-id-2022.json")).unwrap(), "as_of": "2015-01-01"});
+    let s = call(
+        &api.app,
+        "POST",
+        "/v1/simulate",
+        Some(&api.analyst),
+        json_body(&sim.to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(s.status, StatusCode::OK);
+    assert_eq!(
+        s.json()["outcome"],
+        "refer",
+        "screened as of 2015, before the Common Approaches pack: no pack in force"
+    );
+    let policies = call(
+        &api.app,
+        "GET",
+        "/v1/policies",
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    let with_set = json!({"application": sim["application"], "policy_set": policies["policy_set"]});
+    let s = call(
+        &api.app,
+        "POST",
+        "/v1/simulate",
+        Some(&api.analyst),
+        json_body(&with_set.to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(s.json()["category"], "A");
+    let unknown_set = json!({"application": sim["application"], "policy_set": "sha256:0"});
+    let s = call(
+        &api.app,
+        "POST",
+        "/v1/simulate",
+        Some(&api.analyst),
+        json_body(&unknown_set.to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(s.status, StatusCode::NOT_FOUND);
+    s.problem();
+    let count = api.store.verify(None).await.unwrap().records;
+    assert_eq!(count, 2, "simulate and replay store nothing");
+}
+
+#[tokio::test]
+async fn policies_and_operations_endpoints() {
+    let api = api().await;
+    let p = call(
+        &api.app,
+        "GET",
+        "/v1/policies",
+        Some(&api.organiser),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::OK);
+    let v = p.json();
+    assert!(v["policy_set"].as_str().unwrap().starts_with("sha256:"));
+    assert!(
+        v["packs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "oecd-common-approaches")
+    );
+    let one = call(
+        &api.app,
+        "GET",
+        "/v1/policies/oecd-common-approaches/2016.1.0",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(one.status, StatusCode::OK);
+    let pack = one.json();
+    assert!(
+        pack["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "R-EC-06.2" && r["section"] == "Annex I, item 2")
+    );
+    assert!(pack["manifest"]["sources"].as_array().unwrap().len() > 2);
+    let missing = call(
+        &api.app,
+        "GET",
+        "/v1/policies/oecd-common-approaches/9.9.9",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    for path in ["/healthz", "/readyz", "/metrics", "/openapi.json"] {
+        let r = call(&api.app, "GET", path, None, None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{path} needs no key");
+    }
+    let ready = call(&api.app, "GET", "/readyz", None, None, &[])
+        .await
+        .json();
+    assert_eq!(ready["database"], "ok");
+    let _ = post_app(&api, &api.analyst, &example("gas-plant-id-2022.json")).await;
+    let m = String::from_utf8(
+        call(&api.app, "GET", "/metrics", None, None, &[])
+            .await
+            .body,
+    )
+    .unwrap();
+    assert!(
+        m.contains("imvo_screenings_total{outcome=\"proceed_with_conditions\",category=\"A\"} 1"),
+        "{m}"
+    );
+    assert!(m.contains("route=\"/v1/screenings\",status=\"201\""), "{m}");
+
+    // The OpenAPI document lists every route the router serves.
+    let doc = call(&api.app, "GET", "/openapi.json", None, None, &[])
+        .await
+        .json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/v1/screenings",
+        "/v1/screenings/{id}",
+        "/v1/screenings/{id}/replay",
+        "/v1/screenings/{id}/review",
+        "/v1/applications/{reference}/screenings",
+        "/v1/simulate",
+        "/v1/policies",
+        "/v1/policies/{pack}/{version}",
+        "/v1/audit/verify",
+        "/v1/keys",
+        "/v1/keys/{id}/revoke",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} is not in /openapi.json"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_error_class_is_problem_json() {
+    let api = api().await;
+    // 401: no key, a malformed one, an unknown one.
+    for key in [
+        None,
+        Some("nope"),
+        Some("imvo_000000000000_0000000000000000000000000000000000000000000000000000000000000000"),
+    ] {
+        let r = call(&api.app, "GET", "/v1/screenings", key, None, &[]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        r.problem();
+    }
+    // 400: malformed JSON, with the position.
+    let r = post_app(&api, &api.analyst, "{\"reference\": ").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.problem()["detail"].as_str().unwrap().contains("line 1"));
+    // 422: every invalid field named with what was expected.
+    let bad = json!({"reference": "X-1", "instrument": "export_credit", "application_date": "2022-13-01",
+                     "project": {"country": "XX", "colour": "red"}});
+    let r = post_app(&api, &api.analyst, &bad.to_string()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p = r.problem();
+    let paths: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"application_date")
+            && paths.contains(&"project.country")
+            && paths.contains(&"project.colour"),
+        "{paths:?}"
+    );
+    assert!(
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| !e["expected"].as_str().unwrap().is_empty())
+    );
+    // 413: above the body limit.
+    let big = format!("{{\"reference\": \"{}\"}}", "x".repeat(300 * 1024));
+    let r = post_app(&api, &api.analyst, &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    r.problem();
+    // 415: not JSON.
+    let r = call(
+        &api.app,
+        "POST",
+        "/v1/screenings",
+        Some(&api.analyst),
+        Some(("text/plain", b"{}".to_vec())),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    r.problem();
+    // 404, 405, bad query.
+    let r = call(
+        &api.app,
+        "GET",
+        "/v1/nothing",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    r.problem();
+    let r = call(
+        &api.app,
+        "DELETE",
+        "/v1/screenings",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    r.problem();
+    let r = call(
+        &api.app,
+        "GET",
+        "/v1/screenings?category=D&limit=0",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.problem()["errors"].as_array().unwrap().len(), 2);
+    let r = call(
+        &api.app,
+        "GET",
+        "/v1/screenings?colour=red",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    r.problem();
+    let r = call(
+        &api.app,
+        "GET",
+        "/v1/screenings/does-not-exist",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    r.problem();
+    // Nothing of the above was stored.
+    assert_eq!(api.store.verify(None).await.unwrap().records, 0);
+}
+
+#[tokio::test]
+async fn roles_decide_who_may_do_what() {
+    let api = api().await;
+    let ec = example("gas-plant-id-2022.json");
+    let tm = example("trade-mission-vn-2027.json");
+    // Screening: analysts and mission organisers (trade missions only).
+    assert_eq!(
+        post_app(&api, &api.auditor, &ec).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post_app(&api, &api.admin, &ec).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = post_app(&api, &api.organiser, &ec).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    r.problem();
+    let ec_id = post_app(&api, &api.analyst, &ec).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tm_rec = post_app(&api, &api.organiser, &tm).await;
+    assert_eq!(tm_rec.status, StatusCode::CREATED);
+    let tm_id = tm_rec.json()["id"].as_str().unwrap().to_owned();
+    // Reading: a mission organiser cannot see an export credit at all (404), only missions.
+    let r = call(
+        &api.app,
+        "GET",
+        &format!("/v1/screenings/{ec_id}"),
+        Some(&api.organiser),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(
+            &api.app,
+            "GET",
+            &format!("/v1/screenings/{tm_id}"),
+            Some(&api.organiser),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let list = call(
+        &api.app,
+        "GET",
+        "/v1/screenings",
+        Some(&api.organiser),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "the organiser's list holds the mission only"
+    );
+    assert_eq!(
+        call(
+            &api.app,
+            "GET",
+            "/v1/applications/ADSB-2022-0412/screenings",
+            Some(&api.organiser),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(
+            &api.app,
+            "GET",
+            &format!("/v1/screenings/{ec_id}"),
+            Some(&api.admin),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // Reviews: analysts only.
+    let agree = json!({"verdict": "agree"}).to_string();
+    assert_eq!(
+        call(
+            &api.app,
+            "POST",
+            &format!("/v1/screenings/{ec_id}/review"),
+            Some(&api.auditor),
+            json_body(&agree),
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // Verify: auditors only. Keys: admins only.
+    assert_eq!(
+        call(
+            &api.app,
+            "GET",
+            "/v1/audit/verify",
+            Some(&api.analyst),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(
+            &api.app,
+            "GET",
+            "/v1/audit/verify",
+            Some(&api.auditor),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let new_key = json!({"roles": ["auditor"]}).to_string();
+    assert_eq!(
+        call(
+            &api.app,
+            "POST",
+            "/v1/keys",
+            Some(&api.analyst),
+            json_body(&new_key),
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let created = call(
+        &api.app,
+        "POST",
+        "/v1/keys",
+        Some(&api.admin),
+        json_body(&new_key),
+        &[],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let k = created.json();
+    let key = k["key"].as_str().unwrap().to_owned();
+    assert_eq!(
+        call(&api.app, "GET", "/v1/audit/verify", Some(&key), None, &[])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let listed = call(&api.app, "GET", "/v1/keys", Some(&api.admin), None, &[]).await;
+    assert!(
+        !String::from_utf8_lossy(&listed.body).contains(&key[18..]),
+        "secrets are never listed"
+    );
+    let id = k["id"].as_str().unwrap();
+    assert_eq!(
+        call(
+            &api.app,
+            "POST",
+            &format!("/v1/keys/{id}/revoke"),
+            Some(&api.admin),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    // Revocation reaches a fresh verifier at once (a running one within its cache time).
+    let fresh = api_on(api.store.clone(), policies()).await;
+    assert_eq!(
+        call(&fresh.app, "GET", "/v1/audit/verify", Some(&key), None, &[])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Every record says who made it.
+    let h = call(
+        &api.app,
+        "GET",
+        "/v1/screenings",
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    assert!(
+        h["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["created_by"].as_str().unwrap().len() == 12)
+    );
+}
+
+#[tokio::test]
+async fn reviews_are_new_records_and_never_change_the_screening() {
+    let api = api().await;
+    let rec = post_app(&api, &api.analyst, &example("gas-plant-id-2022.json"))
+        .await
+        .json();
+    let id = rec["id"].as_str().unwrap();
+    let uri = format!("/v1/screenings/{id}/review");
+    let bad = json!({"verdict": "override", "outcome": "maybe"}).to_string();
+    let r = call(
+        &api.app,
+        "POST",
+        &uri,
+        Some(&api.analyst),
+        json_body(&bad),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let paths: Vec<String> = r.problem()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, vec!["reason_code", "text", "outcome"]);
+    let ok = json!({"verdict": "override", "reason_code": "mitigation_agreed", "text": "the sponsor moved the plant out of the natural habitat", "outcome": "proceed_with_conditions", "category": "B"}).to_string();
+    let r = call(
+        &api.app,
+        "POST",
+        &uri,
+        Some(&api.analyst),
+        json_body(&ok),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.json()["review_of"], id);
+    assert_eq!(r.json()["review"]["category"], "B");
+    let again = call(
+        &api.app,
+        "GET",
+        &format!("/v1/screenings/{id}"),
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(again, rec, "the screening is unchanged");
+    let h = call(
+        &api.app,
+        "GET",
+        "/v1/applications/ADSB-2022-0412/screenings",
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    let kinds: Vec<&str> = h["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["screening", "review"]);
+    let r = call(
+        &api.app,
+        "POST",
+        "/v1/screenings/nope/review",
+        Some(&api.analyst),
+        json_body(&json!({"verdict": "agree"}).to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn idempotency_keys_return_the_first_result_and_refuse_another_body() {
+    let api = api().await;
+    let body = example("gas-plant-id-2022.json");
+    let first = call(
+        &api.app,
+        "POST",
+        "/v1/screenings",
+        Some(&api.analyst),
+        json_body(&body),
+        &[("idempotency-key", "retry-1")],
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let second = call(
+        &api.app,
+        "POST",
+        "/v1/screenings",
+        Some(&api.analyst),
+        json_body(&body),
+        &[("idempotency-key", "retry-1")],
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    assert_eq!(
+        second.body, first.body,
+        "the retry gets the first result, byte for byte"
+    );
+    let other = body.replace("ADSB-2022-0412", "ADSB-2022-0413");
+    let r = call(
+        &api.app,
+        "POST",
+        "/v1/screenings",
+        Some(&api.analyst),
+        json_body(&other),
+        &[("idempotency-key", "retry-1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    r.problem();
+    // The key is scoped to the API key: another analyst's key of the same name is its own.
+    let other_analyst = create_key(&api.store, &[Role::Analyst]).await.unwrap().1;
+    let r = call(
+        &api.app,
+        "POST",
+        "/v1/screenings",
+        Some(&other_analyst),
+        json_body(&body),
+        &[("idempotency-key", "retry-1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_ne!(r.json()["id"], first.json()["id"]);
+    // An invalid body releases nothing and stores nothing.
+    let r = call(
+        &api.app,
+        "POST",
+        "/v1/screenings",
+        Some(&api.analyst),
+        json_body("{"),
+        &[("idempotency-key", "retry-2")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(api.store.verify(None).await.unwrap().records, 2);
+
+    // 20 concurrent requests with one key: exactly one record; the others either return it or
+    // are told the first is still in flight.
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let app = api.app.clone();
+        let key = api.analyst.clone();
+        let body = body.replace("ADSB-2022-0412", "ADSB-2022-0499");
+        tasks.push(tokio::spawn(async move {
+            call(
+                &app,
+                "POST",
+                "/v1/screenings",
+                Some(&key),
+                json_body(&body),
+                &[("idempotency-key", "burst")],
+            )
+            .await
+        }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        let r = t.await.unwrap();
+        match r.status {
+            StatusCode::CREATED => {
+                ids.insert(r.json()["id"].as_str().unwrap().to_owned());
+            }
+            StatusCode::CONFLICT => assert_eq!(
+                r.problem()["type"],
+                "urn:imvo:problem:idempotency-in-flight"
+            ),
+            s => panic!("unexpected {s}"),
+        }
+    }
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        api.store
+            .history("ADSB-2022-0499", None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn replay_uses_the_stored_policy_set_after_the_packs_change() {
+    let (store, _) = support::sqlite().await;
+    let api = api_on(store.clone(), policies()).await;
+    let id = post_app(&api, &api.analyst, &example("gas-plant-id-2022.json"))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The packs on disk change: the Annex I thermal threshold moves from 300 to 500 MWth.
+    let mut files = policies().files().clone();
+    let path = "oecd-common-approaches-2016.1.0/params.csv";
+    let text = String::from_utf8(files[path].clone())
+        .unwrap()
+        .replace("annex_i.thermal_mwth,300,", "annex_i.thermal_mwth,500,");
+    files.insert(path.to_owned(), text.into_bytes());
+    let changed = PolicySet::from_files(files, imvo_service::api::limits()).unwrap();
+    let later = api_on(store, changed).await;
+    let now = post_app(&later, &later.analyst, &example("gas-plant-id-2022.json"))
+        .await
+        .json();
+    assert_eq!(
+        now["decision"]["category"], "B",
+        "the new packs decide differently"
+    );
+    let replay = call(
+        &later.app,
+        "POST",
+        &format!("/v1/screenings/{id}/replay"),
+        Some(&later.auditor),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(
+        replay["identical"], true,
+        "replay runs the stored set, not the one on disk: {replay}"
+    );
+}
+
+#[tokio::test]
+async fn verify_finds_a_row_changed_behind_the_services_back() {
+    let api = api().await;
+    for _ in 0..4 {
+        post_app(&api, &api.analyst, &example("gas-plant-id-2022.json")).await;
+    }
+    let ok = call(
+        &api.app,
+        "GET",
+        "/v1/audit/verify",
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(ok["records"], 4);
+    assert!(ok["broken"].is_null());
+    let Db::Sqlite(pool) = api.store.db() else {
+        unreachable!()
+    };
+    sqlx::query("DROP TRIGGER records_no_update")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE records SET decision = replace(decision, '\"category\":\"A\"', '\"category\":\"C\"') WHERE seq = 2")
+        .execute(pool)
+        .await
+        .unwrap();
+    let v = call(
+        &api.app,
+        "GET",
+        "/v1/audit/verify",
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(v["broken"]["seq"], 2, "{v}");
+    let head = &ok["head"];
+    let uri = format!(
+        "/v1/audit/verify?checkpoint_seq={}&checkpoint_hash={}",
+        head["seq"],
+        head["hash"].as_str().unwrap()
+    );
+    let v = call(&api.app, "GET", &uri, Some(&api.auditor), None, &[])
+        .await
+        .json();
+    assert_eq!(
+        v["checkpoint_matches"], true,
+        "the head itself was not touched"
+    );
+}
+
+/// The golden scenarios through `POST /v1/screenings` give the engine's decisions.
+#[tokio::test]
+async fn golden_scenarios_through_the_api_match_the_engine() {
+    let api = api().await;
+    let set = policies();
+    let files = imvo_service::scenarios::files(&support::root().join("scenarios")).unwrap();
+    assert!(files.len() >= 80);
+    for path in files {
+        let s: imvo_service::scenarios::Scenario =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let body = s.application.to_string();
+        let uri = match s.as_of {
+            Some(d) => format!("/v1/screenings?as_of={d}"),
+            None => "/v1/screenings".to_owned(),
+        };
+        let key = if s.application["instrument"] == "trade_mission" {
+            &api.organiser
+        } else {
+            &api.analyst
+        };
+        let r = call(&api.app, "POST", &uri, Some(key), json_body(&body), &[]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&r.body)
+        );
+        let app = imvo_engine::Application::parse(&body).unwrap();
+        let direct = imvo_engine::screen(&set, &app, s.as_of.unwrap_or(app.application_date));
+        assert_eq!(
+            r.json()["decision"],
+            serde_json::to_value(&direct).unwrap(),
+            "{}",
+            path.display()
+        );
+        assert!(s.expect.check(&direct).is_empty(), "{}", path.display());
+    }
+    assert!(api.store.verify(None).await.unwrap().broken.is_none());
+}
+
+async fn concurrent_clients(store: Store, name: &str) {
+    let api = Arc::new(api_on(store, policies()).await);
+    let bodies: Arc<Vec<String>> = Arc::new(
+        ["gas-plant-id-2022.json", "trade-mission-vn-2027.json"]
+            .iter()
+            .map(|f| example(f))
+            .collect(),
+    );
+    let clients = 50;
+    let per_client = 40;
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let api = Arc::clone(&api);
+        let bodies = Arc::clone(&bodies);
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for i in 0..per_client {
+                let body = bodies[(c + i) % 2].replace("ADSB-2022-0412", &format!("ADSB-C{c}-{i}"));
+                let r = post_app(&api, &api.analyst, &body).await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::CREATED,
+                    "{}",
+                    String::from_utf8_lossy(&r.body)
+                );
+                ids.push(r.json()["id"].as_str().unwrap().to_owned());
+            }
+            ids
+        }));
+    }
+    let mut all = std::collections::BTreeSet::new();
+    for t in tasks {
+        for id in t.await.unwrap() {
+            assert!(all.insert(id), "{name}: an id was returned twice");
+        }
+    }
+    assert_eq!(all.len(), clients * per_client, "{name}");
+    let v = api.store.verify(None).await.unwrap();
+    assert_eq!(
+        v.records,
+        i64::try_from(clients * per_client).unwrap(),
+        "{name}: exactly one record per accepted request"
+    );
+    assert!(v.broken.is_none(), "{name}: {v:?}");
+    for id in all.iter().take(50) {
+        assert!(api.store.record(id).await.unwrap().is_some(), "{name}");
+    }
+}
+
+/// 50 clients posting 2,000 screenings at once, on SQLite and (when configured) PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_clients_get_exactly_one_record_each() {
+    concurrent_clients(support::sqlite().await.0, "sqlite").await;
+    if let Some((pg, _)) = support::postgres().await {
+        concurrent_clients(pg, "postgres").await;
+    }
+}
