@@ -123,16 +123,20 @@ pub struct Record {
 }
 
 impl Record {
-    /// The content the hash covers, as canonical JSON.
+    /// The content the hash covers, as canonical JSON (RFC 8785): every column except the hashes
+    /// themselves, with the three large texts (input, decision, review) each represented by its
+    /// own SHA-256, so the record hash covers them exactly without re-escaping them.
     #[must_use]
     pub fn content(&self) -> String {
+        let digest = |t: &Option<String>| t.as_deref().map(sha256);
         imvo_engine::json::canonical(&json!({
             "seq": self.seq, "id": self.id, "kind": self.kind, "created_at": self.created_at,
             "created_by": self.created_by, "reference": self.reference,
             "instrument": self.instrument, "outcome": self.outcome, "category": self.category,
             "as_of": self.as_of, "policy_set": self.policy_set,
-            "engine_version": self.engine_version, "input": self.input,
-            "decision": self.decision, "review_of": self.review_of, "review": self.review,
+            "engine_version": self.engine_version, "input_sha256": digest(&self.input),
+            "decision_sha256": digest(&self.decision), "review_of": self.review_of,
+            "review_sha256": digest(&self.review),
         }))
     }
 
@@ -145,6 +149,15 @@ impl Record {
         h.update(self.content().as_bytes());
         format!("sha256:{}", imvo_engine::codes::hex(&h.finalize()))
     }
+}
+
+/// `sha256:` and the lower-case hex SHA-256 of `text`.
+#[must_use]
+pub fn sha256(text: &str) -> String {
+    format!(
+        "sha256:{}",
+        imvo_engine::codes::hex(&Sha256::digest(text.as_bytes()))
+    )
 }
 
 /// An idempotency key to complete in the transaction that stores its record.
@@ -291,74 +304,113 @@ macro_rules! append_in {
         let conn = $conn;
         let batch = $batch;
         async move {
-    let head: Option<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut **conn)
-            .await?;
-    let (mut seq, mut prev) = head.unwrap_or((0, GENESIS.to_owned()));
-    let created_at = now();
-    let mut out = Vec::with_capacity(batch.len());
-    let insert = format!(
-        "INSERT INTO records ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-    );
-    for (r, idem) in batch {
-        seq += 1;
-        let mut rec = Record {
-            seq,
-            id: uuid::Uuid::now_v7().to_string(),
-            kind: r.kind.to_owned(),
-            created_at: created_at.clone(),
-            created_by: r.created_by,
-            reference: r.reference,
-            instrument: r.instrument,
-            outcome: r.outcome,
-            category: r.category,
-            as_of: r.as_of,
-            policy_set: r.policy_set,
-            engine_version: r.engine_version,
-            input: r.input,
-            decision: r.decision,
-            review_of: r.review_of,
-            review: r.review,
-            prev_hash: prev.clone(),
-            hash: String::new(),
-        };
-        rec.hash = rec.compute_hash();
-        sqlx::query(&insert)
-            .bind(rec.seq)
-            .bind(rec.id.clone())
-            .bind(rec.kind.clone())
-            .bind(rec.created_at.clone())
-            .bind(rec.created_by.clone())
-            .bind(rec.reference.clone())
-            .bind(rec.instrument.clone())
-            .bind(rec.outcome.clone())
-            .bind(rec.category.clone())
-            .bind(rec.as_of.clone())
-            .bind(rec.policy_set.clone())
-            .bind(rec.engine_version.clone())
-            .bind(rec.input.clone())
-            .bind(rec.decision.clone())
-            .bind(rec.review_of.clone())
-            .bind(rec.review.clone())
-            .bind(rec.prev_hash.clone())
-            .bind(rec.hash.clone())
-            .execute(&mut **conn)
-            .await?;
-        if let Some(k) = idem {
-            sqlx::query("UPDATE idempotency SET record_id = $1 WHERE principal = $2 AND key = $3")
-                .bind(rec.id.clone())
+            let head: Option<(i64, String)> =
+                sqlx::query_as("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut **conn)
+                    .await?;
+            let (mut seq, mut prev) = head.unwrap_or((0, GENESIS.to_owned()));
+            let created_at = now();
+            let mut out: Vec<Record> = Vec::with_capacity(batch.len());
+            let mut idems = Vec::new();
+            for (r, idem) in batch {
+                seq += 1;
+                let mut rec = Record {
+                    seq,
+                    id: uuid::Uuid::now_v7().to_string(),
+                    kind: r.kind.to_owned(),
+                    created_at: created_at.clone(),
+                    created_by: r.created_by,
+                    reference: r.reference,
+                    instrument: r.instrument,
+                    outcome: r.outcome,
+                    category: r.category,
+                    as_of: r.as_of,
+                    policy_set: r.policy_set,
+                    engine_version: r.engine_version,
+                    input: r.input,
+                    decision: r.decision,
+                    review_of: r.review_of,
+                    review: r.review,
+                    prev_hash: prev,
+                    hash: String::new(),
+                };
+                rec.hash = rec.compute_hash();
+                prev = rec.hash.clone();
+                if let Some(k) = idem {
+                    idems.push((rec.id.clone(), k));
+                }
+                out.push(rec);
+            }
+            // Multi-row inserts of a few fixed sizes: few round trips, few distinct statements.
+            let mut rows = out.as_slice();
+            while !rows.is_empty() {
+                let n = INSERT_CHUNKS
+                    .iter()
+                    .copied()
+                    .find(|&n| n <= rows.len())
+                    .unwrap_or(1);
+                let (chunk, rest) = rows.split_at(n.min(rows.len()));
+                let sql = insert_sql(chunk.len());
+                let mut q = sqlx::query(&sql);
+                for rec in chunk {
+                    q = q
+                        .bind(rec.seq)
+                        .bind(rec.id.as_str())
+                        .bind(rec.kind.as_str())
+                        .bind(rec.created_at.as_str())
+                        .bind(rec.created_by.as_str())
+                        .bind(rec.reference.as_str())
+                        .bind(rec.instrument.as_str())
+                        .bind(rec.outcome.as_deref())
+                        .bind(rec.category.as_deref())
+                        .bind(rec.as_of.as_deref())
+                        .bind(rec.policy_set.as_deref())
+                        .bind(rec.engine_version.as_str())
+                        .bind(rec.input.as_deref())
+                        .bind(rec.decision.as_deref())
+                        .bind(rec.review_of.as_deref())
+                        .bind(rec.review.as_deref())
+                        .bind(rec.prev_hash.as_str())
+                        .bind(rec.hash.as_str());
+                }
+                q.execute(&mut **conn).await?;
+                rows = rest;
+            }
+            for (id, k) in idems {
+                sqlx::query(
+                    "UPDATE idempotency SET record_id = $1 WHERE principal = $2 AND key = $3",
+                )
+                .bind(id)
                 .bind(k.principal)
                 .bind(k.key)
                 .execute(&mut **conn)
                 .await?;
+            }
+            Ok::<Vec<Record>, StoreError>(out)
         }
-        prev = rec.hash.clone();
-        out.push(rec);
-    }
-    Ok::<Vec<Record>, StoreError>(out)
-}
     }};
+}
+
+/// Rows per multi-row INSERT, largest first (18 parameters a row: 64 rows is 1,152).
+const INSERT_CHUNKS: [usize; 4] = [64, 16, 4, 1];
+
+/// `INSERT INTO records (...) VALUES ($1, ..., $18), ($19, ...)` for `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = format!("INSERT INTO records ({RECORD_COLUMNS}) VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 1..=18 {
+            if c > 1 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * 18 + c));
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// The store.
