@@ -53,6 +53,8 @@ pub struct Settings {
     pub screening_slots: usize,
     /// A request that runs longer is cut off with 503.
     pub request_timeout: Duration,
+    /// A client must send its request headers within this time, or the connection is closed.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -62,6 +64,7 @@ impl Default for Settings {
             concurrency: 512,
             screening_slots: cores,
             request_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -16,8 +16,6 @@ use tokio::net::TcpListener;
 use crate::api::{AppState, Settings, router};
 use crate::store::Store;
 
-/// A client must send its request headers within this time.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for requests in flight.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -47,6 +45,7 @@ pub async fn serve_on(
     settings: Settings,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    let header_timeout = settings.header_read_timeout;
     let (state, writer_task) = AppState::new(store.clone(), set, settings).await?;
     tracing::info!(
         listen = %listener.local_addr()?,
@@ -73,7 +72,7 @@ pub async fn serve_on(
                 let service = TowerToHyperService::new(app.clone());
                 let conn = http1::Builder::new()
                     .timer(TokioTimer::new())
-                    .header_read_timeout(HEADER_READ_TIMEOUT)
+                    .header_read_timeout(header_timeout)
                     .keep_alive(true)
                     .serve_connection(TokioIo::new(stream), service);
                 let watched = graceful.watch(conn);

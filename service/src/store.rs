@@ -443,9 +443,18 @@ impl Store {
                     .max_connections(1)
                     .connect_with(opts.clone())
                     .await?;
-                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(s)))
-                    .execute(&pool)
-                    .await?;
+                // Only create it when missing: an application role may use a schema it may
+                // not create.
+                let exists: Option<i32> =
+                    sqlx::query_scalar("SELECT 1 FROM pg_namespace WHERE nspname = $1")
+                        .bind(s)
+                        .fetch_optional(&pool)
+                        .await?;
+                if exists.is_none() {
+                    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(s)))
+                        .execute(&pool)
+                        .await?;
+                }
                 pool.close().await;
                 opts = opts.options([("search_path", s)]);
             }
@@ -454,7 +463,20 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            POSTGRES_MIGRATIONS.run(&pool).await?;
+            // An application role without DDL rights (docs/deployment.md) finds every migration
+            // applied by the owner and runs none; otherwise migrate.
+            let applied: Result<Vec<i64>, sqlx::Error> =
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(&pool)
+                    .await;
+            let all_applied = applied.is_ok_and(|done| {
+                POSTGRES_MIGRATIONS
+                    .iter()
+                    .all(|m| done.contains(&m.version))
+            });
+            if !all_applied {
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+            }
             return Ok(Store {
                 db: Db::Postgres(pool),
             });

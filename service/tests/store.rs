@@ -340,3 +340,61 @@ async fn keys_and_policy_sets_are_kept() {
         );
     }
 }
+
+/// On PostgreSQL the application role gets no UPDATE, DELETE or TRUNCATE on `records` (the
+/// privileges of docs/deployment.md), so not even disabling a trigger opens the table to it.
+#[tokio::test]
+async fn postgres_app_role_cannot_change_records() {
+    let Some(url) = support::postgres_url() else {
+        return;
+    };
+    let schema = support::unique("imvo_priv");
+    let owner = Store::connect_with_schema(&url, Some(&schema))
+        .await
+        .unwrap();
+    owner
+        .append(vec![(screening("REF-1", "proceed", Some("C")), None)])
+        .await
+        .unwrap();
+    let role = support::unique("imvo_app");
+    for sql in [
+        format!("CREATE ROLE {role} LOGIN"),
+        format!("GRANT USAGE ON SCHEMA {schema} TO {role}"),
+        format!("GRANT SELECT, INSERT ON {schema}.records, {schema}.policy_sets TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.idempotency TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE ON {schema}.api_keys TO {role}"),
+        format!("GRANT SELECT ON {schema}._sqlx_migrations TO {role}"),
+    ] {
+        raw(&owner, &sql).await.unwrap();
+    }
+    let app_url = url.replacen("postgres://postgres@", &format!("postgres://{role}@"), 1);
+    assert_ne!(
+        app_url, url,
+        "TEST_POSTGRES_URL must name the user postgres"
+    );
+    let app = Store::connect_with_schema(&app_url, Some(&schema))
+        .await
+        .unwrap();
+    // It can do its work: append and verify.
+    app.append(vec![(screening("REF-2", "refer", None), None)])
+        .await
+        .unwrap();
+    assert!(app.verify(None).await.unwrap().broken.is_none());
+    // It cannot change or remove a record, nor lift the guard.
+    for sql in [
+        "UPDATE records SET outcome = 'decline'",
+        "DELETE FROM records",
+        "TRUNCATE records",
+        "ALTER TABLE records DISABLE TRIGGER records_no_update",
+    ] {
+        let e = raw(&app, sql).await.expect_err(sql).to_string();
+        assert!(
+            e.contains("permission denied") || e.contains("must be owner"),
+            "{sql}: {e}"
+        );
+    }
+    app.close().await;
+    // Roles are cluster-wide: remove this one.
+    raw(&owner, &format!("DROP OWNED BY {role}")).await.unwrap();
+    raw(&owner, &format!("DROP ROLE {role}")).await.unwrap();
+}
