@@ -484,7 +484,7 @@ impl Store {
         let url = if url.starts_with("sqlite:") {
             url.to_owned()
         } else if url.contains("://") {
-            return Err(StoreError::Url(url.to_owned()));
+            return Err(StoreError::Url(redact(url)));
         } else {
             format!("sqlite:{url}")
         };
@@ -729,7 +729,8 @@ impl Store {
         let mut last: Option<Checkpoint> = None;
         let mut count = 0i64;
         let mut broken = None;
-        let mut checkpoint_matches = checkpoint.map(|_| false);
+        // The empty chain's head is the genesis hash; a later checkpoint must be found.
+        let mut checkpoint_matches = checkpoint.map(|c| c.seq == 0 && c.hash == GENESIS);
         'pages: loop {
             let after = last.as_ref().map_or(0, |c| c.seq);
             let page = on_db!(self, |p| {
@@ -915,6 +916,23 @@ fn key_row(
             .collect(),
         created_at,
         revoked_at,
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+#[must_use]
+pub fn redact(url: &str) -> String {
+    let (Some(scheme), Some(at)) = (url.find("://"), url.rfind('@')) else {
+        return url.to_owned();
+    };
+    let userinfo = url.get(scheme + 3..at).unwrap_or("");
+    match userinfo.split_once(':') {
+        Some((user, _)) if at > scheme => format!(
+            "{}{user}:***{}",
+            url.get(..scheme + 3).unwrap_or(""),
+            url.get(at..).unwrap_or("")
+        ),
+        _ => url.to_owned(),
     }
 }
 

@@ -410,3 +410,180 @@ fn scenarios_agreement_prints_matrices_and_rejects_an_unquoted_fact() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn keys_and_audit_commands_use_the_database() {
+    let dir = std::env::temp_dir().join(format!("imvo-cli-db-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("imvo.db").display());
+    let out = imvo(
+        &[
+            "--database",
+            &db,
+            "keys",
+            "create",
+            "--role",
+            "analyst",
+            "--role",
+            "auditor",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "the key alone on one line: {stdout}");
+    assert!(
+        lines[0].starts_with("imvo_") && lines[0].len() == 5 + 12 + 1 + 64,
+        "{stdout}"
+    );
+    let id = &lines[0][5..17];
+    let listed = text(&imvo(&["--database", &db, "keys", "list"], None).stdout);
+    assert!(
+        listed.contains(id)
+            && listed.contains("analyst,auditor")
+            && !listed.contains(&lines[0][18..]),
+        "{listed}"
+    );
+    let bad = imvo(
+        &["--database", &db, "keys", "create", "--role", "superuser"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(4));
+    assert_eq!(
+        imvo(&["--database", &db, "keys", "revoke", id], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        imvo(&["--database", &db, "keys", "revoke", id], None)
+            .status
+            .code(),
+        Some(1)
+    );
+
+    let out = imvo(&["--database", &db, "audit", "checkpoint"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let cp: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(cp["seq"], 0);
+    let cp_file = dir.join("checkpoint.json");
+    std::fs::write(&cp_file, text(&out.stdout)).unwrap();
+    let out = imvo(
+        &[
+            "--database",
+            &db,
+            "audit",
+            "verify",
+            "--checkpoint",
+            cp_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("chain intact: 0 record(s)"));
+    // A checkpoint the chain never held fails the check.
+    std::fs::write(&cp_file, r#"{"seq": 3, "hash": "sha256:00"}"#).unwrap();
+    let out = imvo(
+        &[
+            "--database",
+            &db,
+            "audit",
+            "verify",
+            "--checkpoint",
+            cp_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    // An unusable database URL is an I/O error naming it, without a password.
+    let out = imvo(
+        &["--database", "mysql://u:secret@h/db", "audit", "verify"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        !text(&out.stderr).contains("secret"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `imvo serve` runs from the README command's defaults apart from the port and database, logs
+/// structured lines with request ids, never logs a key, and stops cleanly on SIGTERM.
+#[test]
+fn serve_logs_no_secrets_and_stops_on_sigterm() {
+    use std::io::{Read as _, Write as _};
+    let dir = std::env::temp_dir().join(format!("imvo-cli-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("imvo.db").display());
+    let key = text(
+        &imvo(
+            &["--database", &db, "keys", "create", "--role", "analyst"],
+            None,
+        )
+        .stdout,
+    )
+    .trim()
+    .to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imvo"))
+        .current_dir(root())
+        .args(["--database", &db, "serve", "--listen", &listen])
+        .env("IMVO_LOG", "debug")
+        .env_remove("IMVO_POLICIES")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stream = None;
+    for _ in 0..100 {
+        if let Ok(s) = std::net::TcpStream::connect(&listen) {
+            stream = Some(s);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut s = stream.expect("the service listens");
+    let body = std::fs::read_to_string(root().join("examples/trade-mission-vn-2027.json")).unwrap();
+    write!(
+        s,
+        "POST /v1/screenings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 201"), "{resp}");
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(log.contains("\"request_id\""), "{log}");
+    assert!(log.contains("stopped"), "{log}");
+    let secret = &key[18..];
+    assert!(
+        !log.contains(secret) && !log.contains(&key),
+        "the key appears in the log"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
