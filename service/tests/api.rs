@@ -1136,3 +1136,52 @@ async fn fifty_concurrent_clients_get_exactly_one_record_each() {
         concurrent_clients(pg, "postgres").await;
     }
 }
+
+/// A pack whose rule never ends cannot hang the service: the screening is stored with the rule's
+/// error and fails closed to `refer`, and `/healthz` answers while hostile screenings run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_policy_fails_closed_and_health_stays_up() {
+    let set = PolicySet::load(&support::root().join("service/tests/fixtures")).unwrap();
+    let api = Arc::new(api_on(support::sqlite().await.0, set).await);
+    let body = example("gas-plant-id-2022.json");
+    let mut hostile = Vec::new();
+    for _ in 0..8 {
+        let api = Arc::clone(&api);
+        let body = body.clone();
+        hostile.push(tokio::spawn(async move {
+            post_app(&api, &api.analyst, &body).await
+        }));
+    }
+    let t = std::time::Instant::now();
+    let h = call(&api.app, "GET", "/healthz", None, None, &[]).await;
+    assert_eq!(h.status, StatusCode::OK);
+    assert!(
+        t.elapsed() < std::time::Duration::from_millis(500),
+        "healthz waited {:?}",
+        t.elapsed()
+    );
+    for task in hostile {
+        let r = task.await.unwrap();
+        assert_eq!(r.status, StatusCode::CREATED);
+        let d = &r.json()["decision"];
+        assert_eq!(d["outcome"], "refer");
+        let kinds: Vec<&str> = d["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"limit") || kinds.contains(&"deadline"),
+            "{kinds:?}"
+        );
+        assert!(
+            d["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule_id"] == "R-HX-02"),
+            "the benign rule still ran"
+        );
+    }
+}
