@@ -1393,7 +1393,10 @@ pub fn router(state: Shared) -> Router {
         .route_layer(middleware::from_fn_with_state(Arc::clone(&state), track))
         .with_state(state);
     let x_request_id = header::HeaderName::from_static("x-request-id");
-    api.layer(
+    // `Router::layer` gives each route its own instance of a layer; the concurrency limit must be
+    // one for the whole service, so the API is nested as the only (fallback) service of an
+    // outer router and the layers wrap that once.
+    Router::new().fallback_service(api).layer(
         ServiceBuilder::new()
             .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION]))
             .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))

@@ -1185,3 +1185,60 @@ async fn a_hostile_policy_fails_closed_and_health_stays_up() {
         );
     }
 }
+
+/// Beyond the concurrency limit requests are shed at once with 503, and a request that runs past
+/// the timeout is cut off with 503; both are problem+json and the service keeps answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overload_is_shed_and_slow_requests_are_cut_off() {
+    let set = PolicySet::load(&support::root().join("service/tests/fixtures")).unwrap();
+    let (store, _) = support::sqlite().await;
+    let settings = Settings {
+        concurrency: 1,
+        request_timeout: std::time::Duration::from_millis(1),
+        ..Settings::default()
+    };
+    let (state, _writer) = AppState::new(store.clone(), set, settings).await.unwrap();
+    let app = router(state);
+    let key = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let body = example("gas-plant-id-2022.json");
+    // A screening (key lookup, a rule running into its operation limit, a commit) takes longer
+    // than the 1 ms request timeout.
+    let r = call(
+        &app,
+        "POST",
+        "/v1/screenings",
+        Some(&key),
+        json_body(&body),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.problem()["type"], "urn:imvo:problem:timeout");
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    // Two at once with a limit of one: the second is shed at once.
+    let (a, b) = tokio::join!(
+        call(
+            &app,
+            "POST",
+            "/v1/screenings",
+            Some(&key),
+            json_body(&body),
+            &[]
+        ),
+        // Polled right after the first, which holds the only slot while it waits.
+        call(&app, "GET", "/healthz", None, None, &[])
+    );
+    assert_eq!(a.problem()["type"], "urn:imvo:problem:timeout");
+    assert_eq!(
+        b.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "one slot: the second request is shed"
+    );
+    assert_eq!(b.problem()["type"], "urn:imvo:problem:overloaded");
+    // Afterwards it answers again.
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    assert_eq!(
+        call(&app, "GET", "/healthz", None, None, &[]).await.status,
+        StatusCode::OK
+    );
+}
