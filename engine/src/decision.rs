@@ -108,6 +108,16 @@ pub enum RiskLevel {
 }
 
 impl RiskLevel {
+    /// The contract's name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+        }
+    }
+
     /// Parses `low`, `medium` or `high`.
     #[must_use]
     pub fn from_name(s: &str) -> Option<RiskLevel> {

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod batch;
 pub mod calibration;
 pub mod explain;
 pub mod metrics;

@@ -1,7 +1,7 @@
 //! `imvo`: screen applications, inspect policies, run golden scenarios, serve the HTTP API,
 //! manage API keys and check the decision record.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,6 +64,28 @@ enum Command {
     Scenarios {
         #[command(subcommand)]
         command: ScenariosCommand,
+    },
+    /// Screen every application of a JSON Lines file (one per line), on every core, streaming;
+    /// decisions in input order, bad lines reported and skipped.
+    Batch {
+        /// Input: JSON Lines, or `-` for stdin.
+        input: String,
+        /// Where the decisions go (`-` for stdout).
+        #[arg(long)]
+        out: String,
+        /// Where rejected lines go (JSON Lines with the line number and every bad field).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Screen under the packs in force on this date (default: each application's date).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// Output format: `jsonl` (`{"line", "decision"}` per line) or `csv` (main columns);
+        /// default from the output's extension.
+        #[arg(long)]
+        format: Option<String>,
+        /// Worker threads (default: the number of cores).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Run the HTTP service (decisions stored in `--database`).
     Serve {
@@ -282,6 +304,22 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             screening_slots,
         } => serve(&cli, listen, concurrency, screening_slots),
         Command::Keys { ref command } => keys(&cli, command),
+        Command::Batch {
+            ref input,
+            ref out,
+            ref errors,
+            as_of,
+            ref format,
+            threads,
+        } => batch(
+            &cli,
+            input,
+            out,
+            errors.as_deref(),
+            as_of,
+            format.as_deref(),
+            threads,
+        ),
         Command::Audit { ref command } => audit(&cli, command),
         Command::Scenarios {
             command: ScenariosCommand::Agreement { dir, as_of, cases },
@@ -446,6 +484,113 @@ fn agreement(
         exit::OK
     } else {
         exit::CHECK_FAILED
+    })
+}
+
+fn batch(
+    cli: &Cli,
+    input: &str,
+    out: &str,
+    errors: Option<&Path>,
+    as_of: Option<NaiveDate>,
+    format: Option<&str>,
+    threads: Option<usize>,
+) -> Result<u8, Failure> {
+    use imvo_service::batch::{OutFormat, Sinks};
+    use std::io::{BufReader, BufWriter, IsTerminal};
+    let format = match format {
+        Some("jsonl") => OutFormat::JsonLines,
+        Some("csv") => OutFormat::Csv,
+        Some(other) => {
+            return Err(Failure {
+                code: exit::USAGE_OR_IO,
+                kind: "usage",
+                message: format!("`--format {other}`: expected jsonl or csv"),
+                details: json!(null),
+            });
+        }
+        None if out.ends_with(".csv") => OutFormat::Csv,
+        None => OutFormat::JsonLines,
+    };
+    if input.ends_with(".csv") {
+        return Err(Failure {
+            code: exit::USAGE_OR_IO,
+            kind: "usage",
+            message:
+                "CSV input is not supported yet: convert to JSON Lines (one application per line)"
+                    .into(),
+            details: json!(null),
+        });
+    }
+    let set = load(&cli.policies)?;
+    let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(input)
+            .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+        Box::new(BufReader::with_capacity(1 << 20, f))
+    };
+    let mut out_w: Box<dyn Write> = if out == "-" {
+        Box::new(BufWriter::new(std::io::stdout()))
+    } else {
+        let f = std::fs::File::create(out)
+            .map_err(|e| Failure::io(format!("cannot write `{out}`: {e}")))?;
+        Box::new(BufWriter::with_capacity(1 << 20, f))
+    };
+    let mut err_w: Option<Box<dyn Write>> = match errors {
+        None => None,
+        Some(p) => Some(Box::new(BufWriter::new(std::fs::File::create(p).map_err(
+            |e| Failure::io(format!("cannot write `{}`: {e}", p.display())),
+        )?))),
+    };
+    // A progress bar with rate and time left on a terminal; nothing when piped.
+    let total = if input != "-" && std::io::stderr().is_terminal() {
+        std::fs::read(input)
+            .ok()
+            .map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64)
+    } else {
+        None
+    };
+    let bar = if std::io::stderr().is_terminal() && !cli.json {
+        let b = indicatif::ProgressBar::new(total.unwrap_or(0));
+        let style = if total.is_some() {
+            "{bar:40} {pos}/{len} lines, {per_sec}, {eta} left"
+        } else {
+            "{spinner} {pos} lines, {per_sec}"
+        };
+        if let Ok(s) = indicatif::ProgressStyle::with_template(style) {
+            b.set_style(s);
+        }
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
+    let mut progress = |n: u64| bar.set_position(n);
+    let summary = imvo_service::batch::run(
+        &set,
+        reader,
+        as_of,
+        threads,
+        format,
+        Sinks {
+            out: &mut out_w,
+            errors: err_w.as_mut().map(|w| w as &mut dyn Write),
+            progress: &mut progress,
+        },
+    )
+    .map_err(|e| Failure::io(format!("batch: {e}")))?;
+    bar.finish_and_clear();
+    if cli.json {
+        eprintln!("{}", json!({"summary": summary}));
+    } else {
+        eprintln!("{}", summary.render());
+    }
+    Ok(if summary.rejected > 0 {
+        exit::CHECK_FAILED
+    } else {
+        exit::OK
     })
 }
 

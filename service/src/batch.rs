@@ -1,0 +1,306 @@
+//! Batch screening of a JSON Lines file: streamed (memory does not grow with the input), on every
+//! core, results written in input order, bad lines reported with their line number and field
+//! paths without stopping the batch.
+//!
+//! One reader thread cuts the input into chunks of lines; worker threads parse and screen each
+//! chunk; the writer puts chunks back in order. The channels between them are bounded, so at
+//! most a few chunks per worker are in memory at once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, Write};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use imvo_engine::{Application, Decision, InputError, PolicySet, screen};
+use serde::Serialize;
+use serde_json::json;
+
+/// Lines per chunk handed to a worker.
+pub const CHUNK: usize = 256;
+
+/// What came of one input line.
+#[derive(Debug)]
+pub enum LineResult {
+    /// Screened.
+    Decided(Box<Decision>),
+    /// Not a valid application.
+    Rejected(InputError),
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    /// Lines read (blank lines skipped).
+    pub lines: u64,
+    /// Screened.
+    pub decided: u64,
+    /// Rejected lines.
+    pub rejected: u64,
+    /// Decisions by outcome.
+    pub by_outcome: BTreeMap<String, u64>,
+    /// Decisions by category (`none` for no category).
+    pub by_category: BTreeMap<String, u64>,
+    /// Decisions with an evaluation error.
+    pub with_errors: u64,
+    /// Seconds taken.
+    pub seconds: f64,
+}
+
+impl Summary {
+    fn add(&mut self, r: &LineResult) {
+        self.lines += 1;
+        match r {
+            LineResult::Decided(d) => {
+                self.decided += 1;
+                *self
+                    .by_outcome
+                    .entry(d.outcome.as_str().to_owned())
+                    .or_default() += 1;
+                *self
+                    .by_category
+                    .entry(d.category.map_or("none", |c| c.as_str()).to_owned())
+                    .or_default() += 1;
+                if !d.errors.is_empty() {
+                    self.with_errors += 1;
+                }
+            }
+            LineResult::Rejected(_) => self.rejected += 1,
+        }
+    }
+
+    /// The summary as text.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let list = |m: &BTreeMap<String, u64>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let rate = if self.seconds > 0.0 {
+            self.lines as f64 / self.seconds
+        } else {
+            0.0
+        };
+        format!(
+            "{} line(s) in {:.1} s ({:.0}/s): {} screened, {} rejected\n  outcomes: {}\n  categories: {}\n  decisions with evaluation errors: {}",
+            self.lines,
+            self.seconds,
+            rate,
+            self.decided,
+            self.rejected,
+            list(&self.by_outcome),
+            list(&self.by_category),
+            self.with_errors
+        )
+    }
+}
+
+/// Output format of the decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutFormat {
+    /// `{"line": N, "decision": {...}}` per line.
+    JsonLines,
+    /// The main columns.
+    Csv,
+}
+
+/// The CSV header of [`OutFormat::Csv`].
+pub const CSV_HEADER: &str = "line,reference,instrument,outcome,category,category_reason,risk_level,rules,required_steps,missing,errors";
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn csv_row(line: u64, d: &Decision) -> String {
+    let mut rules: Vec<&str> = d.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    rules.dedup();
+    let steps: Vec<&str> = d
+        .required_steps
+        .iter()
+        .filter(|s| !s.provided)
+        .map(|s| s.step.as_str())
+        .collect();
+    let missing: Vec<&str> = d.missing.iter().map(|m| m.path.as_str()).collect();
+    let cols = [
+        line.to_string(),
+        d.reference.clone(),
+        d.instrument.as_str().to_owned(),
+        d.outcome.as_str().to_owned(),
+        d.category.map_or(String::new(), |c| c.as_str().to_owned()),
+        d.category_reason.clone().unwrap_or_default(),
+        d.risk_level
+            .map_or(String::new(), |r| r.as_str().to_owned()),
+        rules.join(";"),
+        steps.join(";"),
+        missing.join(";"),
+        d.errors.len().to_string(),
+    ];
+    cols.iter()
+        .map(|c| csv_field(c))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn rejection_json(line: u64, e: &InputError) -> String {
+    match e {
+        InputError::Syntax { line: l, column, message } => json!({
+            "line": line, "error": "malformed_json",
+            "detail": format!("malformed JSON at line {line}, column {column}{}: {message}", if *l > 1 { format!(" (row {l} of the value)") } else { String::new() })
+        })
+        .to_string(),
+        InputError::Invalid(errors) => json!({
+            "line": line, "error": "invalid_application",
+            "errors": errors.iter().map(|f| json!({"path": f.path, "expected": f.expected})).collect::<Vec<_>>()
+        })
+        .to_string(),
+    }
+}
+
+/// Where the batch writes and how it reports progress.
+pub struct Sinks<'a> {
+    /// Decisions.
+    pub out: &'a mut dyn Write,
+    /// Rejected lines (JSON Lines), if wanted.
+    pub errors: Option<&'a mut dyn Write>,
+    /// Called with (lines done) now and then.
+    pub progress: &'a mut dyn FnMut(u64),
+}
+
+/// Screens every line of `input` and writes results in input order.
+///
+/// # Errors
+/// Reading the input or writing the output failed (a bad line is not an error).
+pub fn run(
+    set: &PolicySet,
+    input: impl BufRead + Send,
+    as_of: Option<NaiveDate>,
+    threads: usize,
+    format: OutFormat,
+    sinks: Sinks<'_>,
+) -> std::io::Result<Summary> {
+    let start = Instant::now();
+    let threads = threads.max(1);
+    let Sinks {
+        out,
+        mut errors,
+        progress,
+    } = sinks;
+    let mut summary = Summary::default();
+    if format == OutFormat::Csv {
+        writeln!(out, "{CSV_HEADER}")?;
+    }
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        type Chunk = (usize, Vec<(u64, Result<String, usize>)>);
+        type Done = (usize, Vec<(u64, LineResult)>);
+        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
+        let chunk_rx = std::sync::Arc::new(std::sync::Mutex::new(chunk_rx));
+        let (done_tx, done_rx) = mpsc::sync_channel::<Done>(threads * 2);
+        let reader = scope.spawn(move || -> std::io::Result<()> {
+            let mut buf = Vec::with_capacity(CHUNK);
+            let mut index = 0usize;
+            // Lines as bytes: a line that is not UTF-8 is rejected alone, with where it breaks.
+            for (n, line) in input.split(b'\n').enumerate() {
+                let mut line = line?;
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let text = String::from_utf8(line).map_err(|e| e.utf8_error().valid_up_to() + 1);
+                buf.push((n as u64 + 1, text));
+                if buf.len() == CHUNK {
+                    if chunk_tx.send((index, std::mem::take(&mut buf))).is_err() {
+                        return Ok(());
+                    }
+                    index += 1;
+                }
+            }
+            if !buf.is_empty() {
+                let _ = chunk_tx.send((index, buf));
+            }
+            Ok(())
+        });
+        for _ in 0..threads {
+            let rx = std::sync::Arc::clone(&chunk_rx);
+            let tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    let next = rx.lock().ok().and_then(|r| r.recv().ok());
+                    let Some((index, lines)) = next else { break };
+                    let results = lines
+                        .into_iter()
+                        .map(|(n, text)| {
+                            let parsed = text.map_err(|column| InputError::Syntax {
+                                line: 1,
+                                column,
+                                message: "the line is not valid UTF-8".to_owned(),
+                            });
+                            let r = match parsed.and_then(|t| Application::parse(&t)) {
+                                Ok(app) => LineResult::Decided(Box::new(screen(
+                                    set,
+                                    &app,
+                                    as_of.unwrap_or(app.application_date),
+                                ))),
+                                Err(e) => LineResult::Rejected(e),
+                            };
+                            (n, r)
+                        })
+                        .collect();
+                    if tx.send((index, results)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Put chunks back in order; at most the chunks in flight wait here.
+        let mut pending: HashMap<usize, Vec<(u64, LineResult)>> = HashMap::new();
+        let mut next = 0usize;
+        let mut last_report = Instant::now();
+        for (index, results) in done_rx {
+            pending.insert(index, results);
+            while let Some(results) = pending.remove(&next) {
+                for (line, r) in &results {
+                    summary.add(r);
+                    match (r, format) {
+                        (LineResult::Decided(d), OutFormat::JsonLines) => {
+                            let d = serde_json::to_string(d).unwrap_or_default();
+                            writeln!(out, "{{\"line\":{line},\"decision\":{d}}}")?;
+                        }
+                        (LineResult::Decided(d), OutFormat::Csv) => {
+                            writeln!(out, "{}", csv_row(*line, d))?
+                        }
+                        (LineResult::Rejected(e), _) => {
+                            if let Some(w) = errors.as_mut() {
+                                writeln!(w, "{}", rejection_json(*line, e))?;
+                            }
+                        }
+                    }
+                }
+                next += 1;
+                if last_report.elapsed() > Duration::from_millis(200) {
+                    progress(summary.lines);
+                    last_report = Instant::now();
+                }
+            }
+        }
+        progress(summary.lines);
+        reader
+            .join()
+            .map_err(|_| std::io::Error::other("the reader thread panicked"))??;
+        Ok(())
+    })?;
+    out.flush()?;
+    if let Some(w) = errors.as_mut() {
+        w.flush()?;
+    }
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(summary)
+}
