@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
@@ -137,6 +137,10 @@ impl AppState {
                 tracing::error!(error = %e, %hash, "a stored policy set does not load");
                 Problem::internal()
             })?;
+        if set.hash() != hash {
+            tracing::error!(%hash, loaded = set.hash(), "a stored policy set does not match its hash");
+            return Err(Problem::internal());
+        }
         let set = Arc::new(set);
         if let Ok(mut m) = self.sets.lock() {
             if m.len() > 16 {
@@ -170,7 +174,11 @@ impl FromRequestParts<Shared> for Auth {
         let key = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| {
+                v.get(..7)
+                    .filter(|scheme| scheme.eq_ignore_ascii_case("bearer "))
+                    .and_then(|_| v.get(7..))
+            })
             .map(str::trim)
             .ok_or_else(|| {
                 Problem::unauthorized("the Authorization header must be `Bearer <key>`")
@@ -181,10 +189,7 @@ impl FromRequestParts<Shared> for Auth {
                 Ok(Auth(p))
             }
             Ok(None) => Err(Problem::unauthorized("unknown or revoked API key")),
-            Err(e) => Err(Problem::unavailable(
-                "database",
-                format!("the key cannot be checked now: {e}"),
-            )),
+            Err(e) => Err(unavailable(e)),
         }
     }
 }
@@ -209,40 +214,58 @@ impl Auth {
     }
 }
 
-/// A JSON body as bytes: `Content-Type: application/json` required, the size limited.
-pub struct JsonBody(pub Bytes);
+/// Reads a JSON body after the caller's role was checked: `Content-Type: application/json`
+/// required, at most [`BODY_LIMIT`] bytes.
+async fn read_json(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes, Problem> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            let v = v.trim();
+            v.eq_ignore_ascii_case("application/json") || v.ends_with("+json")
+        });
+    if !json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "unsupported media type",
+            "send the body as `Content-Type: application/json`",
+        ));
+    }
+    axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body-too-large",
+            "request body too large",
+            format!("the body is larger than {BODY_LIMIT} bytes, or could not be read"),
+        )
+    })
+}
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
-    type Rejection = Problem;
-
-    async fn from_request(req: Request, state: &S) -> Result<JsonBody, Problem> {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                let v = v.trim();
-                v.eq_ignore_ascii_case("application/json") || v.ends_with("+json")
-            });
-        if !json {
-            return Err(Problem::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "unsupported media type",
-                "send the body as `Content-Type: application/json`",
-            ));
-        }
-        match Bytes::from_request(req, state).await {
-            Ok(b) => Ok(JsonBody(b)),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body-too-large",
-                "request body too large",
-                format!("the body is larger than {BODY_LIMIT} bytes"),
-            )),
-            Err(e) => Err(Problem::bad_request("unreadable-body", e.body_text())),
-        }
+/// A body that is not the expected JSON: 400 when it is not JSON, 422 naming the problem.
+fn body_problem(name: &str, e: &serde_json::Error) -> Problem {
+    if e.is_data() {
+        let msg = e.to_string();
+        let msg = msg
+            .find(" at line ")
+            .map_or(msg.clone(), |i| msg.get(..i).unwrap_or(&msg).to_owned());
+        let path = msg
+            .split('`')
+            .nth(1)
+            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
+            .unwrap_or("body")
+            .to_owned();
+        Problem::invalid(
+            name,
+            format!("the body is not a valid request: {msg}"),
+            vec![FieldProblem {
+                path,
+                expected: msg,
+            }],
+        )
+    } else {
+        Problem::bad_request("malformed-json", format!("malformed JSON: {e}"))
     }
 }
 
@@ -404,9 +427,10 @@ async fn post_screening(
     auth: Auth,
     headers: HeaderMap,
     Q(q): Q<ScreenQuery>,
-    JsonBody(body): JsonBody,
+    raw: axum::body::Body,
 ) -> Result<Response, Problem> {
     auth.require(&[Role::Analyst, Role::MissionOrganiser])?;
+    let body = read_json(&headers, raw).await?;
     let as_of = q
         .as_of
         .as_deref()
@@ -477,17 +501,50 @@ async fn post_screening(
             }
         }
     }
+    // Released if this request ends without storing, also when it is cut off mid-way.
+    let mut guard = idem.as_ref().map(|k| ClaimGuard {
+        store: state.store.clone(),
+        principal: k.principal.clone(),
+        key: k.key.clone(),
+        armed: true,
+    });
     let result = screen_and_store(&state, app, as_of, &auth.0, idem.clone()).await;
-    if result.is_err()
-        && let Some(k) = &idem
+    if result.is_ok()
+        && let Some(g) = guard.as_mut()
     {
-        let _ = state.store.release_idempotency(&k.principal, &k.key).await;
+        g.armed = false;
     }
     let r = result?;
     Ok(created(
         format!("/v1/screenings/{}", r.id),
         screening_record(&r)?,
     ))
+}
+
+/// Releases a claimed idempotency key unless disarmed, so a request that fails or is cut off
+/// does not leave its key "in flight".
+struct ClaimGuard {
+    store: Store,
+    principal: String,
+    key: String,
+    armed: bool,
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            let (store, principal, key) = (
+                self.store.clone(),
+                std::mem::take(&mut self.principal),
+                std::mem::take(&mut self.key),
+            );
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move {
+                    let _ = store.release_idempotency(&principal, &key).await;
+                });
+            }
+        }
+    }
 }
 
 fn unavailable<E: std::fmt::Display>(e: E) -> Problem {
@@ -552,7 +609,7 @@ async fn evaluate(
     .map_err(internal)
 }
 
-/// A stored screening, with the reviews of it.
+/// A stored screening, exactly as it was returned when made (its reviews are in the history).
 #[utoipa::path(get, path = "/v1/screenings/{id}", tag = "screenings",
     params(("id" = String, Path, description = "record id")),
     responses((status = 200, body = ScreeningRecord), (status = 401, body = Problem), (status = 404, body = Problem)),
@@ -859,16 +916,13 @@ pub struct Simulate<'a> {
 async fn simulate(
     State(state): State<Shared>,
     auth: Auth,
-    JsonBody(body): JsonBody,
+    headers: HeaderMap,
+    raw: axum::body::Body,
 ) -> Result<Response, Problem> {
     auth.require(&[Role::Analyst, Role::MissionOrganiser])?;
-    let req: Simulate<'_> = serde_json::from_slice(&body).map_err(|e| {
-        if e.is_data() {
-            Problem::invalid("invalid-request", e.to_string(), Vec::new())
-        } else {
-            Problem::bad_request("malformed-json", e.to_string())
-        }
-    })?;
+    let body = read_json(&headers, raw).await?;
+    let req: Simulate<'_> =
+        serde_json::from_slice(&body).map_err(|e| body_problem("invalid-request", &e))?;
     let app = Application::parse(req.application.get()).map_err(|e| {
         let mut p = input_problem(&e);
         for f in &mut p.errors {
@@ -938,20 +992,23 @@ const REASON_CODES: [&str; 5] = [
 async fn post_review(
     State(state): State<Shared>,
     auth: Auth,
+    headers: HeaderMap,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
+    raw: axum::body::Body,
 ) -> Result<Response, Problem> {
     auth.require(&[Role::Analyst])?;
-    let b: ReviewBody = serde_json::from_slice(&body).map_err(|e| {
-        if e.is_data() {
-            Problem::invalid("invalid-review", e.to_string(), Vec::new())
-        } else {
-            Problem::bad_request("malformed-json", e.to_string())
-        }
-    })?;
+    let body = read_json(&headers, raw).await?;
+    let b: ReviewBody =
+        serde_json::from_slice(&body).map_err(|e| body_problem("invalid-review", &e))?;
     let mut errors = Vec::new();
     match b.verdict.as_str() {
         "agree" => {
+            if b.reason_code.is_some() {
+                errors.push(FieldProblem {
+                    path: "reason_code".into(),
+                    expected: "nothing: a reason code belongs to an override".into(),
+                });
+            }
             if b.outcome.is_some() || b.category.is_some() {
                 errors.push(FieldProblem {
                     path: "outcome".into(),
@@ -1075,7 +1132,8 @@ pub struct Policies {
 /// The packs of the policy set in force.
 #[utoipa::path(get, path = "/v1/policies", tag = "policies",
     responses((status = 200, body = Policies), (status = 401, body = Problem)), security(("bearer" = [])))]
-async fn list_policies(State(state): State<Shared>, _auth: Auth) -> Response {
+async fn list_policies(State(state): State<Shared>, auth: Auth) -> Result<Response, Problem> {
+    auth.require(&[Role::Analyst, Role::MissionOrganiser, Role::Auditor])?;
     let packs = state
         .set
         .packs()
@@ -1092,11 +1150,11 @@ async fn list_policies(State(state): State<Shared>, _auth: Auth) -> Response {
             hash: p.hash.clone(),
         })
         .collect();
-    Json(Policies {
+    Ok(Json(Policies {
         policy_set: state.set.hash().to_owned(),
         packs,
     })
-    .into_response()
+    .into_response())
 }
 
 /// One pack: manifest with sources, rule table and parameters.
@@ -1106,9 +1164,10 @@ async fn list_policies(State(state): State<Shared>, _auth: Auth) -> Response {
     security(("bearer" = [])))]
 async fn get_policy(
     State(state): State<Shared>,
-    _auth: Auth,
+    auth: Auth,
     Path((pack, version)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
+    auth.require(&[Role::Analyst, Role::MissionOrganiser, Role::Auditor])?;
     let Some(p) = state
         .set
         .packs()
@@ -1163,7 +1222,7 @@ async fn verify(
     };
     let v = state
         .store
-        .verify(checkpoint.as_ref())
+        .verify_with(checkpoint.as_ref(), true)
         .await
         .map_err(unavailable)?;
     Ok(Json(v).into_response())
@@ -1197,11 +1256,13 @@ pub struct CreatedKey {
 async fn create_key(
     State(state): State<Shared>,
     auth: Auth,
-    JsonBody(body): JsonBody,
+    headers: HeaderMap,
+    raw: axum::body::Body,
 ) -> Result<Response, Problem> {
     auth.require(&[Role::Admin])?;
-    let req: NewKey = serde_json::from_slice(&body)
-        .map_err(|e| Problem::invalid("invalid-key-request", e.to_string(), Vec::new()))?;
+    let body = read_json(&headers, raw).await?;
+    let req: NewKey =
+        serde_json::from_slice(&body).map_err(|e| body_problem("invalid-key-request", &e))?;
     if req.roles.is_empty() {
         return Err(Problem::invalid(
             "invalid-key-request",
@@ -1383,20 +1444,31 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/audit/verify", get(verify))
         .route("/v1/keys", post(create_key).get(list_keys))
         .route("/v1/keys/{id}/revoke", post(revoke_key))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&state), track))
+        .with_state(Arc::clone(&state));
+    // `Router::layer` gives each route its own instance of a layer; the concurrency limit must be
+    // one for the whole API, so the API is nested as the only (fallback) service of a router and
+    // the limits wrap that once.
+    let limited = Router::new().fallback_service(api).layer(
+        ServiceBuilder::new()
+            .layer(axum::error_handling::HandleErrorLayer::new(overload))
+            .load_shed()
+            .concurrency_limit(settings.concurrency)
+            .timeout(settings.request_timeout),
+    );
+    // The operations endpoints stay outside the limits: a liveness probe must answer while the
+    // API sheds load.
+    let ops = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .route_layer(middleware::from_fn_with_state(Arc::clone(&state), track))
         .with_state(state);
     let x_request_id = header::HeaderName::from_static("x-request-id");
-    // `Router::layer` gives each route its own instance of a layer; the concurrency limit must be
-    // one for the whole service, so the API is nested as the only (fallback) service of an
-    // outer router and the layers wrap that once.
-    Router::new().fallback_service(api).layer(
+    ops.fallback_service(limited).layer(
         ServiceBuilder::new()
             .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION]))
             .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
@@ -1412,11 +1484,7 @@ pub fn router(state: Shared) -> Router {
             .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
                 tracing::error!("a handler panicked");
                 Problem::internal().into_response()
-            }))
-            .layer(axum::error_handling::HandleErrorLayer::new(overload))
-            .load_shed()
-            .concurrency_limit(settings.concurrency)
-            .timeout(settings.request_timeout),
+            })),
     )
 }
 

@@ -160,6 +160,10 @@ pub fn sha256(text: &str) -> String {
     )
 }
 
+/// After this many seconds an unfinished idempotency claim is taken over by the next request
+/// with the same key (no request runs this long: the request timeout is 10 s).
+pub const IDEMPOTENCY_STALE_SECS: i64 = 60;
+
 /// An idempotency key to complete in the transaction that stores its record.
 #[derive(Debug, Clone)]
 pub struct IdemKey {
@@ -251,6 +255,9 @@ pub struct KeyRow {
 }
 
 const RECORD_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, input, decision, review_of, review, prev_hash, hash";
+
+/// The record columns without the application (for lists that do not return it).
+const LIGHT_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, NULL AS input, decision, review_of, review, prev_hash, hash";
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -600,10 +607,14 @@ impl Store {
                 sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
                 let result: Result<Vec<Record>, StoreError> = append_in!(&mut conn, batch).await;
                 match result {
-                    Ok(records) => {
-                        sqlx::query("COMMIT").execute(&mut *conn).await?;
-                        Ok(records)
-                    }
+                    Ok(records) => match sqlx::query("COMMIT").execute(&mut *conn).await {
+                        Ok(_) => Ok(records),
+                        Err(e) => {
+                            // Never hand a connection back to the pool inside a transaction.
+                            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                            Err(e.into())
+                        }
+                    },
                     Err(e) => {
                         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
                         Err(e)
@@ -687,7 +698,7 @@ impl Store {
         instrument: Option<&str>,
     ) -> Result<Vec<Record>, StoreError> {
         let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM records WHERE reference = $1 AND ($2 IS NULL OR instrument = $2) ORDER BY seq LIMIT 10000"
+            "SELECT {LIGHT_COLUMNS} FROM records WHERE reference = $1 AND ($2 IS NULL OR instrument = $2) ORDER BY seq LIMIT 10000"
         );
         let rows = on_db!(self, |p| {
             let rows = sqlx::query(&sql)
@@ -722,8 +733,22 @@ impl Store {
         &self,
         checkpoint: Option<&Checkpoint>,
     ) -> Result<Verification, StoreError> {
+        self.verify_with(checkpoint, false).await
+    }
+
+    /// As [`Store::verify`]; with `incremental`, only the records after the checkpoint are
+    /// walked (the checkpoint record must still have its hash), so a nightly check costs the
+    /// day's records, not the whole history.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn verify_with(
+        &self,
+        checkpoint: Option<&Checkpoint>,
+        incremental: bool,
+    ) -> Result<Verification, StoreError> {
         let sql =
-            format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > $1 ORDER BY seq LIMIT 2000");
+            format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > $1 ORDER BY seq LIMIT 200");
         let mut prev_hash = GENESIS.to_owned();
         let mut expected_seq = 1i64;
         let mut last: Option<Checkpoint> = None;
@@ -731,6 +756,19 @@ impl Store {
         let mut broken = None;
         // The empty chain's head is the genesis hash; a later checkpoint must be found.
         let mut checkpoint_matches = checkpoint.map(|c| c.seq == 0 && c.hash == GENESIS);
+        if let (true, Some(c)) = (incremental, checkpoint)
+            && c.seq > 0
+        {
+            let sql = "SELECT hash FROM records WHERE seq = $1";
+            let h: Option<String> = on_db!(self, |p| sqlx::query_scalar(sql)
+                .bind(c.seq)
+                .fetch_optional(p)
+                .await)?;
+            checkpoint_matches = Some(h.as_deref() == Some(c.hash.as_str()));
+            prev_hash = c.hash.clone();
+            expected_seq = c.seq + 1;
+            last = Some(c.clone());
+        }
         'pages: loop {
             let after = last.as_ref().map_or(0, |c| c.seq);
             let page = on_db!(self, |p| {
@@ -812,6 +850,25 @@ impl Store {
             .bind(key)
             .fetch_optional(p)
             .await)?;
+        // A claim left by a request that never finished (a crash, a cut-off) is taken over once
+        // it is older than any request can run.
+        if let Some((_, None)) = &row {
+            let cutoff = (chrono::Utc::now() - chrono::Duration::seconds(IDEMPOTENCY_STALE_SECS))
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            let take = "UPDATE idempotency SET request_hash = $1, created_at = $2 WHERE principal = $3 AND key = $4 AND record_id IS NULL AND created_at < $5";
+            let taken = on_db!(self, |p| sqlx::query(take)
+                .bind(request_hash)
+                .bind(&created)
+                .bind(principal)
+                .bind(key)
+                .bind(&cutoff)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()))?;
+            if taken == 1 {
+                return Ok(IdemState::Claimed);
+            }
+        }
         Ok(match row {
             None => IdemState::InFlight,
             Some((hash, _)) if hash != request_hash => IdemState::Mismatch,

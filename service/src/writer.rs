@@ -43,6 +43,12 @@ impl Writer {
                         Err(_) => break,
                     }
                 }
+                // A request that gave up (cut off by the timeout, or its client gone) before its
+                // group began is not stored: it was not acknowledged and must not be.
+                jobs.retain(|j| !j.reply.is_closed());
+                if jobs.is_empty() {
+                    continue;
+                }
                 let (batch, replies): (Vec<_>, Vec<_>) = jobs
                     .into_iter()
                     .map(|j| ((j.record, j.idem), j.reply))

@@ -1215,8 +1215,9 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.problem()["type"], "urn:imvo:problem:timeout");
     assert!(r.headers.contains_key(header::RETRY_AFTER));
-    // Two at once with a limit of one: the second is shed at once.
-    let (a, b) = tokio::join!(
+    // Two at once with a limit of one: the second is shed at once, while the liveness probe,
+    // outside the limits, still answers.
+    let (a, b, h) = tokio::join!(
         call(
             &app,
             "POST",
@@ -1226,6 +1227,7 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
             &[]
         ),
         // Polled right after the first, which holds the only slot while it waits.
+        call(&app, "GET", "/v1/policies", Some(&key), None, &[]),
         call(&app, "GET", "/healthz", None, None, &[])
     );
     assert_eq!(a.problem()["type"], "urn:imvo:problem:timeout");
@@ -1235,6 +1237,7 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
         "one slot: the second request is shed"
     );
     assert_eq!(b.problem()["type"], "urn:imvo:problem:overloaded");
+    assert_eq!(h.status, StatusCode::OK, "health is never shed");
     // Afterwards it answers again.
     tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     assert_eq!(

@@ -398,3 +398,31 @@ async fn postgres_app_role_cannot_change_records() {
     raw(&owner, &format!("DROP OWNED BY {role}")).await.unwrap();
     raw(&owner, &format!("DROP ROLE {role}")).await.unwrap();
 }
+
+/// A claim left unfinished (a crash, a cut-off request) is taken over once it is stale.
+#[tokio::test]
+async fn a_stale_idempotency_claim_is_taken_over() {
+    for (name, store) in support::stores().await {
+        assert_eq!(
+            store.claim_idempotency("k1", "old", "h1").await.unwrap(),
+            IdemState::Claimed,
+            "{name}"
+        );
+        assert_eq!(
+            store.claim_idempotency("k1", "old", "h1").await.unwrap(),
+            IdemState::InFlight,
+            "{name}"
+        );
+        raw(
+            &store,
+            "UPDATE idempotency SET created_at = '2000-01-01T00:00:00.000000Z'",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            store.claim_idempotency("k1", "old", "h1").await.unwrap(),
+            IdemState::Claimed,
+            "{name}: stale"
+        );
+    }
+}
