@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod explain;
 pub mod metrics;
 pub mod problem;
+pub mod rescreen;
 pub mod scenarios;
 pub mod serve;
 pub mod store;

@@ -87,6 +87,22 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// The impact of a policy change: screen every application of a JSON Lines file under two
+    /// policy folders and report the category migration, outcome changes, the rules behind them
+    /// and the exposure that moved.
+    Rescreen {
+        /// Input: JSON Lines.
+        input: PathBuf,
+        /// The policy folder before the change.
+        #[arg(long)]
+        from: PathBuf,
+        /// The policy folder after the change.
+        #[arg(long)]
+        to: PathBuf,
+        /// Screening date (default: today, read once and printed).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+    },
     /// Run the HTTP service (decisions stored in `--database`).
     Serve {
         /// Address to listen on.
@@ -304,6 +320,34 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             screening_slots,
         } => serve(&cli, listen, concurrency, screening_slots),
         Command::Keys { ref command } => keys(&cli, command),
+        Command::Rescreen {
+            ref input,
+            ref from,
+            ref to,
+            as_of,
+        } => {
+            let (a, b) = (load(from)?, load(to)?);
+            let text = std::fs::read_to_string(input)
+                .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", input.display())))?;
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let report = imvo_service::rescreen::impact(&a, &b, &text, Some(as_of));
+            if cli.json {
+                println!(
+                    "{}",
+                    json!({"as_of": as_of, "from": a.hash(), "to": b.hash(), "impact": report})
+                );
+            } else {
+                println!(
+                    "as of {as_of}: {}",
+                    report.render(&from.display().to_string(), &to.display().to_string())
+                );
+            }
+            Ok(if report.rejected.is_empty() {
+                exit::OK
+            } else {
+                exit::CHECK_FAILED
+            })
+        }
         Command::Batch {
             ref input,
             ref out,

@@ -587,3 +587,69 @@ fn serve_logs_no_secrets_and_stops_on_sigterm() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `imvo rescreen` reports what a policy change moves: raising the Annex I thermal threshold
+/// from 300 to 500 MWth moves the 400 MWth gas plant from A to B, through R-EC-06.2.
+#[test]
+fn rescreen_reports_the_category_migration_of_a_policy_change() {
+    let dir = std::env::temp_dir().join(format!("imvo-cli-rescreen-{}", std::process::id()));
+    let changed = dir.join("policies");
+    let copy = |from: &Path, to: &Path| {
+        fn walk(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for e in std::fs::read_dir(from).unwrap() {
+                let e = e.unwrap();
+                let t = to.join(e.file_name());
+                if e.path().is_dir() {
+                    walk(&e.path(), &t)
+                } else {
+                    std::fs::copy(e.path(), &t).unwrap();
+                }
+            }
+        }
+        walk(from, to);
+    };
+    copy(&root().join("policies"), &changed);
+    let params = changed.join("oecd-common-approaches-2016.1.0/params.csv");
+    let csv = std::fs::read_to_string(&params)
+        .unwrap()
+        .replace("annex_i.thermal_mwth,300,", "annex_i.thermal_mwth,500,");
+    std::fs::write(&params, csv).unwrap();
+    let example: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/gas-plant-id-2022.json")).unwrap(),
+    )
+    .unwrap();
+    let input = dir.join("portfolio.jsonl");
+    std::fs::write(&input, format!("{example}\n{{broken\n")).unwrap();
+    let out = imvo(
+        &[
+            "--json",
+            "rescreen",
+            input.to_str().unwrap(),
+            "--from",
+            "policies",
+            "--to",
+            changed.to_str().unwrap(),
+            "--as-of",
+            "2022-11-01",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a rejected line: {}",
+        text(&out.stderr)
+    );
+    let v: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let impact = &v["impact"];
+    assert_eq!(impact["categories"]["A -> B"], 1, "{impact}");
+    assert_eq!(impact["changed"], 1);
+    assert_eq!(impact["rejected"], serde_json::json!([2]));
+    assert!(impact["rules"].get("R-EC-06.2").is_some(), "{impact}");
+    assert_eq!(
+        impact["exposure_moved"]["EUR"],
+        example["transaction"]["support_amount"]["amount"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
