@@ -344,13 +344,17 @@ pub struct ScreeningRecord {
     pub hash: String,
 }
 
+/// A stored JSON text, returned as it is (`null` where there is none).
+fn raw_json(text: Option<&String>) -> Result<Box<RawValue>, Problem> {
+    RawValue::from_string(text.cloned().unwrap_or_else(|| "null".into())).map_err(internal)
+}
+
 fn screening_record(r: &Record) -> Result<ScreeningRecord, Problem> {
-    let decision = r.decision.clone().unwrap_or_else(|| "null".into());
     Ok(ScreeningRecord {
         id: r.id.clone(),
         created_at: r.created_at.clone(),
         created_by: r.created_by.clone(),
-        decision: RawValue::from_string(decision).map_err(internal)?,
+        decision: raw_json(r.decision.as_ref())?,
         seq: r.seq,
         hash: r.hash.clone(),
     })
@@ -382,8 +386,7 @@ fn review_record(r: &Record) -> Result<ReviewRecord, Problem> {
         created_at: r.created_at.clone(),
         created_by: r.created_by.clone(),
         review_of: r.review_of.clone().unwrap_or_default(),
-        review: RawValue::from_string(r.review.clone().unwrap_or_else(|| "null".into()))
-            .map_err(internal)?,
+        review: raw_json(r.review.as_ref())?,
         seq: r.seq,
         hash: r.hash.clone(),
     })
