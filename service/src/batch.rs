@@ -1,4 +1,4 @@
-//! Batch screening of a JSON Lines file: streamed (memory does not grow with the input), on every
+//! Batch screening of a portfolio (JSON Lines or CSV, read by [`crate::input`]): streamed (memory does not grow with the input), on every
 //! core, results written in input order, bad lines reported with their line number and field
 //! paths without stopping the batch.
 //!
@@ -7,7 +7,7 @@
 //! most a few chunks per worker are in memory at once.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ use chrono::NaiveDate;
 use imvo_engine::{Application, Decision, InputError, PolicySet, screen};
 use serde::Serialize;
 use serde_json::json;
+
+use crate::input::Item;
 
 /// Lines per chunk handed to a worker.
 pub const CHUNK: usize = 256;
@@ -26,6 +28,8 @@ pub enum LineResult {
     Decided(Box<Decision>),
     /// Not a valid application.
     Rejected(InputError),
+    /// Read and written back without screening (the I/O floor).
+    Echoed,
 }
 
 /// Counts for the summary.
@@ -66,6 +70,7 @@ impl Summary {
                 }
             }
             LineResult::Rejected(_) => self.rejected += 1,
+            LineResult::Echoed => self.decided += 1,
         }
     }
 
@@ -147,7 +152,8 @@ fn csv_row(line: u64, d: &Decision) -> String {
         .join(",")
 }
 
-fn rejection_json(line: u64, e: &InputError) -> String {
+/// A rejected line as the JSON Lines of the error file.
+pub fn rejection_json(line: u64, e: &InputError) -> String {
     match e {
         InputError::Syntax { line: l, column, message } => json!({
             "line": line, "error": "malformed_json",
@@ -162,6 +168,19 @@ fn rejection_json(line: u64, e: &InputError) -> String {
     }
 }
 
+/// How a batch runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Screening date (default: each application's date).
+    pub as_of: Option<NaiveDate>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Output format.
+    pub format: OutFormat,
+    /// Only parse each application and write it back, without screening: the I/O floor.
+    pub floor: bool,
+}
+
 /// Where the batch writes and how it reports progress.
 pub struct Sinks<'a> {
     /// Decisions.
@@ -172,18 +191,23 @@ pub struct Sinks<'a> {
     pub progress: &'a mut dyn FnMut(u64),
 }
 
-/// Screens every line of `input` and writes results in input order.
+/// Screens every item of `input` (from [`crate::input::open`]) and writes results in input
+/// order.
 ///
 /// # Errors
 /// Reading the input or writing the output failed (a bad line is not an error).
 pub fn run(
     set: &PolicySet,
-    input: impl BufRead + Send,
-    as_of: Option<NaiveDate>,
-    threads: usize,
-    format: OutFormat,
+    input: impl Iterator<Item = std::io::Result<Item>> + Send,
+    options: Options,
     sinks: Sinks<'_>,
 ) -> std::io::Result<Summary> {
+    let Options {
+        as_of,
+        threads,
+        format,
+        floor,
+    } = options;
     let start = Instant::now();
     let threads = threads.max(1);
     let Sinks {
@@ -192,29 +216,22 @@ pub fn run(
         progress,
     } = sinks;
     let mut summary = Summary::default();
-    if format == OutFormat::Csv {
+    if format == OutFormat::Csv && !floor {
         writeln!(out, "{CSV_HEADER}")?;
     }
     std::thread::scope(|scope| -> std::io::Result<()> {
-        type Chunk = (usize, Vec<(u64, Result<String, usize>)>);
-        type Done = (usize, Vec<(u64, LineResult)>);
+        type Chunk = (usize, Vec<Item>);
+        // Each result with its output line, rendered by the worker (serialising a decision
+        // costs more than writing it, and the writer is one thread).
+        type Done = (usize, Vec<(u64, LineResult, String)>);
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
         let chunk_rx = std::sync::Arc::new(std::sync::Mutex::new(chunk_rx));
         let (done_tx, done_rx) = mpsc::sync_channel::<Done>(threads * 2);
         let reader = scope.spawn(move || -> std::io::Result<()> {
             let mut buf = Vec::with_capacity(CHUNK);
             let mut index = 0usize;
-            // Lines as bytes: a line that is not UTF-8 is rejected alone, with where it breaks.
-            for (n, line) in input.split(b'\n').enumerate() {
-                let mut line = line?;
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let text = String::from_utf8(line).map_err(|e| e.utf8_error().valid_up_to() + 1);
-                buf.push((n as u64 + 1, text));
+            for item in input {
+                buf.push(item?);
                 if buf.len() == CHUNK {
                     if chunk_tx.send((index, std::mem::take(&mut buf))).is_err() {
                         return Ok(());
@@ -236,21 +253,32 @@ pub fn run(
                     let Some((index, lines)) = next else { break };
                     let results = lines
                         .into_iter()
-                        .map(|(n, text)| {
-                            let parsed = text.map_err(|column| InputError::Syntax {
-                                line: 1,
-                                column,
-                                message: "the line is not valid UTF-8".to_owned(),
-                            });
-                            let r = match parsed.and_then(|t| Application::parse(&t)) {
-                                Ok(app) => LineResult::Decided(Box::new(screen(
-                                    set,
-                                    &app,
-                                    as_of.unwrap_or(app.application_date),
-                                ))),
-                                Err(e) => LineResult::Rejected(e),
-                            };
-                            (n, r)
+                        .map(|Item { line: n, json }| {
+                            match json.and_then(|t| Application::parse(&t)) {
+                                Ok(app) if floor => {
+                                    let text = format!(
+                                        "{{\"line\":{n},\"application\":{}}}",
+                                        app.canonical_json()
+                                    );
+                                    (n, LineResult::Echoed, text)
+                                }
+                                Ok(app) => {
+                                    let d =
+                                        screen(set, &app, as_of.unwrap_or(app.application_date));
+                                    let text = match format {
+                                        OutFormat::JsonLines => format!(
+                                            "{{\"line\":{n},\"decision\":{}}}",
+                                            serde_json::to_string(&d).unwrap_or_default()
+                                        ),
+                                        OutFormat::Csv => csv_row(n, &d),
+                                    };
+                                    (n, LineResult::Decided(Box::new(d)), text)
+                                }
+                                Err(e) => {
+                                    let text = rejection_json(n, &e);
+                                    (n, LineResult::Rejected(e), text)
+                                }
+                            }
                         })
                         .collect();
                     if tx.send((index, results)).is_err() {
@@ -261,27 +289,21 @@ pub fn run(
         }
         drop(done_tx);
         // Put chunks back in order; at most the chunks in flight wait here.
-        let mut pending: HashMap<usize, Vec<(u64, LineResult)>> = HashMap::new();
+        let mut pending: HashMap<usize, Vec<(u64, LineResult, String)>> = HashMap::new();
         let mut next = 0usize;
         let mut last_report = Instant::now();
         for (index, results) in done_rx {
             pending.insert(index, results);
             while let Some(results) = pending.remove(&next) {
-                for (line, r) in &results {
+                for (_, r, text) in &results {
                     summary.add(r);
-                    match (r, format) {
-                        (LineResult::Decided(d), OutFormat::JsonLines) => {
-                            let d = serde_json::to_string(d).unwrap_or_default();
-                            writeln!(out, "{{\"line\":{line},\"decision\":{d}}}")?;
-                        }
-                        (LineResult::Decided(d), OutFormat::Csv) => {
-                            writeln!(out, "{}", csv_row(*line, d))?
-                        }
-                        (LineResult::Rejected(e), _) => {
+                    match r {
+                        LineResult::Rejected(_) => {
                             if let Some(w) = errors.as_mut() {
-                                writeln!(w, "{}", rejection_json(*line, e))?;
+                                writeln!(w, "{text}")?;
                             }
                         }
+                        _ => writeln!(out, "{text}")?,
                     }
                 }
                 next += 1;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod batch;
 pub mod calibration;
 pub mod explain;
+pub mod input;
 pub mod metrics;
 pub mod problem;
 pub mod rescreen;

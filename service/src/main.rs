@@ -65,10 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: ScenariosCommand,
     },
-    /// Screen every application of a JSON Lines file (one per line), on every core, streaming;
-    /// decisions in input order, bad lines reported and skipped.
+    /// Screen every application of a portfolio (JSON Lines, or CSV with dotted v1 paths as
+    /// columns), on every core, streaming; decisions in input order, bad lines reported and
+    /// skipped.
     Batch {
-        /// Input: JSON Lines, or `-` for stdin.
+        /// Input: JSON Lines or CSV (by extension or `--format`), or `-` for stdin.
         input: String,
         /// Where the decisions go (`-` for stdout).
         #[arg(long)]
@@ -79,10 +80,18 @@ enum Command {
         /// Screen under the packs in force on this date (default: each application's date).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
+        /// Input format: `jsonl` or `csv` (default: from the input's extension; stdin is JSON
+        /// Lines).
+        #[arg(long)]
+        format: Option<String>,
         /// Output format: `jsonl` (`{"line", "decision"}` per line) or `csv` (main columns);
         /// default from the output's extension.
         #[arg(long)]
-        format: Option<String>,
+        out_format: Option<String>,
+        /// Only read each application and write it back (no screening): the I/O floor a batch
+        /// is measured against (docs/performance.md).
+        #[arg(long, hide = true)]
+        floor: bool,
         /// Worker threads (default: the number of cores).
         #[arg(long)]
         threads: Option<usize>,
@@ -354,15 +363,21 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             ref errors,
             as_of,
             ref format,
+            ref out_format,
             threads,
+            floor,
         } => batch(
             &cli,
-            input,
-            out,
-            errors.as_deref(),
-            as_of,
-            format.as_deref(),
-            threads,
+            &BatchArgs {
+                input,
+                out,
+                errors: errors.as_deref(),
+                as_of,
+                in_format: format.as_deref(),
+                format: out_format.as_deref(),
+                threads,
+                floor,
+            },
         ),
         Command::Audit { ref command } => audit(&cli, command),
         Command::Scenarios {
@@ -531,17 +546,40 @@ fn agreement(
     })
 }
 
-fn batch(
-    cli: &Cli,
-    input: &str,
-    out: &str,
-    errors: Option<&Path>,
+struct BatchArgs<'a> {
+    input: &'a str,
+    out: &'a str,
+    errors: Option<&'a Path>,
     as_of: Option<NaiveDate>,
-    format: Option<&str>,
+    in_format: Option<&'a str>,
+    format: Option<&'a str>,
     threads: Option<usize>,
-) -> Result<u8, Failure> {
-    use imvo_service::batch::{OutFormat, Sinks};
+    floor: bool,
+}
+
+fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
+    let &BatchArgs {
+        input,
+        out,
+        errors,
+        as_of,
+        in_format,
+        format,
+        threads,
+        floor,
+    } = args;
+    use imvo_service::batch::{Options, OutFormat, Sinks};
+    use imvo_service::input::Format;
     use std::io::{BufReader, BufWriter, IsTerminal};
+    let in_format = match in_format {
+        Some(name) => Format::from_name(name).ok_or_else(|| Failure {
+            code: exit::USAGE_OR_IO,
+            kind: "usage",
+            message: format!("`--format {name}`: expected jsonl or csv"),
+            details: json!(null),
+        })?,
+        None => Format::from_path(input),
+    };
     let format = match format {
         Some("jsonl") => OutFormat::JsonLines,
         Some("csv") => OutFormat::Csv,
@@ -549,23 +587,13 @@ fn batch(
             return Err(Failure {
                 code: exit::USAGE_OR_IO,
                 kind: "usage",
-                message: format!("`--format {other}`: expected jsonl or csv"),
+                message: format!("`--out-format {other}`: expected jsonl or csv"),
                 details: json!(null),
             });
         }
         None if out.ends_with(".csv") => OutFormat::Csv,
         None => OutFormat::JsonLines,
     };
-    if input.ends_with(".csv") {
-        return Err(Failure {
-            code: exit::USAGE_OR_IO,
-            kind: "usage",
-            message:
-                "CSV input is not supported yet: convert to JSON Lines (one application per line)"
-                    .into(),
-            details: json!(null),
-        });
-    }
     let set = load(&cli.policies)?;
     let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {
         Box::new(BufReader::new(std::io::stdin()))
@@ -574,6 +602,14 @@ fn batch(
             .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
         Box::new(BufReader::with_capacity(1 << 20, f))
     };
+    // A header that does not fit the contract, or a file in another encoding, stops the batch
+    // before anything is screened or written.
+    let items = imvo_service::input::open(in_format, reader).map_err(|e| Failure {
+        code: exit::INVALID_INPUT,
+        kind: "invalid_input",
+        message: format!("`{input}`: {e}"),
+        details: json!(e.columns),
+    })?;
     let mut out_w: Box<dyn Write> = if out == "-" {
         Box::new(BufWriter::new(std::io::stdout()))
     } else {
@@ -614,10 +650,13 @@ fn batch(
     let mut progress = |n: u64| bar.set_position(n);
     let summary = imvo_service::batch::run(
         &set,
-        reader,
-        as_of,
-        threads,
-        format,
+        items,
+        Options {
+            as_of,
+            threads,
+            format,
+            floor,
+        },
         Sinks {
             out: &mut out_w,
             errors: err_w.as_mut().map(|w| w as &mut dyn Write),
@@ -630,6 +669,14 @@ fn batch(
         eprintln!("{}", json!({"summary": summary}));
     } else {
         eprintln!("{}", summary.render());
+    }
+    if summary.lines == 0 {
+        return Err(Failure {
+            code: exit::INVALID_INPUT,
+            kind: "invalid_input",
+            message: format!("`{input}` holds no applications"),
+            details: json!(null),
+        });
     }
     Ok(if summary.rejected > 0 {
         exit::CHECK_FAILED

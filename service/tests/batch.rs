@@ -1,6 +1,7 @@
 //! Batch screening: the output equals screening each line one by one, in input order, for any
-//! number of threads; bad lines (broken JSON, contract violations, invalid UTF-8) are reported
-//! with their line numbers and do not stop the batch; an empty file is an empty batch.
+//! number of threads (a property over generated portfolios); CSV input gives the same decisions
+//! as JSON Lines; bad lines (broken JSON, contract violations, invalid UTF-8, short CSV rows) are
+//! reported with their line numbers and do not stop the batch.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,163 +14,223 @@
 mod support;
 
 use std::io::Cursor;
+use std::sync::OnceLock;
 
 use imvo_engine::{Application, PolicySet, screen};
-use imvo_service::batch::{OutFormat, Sinks, run};
+use imvo_service::batch::{Options, OutFormat, Sinks, Summary, run};
+use imvo_service::input::{self, Format};
+use proptest::prelude::*;
 use serde_json::Value;
 
-fn portfolio() -> (Vec<u8>, Vec<u64>) {
-    // Every golden scenario's application (a spread of instruments, categories and outcomes),
-    // three times over, with broken lines in between.
-    let mut out = Vec::new();
-    let mut bad = Vec::new();
-    let mut n = 0u64;
-    let files = imvo_service::scenarios::files(&support::root().join("scenarios")).unwrap();
-    for round in 0..3 {
-        for (i, path) in files.iter().enumerate() {
-            let s: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-            let mut app = s["application"].clone();
-            app["reference"] = Value::String(format!("B-{round}-{i}"));
-            out.extend_from_slice(app.to_string().as_bytes());
-            out.push(b'\n');
-            n += 1;
-            if i % 97 == 5 {
-                out.extend_from_slice(b"{\"reference\": \"broken\"\n");
-                n += 1;
-                bad.push(n);
-                out.extend_from_slice(b"{\"reference\":\"X\",\"instrument\":\"export_credit\",\"application_date\":\"2022-02-30\"}\n");
-                n += 1;
-                bad.push(n);
-                out.extend_from_slice(b"\n");
-                n += 1;
-                out.extend_from_slice(b"{\"reference\":\"\xff\xfe\"}\n");
-                n += 1;
-                bad.push(n);
-            }
-        }
-    }
-    (out, bad)
+fn set() -> &'static PolicySet {
+    static SET: OnceLock<PolicySet> = OnceLock::new();
+    SET.get_or_init(|| PolicySet::load(&support::root().join("policies")).unwrap())
 }
 
-#[test]
-fn batch_output_equals_one_by_one_screening_for_any_thread_count() {
-    let set = PolicySet::load(&support::root().join("policies")).unwrap();
-    let (input, bad) = portfolio();
-    let mut outputs = Vec::new();
-    for threads in [1, 3, 8] {
-        let mut out = Vec::new();
-        let mut errors = Vec::new();
-        let mut calls = 0;
-        let mut progress = |_: u64| calls += 1;
-        let summary = run(
-            &set,
-            Cursor::new(input.clone()),
-            None,
-            threads,
-            OutFormat::JsonLines,
-            Sinks {
-                out: &mut out,
-                errors: Some(&mut errors),
-                progress: &mut progress,
-            },
-        )
-        .unwrap();
-        assert!(calls >= 1);
-        assert_eq!(summary.rejected, bad.len() as u64, "{threads} threads");
-        let rejected: Vec<u64> = String::from_utf8(errors)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).unwrap()["line"]
-                    .as_u64()
-                    .unwrap()
-            })
-            .collect();
-        assert_eq!(
-            rejected, bad,
-            "rejected lines named by their line numbers, in order"
-        );
-        outputs.push(out);
-    }
-    assert_eq!(
-        outputs[0], outputs[1],
-        "1 and 3 threads give the same bytes"
-    );
-    assert_eq!(
-        outputs[0], outputs[2],
-        "1 and 8 threads give the same bytes"
-    );
-
-    // Each output line is the decision of screening that input line alone.
-    let lines: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
-    let text = String::from_utf8(outputs.remove(0)).unwrap();
-    let mut count = 0;
-    let mut last = 0;
-    for l in text.lines() {
-        let v: Value = serde_json::from_str(l).unwrap();
-        let n = v["line"].as_u64().unwrap();
-        assert!(n > last, "input order");
-        last = n;
-        let app =
-            Application::parse(std::str::from_utf8(lines[(n - 1) as usize]).unwrap()).unwrap();
-        let direct = screen(&set, &app, app.application_date);
-        assert_eq!(
-            v["decision"],
-            serde_json::to_value(&direct).unwrap(),
-            "line {n}"
-        );
-        count += 1;
-    }
-    assert_eq!(
-        count,
-        3 * imvo_service::scenarios::files(&support::root().join("scenarios"))
-            .unwrap()
-            .len()
-    );
+fn templates() -> &'static Vec<Value> {
+    static T: OnceLock<Vec<Value>> = OnceLock::new();
+    T.get_or_init(support::templates)
 }
 
-#[test]
-fn an_empty_file_is_an_empty_batch_and_csv_has_the_main_columns() {
-    let set = PolicySet::load(&support::root().join("policies")).unwrap();
-    let mut out = Vec::new();
+/// Runs a batch over `input`: (summary, output, errors).
+fn batch(
+    input: &[u8],
+    format: Format,
+    threads: usize,
+    out: OutFormat,
+) -> (Summary, String, String) {
+    let items = input::open(format, Cursor::new(input.to_vec())).unwrap();
+    let mut output = Vec::new();
+    let mut errors = Vec::new();
     let mut progress = |_: u64| {};
-    let s = run(
-        &set,
-        Cursor::new(Vec::new()),
-        None,
-        2,
-        OutFormat::JsonLines,
+    let summary = run(
+        set(),
+        items,
+        Options {
+            as_of: None,
+            threads,
+            format: out,
+            floor: false,
+        },
         Sinks {
-            out: &mut out,
-            errors: None,
+            out: &mut output,
+            errors: Some(&mut errors),
             progress: &mut progress,
         },
     )
     .unwrap();
+    (
+        summary,
+        String::from_utf8(output).unwrap(),
+        String::from_utf8(errors).unwrap(),
+    )
+}
+
+/// What one portfolio line is.
+#[derive(Debug, Clone)]
+enum Line {
+    /// Template `i` with a fresh reference.
+    App(usize),
+    /// Broken JSON.
+    Broken,
+    /// Breaks the contract (an impossible date).
+    Invalid,
+    /// Not UTF-8.
+    Latin1,
+    /// Blank (skipped, but counted in line numbers).
+    Blank,
+}
+
+fn line_strategy() -> impl Strategy<Value = Line> {
+    let n = templates().len();
+    prop_oneof![
+        12 => (0..n).prop_map(Line::App),
+        1 => Just(Line::Broken),
+        1 => Just(Line::Invalid),
+        1 => Just(Line::Latin1),
+        1 => Just(Line::Blank),
+    ]
+}
+
+/// The portfolio as JSON Lines, with the line numbers that must be rejected.
+fn render(lines: &[Line]) -> (Vec<u8>, Vec<u64>) {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let n = i as u64 + 1;
+        match l {
+            Line::App(t) => {
+                let mut app = templates()[*t].clone();
+                app["reference"] = Value::String(format!("P-{n}"));
+                out.extend_from_slice(app.to_string().as_bytes());
+            }
+            Line::Broken => {
+                out.extend_from_slice(b"{\"reference\": \"broken\"");
+                bad.push(n);
+            }
+            Line::Invalid => {
+                out.extend_from_slice(b"{\"reference\":\"X\",\"instrument\":\"export_credit\",\"application_date\":\"2022-02-30\"}");
+                bad.push(n);
+            }
+            Line::Latin1 => {
+                out.extend_from_slice(b"{\"reference\":\"Soci\xe9t\xe9\"}");
+                bad.push(n);
+            }
+            Line::Blank => {}
+        }
+        out.push(b'\n');
+    }
+    (out, bad)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+
+    /// Any portfolio, any thread count: each decision is the decision of screening that line
+    /// alone, in input order, and exactly the bad lines are rejected, by number.
+    #[test]
+    fn batch_equals_one_by_one(lines in prop::collection::vec(line_strategy(), 1..48), threads in 1usize..7) {
+        let (input, bad) = render(&lines);
+        let (summary, out, errors) = batch(&input, Format::JsonLines, threads, OutFormat::JsonLines);
+        let rejected: Vec<u64> = errors
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["line"].as_u64().unwrap())
+            .collect();
+        prop_assert_eq!(&rejected, &bad);
+        prop_assert_eq!(summary.rejected, bad.len() as u64);
+        let raw: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+        let mut expected_lines = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if matches!(l, Line::App(_)) {
+                expected_lines.push(i as u64 + 1);
+            }
+        }
+        let mut got_lines = Vec::new();
+        for l in out.lines() {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let n = v["line"].as_u64().unwrap();
+            got_lines.push(n);
+            let app = Application::parse(std::str::from_utf8(raw[(n - 1) as usize]).unwrap()).unwrap();
+            let direct = screen(set(), &app, app.application_date);
+            prop_assert_eq!(&v["decision"], &serde_json::to_value(&direct).unwrap(), "line {}", n);
+        }
+        prop_assert_eq!(got_lines, expected_lines);
+    }
+}
+
+#[test]
+fn csv_input_gives_the_decisions_of_json_lines() {
+    // Every golden application through the CSV form (nested sections, term lists, lists of
+    // objects as aligned member columns, `[]`, booleans, integers, decimals).
+    let apps = templates();
+    let csv = support::to_csv(apps);
+    let jsonl: String = apps.iter().map(|a| format!("{a}\n")).collect();
+    let (s_csv, out_csv, err_csv) = batch(csv.as_bytes(), Format::Csv, 2, OutFormat::JsonLines);
+    let (s_json, out_json, _) = batch(jsonl.as_bytes(), Format::JsonLines, 2, OutFormat::JsonLines);
+    assert_eq!(err_csv, "", "no CSV row rejected");
+    assert_eq!((s_csv.decided, s_csv.rejected), (apps.len() as u64, 0));
+    assert_eq!(s_csv.by_outcome, s_json.by_outcome);
+    // Same decisions; CSV line numbers are one more (the header is line 1). The input hash may
+    // differ: CSV cannot write an empty section (`{}`) or an explicit `null`, which mean the same
+    // as leaving them out.
+    for (c, j) in out_csv.lines().zip(out_json.lines()) {
+        let mut c: Value = serde_json::from_str(c).unwrap();
+        let mut j: Value = serde_json::from_str(j).unwrap();
+        c["decision"]["provenance"]["input_hash"] = Value::Null;
+        j["decision"]["provenance"]["input_hash"] = Value::Null;
+        assert_eq!(c["line"].as_u64().unwrap(), j["line"].as_u64().unwrap() + 1);
+        assert_eq!(c["decision"], j["decision"], "line {}", c["line"]);
+    }
+    assert_eq!(out_csv.lines().count(), apps.len());
+}
+
+#[test]
+fn bad_csv_rows_are_reported_by_line_and_field() {
+    let csv = "reference,instrument,application_date,project.workforce,project.supply_chain.good,project.supply_chain.country\n\
+               OK-1,export_credit,2026-01-05,12,cotton,UZ\n\
+               BAD-2,export_credit,2026-01-05,many,,\n\
+               BAD-3,export_credit,2026-01-05,,cotton;cocoa,UZ\n\
+               BAD-4,export_credit\n\
+               OK-5,export_credit,2026-01-05,,,\n";
+    let (s, out, errors) = batch(csv.as_bytes(), Format::Csv, 2, OutFormat::Csv);
+    assert_eq!((s.decided, s.rejected), (2, 3));
+    let errs: Vec<Value> = errors
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lines: Vec<u64> = errs.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 4, 5]);
+    assert_eq!(errs[0]["errors"][0]["path"], "project.workforce");
+    assert_eq!(errs[1]["errors"][0]["path"], "project.supply_chain");
+    assert!(
+        errs[2]["errors"][0]["expected"]
+            .as_str()
+            .unwrap()
+            .contains("6 cells")
+    );
+    let rows: Vec<&str> = out.lines().collect();
+    assert!(rows[1].starts_with("2,OK-1,export_credit,"), "{}", rows[1]);
+    assert!(rows[2].starts_with("6,OK-5,export_credit,"), "{}", rows[2]);
+}
+
+#[test]
+fn an_empty_file_is_an_empty_batch_and_csv_output_has_the_main_columns() {
+    let (s, out, _) = batch(b"", Format::JsonLines, 2, OutFormat::JsonLines);
     assert_eq!((s.lines, s.decided, s.rejected), (0, 0, 0));
     assert!(out.is_empty());
 
     let example =
         std::fs::read_to_string(support::root().join("examples/gas-plant-id-2022.json")).unwrap();
     let line = serde_json::from_str::<Value>(&example).unwrap().to_string();
-    let mut out = Vec::new();
-    let s = run(
-        &set,
-        Cursor::new(format!("{line}\n{line}\n").into_bytes()),
-        None,
+    let (s, out, _) = batch(
+        format!("{line}\n{line}\n").as_bytes(),
+        Format::JsonLines,
         2,
         OutFormat::Csv,
-        Sinks {
-            out: &mut out,
-            errors: None,
-            progress: &mut progress,
-        },
-    )
-    .unwrap();
+    );
     assert_eq!(s.decided, 2);
     assert_eq!(s.by_category.get("A"), Some(&2));
-    let text = String::from_utf8(out).unwrap();
-    let rows: Vec<&str> = text.lines().collect();
+    let rows: Vec<&str> = out.lines().collect();
     assert_eq!(rows.len(), 3);
     assert!(rows[0].starts_with("line,reference,instrument,outcome,category"));
     assert!(

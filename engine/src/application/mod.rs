@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use parse::{FieldError, InputError, field_paths, is_field_path};
+pub use parse::{FieldError, FieldKind, InputError, field_kinds, field_paths, is_field_path};
 pub use vocab::{Term, Vocab};
 
 /// Parses a calendar date written exactly as `YYYY-MM-DD` (ISO 8601, four-digit year, no sign,

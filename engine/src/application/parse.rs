@@ -1,7 +1,7 @@
 //! Validation of a JSON document against the v1 contract. Every problem is collected (not only
 //! the first), each with its path and what was expected; unknown fields are errors.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -123,23 +123,48 @@ impl Application {
     }
 }
 
+/// What a field of the contract holds, as far as a flat (CSV) form of the application needs to
+/// know: where a cell must become a JSON boolean, integer or string, or a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// An object of further fields.
+    Section,
+    /// `true` or `false`.
+    Bool,
+    /// A JSON integer.
+    Int,
+    /// A JSON string (text, code, term, date, or a decimal written as a string).
+    Text,
+    /// A list of strings (terms, field paths).
+    List,
+    /// A list of objects; its members are the paths `list[].member`.
+    ObjectList,
+}
+
+/// Every field path of the contract with its kind (containers and leaves; list members as
+/// `list[].field`).
+pub fn field_kinds() -> &'static BTreeMap<String, FieldKind> {
+    static KINDS: OnceLock<BTreeMap<String, FieldKind>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let mut kinds = BTreeMap::new();
+        for instrument in ["export_credit", "trade_mission"] {
+            let mut p = Parser {
+                errors: Vec::new(),
+                walk: Some(BTreeMap::new()),
+            };
+            let node = Node::Object(vec![("instrument".into(), Node::String(instrument.into()))]);
+            let _ = p.application(&node);
+            kinds.extend(p.walk.unwrap_or_default());
+        }
+        kinds
+    })
+}
+
 /// Every field path of the contract (containers and leaves; list members as `list[].field`).
 /// `missing` and `refusals` name one of these.
 pub fn field_paths() -> &'static BTreeSet<String> {
     static PATHS: OnceLock<BTreeSet<String>> = OnceLock::new();
-    PATHS.get_or_init(|| {
-        let mut paths = BTreeSet::new();
-        for instrument in ["export_credit", "trade_mission"] {
-            let mut p = Parser {
-                errors: Vec::new(),
-                walk: Some(BTreeSet::new()),
-            };
-            let node = Node::Object(vec![("instrument".into(), Node::String(instrument.into()))]);
-            let _ = p.application(&node);
-            paths.extend(p.walk.unwrap_or_default());
-        }
-        paths
-    })
+    PATHS.get_or_init(|| field_kinds().keys().cloned().collect())
 }
 
 /// Whether `path` is a field path of the contract.
@@ -152,8 +177,9 @@ static EMPTY: Node<'static> = Node::Object(Vec::new());
 
 struct Parser {
     errors: Vec<FieldError>,
-    /// In walk mode every section is entered (absent or not) and every path asked is recorded.
-    walk: Option<BTreeSet<String>>,
+    /// In walk mode every section is entered (absent or not) and every path asked is recorded
+    /// with its kind.
+    walk: Option<BTreeMap<String, FieldKind>>,
 }
 
 struct Fields<'a> {
@@ -230,7 +256,7 @@ impl Parser {
     fn get<'a>(&mut self, f: &mut Fields<'a>, key: &'static str) -> Option<&'a Node<'a>> {
         f.asked.push(key);
         if let Some(w) = self.walk.as_mut() {
-            w.insert(join(&f.path, key));
+            w.entry(join(&f.path, key)).or_insert(FieldKind::Section);
         }
         match f.members.iter().find(|(k, _)| *k == key) {
             None | Some((_, Node::Null)) => None,
@@ -243,8 +269,20 @@ impl Parser {
         &mut self,
         f: &mut Fields<'_>,
         key: &'static str,
-        conv: impl FnOnce(&Node<'_>) -> Result<T, String>,
+        conv: impl Fn(&Node<'_>) -> Result<T, String>,
     ) -> Option<T> {
+        if let Some(w) = self.walk.as_mut() {
+            // The kind of a leaf is what its reader accepts (integer fields are counts, sizes
+            // and years).
+            let kind = if conv(&Node::Bool(true)).is_ok() {
+                FieldKind::Bool
+            } else if [0, 1, 2000].iter().any(|&i| conv(&Node::Int(i)).is_ok()) {
+                FieldKind::Int
+            } else {
+                FieldKind::Text
+            };
+            w.insert(join(&f.path, key), kind);
+        }
         let node = self.get(f, key)?;
         match conv(node) {
             Ok(v) => Some(v),
@@ -260,7 +298,7 @@ impl Parser {
         &mut self,
         f: &mut Fields<'_>,
         key: &'static str,
-        conv: impl FnOnce(&Node<'_>) -> Result<T, String>,
+        conv: impl Fn(&Node<'_>) -> Result<T, String>,
         what: &str,
     ) -> Option<T> {
         let present = f
@@ -293,6 +331,9 @@ impl Parser {
         let path = join(&f.path, key);
         if self.walk.is_some() {
             let _ = self.get(f, key);
+            if let Some(w) = self.walk.as_mut() {
+                w.insert(path.clone(), FieldKind::List);
+            }
             return Some((path, &[]));
         }
         let node = self.get(f, key)?;
@@ -348,6 +389,9 @@ impl Parser {
     ) -> Option<Vec<T>> {
         let (path, items) = self.list(f, key)?;
         let walk = self.walk.is_some();
+        if let Some(w) = self.walk.as_mut() {
+            w.insert(path.clone(), FieldKind::ObjectList);
+        }
         let nodes: Vec<(Option<usize>, &'a Node<'a>)> = if walk {
             vec![(None, &EMPTY)]
         } else {
@@ -967,6 +1011,23 @@ mod tests {
             assert!(is_field_path(p), "{p}");
         }
         assert!(!is_field_path("project.colour"));
+    }
+
+    #[test]
+    fn field_kinds_follow_the_readers() {
+        let k = field_kinds();
+        let kind = |p: &str| k.get(p).copied();
+        assert_eq!(kind("project.capacity.thermal_mw"), Some(FieldKind::Text));
+        assert_eq!(kind("project.workforce"), Some(FieldKind::Int));
+        assert_eq!(kind("applicant.ncp_cases[].year"), Some(FieldKind::Int));
+        assert_eq!(kind("project.workers_under_18"), Some(FieldKind::Bool));
+        assert_eq!(kind("application_date"), Some(FieldKind::Text));
+        assert_eq!(kind("project.activities"), Some(FieldKind::List));
+        assert_eq!(kind("refusals"), Some(FieldKind::List));
+        assert_eq!(kind("project.supply_chain"), Some(FieldKind::ObjectList));
+        assert_eq!(kind("project.supply_chain[].good"), Some(FieldKind::Text));
+        assert_eq!(kind("project.capacity"), Some(FieldKind::Section));
+        assert_eq!(k.len(), field_paths().len());
     }
 
     #[test]

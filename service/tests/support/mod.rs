@@ -67,3 +67,90 @@ pub async fn stores() -> Vec<(&'static str, Store)> {
     }
     out
 }
+
+/// Every golden scenario's application, in file order: a spread of instruments, categories
+/// and outcomes to build portfolios from.
+pub fn templates() -> Vec<serde_json::Value> {
+    imvo_service::scenarios::files(&root().join("scenarios"))
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let s: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+            s["application"].clone()
+        })
+        .collect()
+}
+
+/// Writes applications as the CSV form of the contract: one column per dotted leaf path that
+/// any of them uses, `;`-separated lists, lists of objects as aligned member columns.
+pub fn to_csv(apps: &[serde_json::Value]) -> String {
+    use serde_json::Value;
+    fn cell(v: &Value) -> String {
+        match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    fn flatten(prefix: &str, v: &Value, out: &mut std::collections::BTreeMap<String, String>) {
+        let join = |k: &str| {
+            if prefix.is_empty() {
+                k.to_owned()
+            } else {
+                format!("{prefix}.{k}")
+            }
+        };
+        match v {
+            Value::Null => {}
+            Value::Object(m) => {
+                for (k, v) in m {
+                    flatten(&join(k), v, out);
+                }
+            }
+            Value::Array(items) if items.is_empty() => {
+                out.insert(prefix.to_owned(), "[]".into());
+            }
+            Value::Array(items) if items.iter().all(Value::is_object) => {
+                let mut members = std::collections::BTreeSet::new();
+                for i in items {
+                    members.extend(i.as_object().unwrap().keys().cloned());
+                }
+                for m in members {
+                    let vals: Vec<String> = items.iter().map(|i| cell(&i[&m])).collect();
+                    out.insert(format!("{prefix}.{m}"), vals.join(";"));
+                }
+            }
+            Value::Array(items) => {
+                let vals: Vec<String> = items.iter().map(cell).collect();
+                out.insert(prefix.to_owned(), vals.join(";"));
+            }
+            other => {
+                out.insert(prefix.to_owned(), cell(other));
+            }
+        }
+    }
+    let rows: Vec<_> = apps
+        .iter()
+        .map(|a| {
+            let mut m = std::collections::BTreeMap::new();
+            flatten("", a, &mut m);
+            m
+        })
+        .collect();
+    let mut columns = std::collections::BTreeSet::new();
+    for r in &rows {
+        columns.extend(r.keys().cloned());
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&columns).unwrap();
+    for r in &rows {
+        w.write_record(
+            columns
+                .iter()
+                .map(|c| r.get(c).cloned().unwrap_or_default()),
+        )
+        .unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
