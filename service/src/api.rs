@@ -55,6 +55,14 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// A client must send its request headers within this time, or the connection is closed.
     pub header_read_timeout: Duration,
+    /// Batch workers in this process (0: this process takes no batch work).
+    pub batch_workers: usize,
+    /// How long a worker holds a claimed chunk before another worker may take it over.
+    pub batch_lease: Duration,
+    /// Largest batch upload, in bytes.
+    pub batch_max_bytes: u64,
+    /// An upload that sends nothing for this long is cut off.
+    pub batch_idle_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -65,6 +73,10 @@ impl Default for Settings {
             screening_slots: cores,
             request_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
+            batch_workers: cores,
+            batch_lease: Duration::from_secs(60),
+            batch_max_bytes: 2 << 30,
+            batch_idle_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -88,9 +100,11 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Settings.
     pub settings: Settings,
+    /// Wakes this process's batch workers when an upload is queued.
+    pub batch_wakeup: tokio::sync::Notify,
 }
 
-type Shared = Arc<AppState>;
+pub(crate) type Shared = Arc<AppState>;
 
 impl AppState {
     /// The state for `store` and `set`; saves the set in the store so every decision it makes
@@ -114,12 +128,13 @@ impl AppState {
             keys: Keys::default(),
             metrics: Metrics::default(),
             settings,
+            batch_wakeup: tokio::sync::Notify::new(),
         };
         Ok((Arc::new(state), task))
     }
 
     /// The policy set with `hash`: the one in force, a cached one, or one loaded from the store.
-    async fn set_by_hash(&self, hash: &str) -> Result<Option<Arc<PolicySet>>, Problem> {
+    pub(crate) async fn set_by_hash(&self, hash: &str) -> Result<Option<Arc<PolicySet>>, Problem> {
         if self.set.hash() == hash {
             return Ok(Some(Arc::clone(&self.set)));
         }
@@ -152,7 +167,7 @@ impl AppState {
     }
 }
 
-fn internal<E: std::fmt::Display>(e: E) -> Problem {
+pub(crate) fn internal<E: std::fmt::Display>(e: E) -> Problem {
     tracing::error!(error = %e, "internal error");
     Problem::internal()
 }
@@ -195,7 +210,7 @@ impl FromRequestParts<Shared> for Auth {
 }
 
 impl Auth {
-    fn require(&self, roles: &[Role]) -> Result<(), Problem> {
+    pub(crate) fn require(&self, roles: &[Role]) -> Result<(), Problem> {
         if self.0.has_any(roles) {
             Ok(())
         } else {
@@ -311,7 +326,7 @@ fn input_problem(e: &InputError) -> Problem {
     }
 }
 
-fn parse_date_param(name: &str, s: &str) -> Result<NaiveDate, Problem> {
+pub(crate) fn parse_date_param(name: &str, s: &str) -> Result<NaiveDate, Problem> {
     imvo_engine::application::parse_date(s).ok_or_else(|| {
         Problem::invalid(
             "invalid-parameter",
@@ -550,7 +565,7 @@ impl Drop for ClaimGuard {
     }
 }
 
-fn unavailable<E: std::fmt::Display>(e: E) -> Problem {
+pub(crate) fn unavailable<E: std::fmt::Display>(e: E) -> Problem {
     tracing::warn!(error = %e, "database unavailable");
     Problem::unavailable(
         "database",
@@ -1362,9 +1377,12 @@ async fn metrics(State(state): State<Shared>) -> Response {
 #[openapi(
     info(title = "imvo", description = "Screening of applications for government support abroad against responsible business conduct policies, with a tamper-evident decision record."),
     paths(post_screening, get_screening, list_screenings, application_history, replay, simulate, post_review,
-          list_policies, get_policy, verify, create_key, list_keys, revoke_key, healthz, readyz, metrics),
+          list_policies, get_policy, verify, create_key, list_keys, revoke_key, healthz, readyz, metrics,
+          crate::batches::post_batch, crate::batches::get_batch, crate::batches::list_batches,
+          crate::batches::batch_results, crate::batches::batch_errors),
     components(schemas(Problem, FieldProblem, ScreeningRecord, ScreeningPage, ReviewRecord, ReviewBody, History, HistoryEntry,
-                       Replay, Simulate, Policies, PackSummary, NewKey, CreatedKey, Role)),
+                       Replay, Simulate, Policies, PackSummary, NewKey, CreatedKey, Role,
+                       crate::batches::BatchStatus, crate::batches::BatchLinks)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -1405,7 +1423,7 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Problem {
 }
 
 /// Records each request's route, status and latency.
-async fn track(State(state): State<Shared>, req: Request, next: Next) -> Response {
+pub(crate) async fn track(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<axum::extract::MatchedPath>()
@@ -1419,7 +1437,7 @@ async fn track(State(state): State<Shared>, req: Request, next: Next) -> Respons
     resp
 }
 
-async fn overload(err: BoxError) -> Problem {
+pub(crate) async fn overload(err: BoxError) -> Problem {
     if err.is::<tower::timeout::error::Elapsed>() {
         Problem::unavailable("timeout", "the request took too long and was cut off")
     } else if err.is::<tower::load_shed::error::Overloaded>() {
@@ -1469,7 +1487,9 @@ pub fn router(state: Shared) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .route_layer(middleware::from_fn_with_state(Arc::clone(&state), track))
-        .with_state(state);
+        .with_state(Arc::clone(&state))
+        // Batches: uploads and result streams run longer than the request timeout.
+        .merge(crate::batches::routes(state));
     let x_request_id = header::HeaderName::from_static("x-request-id");
     ops.fallback_service(limited).layer(
         ServiceBuilder::new()

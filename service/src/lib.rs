@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod batch;
+pub mod batches;
 pub mod calibration;
 pub mod explain;
 pub mod input;

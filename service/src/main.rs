@@ -123,6 +123,16 @@ enum Command {
         /// Screenings evaluated at once (default: the number of cores).
         #[arg(long, env = "IMVO_SCREENING_SLOTS")]
         screening_slots: Option<usize>,
+        /// Batch workers in this process (default: the number of cores; 0: take no batch work).
+        #[arg(long, env = "IMVO_BATCH_WORKERS")]
+        batch_workers: Option<usize>,
+        /// Seconds a worker holds a claimed chunk of a batch before another may take it over
+        /// (after a crash, the chunk waits this long).
+        #[arg(long, env = "IMVO_BATCH_LEASE_SECS", default_value_t = 60)]
+        batch_lease_secs: u64,
+        /// Largest batch upload in bytes.
+        #[arg(long, env = "IMVO_BATCH_MAX_BYTES", default_value_t = 2 << 30)]
+        batch_max_bytes: u64,
     },
     /// Manage API keys.
     Keys {
@@ -327,7 +337,21 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             listen,
             concurrency,
             screening_slots,
-        } => serve(&cli, listen, concurrency, screening_slots),
+            batch_workers,
+            batch_lease_secs,
+            batch_max_bytes,
+        } => {
+            let defaults = imvo_service::api::Settings::default();
+            let settings = imvo_service::api::Settings {
+                concurrency: concurrency.max(1),
+                screening_slots: screening_slots.map_or(defaults.screening_slots, |n| n.max(1)),
+                batch_workers: batch_workers.unwrap_or(defaults.batch_workers),
+                batch_lease: std::time::Duration::from_secs(batch_lease_secs.max(1)),
+                batch_max_bytes,
+                ..defaults
+            };
+            serve(&cli, listen, settings)
+        }
         Command::Keys { ref command } => keys(&cli, command),
         Command::Rescreen {
             ref input,
@@ -718,8 +742,7 @@ fn db_failure(e: &imvo_service::store::StoreError) -> Failure {
 fn serve(
     cli: &Cli,
     listen: std::net::SocketAddr,
-    concurrency: usize,
-    slots: Option<usize>,
+    settings: imvo_service::api::Settings,
 ) -> Result<u8, Failure> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("IMVO_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
@@ -731,12 +754,6 @@ fn serve(
         .with_writer(std::io::stderr)
         .try_init();
     let set = load(&cli.policies)?;
-    let defaults = imvo_service::api::Settings::default();
-    let settings = imvo_service::api::Settings {
-        concurrency: concurrency.max(1),
-        screening_slots: slots.map_or(defaults.screening_slots, |n| n.max(1)),
-        ..defaults
-    };
     runtime()?.block_on(async {
         let store = open_store(&cli.database).await?;
         imvo_service::serve::serve(

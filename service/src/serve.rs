@@ -47,6 +47,22 @@ pub async fn serve_on(
 ) -> anyhow::Result<()> {
     let header_timeout = settings.header_read_timeout;
     let (state, writer_task) = AppState::new(store.clone(), set, settings).await?;
+    // Uploads cut off by a stop never got an id: give them up. On SQLite this is the only
+    // process working the batches, so any lease held is a dead process's: release them all.
+    let sqlite = store.backend() == "sqlite";
+    let stale = store
+        .abandon_stale_uploads(if sqlite { 0 } else { 24 * 3600 })
+        .await?;
+    if sqlite {
+        store.release_leases().await?;
+    }
+    if stale > 0 {
+        tracing::warn!(
+            uploads = stale,
+            "abandoned uploads left unfinished by a stop"
+        );
+    }
+    let workers = crate::batches::Workers::start(&state);
     tracing::info!(
         listen = %listener.local_addr()?,
         backend = store.backend(),
@@ -93,6 +109,8 @@ pub async fn serve_on(
     {
         tracing::warn!("requests still running after the drain timeout");
     }
+    // Batch workers finish the chunk in hand (its lease would otherwise hold it).
+    workers.stop(DRAIN_TIMEOUT).await;
     drop(app);
     drop(state);
     // The writer ends once every handle is gone, after committing what it holds.

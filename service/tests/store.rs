@@ -363,6 +363,10 @@ async fn postgres_app_role_cannot_change_records() {
         format!("GRANT SELECT, INSERT ON {schema}.records, {schema}.policy_sets TO {role}"),
         format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.idempotency TO {role}"),
         format!("GRANT SELECT, INSERT, UPDATE ON {schema}.api_keys TO {role}"),
+        format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.batches, {schema}.batch_chunks TO {role}"
+        ),
+        format!("GRANT SELECT, INSERT ON {schema}.batch_lines TO {role}"),
         format!("GRANT SELECT ON {schema}._sqlx_migrations TO {role}"),
     ] {
         raw(&owner, &sql).await.unwrap();
@@ -380,10 +384,39 @@ async fn postgres_app_role_cannot_change_records() {
         .await
         .unwrap();
     assert!(app.verify(None).await.unwrap().broken.is_none());
+    // And work a stored batch: store an upload, claim its chunk, finish it.
+    let batch = imvo_service::store::NewBatch {
+        id: "b-app-role".into(),
+        created_by: "k".into(),
+        format: "jsonl".into(),
+        as_of: None,
+        policy_set: "sha256:x".into(),
+        missions_only: false,
+    };
+    app.create_batch(&batch).await.unwrap();
+    app.add_chunk("b-app-role", 0, "[]").await.unwrap();
+    app.queue_batch("b-app-role", 1, 1).await.unwrap();
+    let c = app.claim_chunk("w", 60_000).await.unwrap().unwrap();
+    let line = imvo_service::store::LineOutcome::Screened(Box::new(screening(
+        "REF-3",
+        "proceed",
+        Some("C"),
+    )));
+    assert!(
+        app.complete_chunk("w", &c.batch_id, c.chunk, vec![(1, line)])
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        app.batch("b-app-role").await.unwrap().unwrap().state,
+        "done"
+    );
+    assert!(app.verify(None).await.unwrap().broken.is_none());
     // It cannot change or remove a record, nor lift the guard.
     for sql in [
         "UPDATE records SET outcome = 'decline'",
         "DELETE FROM records",
+        "DELETE FROM batch_lines",
         "TRUNCATE records",
         "ALTER TABLE records DISABLE TRIGGER records_no_update",
     ] {
@@ -423,6 +456,90 @@ async fn a_stale_idempotency_claim_is_taken_over() {
             store.claim_idempotency("k1", "old", "h1").await.unwrap(),
             IdemState::Claimed,
             "{name}: stale"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
+    use imvo_service::store::{LineOutcome, NewBatch};
+    for (name, store) in support::stores().await {
+        store
+            .create_batch(&NewBatch {
+                id: "b1".into(),
+                created_by: "k".into(),
+                format: "jsonl".into(),
+                as_of: None,
+                policy_set: "sha256:x".into(),
+                missions_only: false,
+            })
+            .await
+            .unwrap();
+        store.add_chunk("b1", 0, "[]").await.unwrap();
+        // Not claimable before the upload is queued.
+        assert!(
+            store.claim_chunk("w1", 60_000).await.unwrap().is_none(),
+            "{name}"
+        );
+        store.queue_batch("b1", 2, 1).await.unwrap();
+        // w1 claims with a lease that runs out at once; w2 takes the chunk over.
+        let c1 = store.claim_chunk("w1", -1).await.unwrap().unwrap();
+        let c2 = store.claim_chunk("w2", 60_000).await.unwrap().unwrap();
+        assert_eq!((c1.chunk, c2.chunk), (0, 0), "{name}");
+        assert!(
+            store.claim_chunk("w3", 60_000).await.unwrap().is_none(),
+            "{name}: leased"
+        );
+        let lines = |r: &str| {
+            vec![
+                (
+                    1,
+                    LineOutcome::Screened(Box::new(screening(r, "proceed", Some("C")))),
+                ),
+                (2, LineOutcome::Rejected("{\"line\":2}".into())),
+            ]
+        };
+        // The worker that lost its lease stores nothing.
+        assert!(
+            !store
+                .complete_chunk("w1", "b1", 0, lines("LATE"))
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        assert!(
+            store
+                .complete_chunk("w2", "b1", 0, lines("ON-TIME"))
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        // And a second finish of the same chunk is refused too.
+        assert!(
+            !store
+                .complete_chunk("w2", "b1", 0, lines("AGAIN"))
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        let c = store.batch_counts("b1").await.unwrap();
+        assert_eq!((c.done, c.screened, c.failed), (2, 1, 1), "{name}");
+        assert_eq!(
+            store.batch("b1").await.unwrap().unwrap().state,
+            "done",
+            "{name}"
+        );
+        let v = store.verify(None).await.unwrap();
+        assert_eq!(v.records, 1, "{name}: one record, from the lease holder");
+        assert_eq!(
+            store.batch_results("b1", 0, 10).await.unwrap().len(),
+            1,
+            "{name}"
+        );
+        assert_eq!(
+            store.batch_errors("b1", 0, 10).await.unwrap(),
+            vec![(2, "{\"line\":2}".to_owned())],
+            "{name}"
         );
     }
 }

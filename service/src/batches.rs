@@ -1,0 +1,748 @@
+//! Stored batches: `POST /v1/batches` takes a JSON Lines or CSV upload as a stream, stores it in
+//! chunks and answers with the batch id once all of it is durable; workers in every serving
+//! process claim chunks from the database, screen them and store the decisions as ordinary
+//! screenings of the record chain.
+//!
+//! Architecture invariants:
+//! - A chunk's screenings, its per-line results and the mark that it is done are one
+//!   transaction, and `batch_lines` has one row per (batch, line), so every line ends with
+//!   exactly one result whatever crashes: a worker killed mid-chunk stored nothing of it, and
+//!   the chunk is claimed again when its lease runs out.
+//! - Claims are leases in the database (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL), so
+//!   any number of replicas share the chunks of a batch; only the worker holding a chunk's
+//!   lease can finish it.
+//! - Every line of a batch is screened under the policy set in force when it was uploaded,
+//!   loaded from the store by hash, whichever replica screens it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http_body_util::BodyExt;
+use imvo_engine::{Application, ENGINE_VERSION, Instrument, screen};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tokio::sync::{mpsc, watch};
+use tower::ServiceBuilder;
+
+use crate::api::{Auth, Q, Shared, internal, parse_date_param, unavailable};
+use crate::auth::Role;
+use crate::batch::{CHUNK, rejection_json};
+use crate::input::{self, Format, Item};
+use crate::problem::{FieldProblem, Problem};
+use crate::store::{BatchCounts, BatchRow, ClaimedChunk, LineOutcome, NewBatch, NewRecord};
+
+/// One input line as stored in a chunk.
+#[derive(Debug, Serialize, Deserialize)]
+struct ChunkItem {
+    line: u64,
+    /// The application's JSON text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    json: Option<String>,
+    /// Why the line is not an application (the error file's JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl From<Item> for ChunkItem {
+    fn from(i: Item) -> ChunkItem {
+        match i.json {
+            Ok(json) => ChunkItem {
+                line: i.line,
+                json: Some(json),
+                error: None,
+            },
+            Err(e) => ChunkItem {
+                line: i.line,
+                json: None,
+                error: Some(rejection_json(i.line, &e)),
+            },
+        }
+    }
+}
+
+// ---- upload ----
+
+/// Query of `POST /v1/batches`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BatchQuery {
+    /// `jsonl` or `csv` (default: from the Content-Type).
+    pub format: Option<String>,
+    /// Screening date for every line (default: each application's date).
+    pub as_of: Option<String>,
+}
+
+/// A batch's status and counters.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchStatus {
+    /// Batch id.
+    pub id: String,
+    /// `receiving`, `queued`, `running`, `done` or `abandoned`.
+    pub status: String,
+    /// `jsonl` or `csv`.
+    pub format: String,
+    /// Screening date for every line, if one was given.
+    pub as_of: Option<String>,
+    /// The policy set every line is screened under.
+    pub policy_set: String,
+    /// Who uploaded it (API key id).
+    pub created_by: String,
+    /// Upload started.
+    pub created_at: String,
+    /// Upload stored.
+    pub queued_at: Option<String>,
+    /// Last line done.
+    pub finished_at: Option<String>,
+    /// Applications in the upload.
+    pub total: i64,
+    /// Lines with a result.
+    pub done: i64,
+    /// Lines screened and stored.
+    pub screened: i64,
+    /// Lines rejected.
+    pub failed: i64,
+    /// Screened lines by outcome.
+    pub by_outcome: std::collections::BTreeMap<String, i64>,
+    /// Screened lines by category (`none` for no category).
+    pub by_category: std::collections::BTreeMap<String, i64>,
+    /// Where the results and errors are.
+    pub links: BatchLinks,
+}
+
+/// Links of a batch.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchLinks {
+    /// This status.
+    #[serde(rename = "self")]
+    pub this: String,
+    /// The decisions, as JSON Lines.
+    pub results: String,
+    /// The rejected lines, as JSON Lines.
+    pub errors: String,
+}
+
+fn status(b: BatchRow, c: BatchCounts) -> BatchStatus {
+    let state = if b.state == "queued" && c.done > 0 {
+        "running".to_owned()
+    } else {
+        b.state
+    };
+    BatchStatus {
+        links: BatchLinks {
+            this: format!("/v1/batches/{}", b.id),
+            results: format!("/v1/batches/{}/results", b.id),
+            errors: format!("/v1/batches/{}/errors", b.id),
+        },
+        id: b.id,
+        status: state,
+        format: b.format,
+        as_of: b.as_of,
+        policy_set: b.policy_set,
+        created_by: b.created_by,
+        created_at: b.created_at,
+        queued_at: b.queued_at,
+        finished_at: b.finished_at,
+        total: b.lines,
+        done: c.done,
+        screened: c.screened,
+        failed: c.failed,
+        by_outcome: c.by_outcome,
+        by_category: c.by_category,
+    }
+}
+
+fn upload_format(q: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem> {
+    if let Some(name) = q {
+        return Format::from_name(name).ok_or_else(|| {
+            Problem::invalid(
+                "invalid-parameter",
+                format!("`format` is `{name}`"),
+                vec![FieldProblem {
+                    path: "format".into(),
+                    expected: "jsonl or csv".into(),
+                }],
+            )
+        });
+    }
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ct.as_str() {
+        "text/csv" => Ok(Format::Csv),
+        "application/x-ndjson"
+        | "application/jsonl"
+        | "application/x-jsonlines"
+        | "application/jsonlines" => Ok(Format::JsonLines),
+        _ => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "unsupported media type",
+            "send a batch as `Content-Type: application/x-ndjson` (JSON Lines) or `text/csv`, or name it with `?format=jsonl|csv`",
+        )),
+    }
+}
+
+/// Reads the upload on a blocking thread from a channel the request body is fed into.
+struct ChannelReader {
+    rx: mpsc::Receiver<std::io::Result<Bytes>>,
+    buf: Bytes,
+}
+
+impl std::io::Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.buf.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(Ok(b)) => self.buf = b,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len());
+        let head = self.buf.split_to(n);
+        if let Some(dst) = out.get_mut(..n) {
+            dst.copy_from_slice(&head);
+        }
+        Ok(n)
+    }
+}
+
+enum ReceiveError {
+    File(input::FileError),
+    Io(std::io::Error),
+    Store(crate::store::StoreError),
+}
+
+/// Upload a portfolio (JSON Lines or CSV) to screen and store; answered once the whole upload is
+/// durably stored, before any line is screened.
+#[utoipa::path(post, path = "/v1/batches", tag = "batches",
+    params(BatchQuery),
+    request_body(content = String, description = "JSON Lines (one v1 application per line) or CSV (a header of dotted v1 paths)", content_type = "application/x-ndjson"),
+    responses(
+        (status = 202, description = "stored and queued", body = BatchStatus, headers(("Location" = String, description = "/v1/batches/{id}"))),
+        (status = 400, description = "the upload could not be read", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "the upload stalled", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "an empty upload, another encoding, or a CSV header that does not fit the contract (every bad column listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub(crate) async fn post_batch(
+    State(state): State<Shared>,
+    auth: Auth,
+    headers: HeaderMap,
+    Q(q): Q<BatchQuery>,
+    body: Body,
+) -> Result<Response, Problem> {
+    auth.require(&[Role::Analyst, Role::MissionOrganiser])?;
+    let format = upload_format(q.format.as_deref(), &headers)?;
+    let as_of = q
+        .as_of
+        .as_deref()
+        .map(|s| parse_date_param("as_of", s))
+        .transpose()?;
+    let id = uuid::Uuid::now_v7().to_string();
+    state
+        .store
+        .create_batch(&NewBatch {
+            id: id.clone(),
+            created_by: auth.0.id.clone(),
+            format: format.as_str().to_owned(),
+            as_of: as_of.map(|d| d.to_string()),
+            policy_set: state.set.hash().to_owned(),
+            missions_only: auth.0.missions_only(),
+        })
+        .await
+        .map_err(unavailable)?;
+    let received = receive(&state, &id, format, body).await;
+    let stored = match received {
+        Ok((lines, chunks)) if lines > 0 => state
+            .store
+            .queue_batch(&id, lines, chunks)
+            .await
+            .map_err(unavailable),
+        Ok(_) => Err(Problem::invalid(
+            "empty-batch",
+            "the upload holds no applications",
+            vec![FieldProblem {
+                path: "$".into(),
+                expected:
+                    "at least one application (one per line, or one per CSV row after the header)"
+                        .into(),
+            }],
+        )),
+        Err(p) => Err(p),
+    };
+    if let Err(p) = stored {
+        if let Err(e) = state.store.abandon_batch(&id).await {
+            tracing::warn!(error = %e, batch = %id, "could not mark a failed upload abandoned");
+        }
+        return Err(p);
+    }
+    // Wake the workers of this process; other replicas find it on their next poll.
+    state.batch_wakeup.notify_waiters();
+    tracing::info!(batch = %id, "batch stored and queued");
+    let b = state
+        .store
+        .batch(&id)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(Problem::internal)?;
+    let mut resp = (
+        StatusCode::ACCEPTED,
+        axum::Json(status(b, BatchCounts::default())),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/v1/batches/{id}")) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(resp)
+}
+
+/// Feeds the body to a blocking reader that cuts it into chunks and stores each; returns
+/// (applications, chunks).
+async fn receive(
+    state: &Shared,
+    id: &str,
+    format: Format,
+    body: Body,
+) -> Result<(i64, i64), Problem> {
+    let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
+    let store = state.store.clone();
+    let handle = tokio::runtime::Handle::current();
+    let batch_id = id.to_owned();
+    let reader = tokio::task::spawn_blocking(move || -> Result<(i64, i64), ReceiveError> {
+        let r = std::io::BufReader::with_capacity(
+            1 << 16,
+            ChannelReader {
+                rx,
+                buf: Bytes::new(),
+            },
+        );
+        let items = input::open(format, r).map_err(ReceiveError::File)?;
+        let mut chunk: Vec<ChunkItem> = Vec::with_capacity(CHUNK);
+        let (mut lines, mut chunks) = (0i64, 0i64);
+        let flush = |chunk: &mut Vec<ChunkItem>, n: i64| -> Result<(), ReceiveError> {
+            let text = serde_json::to_string(&chunk).map_err(|e| ReceiveError::Io(e.into()))?;
+            handle
+                .block_on(store.add_chunk(&batch_id, n, &text))
+                .map_err(ReceiveError::Store)?;
+            chunk.clear();
+            Ok(())
+        };
+        for item in items {
+            chunk.push(item.map_err(ReceiveError::Io)?.into());
+            lines += 1;
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, chunks)?;
+                chunks += 1;
+            }
+        }
+        if !chunk.is_empty() {
+            flush(&mut chunk, chunks)?;
+            chunks += 1;
+        }
+        Ok((lines, chunks))
+    });
+    let settings = &state.settings;
+    let mut body = body;
+    let mut total = 0u64;
+    let mut cut: Option<Problem> = None;
+    loop {
+        match tokio::time::timeout(settings.batch_idle_timeout, body.frame()).await {
+            Err(_) => {
+                cut = Some(Problem::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "upload-stalled",
+                    "upload stalled",
+                    format!(
+                        "nothing of the upload arrived for {} s; nothing was stored",
+                        settings.batch_idle_timeout.as_secs()
+                    ),
+                ));
+            }
+            Ok(None) => {}
+            Ok(Some(Err(e))) => {
+                cut = Some(Problem::bad_request(
+                    "upload-broken",
+                    format!("the upload could not be read ({e}); nothing was stored"),
+                ));
+            }
+            Ok(Some(Ok(frame))) => {
+                let Ok(data) = frame.into_data() else {
+                    continue;
+                };
+                total += data.len() as u64;
+                if total > settings.batch_max_bytes {
+                    cut = Some(Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body-too-large",
+                        "request body too large",
+                        format!(
+                            "a batch upload may hold at most {} bytes; split the portfolio",
+                            settings.batch_max_bytes
+                        ),
+                    ));
+                } else {
+                    // The reader stops early on a bad header: keep reading nothing more.
+                    if tx.send(Ok(data)).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    if cut.is_some() {
+        let _ = tx.send(Err(std::io::Error::other("upload cut off"))).await;
+    }
+    drop(tx);
+    let result = reader.await.map_err(internal)?;
+    if let Some(p) = cut {
+        return Err(p);
+    }
+    result.map_err(|e| match e {
+        ReceiveError::File(f) => Problem::invalid(
+            "invalid-batch-file",
+            f.message,
+            f.columns
+                .into_iter()
+                .map(|c| FieldProblem {
+                    path: c.path,
+                    expected: c.expected,
+                })
+                .collect(),
+        ),
+        ReceiveError::Io(e) => Problem::bad_request(
+            "upload-broken",
+            format!("the upload could not be read: {e}"),
+        ),
+        ReceiveError::Store(e) => unavailable(e),
+    })
+}
+
+// ---- reading ----
+
+/// The batch `id` if this caller may see it: a mission organiser sees its own batches only.
+async fn visible_batch(state: &Shared, auth: &Auth, id: &str) -> Result<BatchRow, Problem> {
+    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
+    match state.store.batch(id).await.map_err(unavailable)? {
+        Some(b) if !auth.0.missions_only() || b.created_by == auth.0.id => Ok(b),
+        _ => Err(Problem::not_found(format!("no batch `{id}`"))),
+    }
+}
+
+/// A batch's status and counters.
+#[utoipa::path(get, path = "/v1/batches/{id}", tag = "batches",
+    params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, body = BatchStatus), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn get_batch(
+    State(state): State<Shared>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let b = visible_batch(&state, &auth, &id).await?;
+    let c = state.store.batch_counts(&id).await.map_err(unavailable)?;
+    Ok(axum::Json(status(b, c)).into_response())
+}
+
+/// Recent batches (a mission organiser's own), newest first, without counters.
+#[utoipa::path(get, path = "/v1/batches", tag = "batches",
+    responses((status = 200, description = "`{\"batches\": [...]}`, the 100 newest"), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn list_batches(
+    State(state): State<Shared>,
+    auth: Auth,
+) -> Result<Response, Problem> {
+    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
+    let own = auth.0.missions_only().then_some(auth.0.id.as_str());
+    let rows = state.store.batches(own, 100).await.map_err(unavailable)?;
+    let list: Vec<BatchStatus> = rows
+        .into_iter()
+        .map(|b| status(b, BatchCounts::default()))
+        .collect();
+    Ok(axum::Json(json!({ "batches": list })).into_response())
+}
+
+const PAGE: i64 = 500;
+
+fn ndjson(
+    stream: impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+) -> Response {
+    let mut resp = Body::from_stream(stream).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    resp
+}
+
+/// The decisions of a batch in line order, as JSON Lines: `{"line", "screening_id",
+/// "decision"}`. While a batch runs, the lines done so far.
+#[utoipa::path(get, path = "/v1/batches/{id}/results", tag = "batches",
+    params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, description = "JSON Lines", content_type = "application/x-ndjson"), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn batch_results(
+    State(state): State<Shared>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    visible_batch(&state, &auth, &id).await?;
+    let stream = futures_util::stream::unfold(Some(0i64), move |after| {
+        let state = Arc::clone(&state);
+        let id = id.clone();
+        async move {
+            let after = after?;
+            match state.store.batch_results(&id, after, PAGE).await {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let last = rows.last().map_or(after, |r| r.0);
+                    let mut text = String::new();
+                    for (line, rid, decision) in rows {
+                        text.push_str(&format!(
+                            "{{\"line\":{line},\"screening_id\":\"{rid}\",\"decision\":{decision}}}\n"
+                        ));
+                    }
+                    Some((Ok(Bytes::from(text)), Some(last)))
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, batch = %id, "results stream broken off");
+                    Some((Err(std::io::Error::other("database")), None))
+                }
+            }
+        }
+    });
+    Ok(ndjson(stream))
+}
+
+/// The rejected lines of a batch in line order, as JSON Lines, each with its line number and
+/// every bad field (the same form as `imvo batch --errors`).
+#[utoipa::path(get, path = "/v1/batches/{id}/errors", tag = "batches",
+    params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, description = "JSON Lines", content_type = "application/x-ndjson"), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn batch_errors(
+    State(state): State<Shared>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    visible_batch(&state, &auth, &id).await?;
+    let stream = futures_util::stream::unfold(Some(0i64), move |after| {
+        let state = Arc::clone(&state);
+        let id = id.clone();
+        async move {
+            let after = after?;
+            match state.store.batch_errors(&id, after, PAGE).await {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let last = rows.last().map_or(after, |r| r.0);
+                    let mut text = String::new();
+                    for (_, error) in rows {
+                        text.push_str(&error);
+                        text.push('\n');
+                    }
+                    Some((Ok(Bytes::from(text)), Some(last)))
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, batch = %id, "errors stream broken off");
+                    Some((Err(std::io::Error::other("database")), None))
+                }
+            }
+        }
+    });
+    Ok(ndjson(stream))
+}
+
+/// The batch routes: outside the request timeout (an upload or a results stream may take
+/// minutes) but under a concurrency limit of their own.
+pub(crate) fn routes(state: Shared) -> Router {
+    let limit = state.settings.concurrency;
+    Router::new()
+        .route("/v1/batches", post(post_batch).get(list_batches))
+        .route("/v1/batches/{id}", get(get_batch))
+        .route("/v1/batches/{id}/results", get(batch_results))
+        .route("/v1/batches/{id}/errors", get(batch_errors))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            crate::api::track,
+        ))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(
+                    crate::api::overload,
+                ))
+                .load_shed()
+                .concurrency_limit(limit),
+        )
+}
+
+// ---- workers ----
+
+/// The batch workers of this process.
+#[derive(Debug)]
+pub struct Workers {
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Starts `state.settings.batch_workers` workers, named after this process.
+    #[must_use]
+    pub fn start(state: &Shared) -> Workers {
+        let (stop, rx) = watch::channel(false);
+        let process = format!(
+            "{}:{}:{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "host".to_owned()),
+            std::process::id(),
+            uuid::Uuid::now_v7().simple()
+        );
+        let tasks = (0..state.settings.batch_workers)
+            .map(|i| {
+                let owner = format!("{process}:{i}");
+                tokio::spawn(work(Arc::clone(state), owner, rx.clone()))
+            })
+            .collect();
+        Workers { stop, tasks }
+    }
+
+    /// Stops taking chunks and waits for the chunks in hand (their leases would otherwise
+    /// hold them until they run out).
+    pub async fn stop(self, wait: Duration) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = tokio::time::timeout(wait, t).await;
+        }
+    }
+}
+
+async fn work(state: Shared, owner: String, mut stop: watch::Receiver<bool>) {
+    let lease_ms = i64::try_from(state.settings.batch_lease.as_millis()).unwrap_or(60_000);
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        match state.store.claim_chunk(&owner, lease_ms).await {
+            Ok(Some(c)) => {
+                let (batch, chunk) = (c.batch_id.clone(), c.chunk);
+                match process(&state, &owner, c).await {
+                    Ok(true) => tracing::debug!(%batch, chunk, "chunk done"),
+                    Ok(false) => {
+                        tracing::warn!(%batch, chunk, "chunk lease lost to another worker: its results were not stored here")
+                    }
+                    Err(e) => {
+                        tracing::warn!(%batch, chunk, error = %e, "chunk failed; it is taken again when its lease runs out");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    () = state.batch_wakeup.notified() => {}
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot claim batch work");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Screens one claimed chunk and stores it; false if the lease was lost.
+async fn process(state: &Shared, owner: &str, c: ClaimedChunk) -> Result<bool, String> {
+    let set = state
+        .set_by_hash(&c.policy_set)
+        .await
+        .map_err(|p| p.detail)?
+        .ok_or_else(|| format!("policy set {} is not stored", c.policy_set))?;
+    let as_of = c
+        .as_of
+        .as_deref()
+        .and_then(imvo_engine::application::parse_date);
+    let items: Vec<ChunkItem> =
+        serde_json::from_str(&c.items).map_err(|e| format!("stored chunk: {e}"))?;
+    let permit = Arc::clone(&state.slots)
+        .acquire_owned()
+        .await
+        .map_err(|_| "shutting down".to_owned())?;
+    let (created_by, missions_only) = (c.created_by.clone(), c.missions_only);
+    let lines = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        items
+            .into_iter()
+            .map(|it| {
+                let line = it.line;
+                let outcome = match it.json {
+                    None => LineOutcome::Rejected(it.error.unwrap_or_default()),
+                    Some(text) => match Application::parse(&text) {
+                        Err(e) => LineOutcome::Rejected(rejection_json(line, &e)),
+                        Ok(app) if missions_only && app.instrument != Instrument::TradeMission => {
+                            LineOutcome::Rejected(json!({
+                                "line": line, "error": "forbidden_instrument",
+                                "detail": "a mission organiser may screen trade-mission applications only"
+                            }).to_string())
+                        }
+                        Ok(app) => {
+                            let d = screen(&set, &app, as_of.unwrap_or(app.application_date));
+                            LineOutcome::Screened(Box::new(NewRecord {
+                                kind: "screening",
+                                created_by: created_by.clone(),
+                                reference: app.reference.clone(),
+                                instrument: app.instrument.as_str().to_owned(),
+                                outcome: Some(d.outcome.as_str().to_owned()),
+                                category: d.category.map(|c| c.as_str().to_owned()),
+                                as_of: Some(d.provenance.as_of.to_string()),
+                                policy_set: Some(d.provenance.policy_set.clone()),
+                                engine_version: ENGINE_VERSION.to_owned(),
+                                input: Some(app.canonical_json()),
+                                decision: Some(serde_json::to_string(&d).unwrap_or_default()),
+                                review_of: None,
+                                review: None,
+                            }))
+                        }
+                    },
+                };
+                (i64::try_from(line).unwrap_or(i64::MAX), outcome)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| format!("screening task: {e}"))?;
+    let counts: Vec<(String, Option<String>)> = lines
+        .iter()
+        .filter_map(|(_, o)| match o {
+            LineOutcome::Screened(r) => {
+                Some((r.outcome.clone().unwrap_or_default(), r.category.clone()))
+            }
+            LineOutcome::Rejected(_) => None,
+        })
+        .collect();
+    let done = state
+        .store
+        .complete_chunk(owner, &c.batch_id, c.chunk, lines)
+        .await
+        .map_err(|e| e.to_string())?;
+    if done {
+        for (outcome, category) in counts {
+            state.metrics.screening(&outcome, category.as_deref());
+        }
+    }
+    Ok(done)
+}

@@ -1,0 +1,617 @@
+//! Stored batches on real databases: through the router (upload, status, results, errors, roles,
+//! bad uploads), and through the real binary killed with SIGKILL in the middle of a batch and
+//! restarted (on PostgreSQL, as two replicas sharing the rest): every line ends with exactly one
+//! result and the record chain verifies.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use imvo_engine::{Application, PolicySet, screen};
+use imvo_service::api::{AppState, Settings, router};
+use imvo_service::auth::{Role, create_key};
+use imvo_service::batches::Workers;
+use imvo_service::store::{Db, Store};
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn policies() -> PolicySet {
+    static SET: OnceLock<PolicySet> = OnceLock::new();
+    SET.get_or_init(|| PolicySet::load(&support::root().join("policies")).unwrap())
+        .clone()
+}
+
+/// `n` applications from the golden templates with unique references; every `bad_every`th
+/// line broken. Returns the JSON Lines and the broken line numbers.
+fn portfolio(n: usize, bad_every: usize, prefix: &str) -> (String, BTreeSet<u64>) {
+    let t = support::templates();
+    let mut out = String::new();
+    let mut bad = BTreeSet::new();
+    for i in 0..n {
+        let line = i as u64 + 1;
+        if bad_every > 0 && i % bad_every == bad_every - 1 {
+            out.push_str("{\"reference\": \"broken\"\n");
+            bad.insert(line);
+            continue;
+        }
+        let mut app = t[i % t.len()].clone();
+        app["reference"] = Value::String(format!("{prefix}-{line}"));
+        out.push_str(&app.to_string());
+        out.push('\n');
+    }
+    (out, bad)
+}
+
+struct Api {
+    app: Router,
+    store: Store,
+    workers: Workers,
+    analyst: String,
+    organiser: String,
+    auditor: String,
+}
+
+async fn api_on(store: Store) -> Api {
+    let (state, _writer) = AppState::new(store.clone(), policies(), Settings::default())
+        .await
+        .unwrap();
+    let workers = Workers::start(&state);
+    let key = |r: Role| {
+        let store = store.clone();
+        async move { create_key(&store, &[r]).await.unwrap().1 }
+    };
+    Api {
+        app: router(Arc::clone(&state)),
+        analyst: key(Role::Analyst).await,
+        organiser: key(Role::MissionOrganiser).await,
+        auditor: key(Role::Auditor).await,
+        workers,
+        store,
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    key: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> (StatusCode, Vec<u8>) {
+    let b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {key}"));
+    let req = match body {
+        Some((ct, bytes)) => b
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(bytes))
+            .unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    };
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, body)
+}
+
+fn json_of(body: &[u8]) -> Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(body)))
+}
+
+async fn wait_done(app: &Router, key: &str, id: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        let (s, b) = call(app, "GET", &format!("/v1/batches/{id}"), key, None).await;
+        assert_eq!(s, StatusCode::OK);
+        let v = json_of(&b);
+        if v["status"] == "done" {
+            return v;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "batch not done: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_batch_is_screened_once_per_line_and_readable_by_role() {
+    for (name, store) in support::stores().await {
+        let api = api_on(store).await;
+        let (input, bad) = portfolio(600, 97, "SB");
+        let (s, b) = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            &api.analyst,
+            Some(("application/x-ndjson", input.clone().into_bytes())),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::ACCEPTED,
+            "{name}: {}",
+            String::from_utf8_lossy(&b)
+        );
+        let created = json_of(&b);
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["total"], 600, "{name}");
+        assert_eq!(created["status"], "queued", "{name}");
+
+        let status = wait_done(&api.app, &api.analyst, &id).await;
+        assert_eq!(status["done"], 600, "{name}: {status}");
+        assert_eq!(status["failed"], bad.len(), "{name}");
+        assert_eq!(status["screened"], 600 - bad.len(), "{name}");
+        let by_outcome: i64 = status["by_outcome"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_i64().unwrap())
+            .sum();
+        assert_eq!(by_outcome, 600 - bad.len() as i64, "{name}");
+
+        // Results: one per good line, in order, each the engine's decision for that line alone.
+        let (s, b) = call(
+            &api.app,
+            "GET",
+            &format!("/v1/batches/{id}/results"),
+            &api.auditor,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let text = String::from_utf8(b).unwrap();
+        let lines: Vec<&str> = input.lines().collect();
+        let mut seen = Vec::new();
+        for l in text.lines() {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let n = v["line"].as_u64().unwrap();
+            seen.push(n);
+            let app = Application::parse(lines[(n - 1) as usize]).unwrap();
+            let direct = screen(&policies(), &app, app.application_date);
+            assert_eq!(
+                v["decision"],
+                serde_json::to_value(&direct).unwrap(),
+                "{name} line {n}"
+            );
+            // The decision is a stored screening like any other.
+            let (s, r) = call(
+                &api.app,
+                "GET",
+                &format!("/v1/screenings/{}", v["screening_id"].as_str().unwrap()),
+                &api.analyst,
+                None,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{name}");
+            assert_eq!(json_of(&r)["decision"], v["decision"]);
+            if n > 40 {
+                break; // reading every record back is slow; the count check below covers the rest
+            }
+        }
+        let all: Vec<u64> = text
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["line"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        let expected: Vec<u64> = (1..=600).filter(|n| !bad.contains(n)).collect();
+        assert_eq!(all, expected, "{name}: every good line once, in order");
+        let (_, b) = call(
+            &api.app,
+            "GET",
+            &format!("/v1/batches/{id}/errors"),
+            &api.analyst,
+            None,
+        )
+        .await;
+        let errs: Vec<u64> = String::from_utf8(b)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["line"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(errs, bad.iter().copied().collect::<Vec<_>>(), "{name}");
+        // The chain holds exactly the screened lines.
+        let v = api.store.verify(None).await.unwrap();
+        assert!(v.broken.is_none(), "{name}");
+        assert_eq!(v.records, (600 - bad.len()) as i64, "{name}");
+
+        // Roles: a mission organiser does not see an analyst's batch, an auditor cannot upload,
+        // and a mission organiser's lines of other instruments are rejected, not screened.
+        let (s, _) = call(
+            &api.app,
+            "GET",
+            &format!("/v1/batches/{id}"),
+            &api.organiser,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{name}");
+        let (s, _) = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            &api.auditor,
+            Some(("application/x-ndjson", input.clone().into_bytes())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{name}");
+        let (mixed, _) = portfolio(40, 0, "MO");
+        let (s, b) = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            &api.organiser,
+            Some(("application/x-ndjson", mixed.clone().into_bytes())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{name}");
+        let mid = json_of(&b)["id"].as_str().unwrap().to_owned();
+        let st = wait_done(&api.app, &api.organiser, &mid).await;
+        let missions = mixed
+            .lines()
+            .filter(|l| l.contains("\"trade_mission\""))
+            .count();
+        assert!(missions > 0 && missions < 40);
+        assert_eq!(st["screened"], missions, "{name}: {st}");
+        let (_, b) = call(
+            &api.app,
+            "GET",
+            &format!("/v1/batches/{mid}/errors"),
+            &api.organiser,
+            None,
+        )
+        .await;
+        assert!(
+            String::from_utf8(b)
+                .unwrap()
+                .lines()
+                .all(|l| l.contains("forbidden_instrument"))
+        );
+
+        // Bad uploads: nothing queued, the problem names what is wrong.
+        let (s, b) = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            &api.analyst,
+            Some((
+                "text/csv",
+                b"reference,instrument,application_date,project.capcity.thermal_mw\n".to_vec(),
+            )),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let p = json_of(&b);
+        assert!(
+            p["errors"][0]["path"]
+                .as_str()
+                .unwrap()
+                .contains("project.capcity.thermal_mw"),
+            "{p}"
+        );
+        assert!(
+            p["errors"][0]["expected"]
+                .as_str()
+                .unwrap()
+                .contains("project.capacity.thermal_mw"),
+            "{p}"
+        );
+        let (s, b) = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            &api.analyst,
+            Some(("application/x-ndjson", b"\n\n".to_vec())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(
+            json_of(&b)["type"]
+                .as_str()
+                .unwrap()
+                .ends_with("empty-batch")
+        );
+        let (s, _) = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            &api.analyst,
+            Some(("application/json", input.clone().into_bytes())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{name}");
+        let (s, b) = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            &api.analyst,
+            Some(("text/csv", b"\xFF\xFEr\0e\0".to_vec())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(json_of(&b)["detail"].as_str().unwrap().contains("UTF-16"));
+        // A CSV upload works like JSON Lines.
+        let csv = support::to_csv(&support::templates()[..20]);
+        let (s, b) = call(
+            &api.app,
+            "POST",
+            "/v1/batches?format=csv",
+            &api.analyst,
+            Some(("text/plain", csv.into_bytes())),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::ACCEPTED,
+            "{name}: {}",
+            String::from_utf8_lossy(&b)
+        );
+        let cid = json_of(&b)["id"].as_str().unwrap().to_owned();
+        let st = wait_done(&api.app, &api.analyst, &cid).await;
+        assert_eq!(
+            (st["total"].as_i64(), st["failed"].as_i64()),
+            (Some(20), Some(0)),
+            "{name}: {st}"
+        );
+        api.workers.stop(Duration::from_secs(30)).await;
+    }
+}
+
+// ---- the real binary, killed and restarted ----
+
+fn imvo(db: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_imvo"))
+        .current_dir(support::root())
+        .args(["--database", db])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(db: &str, port: u16) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_imvo"))
+        .current_dir(support::root())
+        .env("IMVO_LOG", "warn")
+        .args([
+            "--database",
+            db,
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--batch-lease-secs",
+            "2",
+            "--batch-workers",
+            "2",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the service did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+/// A minimal HTTP/1.1 exchange: (status, body).
+fn http(port: u16, method: &str, path: &str, key: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let len = body.map_or(0, <[u8]>::len);
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {key}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n").unwrap();
+    if let Some(b) = body {
+        s.write_all(b).unwrap();
+    }
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let nl = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..nl]).unwrap().trim(), 16)
+                .unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[nl + 2..nl + 2 + size]);
+            rest = &rest[nl + 2 + size + 2..];
+        }
+        body = out;
+    }
+    (status, body)
+}
+
+fn batch_status(port: u16, key: &str, id: &str) -> Value {
+    let (s, b) = http(port, "GET", &format!("/v1/batches/{id}"), key, None);
+    assert_eq!(s, 200, "{}", String::from_utf8_lossy(&b));
+    serde_json::from_slice(&b).unwrap()
+}
+
+/// Kills a batch hard in the middle and restarts: `replicas` processes after the restart.
+fn kill_and_resume(db: &str, replicas: usize) -> Vec<String> {
+    let out = imvo(db, &["keys", "create", "--role", "analyst"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let (input, bad) = portfolio(10_000, 1000, "KR");
+
+    let port = free_port();
+    let mut first = start(db, port);
+    let (s, b) = http(port, "POST", "/v1/batches", &key, Some(input.as_bytes()));
+    assert_eq!(s, 202, "{}", String::from_utf8_lossy(&b));
+    let id = serde_json::from_slice::<Value>(&b).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Wait until part of the batch is done, then SIGKILL.
+    let t = Instant::now();
+    let at_kill = loop {
+        let v = batch_status(port, &key, &id);
+        let done = v["done"].as_i64().unwrap();
+        if done >= 1_000 {
+            break done;
+        }
+        assert!(t.elapsed() < Duration::from_secs(300), "no progress: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(
+        at_kill < 10_000,
+        "killed after the batch finished: the test proves nothing"
+    );
+
+    let ports: Vec<u16> = (0..replicas).map(|_| free_port()).collect();
+    let mut children: Vec<Child> = ports.iter().map(|&p| start(db, p)).collect();
+    let t = Instant::now();
+    let status = loop {
+        let v = batch_status(ports[0], &key, &id);
+        if v["status"] == "done" {
+            break v;
+        }
+        assert!(t.elapsed() < Duration::from_secs(600), "not resumed: {v}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(status["total"], 10_000);
+    assert_eq!(status["done"], 10_000, "{status}");
+    assert_eq!(status["failed"], bad.len(), "{status}");
+
+    // Exactly once: every good line has one decision, every bad line one error.
+    let (_, b) = http(
+        ports[0],
+        "GET",
+        &format!("/v1/batches/{id}/results"),
+        &key,
+        None,
+    );
+    let lines: Vec<u64> = String::from_utf8(b)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["line"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    let expected: Vec<u64> = (1..=10_000).filter(|n| !bad.contains(n)).collect();
+    assert_eq!(lines, expected);
+    let (_, b) = http(
+        ports[0],
+        "GET",
+        &format!("/v1/batches/{id}/errors"),
+        &key,
+        None,
+    );
+    assert_eq!(String::from_utf8(b).unwrap().lines().count(), bad.len());
+    for c in &mut children {
+        c.kill().unwrap();
+        c.wait().unwrap();
+    }
+    // The chain verifies and holds one record per decision: nothing was stored twice.
+    let out = imvo(db, &["--json", "audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], expected.len(), "{v}");
+    assert_eq!(v["broken"], Value::Null);
+    vec![id]
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_batch_then_resume_exactly_once_sqlite() {
+    let dir = std::env::temp_dir().join(support::unique("imvo-kill"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("imvo.db").display());
+    kill_and_resume(&db, 1);
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_batch_then_two_replicas_finish_it_postgres() {
+    let Some(url) = support::postgres_url() else {
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (store, schema) = rt.block_on(support::postgres()).unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let db = format!("{url}{sep}options[search_path]={schema}");
+    let ids = kill_and_resume(&db, 2);
+    // Both replicas took part: the chunks done after the restart name two processes.
+    let Db::Postgres(pool) = store.db() else {
+        unreachable!()
+    };
+    let owners: Vec<String> = rt
+        .block_on(
+            sqlx::query_scalar::<_, String>(
+                "SELECT lease_owner FROM batch_chunks WHERE batch_id = $1",
+            )
+            .bind(&ids[0])
+            .fetch_all(pool),
+        )
+        .unwrap();
+    let processes: BTreeSet<String> = owners
+        .iter()
+        .map(|o| o.rsplit_once(':').unwrap().0.to_owned())
+        .collect();
+    assert!(
+        processes.len() >= 3,
+        "the killed process and both replicas did chunks: {processes:?}"
+    );
+}
