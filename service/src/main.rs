@@ -96,21 +96,33 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// The impact of a policy change: screen every application of a JSON Lines file under two
-    /// policy folders and report the category migration, outcome changes, the rules behind them
-    /// and the exposure that moved.
+    /// The impact of a policy change: screen every application of a portfolio (JSON Lines or
+    /// CSV) under two policy sets, or re-screen the latest stored decision of every application
+    /// under another set (`--stored`), and report the category migration, outcome changes, the
+    /// rules behind them and the exposure that moved.
     Rescreen {
-        /// Input: JSON Lines.
-        input: PathBuf,
-        /// The policy folder before the change.
+        /// Input: JSON Lines or CSV (by extension or `--format`); not with `--stored`.
+        input: Option<String>,
+        /// The set before the change: a policy folder, or a stored set's hash (`sha256:...`).
         #[arg(long)]
-        from: PathBuf,
-        /// The policy folder after the change.
+        from: Option<String>,
+        /// The set after the change: a policy folder, or a stored set's hash (`sha256:...`).
         #[arg(long)]
-        to: PathBuf,
-        /// Screening date (default: today, read once and printed).
+        to: String,
+        /// Compare the latest stored decision of every application in `--database` with the
+        /// same application screened under `--to`.
+        #[arg(long, conflicts_with_all = ["input", "from"])]
+        stored: bool,
+        /// Input format: `jsonl` or `csv` (default: from the input's extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// Screening date (default: today, read once and printed; with `--stored`, the date each
+        /// decision was made on, so that only the policy change shows).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
+        /// Worker threads (default: the number of cores).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Run the HTTP service (decisions stored in `--database`).
     Serve {
@@ -357,30 +369,22 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             ref input,
             ref from,
             ref to,
+            stored,
+            ref format,
             as_of,
-        } => {
-            let (a, b) = (load(from)?, load(to)?);
-            let text = std::fs::read_to_string(input)
-                .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", input.display())))?;
-            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let report = imvo_service::rescreen::impact(&a, &b, &text, Some(as_of));
-            if cli.json {
-                println!(
-                    "{}",
-                    json!({"as_of": as_of, "from": a.hash(), "to": b.hash(), "impact": report})
-                );
-            } else {
-                println!(
-                    "as of {as_of}: {}",
-                    report.render(&from.display().to_string(), &to.display().to_string())
-                );
-            }
-            Ok(if report.rejected.is_empty() {
-                exit::OK
-            } else {
-                exit::CHECK_FAILED
-            })
-        }
+            threads,
+        } => rescreen(
+            &cli,
+            &RescreenArgs {
+                input: input.as_deref(),
+                from: from.as_deref(),
+                to,
+                stored,
+                format: format.as_deref(),
+                as_of,
+                threads,
+            },
+        ),
         Command::Batch {
             ref input,
             ref out,
@@ -567,6 +571,153 @@ fn agreement(
         exit::OK
     } else {
         exit::CHECK_FAILED
+    })
+}
+
+struct RescreenArgs<'a> {
+    input: Option<&'a str>,
+    from: Option<&'a str>,
+    to: &'a str,
+    stored: bool,
+    format: Option<&'a str>,
+    as_of: Option<NaiveDate>,
+    threads: Option<usize>,
+}
+
+fn usage(message: String) -> Failure {
+    Failure {
+        code: exit::USAGE_OR_IO,
+        kind: "usage",
+        message,
+        details: json!(null),
+    }
+}
+
+/// A policy set named on the command line: a folder, or the hash of a set kept in the store.
+async fn policy_set(
+    cli: &Cli,
+    store: &mut Option<imvo_service::store::Store>,
+    name: &str,
+) -> Result<PolicySet, Failure> {
+    if !name.starts_with("sha256:") {
+        return load(Path::new(name));
+    }
+    if store.is_none() {
+        *store = Some(open_store(&cli.database).await?);
+    }
+    let Some(s) = store.as_ref() else {
+        return Err(usage("no database".into()));
+    };
+    let files = s
+        .policy_set_files(name)
+        .await
+        .map_err(|e| db_failure(&e))?
+        .ok_or_else(|| {
+            usage(format!(
+                "no policy set `{name}` in the database `{}` (a set is kept once it decided something)",
+                imvo_service::store::redact(&cli.database)
+            ))
+        })?;
+    let set = PolicySet::from_files(files, imvo_service::api::limits()).map_err(
+        |LoadErrors(errors)| Failure {
+            code: exit::POLICIES,
+            kind: "policies",
+            message: format!(
+                "the stored policy set `{name}` does not load:\n  {}",
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
+            ),
+            details: json!(null),
+        },
+    )?;
+    if set.hash() != name {
+        return Err(Failure {
+            code: exit::POLICIES,
+            kind: "policies",
+            message: format!(
+                "the stored policy set `{name}` loads with another hash, {}",
+                set.hash()
+            ),
+            details: json!(null),
+        });
+    }
+    Ok(set)
+}
+
+fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
+    use imvo_service::input::Format;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
+    runtime()?.block_on(async {
+        let mut store = None;
+        let to = policy_set(cli, &mut store, args.to).await?;
+        let (report, from_name, as_of_text) = if args.stored {
+            let s = match store.take() {
+                Some(s) => s,
+                None => open_store(&cli.database).await?,
+            };
+            let r = imvo_service::rescreen::impact_stored(&s, &to, args.as_of, threads)
+                .await
+                .map_err(|e| db_failure(&e))?;
+            s.close().await;
+            let when = args.as_of.map_or_else(
+                || "the date of each stored decision".to_owned(),
+                |d| d.to_string(),
+            );
+            (r, "the stored decisions".to_owned(), when)
+        } else {
+            let (Some(input), Some(from)) = (args.input, args.from) else {
+                return Err(usage(
+                    "give INPUT and --from (or --stored to compare the stored decisions)".into(),
+                ));
+            };
+            let from_set = policy_set(cli, &mut store, from).await?;
+            let format = match args.format {
+                Some(n) => Format::from_name(n)
+                    .ok_or_else(|| usage(format!("`--format {n}`: expected jsonl or csv")))?,
+                None => Format::from_path(input),
+            };
+            let f = std::fs::File::open(input)
+                .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+            let items =
+                imvo_service::input::open(format, std::io::BufReader::with_capacity(1 << 20, f))
+                    .map_err(|e| Failure {
+                        code: exit::INVALID_INPUT,
+                        kind: "invalid_input",
+                        message: format!("`{input}`: {e}"),
+                        details: json!(e.columns),
+                    })?;
+            let as_of = args
+                .as_of
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let r = imvo_service::rescreen::impact(&from_set, &to, items, Some(as_of), threads)
+                .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+            (
+                r,
+                format!("{from} ({})", from_set.hash()),
+                as_of.to_string(),
+            )
+        };
+        if cli.json {
+            println!(
+                "{}",
+                json!({"as_of": as_of_text, "from": from_name, "to": to.hash(), "impact": report})
+            );
+        } else {
+            println!(
+                "as of {as_of_text}: {}",
+                report.render(&from_name, &format!("{} ({})", args.to, to.hash()))
+            );
+        }
+        Ok(if report.rejected.is_empty() {
+            exit::OK
+        } else {
+            exit::CHECK_FAILED
+        })
     })
 }
 

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use imvo_engine::{Application, Decision, PolicySet, screen};
+
+use crate::input::Item;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -14,7 +16,8 @@ use serde::Serialize;
 pub struct Impact {
     /// Applications screened under both sets.
     pub applications: u64,
-    /// Lines that are not valid applications (line numbers).
+    /// Lines that are not valid applications (line numbers; with `--stored`, the sequence
+    /// numbers of stored screenings whose application no longer parses).
     pub rejected: Vec<u64>,
     /// `from -> to` category (A, B, C, none) to count, changed or not.
     pub categories: BTreeMap<String, u64>,
@@ -34,8 +37,11 @@ pub struct Impact {
 /// One changed application.
 #[derive(Debug, Serialize)]
 pub struct Change {
-    /// Input line.
+    /// Input line (0 for a stored decision).
     pub line: u64,
+    /// The stored screening re-screened (`--stored`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screening_id: Option<String>,
     /// Reference.
     pub reference: String,
     /// Category and outcome under the first set.
@@ -60,67 +66,234 @@ mod decimal_map {
     }
 }
 
-fn cat(d: &Decision) -> &'static str {
-    d.category.map_or("none", |c| c.as_str())
+/// An application with its verdicts under the two sets.
+type Compared = (Application, Verdict, Verdict);
+
+/// What the comparison needs of a decision: category, outcome, the rules that fired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// `A`, `B`, `C` or `none`.
+    pub category: String,
+    /// The outcome.
+    pub outcome: String,
+    /// Rule ids with a finding.
+    pub rules: BTreeSet<String>,
 }
 
-fn rules_of(d: &Decision) -> BTreeSet<&str> {
-    d.findings.iter().map(|f| f.rule_id.as_str()).collect()
-}
-
-/// Screens every JSON Lines application of `input` under `from` and `to` on `as_of` (default:
-/// each application's date).
-#[must_use]
-pub fn impact(from: &PolicySet, to: &PolicySet, input: &str, as_of: Option<NaiveDate>) -> Impact {
-    let mut out = Impact::default();
-    for (i, line) in input.lines().enumerate() {
-        let n = i as u64 + 1;
-        if line.trim().is_empty() {
-            continue;
+impl Verdict {
+    /// Of a decision just made.
+    #[must_use]
+    pub fn of(d: &Decision) -> Verdict {
+        Verdict {
+            category: d.category.map_or("none", |c| c.as_str()).to_owned(),
+            outcome: d.outcome.as_str().to_owned(),
+            rules: d.findings.iter().map(|f| f.rule_id.clone()).collect(),
         }
-        let Ok(app) = Application::parse(line) else {
-            out.rejected.push(n);
-            continue;
-        };
-        let date = as_of.unwrap_or(app.application_date);
-        let (a, b) = (screen(from, &app, date), screen(to, &app, date));
-        out.applications += 1;
-        *out.categories
-            .entry(format!("{} -> {}", cat(&a), cat(&b)))
+    }
+
+    /// Of a stored decision (its JSON).
+    #[must_use]
+    pub fn of_stored(d: &serde_json::Value) -> Verdict {
+        Verdict {
+            category: d["category"].as_str().unwrap_or("none").to_owned(),
+            outcome: d["outcome"].as_str().unwrap_or("").to_owned(),
+            rules: d["findings"]
+                .as_array()
+                .map(|f| {
+                    f.iter()
+                        .filter_map(|x| x["rule_id"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Impact {
+    /// Counts one application screened under both sets.
+    pub fn add(
+        &mut self,
+        line: u64,
+        screening_id: Option<String>,
+        app: &Application,
+        a: &Verdict,
+        b: &Verdict,
+    ) {
+        self.applications += 1;
+        *self
+            .categories
+            .entry(format!("{} -> {}", a.category, b.category))
             .or_default() += 1;
         if a.category == b.category && a.outcome == b.outcome {
-            continue;
+            return;
         }
-        out.changed += 1;
+        self.changed += 1;
         if a.outcome != b.outcome {
-            *out.outcome_changes
-                .entry(format!("{} -> {}", a.outcome.as_str(), b.outcome.as_str()))
+            *self
+                .outcome_changes
+                .entry(format!("{} -> {}", a.outcome, b.outcome))
                 .or_default() += 1;
         }
-        let (ra, rb) = (rules_of(&a), rules_of(&b));
-        let diff: Vec<String> = ra
-            .symmetric_difference(&rb)
-            .map(|r| (*r).to_owned())
-            .collect();
+        let diff: Vec<String> = a.rules.symmetric_difference(&b.rules).cloned().collect();
         for r in &diff {
-            *out.rules.entry(r.clone()).or_default() += 1;
+            *self.rules.entry(r.clone()).or_default() += 1;
         }
         if let Some(m) = app
             .transaction
             .as_ref()
             .and_then(|t| t.support_amount.as_ref())
         {
-            *out.exposure_moved.entry(m.currency.clone()).or_default() += m.amount;
+            *self.exposure_moved.entry(m.currency.clone()).or_default() += m.amount;
         }
-        out.changes.push(Change {
-            line: n,
+        self.changes.push(Change {
+            line,
+            screening_id,
             reference: app.reference.clone(),
-            from: format!("{} {}", cat(&a), a.outcome.as_str()),
-            to: format!("{} {}", cat(&b), b.outcome.as_str()),
+            from: format!("{} {}", a.category, a.outcome),
+            to: format!("{} {}", b.category, b.outcome),
             rules: diff,
         });
     }
-    out
+}
+
+/// Screens every application of `input` (from [`crate::input::open`]) under `from` and `to` on
+/// `as_of` (default: each application's date), on `threads` threads, streaming.
+///
+/// # Errors
+/// Reading the input failed.
+pub fn impact(
+    from: &PolicySet,
+    to: &PolicySet,
+    input: impl Iterator<Item = std::io::Result<Item>>,
+    as_of: Option<NaiveDate>,
+    threads: usize,
+) -> std::io::Result<Impact> {
+    let mut out = Impact::default();
+    let threads = threads.max(1);
+    let mut chunk: Vec<Item> = Vec::with_capacity(threads * 32);
+    let mut input = input.peekable();
+    while input.peek().is_some() {
+        chunk.clear();
+        while chunk.len() < threads * 32 {
+            match input.next() {
+                Some(item) => chunk.push(item?),
+                None => break,
+            }
+        }
+        // Screen the chunk on every thread, then count in input order.
+        let per = chunk.len().div_ceil(threads).max(1);
+        let results: Vec<Vec<(u64, Option<Compared>)>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunk
+                    .chunks(per)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|item| {
+                                    let app = item
+                                        .json
+                                        .as_ref()
+                                        .ok()
+                                        .and_then(|t| Application::parse(t).ok());
+                                    let r = app.map(|app| {
+                                        let date = as_of.unwrap_or(app.application_date);
+                                        let a = Verdict::of(&screen(from, &app, date));
+                                        let b = Verdict::of(&screen(to, &app, date));
+                                        (app, a, b)
+                                    });
+                                    (item.line, r)
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .map_err(|_| std::io::Error::other("a screening thread panicked"))
+                    })
+                    .collect::<std::io::Result<Vec<_>>>()
+            })?;
+        for (line, r) in results.into_iter().flatten() {
+            match r {
+                Some((app, a, b)) => out.add(line, None, &app, &a, &b),
+                None => out.rejected.push(line),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Re-screens the latest stored screening of every application (reference and instrument)
+/// under `to`, on `as_of` (default: the date each was screened on, so only the policy change
+/// shows), and compares with the stored decision.
+///
+/// # Errors
+/// Database errors; a stored application that no longer parses is counted as rejected.
+pub async fn impact_stored(
+    store: &crate::store::Store,
+    to: &PolicySet,
+    as_of: Option<NaiveDate>,
+    threads: usize,
+) -> Result<Impact, crate::store::StoreError> {
+    let mut out = Impact::default();
+    let mut after = 0i64;
+    loop {
+        let page = store.latest_screenings(after, 256).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        let per = page.len().div_ceil(threads.max(1)).max(1);
+        let results: Vec<Vec<(String, i64, Option<Compared>)>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = page
+                    .chunks(per)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|r| {
+                                    let app =
+                                        r.input.as_deref().and_then(|t| Application::parse(t).ok());
+                                    let before = r
+                                        .decision
+                                        .as_deref()
+                                        .and_then(|d| serde_json::from_str(d).ok());
+                                    let date = as_of.or_else(|| {
+                                        r.as_of
+                                            .as_deref()
+                                            .and_then(imvo_engine::application::parse_date)
+                                    });
+                                    let v = match (app, before) {
+                                        (Some(app), Some(before)) => {
+                                            let d = date.unwrap_or(app.application_date);
+                                            let b = Verdict::of(&screen(to, &app, d));
+                                            Some((app, Verdict::of_stored(&before), b))
+                                        }
+                                        _ => None,
+                                    };
+                                    (r.id.clone(), r.seq, v)
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().map_err(|_| {
+                            crate::store::StoreError::Corrupt("a screening thread panicked".into())
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })?;
+        for (id, seq, v) in results.into_iter().flatten() {
+            match v {
+                Some((app, a, b)) => out.add(0, Some(id), &app, &a, &b),
+                None => out.rejected.push(u64::try_from(seq).unwrap_or(0)),
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl Impact {
@@ -147,6 +320,33 @@ impl Impact {
         s.push_str("\nExposure moved (support amounts of the changed applications)\n");
         for (k, v) in &self.exposure_moved {
             s.push_str(&format!("  {k} {v}\n"));
+        }
+        if !self.changes.is_empty() {
+            const SHOWN: usize = 50;
+            s.push_str(&format!(
+                "\nChanged applications{}\n",
+                if self.changes.len() > SHOWN {
+                    format!(
+                        " (the first {SHOWN} of {}; --json lists all)",
+                        self.changes.len()
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+            for c in self.changes.iter().take(SHOWN) {
+                let at = match &c.screening_id {
+                    Some(id) => format!("screening {id}"),
+                    None => format!("line {}", c.line),
+                };
+                s.push_str(&format!(
+                    "  {at}  {}: {} -> {}  [{}]\n",
+                    c.reference,
+                    c.from,
+                    c.to,
+                    c.rules.join(", ")
+                ));
+            }
         }
         s
     }

@@ -713,6 +713,35 @@ impl Store {
         Ok(rows)
     }
 
+    /// The latest screening of every application (reference and instrument) after sequence
+    /// number `after`, in chain order, with its application and decision.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn latest_screenings(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Record>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records r WHERE r.kind = 'screening' AND r.seq > $1 \
+             AND NOT EXISTS (SELECT 1 FROM records n WHERE n.reference = r.reference \
+             AND n.instrument = r.instrument AND n.kind = 'screening' AND n.seq > r.seq) \
+             ORDER BY r.seq LIMIT $2"
+        );
+        let rows = on_db!(self, |p| {
+            let rows = sqlx::query(&sql)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(p)
+                .await?;
+            rows.iter()
+                .map(|r| record_from!(r))
+                .collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+
     /// The last record's sequence number and hash.
     ///
     /// # Errors

@@ -651,5 +651,80 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
         impact["exposure_moved"]["EUR"],
         example["transaction"]["support_amount"]["amount"]
     );
+
+    // The same change against the stored decisions: the latest screening of each application
+    // (an older one of the same reference is ignored), under a folder and under a stored hash.
+    let db = format!("sqlite:{}", dir.join("imvo.db").display());
+    let set = imvo_engine::PolicySet::load(&root().join("policies")).unwrap();
+    let app = imvo_engine::Application::parse(&example.to_string()).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2022, 11, 1).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = imvo_service::store::Store::connect(&db).await.unwrap();
+        store
+            .save_policy_set(set.hash(), set.files())
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            let d = imvo_engine::screen(&set, &app, date);
+            let rec = imvo_service::store::NewRecord {
+                kind: "screening",
+                created_by: "test".into(),
+                reference: app.reference.clone(),
+                instrument: app.instrument.as_str().into(),
+                outcome: Some(d.outcome.as_str().into()),
+                category: d.category.map(|c| c.as_str().into()),
+                as_of: Some(date.to_string()),
+                policy_set: Some(set.hash().into()),
+                engine_version: imvo_engine::ENGINE_VERSION.into(),
+                input: Some(app.canonical_json()),
+                decision: Some(serde_json::to_string(&d).unwrap()),
+                review_of: None,
+                review: None,
+            };
+            store.append(vec![(rec, None)]).await.unwrap();
+        }
+        store.close().await;
+    });
+    let stored = |to: &str| {
+        let out = imvo(
+            &[
+                "--database",
+                &db,
+                "--json",
+                "rescreen",
+                "--stored",
+                "--to",
+                to,
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_str::<Value>(&text(&out.stdout)).unwrap()
+    };
+    let v = stored(changed.to_str().unwrap());
+    assert_eq!(v["impact"]["applications"], 1, "{v}");
+    assert_eq!(v["impact"]["categories"]["A -> B"], 1, "{v}");
+    assert!(v["impact"]["changes"][0]["screening_id"].is_string(), "{v}");
+    let v = stored(set.hash());
+    assert_eq!(v["impact"]["changed"], 0, "{v}");
+    assert_eq!(v["impact"]["categories"]["A -> A"], 1, "{v}");
+    let out = imvo(
+        &[
+            "--database",
+            &db,
+            "rescreen",
+            "--stored",
+            "--to",
+            "sha256:0000",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        text(&out.stderr).contains("no policy set `sha256:0000`"),
+        "{}",
+        text(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
