@@ -73,7 +73,9 @@ impl Default for Settings {
             screening_slots: cores,
             request_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
-            batch_workers: cores,
+            // Twice the cores: while one worker commits its chunk, another screens (screening
+            // itself is bounded by the screening slots).
+            batch_workers: 2 * cores,
             batch_lease: Duration::from_secs(60),
             batch_max_bytes: 2 << 30,
             batch_idle_timeout: Duration::from_secs(30),

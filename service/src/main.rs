@@ -141,7 +141,8 @@ enum Command {
         /// Screenings evaluated at once (default: the number of cores).
         #[arg(long, env = "IMVO_SCREENING_SLOTS")]
         screening_slots: Option<usize>,
-        /// Batch workers in this process (default: the number of cores; 0: take no batch work).
+        /// Batch workers in this process (default: twice the number of cores, so that one commits
+        /// while another screens; 0: take no batch work).
         #[arg(long, env = "IMVO_BATCH_WORKERS")]
         batch_workers: Option<usize>,
         /// Seconds a worker holds a claimed chunk of a batch before another may take it over
