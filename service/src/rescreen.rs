@@ -182,39 +182,38 @@ pub fn impact(
         }
         // Screen the chunk on every thread, then count in input order.
         let per = chunk.len().div_ceil(threads).max(1);
-        let results: Vec<Vec<(u64, Option<Compared>)>> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = chunk
-                    .chunks(per)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|item| {
-                                    let app = item
-                                        .json
-                                        .as_ref()
-                                        .ok()
-                                        .and_then(|t| Application::parse(t).ok());
-                                    let r = app.map(|app| {
-                                        let date = as_of.unwrap_or(app.application_date);
-                                        let a = Verdict::of(&screen(from, &app, date));
-                                        let b = Verdict::of(&screen(to, &app, date));
-                                        (app, a, b)
-                                    });
-                                    (item.line, r)
-                                })
-                                .collect()
-                        })
+        let results: Vec<Vec<(u64, Option<Compared>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunk
+                .chunks(per)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|item| {
+                                let app = item
+                                    .json
+                                    .as_ref()
+                                    .ok()
+                                    .and_then(|t| Application::parse(t).ok());
+                                let r = app.map(|app| {
+                                    let date = as_of.unwrap_or(app.application_date);
+                                    let a = Verdict::of(&screen(from, &app, date));
+                                    let b = Verdict::of(&screen(to, &app, date));
+                                    (app, a, b)
+                                });
+                                (item.line, r)
+                            })
+                            .collect()
                     })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .map_err(|_| std::io::Error::other("a screening thread panicked"))
-                    })
-                    .collect::<std::io::Result<Vec<_>>>()
-            })?;
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .map_err(|_| std::io::Error::other("a screening thread panicked"))
+                })
+                .collect::<std::io::Result<Vec<_>>>()
+        })?;
         for (line, r) in results.into_iter().flatten() {
             match r {
                 Some((app, a, b)) => out.add(line, None, &app, &a, &b),
@@ -244,48 +243,47 @@ pub async fn impact_stored(
         let Some(last) = page.last() else { break };
         after = last.seq;
         let per = page.len().div_ceil(threads.max(1)).max(1);
-        let results: Vec<Vec<(String, i64, Option<Compared>)>> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = page
-                    .chunks(per)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|r| {
-                                    let app =
-                                        r.input.as_deref().and_then(|t| Application::parse(t).ok());
-                                    let before = r
-                                        .decision
+        let results: Vec<Vec<(String, i64, Option<Compared>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = page
+                .chunks(per)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|r| {
+                                let app =
+                                    r.input.as_deref().and_then(|t| Application::parse(t).ok());
+                                let before = r
+                                    .decision
+                                    .as_deref()
+                                    .and_then(|d| serde_json::from_str(d).ok());
+                                let date = as_of.or_else(|| {
+                                    r.as_of
                                         .as_deref()
-                                        .and_then(|d| serde_json::from_str(d).ok());
-                                    let date = as_of.or_else(|| {
-                                        r.as_of
-                                            .as_deref()
-                                            .and_then(imvo_engine::application::parse_date)
-                                    });
-                                    let v = match (app, before) {
-                                        (Some(app), Some(before)) => {
-                                            let d = date.unwrap_or(app.application_date);
-                                            let b = Verdict::of(&screen(to, &app, d));
-                                            Some((app, Verdict::of_stored(&before), b))
-                                        }
-                                        _ => None,
-                                    };
-                                    (r.id.clone(), r.seq, v)
-                                })
-                                .collect()
-                        })
+                                        .and_then(imvo_engine::application::parse_date)
+                                });
+                                let v = match (app, before) {
+                                    (Some(app), Some(before)) => {
+                                        let d = date.unwrap_or(app.application_date);
+                                        let b = Verdict::of(&screen(to, &app, d));
+                                        Some((app, Verdict::of_stored(&before), b))
+                                    }
+                                    _ => None,
+                                };
+                                (r.id.clone(), r.seq, v)
+                            })
+                            .collect()
                     })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().map_err(|_| {
-                            crate::store::StoreError::Corrupt("a screening thread panicked".into())
-                        })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().map_err(|_| {
+                        crate::store::StoreError::Corrupt("a screening thread panicked".into())
                     })
-                    .collect::<Result<Vec<_>, _>>()
-            })?;
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })?;
         for (id, seq, v) in results.into_iter().flatten() {
             match v {
                 Some((app, a, b)) => out.add(0, Some(id), &app, &a, &b),

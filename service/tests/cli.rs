@@ -728,3 +728,70 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `imvo batch` on CSV: a good file is screened; a header that does not fit the contract, a
+/// UTF-16 file and an empty file stop the batch with exit 2 before anything is written.
+#[test]
+fn batch_reads_csv_and_refuses_files_it_cannot_read() {
+    let dir = std::env::temp_dir().join(format!("imvo-cli-batch-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |n: &str| dir.join(n).to_str().unwrap().to_owned();
+    std::fs::write(
+        path("good.csv"),
+        "reference,instrument,application_date,mission.destination,applicant.self_assessment_completed\n\
+         TM-1,trade_mission,2026-03-01,VN,TRUE\n\
+         TM-2,trade_mission,2026-03-01,VN,maybe\n",
+    )
+    .unwrap();
+    let out = imvo(
+        &[
+            "batch",
+            &path("good.csv"),
+            "--out",
+            &path("good.out.csv"),
+            "--errors",
+            &path("good.err"),
+        ],
+        None,
+    );
+    let errors = std::fs::read_to_string(path("good.err")).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one bad row: {}",
+        text(&out.stderr)
+    );
+    assert!(
+        errors.contains("\"line\":3") && errors.contains("applicant.self_assessment_completed"),
+        "{errors}"
+    );
+    let decided = std::fs::read_to_string(path("good.out.csv")).unwrap();
+    assert!(
+        decided
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2,TM-1,trade_mission,"),
+        "{decided}"
+    );
+
+    for (name, bytes, says) in [
+        (
+            "typo.csv",
+            &b"reference,instrument,application_date,mision.destination\n"[..],
+            "did you mean `mission.destination`",
+        ),
+        ("utf16.csv", &b"\xFF\xFEr\0e\0f\0"[..], "UTF-16"),
+        ("empty.jsonl", &b""[..], "holds no applications"),
+    ] {
+        std::fs::write(path(name), bytes).unwrap();
+        let out = imvo(&["batch", &path(name), "--out", &path("x.out")], None);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(says),
+            "{name}: {}",
+            text(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
