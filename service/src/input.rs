@@ -11,7 +11,7 @@
 //! error of the whole file, found before any line is read.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use imvo_engine::application::{FieldKind, field_kinds};
 use imvo_engine::{FieldError, InputError};
@@ -86,21 +86,67 @@ impl FileError {
     }
 }
 
-/// Checks the start of the input for an encoding this reader cannot take, and skips a UTF-8
-/// byte-order mark (spreadsheets write one).
-fn check_start(r: &mut impl BufRead) -> Result<(), FileError> {
-    let head = r
-        .fill_buf()
-        .map_err(|e| FileError::new(format!("cannot read the input: {e}")))?;
+/// The longest line (JSON Lines) or row (CSV) read: one application, as for a single screening
+/// (`api::BODY_LIMIT`). A longer JSON line is rejected alone; a longer CSV row stops the file (an
+/// unclosed quote or a file whose lines end with a bare CR runs to its end).
+pub const MAX_LINE: usize = 256 * 1024;
+
+/// The input with its first bytes read back in front of it.
+pub type Input<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
+/// Reads the first bytes (however the reader delivers them), refuses an encoding this reader
+/// cannot take, and drops a UTF-8 byte-order mark (spreadsheets write one).
+fn check_start<R: BufRead>(mut r: R) -> Result<Input<R>, FileError> {
+    let mut head = Vec::with_capacity(3);
+    while head.len() < 3 {
+        let mut byte = [0u8; 1];
+        match r.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => head.extend_from_slice(&byte),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FileError::new(format!("cannot read the input: {e}"))),
+        }
+    }
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Err(FileError::new(
             "the input is UTF-16 encoded (it starts with a UTF-16 byte-order mark): save it as UTF-8",
         ));
     }
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        r.consume(3);
+        head.clear();
     }
-    Ok(())
+    Ok(io::Cursor::new(head).chain(r))
+}
+
+/// Reads one line (without its `\n`) into `buf`, keeping at most `MAX_LINE + 1` bytes of it;
+/// returns the line's full length, or `None` at the end of the input.
+fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<usize>> {
+    buf.clear();
+    let mut total = 0usize;
+    let mut any = false;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(any.then_some(total));
+        }
+        any = true;
+        let (part, found) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (avail.get(..i).unwrap_or(avail), true),
+            None => (avail, false),
+        };
+        let room = (MAX_LINE + 1).saturating_sub(buf.len());
+        buf.extend_from_slice(part.get(..room.min(part.len())).unwrap_or(part));
+        total += part.len();
+        let used = part.len() + usize::from(found);
+        r.consume(used);
+        if found {
+            return Ok(Some(total));
+        }
+    }
 }
 
 /// The items of an input, lazily: memory does not grow with the input.
@@ -110,13 +156,15 @@ pub struct Items<R: BufRead> {
 
 enum Inner<R: BufRead> {
     Json {
-        lines: io::Split<R>,
+        input: Input<R>,
+        buf: Vec<u8>,
         n: u64,
     },
     Csv {
-        rows: csv::Reader<Counted<R>>,
+        rows: csv::Reader<Counted<Input<R>>>,
         columns: Columns,
         lines: Lines,
+        last: u64,
     },
 }
 
@@ -132,11 +180,20 @@ struct LineState {
     ahead: std::collections::VecDeque<(u64, u64)>,
     /// Whether the last byte read was `\r`.
     cr: bool,
+    /// Where the last row read ended (for the row size limit).
+    row_end: u64,
     /// Newlines before the last row start.
     passed: u64,
 }
 
 impl Lines {
+    /// Notes where the last row read ended.
+    fn row_done(&self, end: u64) {
+        if let Ok(mut s) = self.0.lock() {
+            s.row_end = end;
+        }
+    }
+
     /// The 1-based line of a row whose read started at byte `start`. The csv reader gives the
     /// offset before the blank lines it skipped, so line endings right at the start are passed.
     fn line_of(&self, mut start: u64) -> u64 {
@@ -144,7 +201,7 @@ impl Lines {
         while let Some(&(end_start, nl)) = s.ahead.front() {
             if nl < start {
                 s.passed += 1;
-            } else if end_start == start {
+            } else if end_start <= start {
                 s.passed += 1;
                 start = nl + 1;
             } else {
@@ -167,6 +224,17 @@ impl<R: io::Read> io::Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Ok(mut s) = self.lines.0.lock() {
+            // The csv reader reads ahead 8 KiB at most; a row that runs on beyond the limit
+            // (an unclosed quote, or lines ending with a bare CR) stops the file here.
+            if self.offset.saturating_sub(s.row_end) > (MAX_LINE + 64 * 1024) as u64 {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "a CSV row runs on past {MAX_LINE} bytes from line {}: an unclosed quote, or a file whose lines end with a bare CR (save it with LF or CRLF line ends)",
+                        s.passed + 1
+                    ),
+                ));
+            }
             for (i, b) in buf.iter().take(n).enumerate() {
                 let at = self.offset + i as u64;
                 if *b == b'\n' {
@@ -191,18 +259,22 @@ impl<R: BufRead> std::fmt::Debug for Items<R> {
 ///
 /// # Errors
 /// An encoding other than UTF-8, an empty CSV file, or a CSV header with bad columns.
-pub fn open<R: BufRead>(format: Format, mut input: R) -> Result<Items<R>, FileError> {
-    check_start(&mut input)?;
+pub fn open<R: BufRead>(format: Format, input: R) -> Result<Items<R>, FileError> {
+    let input = check_start(input)?;
     let inner = match format {
         Format::JsonLines => Inner::Json {
-            lines: input.split(b'\n'),
+            input,
+            buf: Vec::new(),
             n: 0,
         },
         Format::Csv => {
             let lines = Lines::default();
+            // Rows end at `\n` only: a `\r` before it is trimmed with the cell, and a bare `\r`
+            // inside a cell stays in it (never a second row with the same line number).
             let mut rows = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
+                .terminator(csv::Terminator::Any(b'\n'))
                 .from_reader(Counted {
                     inner: input,
                     offset: 0,
@@ -217,10 +289,12 @@ pub fn open<R: BufRead>(format: Format, mut input: R) -> Result<Items<R>, FileEr
                     "the CSV input is empty: it needs a header row of v1 field paths",
                 ));
             }
+            lines.row_done(rows.position().byte());
             Inner::Csv {
                 columns: Columns::from_header(&header)?,
                 rows,
                 lines,
+                last: 1,
             }
         }
     };
@@ -232,20 +306,33 @@ impl<R: BufRead> Iterator for Items<R> {
 
     fn next(&mut self) -> Option<io::Result<Item>> {
         match &mut self.inner {
-            Inner::Json { lines, n } => loop {
-                let mut line = match lines.next()? {
-                    Ok(l) => l,
+            Inner::Json { input, buf, n } => loop {
+                let len = match read_line(input, buf) {
+                    Ok(None) => return None,
+                    Ok(Some(len)) => len,
                     Err(e) => return Some(Err(e)),
                 };
                 *n += 1;
-                if line.last() == Some(&b'\r') {
-                    line.pop();
+                if len > MAX_LINE {
+                    return Some(Ok(Item {
+                        line: *n,
+                        json: Err(InputError::Invalid(vec![FieldError {
+                            path: "$".into(),
+                            expected: format!(
+                                "a line of at most {MAX_LINE} bytes (one application)"
+                            ),
+                            found: Some(format!("{len} bytes")),
+                        }])),
+                    }));
                 }
-                if line.iter().all(u8::is_ascii_whitespace) {
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+                if buf.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
                 // A line that is not UTF-8 is rejected alone, with where it breaks.
-                let json = String::from_utf8(line).map_err(|e| InputError::Syntax {
+                let json = String::from_utf8(std::mem::take(buf)).map_err(|e| InputError::Syntax {
                     line: 1,
                     column: e.utf8_error().valid_up_to() + 1,
                     message: "the line is not valid UTF-8".to_owned(),
@@ -256,6 +343,7 @@ impl<R: BufRead> Iterator for Items<R> {
                 rows,
                 columns,
                 lines,
+                last,
             } => loop {
                 let mut rec = csv::ByteRecord::new();
                 match rows.read_byte_record(&mut rec) {
@@ -265,7 +353,11 @@ impl<R: BufRead> Iterator for Items<R> {
                         // A CSV syntax error (an unclosed quote runs to the end): report it on
                         // the line where it was found and stop, as nothing after it can be
                         // trusted to start a row.
-                        let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+                        let line = e
+                            .position()
+                            .map_or(0, |p| lines.line_of(p.byte()))
+                            .max(*last + 1);
+                        *last = line;
                         return match e.into_kind() {
                             csv::ErrorKind::Io(io) => Some(Err(io)),
                             other => Some(Ok(Item {
@@ -279,10 +371,16 @@ impl<R: BufRead> Iterator for Items<R> {
                         };
                     }
                 }
+                lines.row_done(rows.position().byte());
                 if rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
                     continue;
                 }
-                let line = rec.position().map_or(0, |p| lines.line_of(p.byte()));
+                // Line numbers only grow: each row has its own.
+                let line = rec
+                    .position()
+                    .map_or(0, |p| lines.line_of(p.byte()))
+                    .max(*last + 1);
+                *last = line;
                 return Some(Ok(Item {
                     line,
                     json: columns.row(&rec),
@@ -303,6 +401,8 @@ struct Column {
     kind: FieldKind,
     /// For a member of a list of objects: the list's keys.
     list: Option<Vec<String>>,
+    /// A column without a header name (a spreadsheet's trailing comma): must stay empty.
+    ignored: bool,
 }
 
 /// The checked header.
@@ -378,6 +478,16 @@ impl Columns {
                 continue;
             };
             let name = name.trim().to_owned();
+            if name.is_empty() {
+                cols.push(Column {
+                    name: format!("column {} (no header)", i + 1),
+                    keys: Vec::new(),
+                    kind: FieldKind::Text,
+                    list: None,
+                    ignored: true,
+                });
+                continue;
+            }
             let plain = name.replace("[]", "");
             let Some((path, kind)) = lookup().get(&plain).cloned() else {
                 problems.push(FieldError {
@@ -428,6 +538,7 @@ impl Columns {
                 keys,
                 kind,
                 list,
+                ignored: false,
             });
         }
         for required in ["reference", "instrument", "application_date"] {
@@ -461,10 +572,38 @@ impl Columns {
     /// One row as JSON text.
     fn row(&self, rec: &csv::ByteRecord) -> Result<String, InputError> {
         if rec.len() != self.cols.len() {
+            let found = if rec.len() < self.cols.len() {
+                let missing: Vec<&str> = self
+                    .cols
+                    .iter()
+                    .skip(rec.len())
+                    .filter(|c| !c.ignored)
+                    .map(|c| c.name.as_str())
+                    .collect();
+                format!(
+                    "{} cells: none for {}",
+                    rec.len(),
+                    if missing.len() > 5 {
+                        format!(
+                            "{} and {} more",
+                            missing.get(..5).unwrap_or(&[]).join(", "),
+                            missing.len() - 5
+                        )
+                    } else {
+                        missing.join(", ")
+                    }
+                )
+            } else {
+                format!(
+                    "{} cells: {} more than the header has columns",
+                    rec.len(),
+                    rec.len() - self.cols.len()
+                )
+            };
             return Err(InputError::Invalid(vec![FieldError {
                 path: "$".into(),
                 expected: format!("{} cells, one per column of the header", self.cols.len()),
-                found: Some(format!("{} cells", rec.len())),
+                found: Some(found),
             }]));
         }
         let mut root = Map::new();
@@ -482,6 +621,14 @@ impl Columns {
             };
             let cell = cell.trim();
             if cell.is_empty() {
+                continue;
+            }
+            if col.ignored {
+                errors.push(FieldError {
+                    path: col.name.clone(),
+                    expected: "nothing: the column has no header, so it names no field".into(),
+                    found: Some(cell.to_owned()),
+                });
                 continue;
             }
             if let Some(list) = &col.list {
@@ -509,11 +656,26 @@ impl Columns {
             }
             let value = match col.kind {
                 FieldKind::List if cell == "[]" => Value::Array(Vec::new()),
-                FieldKind::List => Value::Array(
-                    cell.split(';')
-                        .map(|v| Value::String(v.trim().to_owned()))
-                        .collect(),
-                ),
+                FieldKind::List => {
+                    let values: Vec<&str> = cell.split(';').map(str::trim).collect();
+                    if let Some(i) = values.iter().position(|v| v.is_empty()) {
+                        errors.push(FieldError {
+                            path: col.name.clone(),
+                            expected: format!(
+                                "`;`-separated values with none empty (value {} is empty)",
+                                i + 1
+                            ),
+                            found: Some(cell.to_owned()),
+                        });
+                        continue;
+                    }
+                    Value::Array(
+                        values
+                            .into_iter()
+                            .map(|v| Value::String(v.to_owned()))
+                            .collect(),
+                    )
+                }
                 kind => scalar(kind, cell),
             };
             insert(&mut root, &col.keys, value);
@@ -541,6 +703,25 @@ impl Columns {
                             .collect::<Vec<_>>()
                             .join(", "),
                     ),
+                });
+                continue;
+            }
+            let holes: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    members
+                        .iter()
+                        .filter(|(c, _)| !c.keys.is_empty())
+                        .all(|(_, v)| v.get(i).is_none_or(String::is_empty))
+                })
+                .collect();
+            if let Some(i) = holes.first() {
+                errors.push(FieldError {
+                    path: name,
+                    expected: format!(
+                        "no empty item: at position {} every member column is empty (a stray `;`?)",
+                        i + 1
+                    ),
+                    found: None,
                 });
                 continue;
             }
@@ -736,5 +917,95 @@ mod tests {
             .map(ToString::to_string)
             .unwrap_or_default();
         assert!(msg.contains("reference") && msg.contains("UTF-8"), "{msg}");
+    }
+
+    /// A reader that hands out one byte at a time, like a slow network body.
+    struct Trickle(Vec<u8>, usize);
+    impl std::io::Read for Trickle {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.get(self.1), out.first_mut()) {
+                (Some(b), Some(o)) => {
+                    *o = *b;
+                    self.1 += 1;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn line_numbers_hold_for_crlf_blank_lines_and_quoted_breaks() {
+        let csv = "reference,instrument,application_date\r\n\r\nA,export_credit,2026-01-05\r\n\"B\nstill B\",export_credit,2026-01-05\r\n\r\n\r\nC\rx,export_credit,2026-01-05\r\nD,export_credit,2026-01-05";
+        let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
+        let lines: Vec<u64> = got.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [3, 4, 8, 9]);
+        // The bare CR stays inside the cell (one row, not two).
+        assert_eq!(json(&got[2])["reference"], "C\rx");
+        // A UTF-8 byte-order mark arriving one byte at a time is still dropped.
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(csv.as_bytes());
+        let slow = std::io::BufReader::with_capacity(1, Trickle(bytes, 0));
+        assert_eq!(open(Format::Csv, slow).map(Iterator::count).unwrap_or(0), 4);
+    }
+
+    #[test]
+    fn oversized_lines_empty_values_and_headerless_columns() {
+        // A JSON line over the limit is rejected alone; the next line is read.
+        let mut text = format!("{{\"reference\":\"{}\"}}\n", "x".repeat(MAX_LINE));
+        text.push_str("{\"b\":1}\n");
+        let got = items(Format::JsonLines, text.as_bytes()).unwrap_or_default();
+        assert_eq!(got.len(), 2);
+        let msg = got[0]
+            .json
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(msg.contains("at most 262144 bytes"), "{msg}");
+        assert_eq!(
+            got[1].json.as_ref().ok().map(String::as_str),
+            Some("{\"b\":1}")
+        );
+        // A CSV row that never ends stops the file with where it started.
+        let mut csv = "reference,instrument,application_date\n\"A,".to_owned();
+        csv.push_str(&"y".repeat(MAX_LINE + 100_000));
+        let got: Vec<_> = open(Format::Csv, csv.as_bytes())
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        assert!(
+            matches!(got.last(), Some(Err(e)) if e.to_string().contains("unclosed quote")),
+            "{got:?}"
+        );
+        // `a;;b`, a stray `;` in member columns, and a value under a column with no header.
+        let csv = "reference,instrument,application_date,project.activities,project.supply_chain.good,project.supply_chain.country,\n\
+                   A,export_credit,2026-01-05,new_construction;;expansion,,,\n\
+                   B,export_credit,2026-01-05,,cotton;,UZ;,\n\
+                   C,export_credit,2026-01-05,,,,oops\n\
+                   D,export_credit\n";
+        let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
+        let msgs: Vec<String> = got
+            .iter()
+            .map(|i| {
+                i.json
+                    .as_ref()
+                    .err()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert!(
+            msgs[0].contains("project.activities") && msgs[0].contains("value 2 is empty"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].contains("project.supply_chain") && msgs[1].contains("position 2"),
+            "{msgs:?}"
+        );
+        assert!(msgs[2].contains("column 7 (no header)"), "{msgs:?}");
+        assert!(
+            msgs[3].contains("none for application_date, project.activities"),
+            "{msgs:?}"
+        );
     }
 }
