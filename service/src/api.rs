@@ -63,6 +63,10 @@ pub struct Settings {
     pub batch_max_bytes: u64,
     /// An upload that sends nothing for this long is cut off.
     pub batch_idle_timeout: Duration,
+    /// An upload that takes longer than this in all is cut off.
+    pub batch_upload_timeout: Duration,
+    /// Uploads received at once by this process; more are answered 503.
+    pub batch_uploads: usize,
 }
 
 impl Default for Settings {
@@ -79,6 +83,8 @@ impl Default for Settings {
             batch_lease: Duration::from_secs(60),
             batch_max_bytes: 2 << 30,
             batch_idle_timeout: Duration::from_secs(30),
+            batch_upload_timeout: Duration::from_secs(3600),
+            batch_uploads: 4,
         }
     }
 }
@@ -104,6 +110,11 @@ pub struct AppState {
     pub settings: Settings,
     /// Wakes this process's batch workers when an upload is queued.
     pub batch_wakeup: tokio::sync::Notify,
+    /// Batch uploads being received.
+    pub uploads: Arc<Semaphore>,
+    /// Batch chunks being committed (one at a time: the chain takes one writer anyway, and
+    /// waiting workers would only hold database connections that requests need).
+    pub batch_commits: Arc<Semaphore>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -121,6 +132,7 @@ impl AppState {
     ) -> Result<(Arc<AppState>, tokio::task::JoinHandle<()>), crate::store::StoreError> {
         store.save_policy_set(set.hash(), set.files()).await?;
         let (writer, task) = Writer::start(store.clone());
+        let settings_uploads = settings.batch_uploads.max(1);
         let state = AppState {
             store,
             set: Arc::new(set),
@@ -131,6 +143,8 @@ impl AppState {
             metrics: Metrics::default(),
             settings,
             batch_wakeup: tokio::sync::Notify::new(),
+            uploads: Arc::new(Semaphore::new(settings_uploads)),
+            batch_commits: Arc::new(Semaphore::new(1)),
         };
         Ok((Arc::new(state), task))
     }

@@ -36,7 +36,9 @@ use crate::auth::Role;
 use crate::batch::{CHUNK, rejection_json};
 use crate::input::{self, Format, Item};
 use crate::problem::{FieldProblem, Problem};
-use crate::store::{BatchCounts, BatchRow, ClaimedChunk, LineOutcome, NewBatch, NewRecord};
+use crate::store::{
+    BatchCounts, BatchRow, ClaimedChunk, IdemKey, IdemState, LineOutcome, NewBatch, NewRecord,
+};
 
 /// One input line as stored in a chunk.
 #[derive(Debug, Serialize, Deserialize)]
@@ -194,17 +196,28 @@ fn upload_format(q: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem
 
 /// Reads the upload on a blocking thread from a channel the request body is fed into.
 struct ChannelReader {
-    rx: mpsc::Receiver<std::io::Result<Bytes>>,
+    rx: mpsc::Receiver<Msg>,
     buf: Bytes,
+    /// The body ended: every further read is the end too.
+    ended: bool,
 }
 
 impl std::io::Read for ChannelReader {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         while self.buf.is_empty() {
+            if self.ended {
+                return Ok(0);
+            }
             match self.rx.blocking_recv() {
-                Some(Ok(b)) => self.buf = b,
-                Some(Err(e)) => return Err(e),
-                None => return Ok(0),
+                Some(Msg::Data(b)) => self.buf = b,
+                Some(Msg::End) => {
+                    self.ended = true;
+                    return Ok(0);
+                }
+                // Cut off, or the handler went away without saying the body ended.
+                Some(Msg::Cut) | None => {
+                    return Err(std::io::Error::other("the upload was cut off"));
+                }
             }
         }
         let n = out.len().min(self.buf.len());
@@ -252,27 +265,44 @@ pub(crate) async fn post_batch(
         .as_deref()
         .map(|s| parse_date_param("as_of", s))
         .transpose()?;
+    let idem = idempotency_key(&headers, &auth)?;
+    // A retry of an upload already stored gets that batch, without sending it again.
+    if let Some(k) = &idem
+        && let Some(existing) = batch_of_key(&state, k).await?
+    {
+        return Ok(accepted(existing, StatusCode::OK));
+    }
+    // A few uploads at a time per process: each holds a blocking thread while it streams.
+    let Ok(_upload) = Arc::clone(&state.uploads).try_acquire_owned() else {
+        return Err(Problem::unavailable(
+            "too-many-uploads",
+            "this replica is receiving as many batch uploads as it takes at once; retry shortly",
+        ));
+    };
     let id = uuid::Uuid::now_v7().to_string();
+    let batch = NewBatch {
+        id: id.clone(),
+        created_by: auth.0.id.clone(),
+        format: format.as_str().to_owned(),
+        as_of: as_of.map(|d| d.to_string()),
+        policy_set: state.set.hash().to_owned(),
+        missions_only: auth.0.missions_only(),
+    };
     state
         .store
-        .create_batch(&NewBatch {
-            id: id.clone(),
-            created_by: auth.0.id.clone(),
-            format: format.as_str().to_owned(),
-            as_of: as_of.map(|d| d.to_string()),
-            policy_set: state.set.hash().to_owned(),
-            missions_only: auth.0.missions_only(),
-        })
+        .create_batch(&batch)
         .await
         .map_err(unavailable)?;
-    let received = receive(&state, &id, format, body).await;
-    let stored = match received {
-        Ok((lines, chunks)) if lines > 0 => state
-            .store
-            .queue_batch(&id, lines, chunks)
-            .await
-            .map_err(unavailable),
-        Ok(_) => Err(Problem::invalid(
+    // Abandons the upload if this handler ends without queueing it, also when it is dropped
+    // (the client went away, the service stops).
+    let mut guard = AbandonGuard {
+        store: state.store.clone(),
+        id: id.clone(),
+        armed: true,
+    };
+    let (lines, chunks, digest) = receive(&state, &id, format, body).await?;
+    if lines == 0 {
+        return Err(Problem::invalid(
             "empty-batch",
             "the upload holds no applications",
             vec![FieldProblem {
@@ -281,44 +311,154 @@ pub(crate) async fn post_batch(
                     "at least one application (one per line, or one per CSV row after the header)"
                         .into(),
             }],
-        )),
-        Err(p) => Err(p),
-    };
-    if let Err(p) = stored {
-        if let Err(e) = state.store.abandon_batch(&id).await {
-            tracing::warn!(error = %e, batch = %id, "could not mark a failed upload abandoned");
-        }
-        return Err(p);
+        ));
     }
+    if let Some(k) = &idem {
+        match state
+            .store
+            .claim_idempotency(&k.principal, &k.key, &digest)
+            .await
+            .map_err(unavailable)?
+        {
+            IdemState::Claimed => {}
+            IdemState::Done(existing) => {
+                // The same upload was stored meanwhile: keep that one.
+                let b = state
+                    .store
+                    .batch(&existing)
+                    .await
+                    .map_err(unavailable)?
+                    .ok_or_else(Problem::internal)?;
+                return Ok(accepted(b, StatusCode::OK));
+            }
+            IdemState::InFlight => {
+                return Err(Problem::conflict(
+                    "idempotency-in-flight",
+                    "an upload with this Idempotency-Key is being stored now",
+                ));
+            }
+            IdemState::Mismatch => {
+                return Err(Problem::conflict(
+                    "idempotency-mismatch",
+                    "this Idempotency-Key was used for an upload with other content",
+                ));
+            }
+        }
+    }
+    if let Err(e) = state
+        .store
+        .queue_batch(&id, lines, chunks, idem.as_ref())
+        .await
+    {
+        if let Some(k) = &idem {
+            let _ = state.store.release_idempotency(&k.principal, &k.key).await;
+        }
+        return Err(unavailable(e));
+    }
+    guard.armed = false;
     // Wake the workers of this process; other replicas find it on their next poll.
     state.batch_wakeup.notify_waiters();
-    tracing::info!(batch = %id, "batch stored and queued");
-    let b = state
+    tracing::info!(batch = %id, lines, "batch stored and queued");
+    let row = BatchRow {
+        id,
+        created_by: batch.created_by,
+        created_at: crate::store::now(),
+        format: batch.format,
+        as_of: batch.as_of,
+        policy_set: batch.policy_set,
+        missions_only: batch.missions_only,
+        state: "queued".into(),
+        lines,
+        chunks,
+        queued_at: Some(crate::store::now()),
+        finished_at: None,
+    };
+    Ok(accepted(row, StatusCode::ACCEPTED))
+}
+
+/// `Idempotency-Key` of a batch upload, in its own namespace (`batch:`) of the caller's keys.
+fn idempotency_key(headers: &HeaderMap, auth: &Auth) -> Result<Option<IdemKey>, Problem> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let k = v
+        .to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "bad-idempotency-key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            )
+        })?;
+    Ok(Some(IdemKey {
+        principal: auth.0.id.clone(),
+        key: format!("batch:{k}"),
+    }))
+}
+
+/// The batch an idempotency key already names, if its upload was stored.
+async fn batch_of_key(state: &Shared, k: &IdemKey) -> Result<Option<BatchRow>, Problem> {
+    let Some(id) = state
         .store
-        .batch(&id)
+        .idempotency_record(&k.principal, &k.key)
         .await
         .map_err(unavailable)?
-        .ok_or_else(Problem::internal)?;
-    let mut resp = (
-        StatusCode::ACCEPTED,
-        axum::Json(status(b, BatchCounts::default())),
-    )
-        .into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/v1/batches/{id}")) {
+    else {
+        return Ok(None);
+    };
+    state.store.batch(&id).await.map_err(unavailable)
+}
+
+fn accepted(b: BatchRow, code: StatusCode) -> Response {
+    let location = format!("/v1/batches/{}", b.id);
+    let mut resp = (code, axum::Json(status(b, BatchCounts::default()))).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }
-    Ok(resp)
+    resp
+}
+
+/// Marks an upload abandoned unless disarmed (it was queued).
+struct AbandonGuard {
+    store: crate::store::Store,
+    id: String,
+    armed: bool,
+}
+
+impl Drop for AbandonGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            let (store, id) = (self.store.clone(), std::mem::take(&mut self.id));
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move {
+                    if let Err(e) = store.abandon_batch(&id).await {
+                        tracing::warn!(error = %e, batch = %id, "could not mark a failed upload abandoned");
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// What the request body sends the reader thread.
+enum Msg {
+    Data(Bytes),
+    /// The body ended normally.
+    End,
+    /// The upload was cut off: the reader must fail, not take what came as the whole.
+    Cut,
 }
 
 /// Feeds the body to a blocking reader that cuts it into chunks and stores each; returns
-/// (applications, chunks).
+/// (applications, chunks, SHA-256 of the body).
 async fn receive(
     state: &Shared,
     id: &str,
     format: Format,
     body: Body,
-) -> Result<(i64, i64), Problem> {
-    let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
+) -> Result<(i64, i64, String), Problem> {
+    let (tx, rx) = mpsc::channel::<Msg>(8);
     let store = state.store.clone();
     let handle = tokio::runtime::Handle::current();
     let batch_id = id.to_owned();
@@ -328,6 +468,7 @@ async fn receive(
             ChannelReader {
                 rx,
                 buf: Bytes::new(),
+                ended: false,
             },
         );
         let items = input::open(format, r).map_err(ReceiveError::File)?;
@@ -356,11 +497,30 @@ async fn receive(
         Ok((lines, chunks))
     });
     let settings = &state.settings;
+    let deadline = tokio::time::Instant::now() + settings.batch_upload_timeout;
     let mut body = body;
     let mut total = 0u64;
+    let mut digest = <sha2::Sha256 as sha2::Digest>::new();
     let mut cut: Option<Problem> = None;
     loop {
-        match tokio::time::timeout(settings.batch_idle_timeout, body.frame()).await {
+        let frame = tokio::select! {
+            f = tokio::time::timeout(settings.batch_idle_timeout, body.frame()) => f,
+            // The reader stopped early (a bad CSV header): answer now.
+            () = tx.closed() => break,
+            () = tokio::time::sleep_until(deadline) => {
+                cut = Some(Problem::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "upload-too-slow",
+                    "upload too slow",
+                    format!(
+                        "the upload took more than {} s; nothing was stored (split the portfolio)",
+                        settings.batch_upload_timeout.as_secs()
+                    ),
+                ));
+                break;
+            }
+        };
+        match frame {
             Err(_) => {
                 cut = Some(Problem::new(
                     StatusCode::REQUEST_TIMEOUT,
@@ -372,7 +532,9 @@ async fn receive(
                     ),
                 ));
             }
-            Ok(None) => {}
+            Ok(None) => {
+                let _ = tx.send(Msg::End).await;
+            }
             Ok(Some(Err(e))) => {
                 cut = Some(Problem::bad_request(
                     "upload-broken",
@@ -395,8 +557,8 @@ async fn receive(
                         ),
                     ));
                 } else {
-                    // The reader stops early on a bad header: keep reading nothing more.
-                    if tx.send(Ok(data)).await.is_err() {
+                    sha2::Digest::update(&mut digest, &data);
+                    if tx.send(Msg::Data(data)).await.is_err() {
                         break;
                     }
                     continue;
@@ -406,14 +568,14 @@ async fn receive(
         break;
     }
     if cut.is_some() {
-        let _ = tx.send(Err(std::io::Error::other("upload cut off"))).await;
+        let _ = tx.send(Msg::Cut).await;
     }
     drop(tx);
     let result = reader.await.map_err(internal)?;
     if let Some(p) = cut {
         return Err(p);
     }
-    result.map_err(|e| match e {
+    let (lines, chunks) = result.map_err(|e| match e {
         ReceiveError::File(f) => Problem::invalid(
             "invalid-batch-file",
             f.message,
@@ -430,7 +592,9 @@ async fn receive(
             format!("the upload could not be read: {e}"),
         ),
         ReceiveError::Store(e) => unavailable(e),
-    })
+    })?;
+    let digest = imvo_engine::codes::hex(&sha2::Digest::finalize(digest));
+    Ok((lines, chunks, digest))
 }
 
 // ---- reading ----
@@ -624,8 +788,9 @@ impl Workers {
     /// hold them until they run out).
     pub async fn stop(self, wait: Duration) {
         let _ = self.stop.send(true);
+        let deadline = tokio::time::Instant::now() + wait;
         for t in self.tasks {
-            let _ = tokio::time::timeout(wait, t).await;
+            let _ = tokio::time::timeout_at(deadline, t).await;
         }
     }
 }
@@ -639,7 +804,12 @@ async fn work(state: Shared, owner: String, mut stop: watch::Receiver<bool>) {
         match state.store.claim_chunk(&owner, lease_ms).await {
             Ok(Some(c)) => {
                 let (batch, chunk) = (c.batch_id.clone(), c.chunk);
-                match process(&state, &owner, c).await {
+                let result = if c.attempts > MAX_ATTEMPTS {
+                    give_up(&state, &owner, &c).await
+                } else {
+                    process(&state, &owner, c).await
+                };
+                match result {
                     Ok(true) => tracing::debug!(%batch, chunk, "chunk done"),
                     Ok(false) => {
                         tracing::warn!(%batch, chunk, "chunk lease lost to another worker: its results were not stored here")
@@ -663,6 +833,40 @@ async fn work(state: Shared, owner: String, mut stop: watch::Receiver<bool>) {
             }
         }
     }
+}
+
+/// Claims of one chunk before its lines are given up as errors (so a chunk that fails every
+/// time, for example under a policy set that no longer loads, cannot hold its batch forever).
+const MAX_ATTEMPTS: i64 = 5;
+
+/// Finishes a chunk that failed [`MAX_ATTEMPTS`] times: every line gets an error result
+/// (`not_screened`), in the same exactly-once transaction as a screened chunk.
+async fn give_up(state: &Shared, owner: &str, c: &ClaimedChunk) -> Result<bool, String> {
+    let items: Vec<ChunkItem> =
+        serde_json::from_str(&c.items).map_err(|e| format!("stored chunk: {e}"))?;
+    tracing::error!(batch = %c.batch_id, chunk = c.chunk, attempts = c.attempts, "a chunk failed every attempt: its lines are recorded as not screened");
+    let lines = items
+        .into_iter()
+        .map(|it| {
+            let e = json!({
+                "line": it.line, "error": "not_screened",
+                "detail": format!("screening this part of the batch failed {MAX_ATTEMPTS} times; the service log has the cause; upload these lines again"),
+            });
+            (
+                i64::try_from(it.line).unwrap_or(i64::MAX),
+                LineOutcome::Rejected(e.to_string()),
+            )
+        })
+        .collect();
+    let _commit = Arc::clone(&state.batch_commits)
+        .acquire_owned()
+        .await
+        .map_err(|_| "shutting down".to_owned())?;
+    state
+        .store
+        .complete_chunk(owner, &c.batch_id, c.chunk, lines)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Screens one claimed chunk and stores it; false if the lease was lost.
@@ -696,7 +900,8 @@ async fn process(state: &Shared, owner: &str, c: ClaimedChunk) -> Result<bool, S
                         Ok(app) if missions_only && app.instrument != Instrument::TradeMission => {
                             LineOutcome::Rejected(json!({
                                 "line": line, "error": "forbidden_instrument",
-                                "detail": "a mission organiser may screen trade-mission applications only"
+                                "detail": "a mission organiser may screen trade-mission applications only",
+                                "errors": [{"path": "instrument", "expected": "trade_mission (the batch was uploaded by a mission organiser)", "found": app.instrument.as_str()}]
                             }).to_string())
                         }
                         Ok(app) => {
@@ -734,6 +939,10 @@ async fn process(state: &Shared, owner: &str, c: ClaimedChunk) -> Result<bool, S
             LineOutcome::Rejected(_) => None,
         })
         .collect();
+    let _commit = Arc::clone(&state.batch_commits)
+        .acquire_owned()
+        .await
+        .map_err(|_| "shutting down".to_owned())?;
     let done = state
         .store
         .complete_chunk(owner, &c.batch_id, c.chunk, lines)

@@ -152,6 +152,9 @@ enum Command {
         /// Largest batch upload in bytes.
         #[arg(long, env = "IMVO_BATCH_MAX_BYTES", default_value_t = 2 << 30)]
         batch_max_bytes: u64,
+        /// Batch uploads received at once by this process (more are answered 503).
+        #[arg(long, env = "IMVO_BATCH_UPLOADS", default_value_t = 4)]
+        batch_uploads: usize,
     },
     /// Manage API keys.
     Keys {
@@ -359,6 +362,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             batch_workers,
             batch_lease_secs,
             batch_max_bytes,
+            batch_uploads,
         } => {
             let defaults = imvo_service::api::Settings::default();
             let settings = imvo_service::api::Settings {
@@ -367,6 +371,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 batch_workers: batch_workers.unwrap_or(defaults.batch_workers),
                 batch_lease: std::time::Duration::from_secs(batch_lease_secs.max(1)),
                 batch_max_bytes,
+                batch_uploads: batch_uploads.max(1),
                 ..defaults
             };
             serve(&cli, listen, settings)

@@ -238,8 +238,9 @@ pub async fn impact_stored(
 ) -> Result<Impact, crate::store::StoreError> {
     let mut out = Impact::default();
     let mut after = 0i64;
+    let upto = store.head().await?.map_or(0, |h| h.seq);
     loop {
-        let page = store.latest_screenings(after, 256).await?;
+        let page = store.latest_screenings(after, upto, 256).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         let per = page.len().div_ceil(threads.max(1)).max(1);

@@ -713,26 +713,31 @@ impl Store {
         Ok(rows)
     }
 
-    /// The latest screening of every application (reference and instrument) after sequence
-    /// number `after`, in chain order, with its application and decision.
+    /// The latest screening (up to sequence number `upto`) of every application (reference and
+    /// instrument) after sequence number `after`, in chain order, with its application and
+    /// decision.
     ///
     /// # Errors
     /// Database errors.
     pub async fn latest_screenings(
         &self,
         after: i64,
+        upto: i64,
         limit: i64,
     ) -> Result<Vec<Record>, StoreError> {
+        // Up to a fixed head `upto`, so screenings stored while the pages are read neither
+        // appear nor hide the ones before them.
         let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM records r WHERE r.kind = 'screening' AND r.seq > $1 \
+            "SELECT {RECORD_COLUMNS} FROM records r WHERE r.kind = 'screening' AND r.seq > $1 AND r.seq <= $3 \
              AND NOT EXISTS (SELECT 1 FROM records n WHERE n.reference = r.reference \
-             AND n.instrument = r.instrument AND n.kind = 'screening' AND n.seq > r.seq) \
+             AND n.instrument = r.instrument AND n.kind = 'screening' AND n.seq > r.seq AND n.seq <= $3) \
              ORDER BY r.seq LIMIT $2"
         );
         let rows = on_db!(self, |p| {
             let rows = sqlx::query(&sql)
                 .bind(after)
                 .bind(limit)
+                .bind(upto)
                 .fetch_all(p)
                 .await?;
             rows.iter()
@@ -906,6 +911,24 @@ impl Store {
         })
     }
 
+    /// What a completed idempotency key holds (a record or batch id), if anything.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn idempotency_record(
+        &self,
+        principal: &str,
+        key: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT record_id FROM idempotency WHERE principal = $1 AND key = $2";
+        let row: Option<Option<String>> = on_db!(self, |p| sqlx::query_scalar(sql)
+            .bind(principal)
+            .bind(key)
+            .fetch_optional(p)
+            .await)?;
+        Ok(row.flatten())
+    }
+
     /// Releases a claimed key whose request failed before anything was stored, so a retry can
     /// run it.
     ///
@@ -1059,6 +1082,8 @@ pub struct ClaimedChunk {
     pub chunk: i64,
     /// The items (JSON array text).
     pub items: String,
+    /// Claims of this chunk so far, this one included.
+    pub attempts: i64,
     /// Who uploaded the batch (the records' `created_by`).
     pub created_by: String,
     /// Screening date for every line, if given.
@@ -1111,7 +1136,7 @@ macro_rules! complete_in {
         async move {
             // Only the worker holding the lease may finish the chunk, and only once.
             let n = sqlx::query(
-                "UPDATE batch_chunks SET state = 'done', lease_until = NULL WHERE batch_id = $1 AND chunk = $2 AND state = 'pending' AND lease_owner = $3",
+                "UPDATE batch_chunks SET state = 'done', lease_until = NULL, items = '[]' WHERE batch_id = $1 AND chunk = $2 AND state = 'pending' AND lease_owner = $3",
             )
             .bind(batch_id)
             .bind(chunk)
@@ -1224,33 +1249,73 @@ impl Store {
         chunk: i64,
         items: &str,
     ) -> Result<(), StoreError> {
-        let sql = "INSERT INTO batch_chunks (batch_id, chunk, items, state) VALUES ($1, $2, $3, 'pending')";
-        on_db!(self, |p| sqlx::query(sql)
+        // Only while the batch is still being received (not after it was abandoned).
+        let sql = "INSERT INTO batch_chunks (batch_id, chunk, items, state) SELECT $1, $2, $3, 'pending' WHERE EXISTS (SELECT 1 FROM batches WHERE id = $1 AND state = 'receiving')";
+        let n = on_db!(self, |p| sqlx::query(sql)
             .bind(batch_id)
             .bind(chunk)
             .bind(items)
             .execute(p)
             .await
-            .map(|_| ()))?;
-        Ok(())
+            .map(|r| r.rows_affected()))?;
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(format!(
+                "batch `{batch_id}` is no longer receiving its upload"
+            )))
+        }
     }
 
     /// Marks a fully stored upload as queued: from now on it is durable and workers take it.
+    /// With an idempotency key (claimed by this upload), the key is completed with the batch id
+    /// in the same transaction.
     ///
     /// # Errors
-    /// Database errors.
-    pub async fn queue_batch(&self, id: &str, lines: i64, chunks: i64) -> Result<(), StoreError> {
+    /// Database errors; the batch is no longer being received.
+    pub async fn queue_batch(
+        &self,
+        id: &str,
+        lines: i64,
+        chunks: i64,
+        idem: Option<&IdemKey>,
+    ) -> Result<(), StoreError> {
         let sql = "UPDATE batches SET state = 'queued', lines = $1, chunks = $2, queued_at = $3 WHERE id = $4 AND state = 'receiving'";
         let at = now();
-        on_db!(self, |p| sqlx::query(sql)
-            .bind(lines)
-            .bind(chunks)
-            .bind(&at)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|_| ()))?;
-        Ok(())
+        let n = on_db!(self, |p| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(sql)
+                .bind(lines)
+                .bind(chunks)
+                .bind(&at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                if let Some(k) = idem {
+                    sqlx::query(
+                        "UPDATE idempotency SET record_id = $1 WHERE principal = $2 AND key = $3",
+                    )
+                    .bind(id)
+                    .bind(&k.principal)
+                    .bind(&k.key)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            n
+        });
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(format!(
+                "batch `{id}` is no longer receiving its upload"
+            )))
+        }
     }
 
     /// Gives up an upload that failed: its chunks are removed, the batch is kept as
@@ -1261,16 +1326,20 @@ impl Store {
     pub async fn abandon_batch(&self, id: &str) -> Result<(), StoreError> {
         on_db!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM batch_chunks WHERE batch_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
+            // Only an upload still being received; a queued batch keeps its chunks.
+            let n = sqlx::query(
                 "UPDATE batches SET state = 'abandoned' WHERE id = $1 AND state = 'receiving'",
             )
             .bind(id)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if n == 1 {
+                sqlx::query("DELETE FROM batch_chunks WHERE batch_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
         });
         Ok(())
@@ -1326,10 +1395,10 @@ impl Store {
         let pick = "SELECT c.batch_id, c.chunk FROM batch_chunks c JOIN batches b ON b.id = c.batch_id \
              WHERE c.state = 'pending' AND b.state = 'queued' AND (c.lease_until IS NULL OR c.lease_until < $1) \
              ORDER BY b.queued_at, b.id, c.chunk LIMIT 1";
-        let claimed: Option<(String, i64, String)> = match &self.db {
+        let claimed: Option<(String, i64, String, i64)> = match &self.db {
             Db::Postgres(p) => {
                 let sql = format!(
-                    "UPDATE batch_chunks SET lease_owner = $2, lease_until = $3 WHERE (batch_id, chunk) = ({pick} FOR UPDATE OF c SKIP LOCKED) RETURNING batch_id, chunk, items"
+                    "UPDATE batch_chunks SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 WHERE (batch_id, chunk) = ({pick} FOR UPDATE OF c SKIP LOCKED) RETURNING batch_id, chunk, items, attempts"
                 );
                 sqlx::query_as(&sql)
                     .bind(now_ms)
@@ -1341,7 +1410,7 @@ impl Store {
             Db::Sqlite(p) => {
                 // One statement: SQLite runs it under its single write lock.
                 let sql = format!(
-                    "UPDATE batch_chunks SET lease_owner = $2, lease_until = $3 WHERE (batch_id, chunk) = ({pick}) RETURNING batch_id, chunk, items"
+                    "UPDATE batch_chunks SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 WHERE (batch_id, chunk) = ({pick}) RETURNING batch_id, chunk, items, attempts"
                 );
                 sqlx::query_as(&sql)
                     .bind(now_ms)
@@ -1351,7 +1420,7 @@ impl Store {
                     .await?
             }
         };
-        let Some((batch_id, chunk, items)) = claimed else {
+        let Some((batch_id, chunk, items, attempts)) = claimed else {
             return Ok(None);
         };
         let b = self
@@ -1362,6 +1431,7 @@ impl Store {
             batch_id,
             chunk,
             items,
+            attempts,
             created_by: b.created_by,
             as_of: b.as_of,
             policy_set: b.policy_set,

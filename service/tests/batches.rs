@@ -335,7 +335,12 @@ async fn a_stored_batch_is_screened_once_per_line_and_readable_by_role() {
             Some(("application/x-ndjson", b"\n\n".to_vec())),
         )
         .await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {}",
+            String::from_utf8_lossy(&b)
+        );
         assert!(
             json_of(&b)["type"]
                 .as_str()
@@ -361,6 +366,32 @@ async fn a_stored_batch_is_screened_once_per_line_and_readable_by_role() {
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
         assert!(json_of(&b)["detail"].as_str().unwrap().contains("UTF-16"));
+        // Idempotency: the same key returns the batch already stored (200), without a second
+        // batch; the key with other content is a conflict.
+        let idem = |body: &str| {
+            Request::builder()
+                .method("POST")
+                .uri("/v1/batches")
+                .header(header::AUTHORIZATION, format!("Bearer {}", api.analyst))
+                .header(header::CONTENT_TYPE, "application/x-ndjson")
+                .header("idempotency-key", "portfolio-2026-q4")
+                .body(Body::from(body.to_owned()))
+                .unwrap()
+        };
+        let (small, _) = portfolio(5, 0, "ID");
+        let first = api.app.clone().oneshot(idem(&small)).await.unwrap();
+        assert_eq!(first.status(), StatusCode::ACCEPTED, "{name}");
+        let first = json_of(&first.into_body().collect().await.unwrap().to_bytes());
+        let again = api.app.clone().oneshot(idem(&small)).await.unwrap();
+        assert_eq!(again.status(), StatusCode::OK, "{name}");
+        let again = json_of(&again.into_body().collect().await.unwrap().to_bytes());
+        assert_eq!(first["id"], again["id"], "{name}");
+        wait_done(&api.app, &api.analyst, first["id"].as_str().unwrap()).await;
+        let (other, _) = portfolio(6, 0, "ID");
+        // The early check finds the stored batch whatever the body: the key names the upload.
+        let third = api.app.clone().oneshot(idem(&other)).await.unwrap();
+        assert_eq!(third.status(), StatusCode::OK, "{name}");
+
         // A CSV upload works like JSON Lines.
         let csv = support::to_csv(&support::templates()[..20]);
         let (s, b) = call(
@@ -386,6 +417,153 @@ async fn a_stored_batch_is_screened_once_per_line_and_readable_by_role() {
         );
         api.workers.stop(Duration::from_secs(30)).await;
     }
+}
+
+/// Uploads are limited per process (a fifth at once is answered 503), and an upload whose
+/// request goes away (the client left, the service stops) is abandoned, not left receiving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_limited_and_a_dropped_upload_is_abandoned() {
+    let api = api_on(support::sqlite().await.0).await;
+    let mut senders = Vec::new();
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(1);
+        let stream =
+            futures_util::stream::unfold(
+                rx,
+                |mut rx| async move { rx.recv().await.map(|x| (x, rx)) },
+            );
+        let req = Request::builder()
+            .method("POST")
+            .uri("/v1/batches")
+            .header(header::AUTHORIZATION, format!("Bearer {}", api.analyst))
+            .header(header::CONTENT_TYPE, "application/x-ndjson")
+            .body(Body::from_stream(stream))
+            .unwrap();
+        let (small, _) = portfolio(1, 0, "SLOW");
+        tx.send(Ok(small.into())).await.unwrap();
+        senders.push(tx);
+        tasks.push(tokio::spawn(api.app.clone().oneshot(req)));
+    }
+    let start = Instant::now();
+    loop {
+        let receiving = api
+            .store
+            .batches(None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|b| b.state == "receiving")
+            .count();
+        if receiving == 4 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "uploads did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (fifth, _) = portfolio(1, 0, "FIFTH");
+    let (s, b) = call(
+        &api.app,
+        "POST",
+        "/v1/batches",
+        &api.analyst,
+        Some(("application/x-ndjson", fifth.clone().into_bytes())),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        String::from_utf8_lossy(&b)
+    );
+    assert!(
+        json_of(&b)["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("too-many-uploads")
+    );
+    for t in &tasks {
+        t.abort();
+    }
+    drop(senders);
+    let start = Instant::now();
+    loop {
+        let rows = api.store.batches(None, 10).await.unwrap();
+        if rows.iter().filter(|b| b.state == "abandoned").count() == 4 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "not abandoned: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (s, _) = call(
+        &api.app,
+        "POST",
+        "/v1/batches",
+        &api.analyst,
+        Some(("application/x-ndjson", fifth.into_bytes())),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "the slots are free again");
+    api.workers.stop(Duration::from_secs(10)).await;
+}
+
+/// A chunk that fails every time (here: its batch's policy set is not in the store) is given up
+/// after a few attempts: every line gets a `not_screened` error and the batch finishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunk_that_always_fails_is_given_up_with_an_error_per_line() {
+    use imvo_service::store::NewBatch;
+    let store = support::sqlite().await.0;
+    let settings = Settings {
+        batch_lease: Duration::from_millis(20),
+        ..Settings::default()
+    };
+    let (state, _writer) = AppState::new(store.clone(), policies(), settings)
+        .await
+        .unwrap();
+    store
+        .create_batch(&NewBatch {
+            id: "doomed".into(),
+            created_by: "k".into(),
+            format: "jsonl".into(),
+            as_of: None,
+            policy_set: "sha256:not-stored".into(),
+            missions_only: false,
+        })
+        .await
+        .unwrap();
+    store
+        .add_chunk(
+            "doomed",
+            0,
+            r#"[{"line":1,"json":"{}"},{"line":2,"json":"{}"}]"#,
+        )
+        .await
+        .unwrap();
+    store.queue_batch("doomed", 2, 1, None).await.unwrap();
+    let workers = Workers::start(&state);
+    let start = Instant::now();
+    loop {
+        let b = store.batch("doomed").await.unwrap().unwrap();
+        if b.state == "done" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "never given up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let errors = store.batch_errors("doomed", 0, 10).await.unwrap();
+    assert_eq!(errors.len(), 2);
+    assert!(
+        errors.iter().all(|(_, e)| e.contains("not_screened")),
+        "{errors:?}"
+    );
+    assert_eq!(store.verify(None).await.unwrap().records, 0);
+    workers.stop(Duration::from_secs(10)).await;
 }
 
 // ---- the real binary, killed and restarted ----

@@ -395,7 +395,7 @@ async fn postgres_app_role_cannot_change_records() {
     };
     app.create_batch(&batch).await.unwrap();
     app.add_chunk("b-app-role", 0, "[]").await.unwrap();
-    app.queue_batch("b-app-role", 1, 1).await.unwrap();
+    app.queue_batch("b-app-role", 1, 1, None).await.unwrap();
     let c = app.claim_chunk("w", 60_000).await.unwrap().unwrap();
     let line = imvo_service::store::LineOutcome::Screened(Box::new(screening(
         "REF-3",
@@ -476,12 +476,36 @@ async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
             .await
             .unwrap();
         store.add_chunk("b1", 0, "[]").await.unwrap();
+        // An abandoned upload takes no more chunks and cannot be queued; a queued one is not
+        // abandoned.
+        let mut other = NewBatch {
+            id: "b0".into(),
+            created_by: "k".into(),
+            format: "jsonl".into(),
+            as_of: None,
+            policy_set: "sha256:x".into(),
+            missions_only: false,
+        };
+        store.create_batch(&other).await.unwrap();
+        store.abandon_batch("b0").await.unwrap();
+        assert!(store.add_chunk("b0", 0, "[]").await.is_err(), "{name}");
+        assert!(store.queue_batch("b0", 1, 1, None).await.is_err(), "{name}");
+        other.id = "b2".into();
+        store.create_batch(&other).await.unwrap();
+        store.add_chunk("b2", 0, "[]").await.unwrap();
+        store.queue_batch("b2", 1, 1, None).await.unwrap();
+        store.abandon_batch("b2").await.unwrap();
+        assert_eq!(
+            store.batch("b2").await.unwrap().unwrap().state,
+            "queued",
+            "{name}"
+        );
         // Not claimable before the upload is queued.
         assert!(
             store.claim_chunk("w1", 60_000).await.unwrap().is_none(),
             "{name}"
         );
-        store.queue_batch("b1", 2, 1).await.unwrap();
+        store.queue_batch("b1", 2, 1, None).await.unwrap();
         // w1 claims with a lease that runs out at once; w2 takes the chunk over.
         let c1 = store.claim_chunk("w1", -1).await.unwrap().unwrap();
         let c2 = store.claim_chunk("w2", 60_000).await.unwrap().unwrap();

@@ -21,10 +21,11 @@ CREATE INDEX batches_state ON batches (state, created_at);
 CREATE TABLE batch_chunks (
     batch_id     TEXT NOT NULL REFERENCES batches (id),
     chunk        BIGINT NOT NULL,
-    items        TEXT NOT NULL,             -- JSON array of {"line", "json"} or {"line", "error"}
+    items        TEXT NOT NULL,             -- JSON array of {"line", "json"} or {"line", "error"}; '[]' once done
     state        TEXT NOT NULL CHECK (state IN ('pending', 'done')),
     lease_owner  TEXT,                      -- the worker holding (or that finished) the chunk
     lease_until  BIGINT,                    -- ms since the epoch; after it, any worker may take it
+    attempts     BIGINT NOT NULL DEFAULT 0, -- claims so far: a chunk that keeps failing is given up
     PRIMARY KEY (batch_id, chunk)
 );
 CREATE INDEX batch_chunks_pending ON batch_chunks (state, batch_id, chunk);
