@@ -801,14 +801,40 @@ async fn work(state: Shared, owner: String, mut stop: watch::Receiver<bool>) {
         if *stop.borrow() {
             break;
         }
+        // A screening slot first, then the claim: a worker never holds a lease while it waits
+        // for the CPU.
+        let Ok(permit) = Arc::clone(&state.slots).acquire_owned().await else {
+            break;
+        };
         match state.store.claim_chunk(&owner, lease_ms).await {
             Ok(Some(c)) => {
                 let (batch, chunk) = (c.batch_id.clone(), c.chunk);
+                // The lease is renewed while the chunk is in hand (screening, waiting for the
+                // commit), so only a worker that stopped loses it.
+                let renew = {
+                    let (store, owner, batch, every) = (
+                        state.store.clone(),
+                        owner.clone(),
+                        batch.clone(),
+                        state.settings.batch_lease / 3,
+                    );
+                    tokio::spawn(async move {
+                        loop {
+                            tokio::time::sleep(every).await;
+                            if let Err(e) = store.renew_lease(&owner, &batch, chunk, lease_ms).await
+                            {
+                                tracing::warn!(error = %e, %batch, chunk, "cannot renew a chunk lease");
+                            }
+                        }
+                    })
+                };
                 let result = if c.attempts > MAX_ATTEMPTS {
+                    drop(permit);
                     give_up(&state, &owner, &c).await
                 } else {
-                    process(&state, &owner, c).await
+                    process(&state, &owner, c, permit).await
                 };
+                renew.abort();
                 match result {
                     Ok(true) => tracing::debug!(%batch, chunk, "chunk done"),
                     Ok(false) => {
@@ -821,6 +847,7 @@ async fn work(state: Shared, owner: String, mut stop: watch::Receiver<bool>) {
                 }
             }
             Ok(None) => {
+                drop(permit);
                 tokio::select! {
                     () = state.batch_wakeup.notified() => {}
                     () = tokio::time::sleep(Duration::from_secs(1)) => {}
@@ -870,7 +897,12 @@ async fn give_up(state: &Shared, owner: &str, c: &ClaimedChunk) -> Result<bool, 
 }
 
 /// Screens one claimed chunk and stores it; false if the lease was lost.
-async fn process(state: &Shared, owner: &str, c: ClaimedChunk) -> Result<bool, String> {
+async fn process(
+    state: &Shared,
+    owner: &str,
+    c: ClaimedChunk,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Result<bool, String> {
     let set = state
         .set_by_hash(&c.policy_set)
         .await
@@ -882,10 +914,6 @@ async fn process(state: &Shared, owner: &str, c: ClaimedChunk) -> Result<bool, S
         .and_then(imvo_engine::application::parse_date);
     let items: Vec<ChunkItem> =
         serde_json::from_str(&c.items).map_err(|e| format!("stored chunk: {e}"))?;
-    let permit = Arc::clone(&state.slots)
-        .acquire_owned()
-        .await
-        .map_err(|_| "shutting down".to_owned())?;
     let (created_by, missions_only) = (c.created_by.clone(), c.missions_only);
     let lines = tokio::task::spawn_blocking(move || {
         let _permit = permit;

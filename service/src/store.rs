@@ -1439,6 +1439,30 @@ impl Store {
         }))
     }
 
+    /// Extends the lease of a chunk this worker holds by `lease_ms` from now.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn renew_lease(
+        &self,
+        owner: &str,
+        batch_id: &str,
+        chunk: i64,
+        lease_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let until = chrono::Utc::now().timestamp_millis() + lease_ms;
+        let sql = "UPDATE batch_chunks SET lease_until = $1 WHERE batch_id = $2 AND chunk = $3 AND lease_owner = $4 AND state = 'pending'";
+        let n = on_db!(self, |p| sqlx::query(sql)
+            .bind(until)
+            .bind(batch_id)
+            .bind(chunk)
+            .bind(owner)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
     /// Finishes a chunk in one transaction: its screenings appended to the record chain, one
     /// result row per line, the chunk marked done (only by the worker holding its lease, only
     /// once), and the batch marked done with its last chunk. Returns false, storing nothing,
