@@ -476,8 +476,7 @@ async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
             .await
             .unwrap();
         store.add_chunk("b1", 0, "[]").await.unwrap();
-        // An abandoned upload takes no more chunks and cannot be queued; a queued one is not
-        // abandoned.
+        // An abandoned upload takes no more chunks and cannot be queued.
         let mut other = NewBatch {
             id: "b0".into(),
             created_by: "k".into(),
@@ -490,16 +489,6 @@ async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
         store.abandon_batch("b0").await.unwrap();
         assert!(store.add_chunk("b0", 0, "[]").await.is_err(), "{name}");
         assert!(store.queue_batch("b0", 1, 1, None).await.is_err(), "{name}");
-        other.id = "b2".into();
-        store.create_batch(&other).await.unwrap();
-        store.add_chunk("b2", 0, "[]").await.unwrap();
-        store.queue_batch("b2", 1, 1, None).await.unwrap();
-        store.abandon_batch("b2").await.unwrap();
-        assert_eq!(
-            store.batch("b2").await.unwrap().unwrap().state,
-            "queued",
-            "{name}"
-        );
         // Not claimable before the upload is queued.
         assert!(
             store.claim_chunk("w1", 60_000).await.unwrap().is_none(),
@@ -563,6 +552,17 @@ async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
         assert_eq!(
             store.batch_errors("b1", 0, 10).await.unwrap(),
             vec![(2, "{\"line\":2}".to_owned())],
+            "{name}"
+        );
+        // A queued upload is not abandoned.
+        other.id = "b2".into();
+        store.create_batch(&other).await.unwrap();
+        store.add_chunk("b2", 0, "[]").await.unwrap();
+        store.queue_batch("b2", 1, 1, None).await.unwrap();
+        store.abandon_batch("b2").await.unwrap();
+        assert_eq!(
+            store.batch("b2").await.unwrap().unwrap().state,
+            "queued",
             "{name}"
         );
     }
