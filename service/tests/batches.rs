@@ -28,7 +28,7 @@ use imvo_service::api::{AppState, Settings, router};
 use imvo_service::auth::{Role, create_key};
 use imvo_service::batches::Workers;
 use imvo_service::store::{Db, Store};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 fn policies() -> PolicySet {
@@ -173,6 +173,16 @@ async fn a_stored_batch_is_screened_once_per_line_and_readable_by_role() {
             .map(|v| v.as_i64().unwrap())
             .sum();
         assert_eq!(by_outcome, 600 - bad.len() as i64, "{name}");
+        // The list shows it, without counters rather than with false zeros.
+        let (s, b) = call(&api.app, "GET", "/v1/batches", &api.auditor, None).await;
+        assert_eq!(s, StatusCode::OK, "{name}");
+        let listed = json_of(&b)["batches"][0].clone();
+        assert_eq!(listed["id"], id.as_str(), "{name}");
+        assert_eq!(
+            (&listed["status"], &listed["total"]),
+            (&json!("done"), &json!(600))
+        );
+        assert!(listed.get("done").is_none(), "{name}: {listed}");
 
         // Results: one per good line, in order, each the engine's decision for that line alone.
         let (s, b) = call(
