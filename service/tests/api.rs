@@ -114,6 +114,11 @@ async fn call(
             .unwrap(),
         None => b.body(Body::empty()).unwrap(),
     };
+    send(app, req).await
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Resp {
+    let uri = req.uri().clone();
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
@@ -1186,6 +1191,23 @@ async fn a_hostile_policy_fails_closed_and_health_stays_up() {
     }
 }
 
+/// A request whose body arrives only when `gate` opens (or never, if the sender is kept and
+/// never used): it holds its slot for as long as the test wants, without depending on timing.
+fn gated_request(key: &str, body: &str, gate: tokio::sync::oneshot::Receiver<()>) -> Request<Body> {
+    let bytes = axum::body::Bytes::from(body.to_owned());
+    let stream = futures_util::stream::once(async move {
+        let _ = gate.await;
+        Ok::<_, std::convert::Infallible>(bytes)
+    });
+    Request::builder()
+        .method("POST")
+        .uri("/v1/screenings")
+        .header(header::AUTHORIZATION, format!("Bearer {key}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(stream))
+        .unwrap()
+}
+
 /// Beyond the concurrency limit requests are shed at once with 503, and a request that runs past
 /// the timeout is cut off with 503; both are problem+json and the service keeps answering.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1194,43 +1216,29 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
     let (store, _) = support::sqlite().await;
     let settings = Settings {
         concurrency: 1,
-        request_timeout: std::time::Duration::from_millis(1),
+        request_timeout: std::time::Duration::from_secs(2),
         ..Settings::default()
     };
     let (state, _writer) = AppState::new(store.clone(), set, settings).await.unwrap();
     let app = router(state);
     let key = create_key(&store, &[Role::Analyst]).await.unwrap().1;
     let body = example("gas-plant-id-2022.json");
-    // A screening (key lookup, a rule running into its operation limit, a commit) takes longer
-    // than the 1 ms request timeout.
-    let r = call(
-        &app,
-        "POST",
-        "/v1/screenings",
-        Some(&key),
-        json_body(&body),
-        &[],
-    )
-    .await;
+    // A request whose body never arrives runs into the request timeout.
+    let (_never, stalled) = tokio::sync::oneshot::channel();
+    let r = send(&app, gated_request(&key, &body, stalled)).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.problem()["type"], "urn:imvo:problem:timeout");
     assert!(r.headers.contains_key(header::RETRY_AFTER));
-    // Two at once with a limit of one: the second is shed at once, while the liveness probe,
-    // outside the limits, still answers.
-    let (a, b, h) = tokio::join!(
-        call(
-            &app,
-            "POST",
-            "/v1/screenings",
-            Some(&key),
-            json_body(&body),
-            &[]
-        ),
-        // Polled right after the first, which holds the only slot while it waits.
-        call(&app, "GET", "/v1/policies", Some(&key), None, &[]),
-        call(&app, "GET", "/healthz", None, None, &[])
-    );
-    assert_eq!(a.problem()["type"], "urn:imvo:problem:timeout");
+    // Two at once with a limit of one: the first takes the only slot on its first poll and waits
+    // for its body; the second is shed at once, while the liveness probe, outside the limits,
+    // still answers. Then the first one's body arrives and it is screened.
+    let (open, gate) = tokio::sync::oneshot::channel();
+    let (a, (b, h)) = tokio::join!(send(&app, gated_request(&key, &body, gate)), async {
+        let b = call(&app, "GET", "/v1/policies", Some(&key), None, &[]).await;
+        let h = call(&app, "GET", "/healthz", None, None, &[]).await;
+        open.send(()).unwrap();
+        (b, h)
+    });
     assert_eq!(
         b.status,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -1238,10 +1246,17 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
     );
     assert_eq!(b.problem()["type"], "urn:imvo:problem:overloaded");
     assert_eq!(h.status, StatusCode::OK, "health is never shed");
-    // Afterwards it answers again.
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     assert_eq!(
-        call(&app, "GET", "/healthz", None, None, &[]).await.status,
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    // The slot is free again.
+    assert_eq!(
+        call(&app, "GET", "/v1/policies", Some(&key), None, &[])
+            .await
+            .status,
         StatusCode::OK
     );
 }
