@@ -152,6 +152,18 @@ fn csv_row(line: u64, d: &Decision) -> String {
         .join(",")
 }
 
+/// A found value as the error file shows it: at most 200 characters, then how long it was.
+fn shorten(found: &str) -> String {
+    match found.char_indices().nth(200) {
+        Some((cut, _)) => format!(
+            "{}... ({} bytes in all)",
+            found.get(..cut).unwrap_or_default(),
+            found.len()
+        ),
+        None => found.to_owned(),
+    }
+}
+
 /// A rejected line as the JSON Lines of the error file.
 pub fn rejection_json(line: u64, e: &InputError) -> String {
     match e {
@@ -162,9 +174,23 @@ pub fn rejection_json(line: u64, e: &InputError) -> String {
         .to_string(),
         InputError::Invalid(errors) => json!({
             "line": line, "error": "invalid_application",
-            "errors": errors.iter().map(|f| json!({"path": f.path, "expected": f.expected})).collect::<Vec<_>>()
+            "errors": errors.iter().map(|f| match &f.found {
+                Some(found) => json!({"path": f.path, "expected": f.expected, "found": shorten(found)}),
+                None => json!({"path": f.path, "expected": f.expected}),
+            }).collect::<Vec<_>>()
         })
         .to_string(),
+    }
+}
+
+/// The input could not be read on; with the number of lines handled before.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct ReadFailed(std::io::Error, u64);
+
+impl From<ReadFailed> for std::io::Error {
+    fn from(e: ReadFailed) -> std::io::Error {
+        std::io::Error::new(e.0.kind(), e)
     }
 }
 
@@ -219,7 +245,7 @@ pub fn run(
     if format == OutFormat::Csv && !floor {
         writeln!(out, "{CSV_HEADER}")?;
     }
-    std::thread::scope(|scope| -> std::io::Result<()> {
+    let result = std::thread::scope(|scope| -> std::io::Result<()> {
         type Chunk = (usize, Vec<Item>);
         // Each result with its output line, rendered by the worker (serialising a decision
         // costs more than writing it, and the writer is one thread).
@@ -231,7 +257,17 @@ pub fn run(
             let mut buf = Vec::with_capacity(CHUNK);
             let mut index = 0usize;
             for item in input {
-                buf.push(item?);
+                let item = match item {
+                    Ok(item) => item,
+                    Err(e) => {
+                        // The lines read before the failure are still screened and written.
+                        if !buf.is_empty() {
+                            let _ = chunk_tx.send((index, buf));
+                        }
+                        return Err(e);
+                    }
+                };
+                buf.push(item);
                 if buf.len() == CHUNK {
                     if chunk_tx.send((index, std::mem::take(&mut buf))).is_err() {
                         return Ok(());
@@ -316,9 +352,29 @@ pub fn run(
         progress(summary.lines);
         reader
             .join()
-            .map_err(|_| std::io::Error::other("the reader thread panicked"))??;
+            .map_err(|_| std::io::Error::other("the reader thread panicked"))?
+            .map_err(|e| ReadFailed(e, summary.lines))?;
         Ok(())
-    })?;
+    });
+    if let Err(e) = result {
+        // Whatever was screened before the input broke off is written, and the message says
+        // how far the batch got.
+        out.flush()?;
+        if let Some(w) = errors.as_mut() {
+            w.flush()?;
+        }
+        return Err(
+            match e.get_ref().and_then(|i| i.downcast_ref::<ReadFailed>()) {
+                Some(ReadFailed(inner, lines)) => std::io::Error::new(
+                    inner.kind(),
+                    format!(
+                        "{inner}; the {lines} line(s) before it were read, and their decisions and errors written"
+                    ),
+                ),
+                None => e,
+            },
+        );
+    }
     out.flush()?;
     if let Some(w) = errors.as_mut() {
         w.flush()?;

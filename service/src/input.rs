@@ -227,11 +227,13 @@ impl<R: io::Read> io::Read for Counted<R> {
             // The csv reader reads ahead 8 KiB at most; a row that runs on beyond the limit
             // (an unclosed quote, or lines ending with a bare CR) stops the file here.
             if self.offset.saturating_sub(s.row_end) > (MAX_LINE + 64 * 1024) as u64 {
+                // The row starts after the newlines before the end of the last row read.
+                let before = s.ahead.iter().filter(|&&(_, nl)| nl < s.row_end).count() as u64;
+                let start = s.passed + before + 1;
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
-                        "a CSV row runs on past {MAX_LINE} bytes from line {}: an unclosed quote, or a file whose lines end with a bare CR (save it with LF or CRLF line ends)",
-                        s.passed + 1
+                        "a CSV row runs on past {MAX_LINE} bytes from line {start}: an unclosed quote, or a file whose lines end with a bare CR (save it with LF or CRLF line ends)"
                     ),
                 ));
             }
@@ -571,6 +573,32 @@ impl Columns {
 
     /// One row as JSON text.
     fn row(&self, rec: &csv::ByteRecord) -> Result<String, InputError> {
+        // A quote left open joins the rows after it to this one, up to the next quote: such a
+        // row has line breaks inside a cell, usually followed by whole rows.
+        let breaks: usize = rec
+            .iter()
+            .map(|c| c.iter().filter(|&&b| b == b'\n').count())
+            .sum();
+        let open_quote = |cell: &[u8]| {
+            let commas = self.cols.len().saturating_sub(1).max(1);
+            cell.split(|&b| b == b'\n')
+                .skip(1)
+                .any(|l| l.iter().filter(|&&b| b == b',').count() >= commas)
+        };
+        if let Some((col, cell)) = self
+            .cols
+            .iter()
+            .zip(rec.iter())
+            .find(|(_, cell)| open_quote(cell))
+        {
+            return Err(InputError::Invalid(vec![FieldError {
+                path: col.name.clone(),
+                expected: format!(
+                    "a value on one line: the quoted cell runs over {breaks} line break(s) and holds what look like whole rows, so a quote `\"` was left open and the rows after it were read into this cell (they are not screened); close the quote"
+                ),
+                found: Some(String::from_utf8_lossy(cell).chars().take(120).collect()),
+            }]));
+        }
         if rec.len() != self.cols.len() {
             let found = if rec.len() < self.cols.len() {
                 let missing: Vec<&str> = self
@@ -599,6 +627,13 @@ impl Columns {
                     rec.len(),
                     rec.len() - self.cols.len()
                 )
+            };
+            let found = if breaks > 0 {
+                format!(
+                    "{found}; the row runs over {breaks} line break(s) inside quotes: a quote `\"` left open joins the rows after it to this one (they are not screened)"
+                )
+            } else {
+                found
             };
             return Err(InputError::Invalid(vec![FieldError {
                 path: "$".into(),
@@ -950,6 +985,51 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_quote_is_named_and_the_rows_it_swallowed_are_counted() {
+        // The quote opened on line 3 closes only in line 6: lines 3-6 become one row.
+        let csv = "reference,instrument,application_date\n\
+                   A,export_credit,2026-01-05\n\
+                   \"B,export_credit,2026-01-05\n\
+                   C,export_credit,2026-01-05\n\
+                   D,export_credit,2026-01-05\n\
+                   \"E\",export_credit,2026-01-05\n\
+                   F,export_credit,2026-01-05\n";
+        let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
+        let lines: Vec<u64> = got.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [2, 3, 7]);
+        let msg = got[1]
+            .json
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(
+            msg.contains("quote") && msg.contains("3 line break(s)"),
+            "{msg}"
+        );
+        // Open in the last column until the end: the cell count is right, the cell is not.
+        let csv = "reference,instrument,application_date\n\
+                   A,export_credit,\"2026-01-05\n\
+                   B,export_credit,2026-01-05\n";
+        let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
+        assert_eq!(got.len(), 1);
+        let msg = got[0]
+            .json
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(
+            msg.contains("application_date") && msg.contains("left open"),
+            "{msg}"
+        );
+        // A quoted line break in a value is still a value.
+        let csv = "reference,instrument,application_date\n\"A\nB\",export_credit,2026-01-05\n";
+        let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
+        assert!(got[0].json.is_ok(), "{:?}", got[0].json);
+    }
+
+    #[test]
     fn oversized_lines_empty_values_and_headerless_columns() {
         // A JSON line over the limit is rejected alone; the next line is read.
         let mut text = format!("{{\"reference\":\"{}\"}}\n", "x".repeat(MAX_LINE));
@@ -974,7 +1054,7 @@ mod tests {
             .map(Iterator::collect)
             .unwrap_or_default();
         assert!(
-            matches!(got.last(), Some(Err(e)) if e.to_string().contains("unclosed quote")),
+            matches!(got.last(), Some(Err(e)) if e.to_string().contains("unclosed quote") && e.to_string().contains("from line 2:")),
             "{got:?}"
         );
         // `a;;b`, a stray `;` in member columns, and a value under a column with no header.

@@ -240,3 +240,70 @@ fn an_empty_file_is_an_empty_batch_and_csv_output_has_the_main_columns() {
     );
     assert!(rows[2].starts_with("2,"));
 }
+
+/// A CSV row that runs on past the size limit (a quote left open) stops the batch, but every
+/// line before it is screened and written, and the error names the row's own line.
+#[test]
+fn input_that_breaks_off_keeps_the_lines_before_it() {
+    let mut csv = String::from("reference,instrument,application_date,project.country\n");
+    for i in 1..=300 {
+        csv.push_str(&format!("R{i},export_credit,2026-01-05,ID\n"));
+    }
+    csv.push_str("R301,export_credit,2026-01-05,\"ID");
+    csv.push_str(&"x".repeat(input::MAX_LINE + 100_000));
+    let items = input::open(Format::Csv, Cursor::new(csv.into_bytes())).unwrap();
+    let mut output = Vec::new();
+    let mut errors = Vec::new();
+    let mut progress = |_: u64| {};
+    let e = run(
+        set(),
+        items,
+        Options {
+            as_of: None,
+            threads: 2,
+            format: OutFormat::JsonLines,
+            floor: false,
+        },
+        Sinks {
+            out: &mut output,
+            errors: Some(&mut errors),
+            progress: &mut progress,
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("from line 302"), "{e}");
+    assert!(e.contains("the 300 line(s) before it"), "{e}");
+    let lines: Vec<u64> = String::from_utf8(output)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["line"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines, (2..=301).collect::<Vec<u64>>());
+}
+
+/// The error file says what was found, not only what was expected.
+#[test]
+fn the_error_file_shows_what_was_found() {
+    let (_, _, errors) = batch(
+        b"{\"reference\":\"X-1\",\"instrument\":\"export_credt\",\"application_date\":\"2026-01-05\"}\n",
+        Format::JsonLines,
+        1,
+        OutFormat::JsonLines,
+    );
+    let e: Value = serde_json::from_str(errors.lines().next().unwrap()).unwrap();
+    let field = e["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "instrument")
+        .unwrap();
+    assert!(
+        field["found"].as_str().unwrap().contains("export_credt"),
+        "{e}"
+    );
+}
