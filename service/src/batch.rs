@@ -166,20 +166,27 @@ fn shorten(found: &str) -> String {
 
 /// A rejected line as the JSON Lines of the error file.
 pub fn rejection_json(line: u64, e: &InputError) -> String {
+    rejection_value(line, e).to_string()
+}
+
+/// A rejected line: its number, the kind of problem and every bad field.
+pub fn rejection_value(line: u64, e: &InputError) -> serde_json::Value {
     match e {
-        InputError::Syntax { line: l, column, message } => json!({
+        InputError::Syntax {
+            line: l,
+            column,
+            message,
+        } => json!({
             "line": line, "error": "malformed_json",
             "detail": format!("malformed JSON at line {line}, column {column}{}: {message}", if *l > 1 { format!(" (row {l} of the value)") } else { String::new() })
-        })
-        .to_string(),
+        }),
         InputError::Invalid(errors) => json!({
             "line": line, "error": "invalid_application",
             "errors": errors.iter().map(|f| match &f.found {
                 Some(found) => json!({"path": f.path, "expected": f.expected, "found": shorten(found)}),
                 None => json!({"path": f.path, "expected": f.expected}),
             }).collect::<Vec<_>>()
-        })
-        .to_string(),
+        }),
     }
 }
 

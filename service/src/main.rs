@@ -708,6 +708,14 @@ fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
             let r = imvo_service::rescreen::impact(&from_set, &to, items, Some(as_of), threads)
                 .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+            if r.applications == 0 && r.rejected.is_empty() {
+                return Err(Failure {
+                    code: exit::INVALID_INPUT,
+                    kind: "invalid_input",
+                    message: format!("`{input}` holds no applications"),
+                    details: json!(null),
+                });
+            }
             (
                 r,
                 format!("{from} ({})", from_set.hash()),
@@ -778,9 +786,37 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
                 details: json!(null),
             });
         }
-        None if out.ends_with(".csv") => OutFormat::Csv,
+        None if Path::new(out)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
+        {
+            OutFormat::Csv
+        }
         None => OutFormat::JsonLines,
     };
+    // Writing over the input (or the decisions and the errors into one file) would destroy what
+    // is being read: refuse before anything is opened for writing.
+    let mut targets: Vec<(&str, &Path)> = Vec::new();
+    if out != "-" {
+        targets.push(("--out", Path::new(out)));
+    }
+    if let Some(p) = errors {
+        targets.push(("--errors", p));
+    }
+    for (i, (flag, path)) in targets.iter().enumerate() {
+        if input != "-" && same_file(Path::new(input), path) {
+            return Err(usage(format!(
+                "`{flag} {}` is the input file: the batch would write over what it reads; name another file",
+                path.display()
+            )));
+        }
+        if let Some((other, _)) = targets.iter().skip(i + 1).find(|(_, q)| same_file(path, q)) {
+            return Err(usage(format!(
+                "`{flag}` and `{other}` name the same file `{}`: decisions and errors need a file each",
+                path.display()
+            )));
+        }
+    }
     let set = load(&cli.policies)?;
     let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {
         Box::new(BufReader::new(std::io::stdin()))
@@ -838,6 +874,11 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     } else {
         indicatif::ProgressBar::hidden()
     };
+    // Without `--errors` the rejected lines go to stderr (between redraws of the bar): a bad
+    // line is never reported only as a count.
+    if err_w.is_none() {
+        err_w = Some(Box::new(std::io::LineWriter::new(BarWriter(bar.clone()))));
+    }
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     let mut progress = |n: u64| bar.set_position(n);
@@ -879,6 +920,45 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
 }
 
 /// Newlines in a file, read in 1 MiB blocks.
+/// Writes to stderr without tearing the progress bar.
+struct BarWriter(indicatif::ProgressBar);
+
+impl Write for BarWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.suspend(|| std::io::stderr().write_all(buf))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+/// Whether two paths name the same file; the second need not exist yet.
+fn same_file(a: &Path, b: &Path) -> bool {
+    fn resolve(p: &Path) -> Option<PathBuf> {
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return Some(c);
+        }
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b))
+            && x.dev() == y.dev()
+            && x.ino() == y.ino()
+        {
+            return true;
+        }
+    }
+    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
+}
+
 fn count_lines(path: &str) -> Option<u64> {
     let mut f = std::fs::File::open(path).ok()?;
     let mut buf = vec![0u8; 1 << 20];

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use imvo_engine::{Application, Decision, PolicySet, screen};
 
+use crate::batch::rejection_value;
 use crate::input::Item;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -19,11 +20,16 @@ pub struct Impact {
     /// Lines that are not valid applications (line numbers; with `--stored`, the sequence
     /// numbers of stored screenings whose application no longer parses).
     pub rejected: Vec<u64>,
+    /// Why each of `rejected` was rejected: the line and every bad field, as in the error file
+    /// of `imvo batch`.
+    pub rejections: Vec<serde_json::Value>,
     /// `from -> to` category (A, B, C, none) to count, changed or not.
     pub categories: BTreeMap<String, u64>,
     /// `from -> to` outcome to count, for changed outcomes only.
     pub outcome_changes: BTreeMap<String, u64>,
-    /// Applications whose category or outcome changed.
+    /// `from -> to` risk level (trade missions), for changed risk levels only.
+    pub risk_changes: BTreeMap<String, u64>,
+    /// Applications whose category, outcome or risk level changed.
     pub changed: u64,
     /// Rule id to the number of changed applications in which it fired under one set only.
     pub rules: BTreeMap<String, u64>,
@@ -76,17 +82,32 @@ pub struct Verdict {
     pub category: String,
     /// The outcome.
     pub outcome: String,
+    /// The risk level of a trade mission (`low`, `medium`, `high`), `none` otherwise.
+    pub risk_level: String,
     /// Rule ids with a finding.
     pub rules: BTreeSet<String>,
 }
 
 impl Verdict {
+    /// Category and outcome, with the risk level where there is one.
+    fn label(&self) -> String {
+        if self.risk_level == "none" {
+            format!("{} {}", self.category, self.outcome)
+        } else {
+            format!(
+                "{} {} (risk {})",
+                self.category, self.outcome, self.risk_level
+            )
+        }
+    }
+
     /// Of a decision just made.
     #[must_use]
     pub fn of(d: &Decision) -> Verdict {
         Verdict {
             category: d.category.map_or("none", |c| c.as_str()).to_owned(),
             outcome: d.outcome.as_str().to_owned(),
+            risk_level: d.risk_level.map_or("none", |r| r.as_str()).to_owned(),
             rules: d.findings.iter().map(|f| f.rule_id.clone()).collect(),
         }
     }
@@ -97,6 +118,7 @@ impl Verdict {
         Verdict {
             category: d["category"].as_str().unwrap_or("none").to_owned(),
             outcome: d["outcome"].as_str().unwrap_or("").to_owned(),
+            risk_level: d["risk_level"].as_str().unwrap_or("none").to_owned(),
             rules: d["findings"]
                 .as_array()
                 .map(|f| {
@@ -124,10 +146,16 @@ impl Impact {
             .categories
             .entry(format!("{} -> {}", a.category, b.category))
             .or_default() += 1;
-        if a.category == b.category && a.outcome == b.outcome {
+        if a.category == b.category && a.outcome == b.outcome && a.risk_level == b.risk_level {
             return;
         }
         self.changed += 1;
+        if a.risk_level != b.risk_level {
+            *self
+                .risk_changes
+                .entry(format!("{} -> {}", a.risk_level, b.risk_level))
+                .or_default() += 1;
+        }
         if a.outcome != b.outcome {
             *self
                 .outcome_changes
@@ -149,8 +177,8 @@ impl Impact {
             line,
             screening_id,
             reference: app.reference.clone(),
-            from: format!("{} {}", a.category, a.outcome),
-            to: format!("{} {}", b.category, b.outcome),
+            from: a.label(),
+            to: b.label(),
             rules: diff,
         });
     }
@@ -182,42 +210,47 @@ pub fn impact(
         }
         // Screen the chunk on every thread, then count in input order.
         let per = chunk.len().div_ceil(threads).max(1);
-        let results: Vec<Vec<(u64, Option<Compared>)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunk
-                .chunks(per)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|item| {
-                                let app = item
-                                    .json
-                                    .as_ref()
-                                    .ok()
-                                    .and_then(|t| Application::parse(t).ok());
-                                let r = app.map(|app| {
-                                    let date = as_of.unwrap_or(app.application_date);
-                                    let a = Verdict::of(&screen(from, &app, date));
-                                    let b = Verdict::of(&screen(to, &app, date));
-                                    (app, a, b)
-                                });
-                                (item.line, r)
-                            })
-                            .collect()
+        let results: Vec<Vec<(u64, Result<Compared, serde_json::Value>)>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunk
+                    .chunks(per)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|item| {
+                                    let app = match &item.json {
+                                        Ok(t) => Application::parse(t),
+                                        Err(e) => Err(e.clone()),
+                                    };
+                                    let r = app.map_err(|e| rejection_value(item.line, &e)).map(
+                                        |app| {
+                                            let date = as_of.unwrap_or(app.application_date);
+                                            let a = Verdict::of(&screen(from, &app, date));
+                                            let b = Verdict::of(&screen(to, &app, date));
+                                            (app, a, b)
+                                        },
+                                    );
+                                    (item.line, r)
+                                })
+                                .collect()
+                        })
                     })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .map_err(|_| std::io::Error::other("a screening thread panicked"))
-                })
-                .collect::<std::io::Result<Vec<_>>>()
-        })?;
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .map_err(|_| std::io::Error::other("a screening thread panicked"))
+                    })
+                    .collect::<std::io::Result<Vec<_>>>()
+            })?;
         for (line, r) in results.into_iter().flatten() {
             match r {
-                Some((app, a, b)) => out.add(line, None, &app, &a, &b),
-                None => out.rejected.push(line),
+                Ok((app, a, b)) => out.add(line, None, &app, &a, &b),
+                Err(why) => {
+                    out.rejected.push(line);
+                    out.rejections.push(why);
+                }
             }
         }
     }
@@ -288,7 +321,13 @@ pub async fn impact_stored(
         for (id, seq, v) in results.into_iter().flatten() {
             match v {
                 Some((app, a, b)) => out.add(0, Some(id), &app, &a, &b),
-                None => out.rejected.push(u64::try_from(seq).unwrap_or(0)),
+                None => {
+                    out.rejected.push(u64::try_from(seq).unwrap_or(0));
+                    out.rejections.push(serde_json::json!({
+                        "seq": seq, "screening_id": id, "error": "unreadable_record",
+                        "detail": "the stored application no longer parses under the v1 contract, or the stored decision cannot be read",
+                    }));
+                }
             }
         }
     }
@@ -312,6 +351,12 @@ impl Impact {
         for (k, v) in &self.outcome_changes {
             s.push_str(&format!("  {k:<50} {v}\n"));
         }
+        if !self.risk_changes.is_empty() {
+            s.push_str("\nRisk level changes (trade missions)\n");
+            for (k, v) in &self.risk_changes {
+                s.push_str(&format!("  {k:<20} {v}\n"));
+            }
+        }
         s.push_str("\nRules behind the changes (fired under one set only)\n");
         for (k, v) in &self.rules {
             s.push_str(&format!("  {k:<12} {v}\n"));
@@ -319,6 +364,23 @@ impl Impact {
         s.push_str("\nExposure moved (support amounts of the changed applications)\n");
         for (k, v) in &self.exposure_moved {
             s.push_str(&format!("  {k} {v}\n"));
+        }
+        if !self.rejections.is_empty() {
+            const SHOWN: usize = 20;
+            s.push_str(&format!(
+                "\nRejected{}\n",
+                if self.rejections.len() > SHOWN {
+                    format!(
+                        " (the first {SHOWN} of {}; --json lists all)",
+                        self.rejections.len()
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+            for r in self.rejections.iter().take(SHOWN) {
+                s.push_str(&format!("  {r}\n"));
+            }
         }
         if !self.changes.is_empty() {
             const SHOWN: usize = 50;

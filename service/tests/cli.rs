@@ -615,12 +615,30 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
         .unwrap()
         .replace("annex_i.thermal_mwth,300,", "annex_i.thermal_mwth,500,");
     std::fs::write(&params, csv).unwrap();
+    // And a risk table: coffee from Colombia leaves the US DoL list.
+    let goods = changed.join("data/tvpra-goods/tvpra-goods.csv");
+    let table = std::fs::read_to_string(&goods).unwrap();
+    assert!(table.contains("\ncoffee,CO,"));
+    let table: String = table
+        .lines()
+        .filter(|l| !l.starts_with("coffee,CO,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&goods, table).unwrap();
+    let mut mission: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/trade-mission-vn-2027.json")).unwrap(),
+    )
+    .unwrap();
+    mission["mission"]["destination"] = "CO".into();
+    mission["applicant"]["ncp_cases"] = serde_json::json!([]);
+    mission["applicant"]["due_diligence_policy"] = true.into();
+    mission["applicant"]["self_assessment_completed"] = true.into();
     let example: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("examples/gas-plant-id-2022.json")).unwrap(),
     )
     .unwrap();
     let input = dir.join("portfolio.jsonl");
-    std::fs::write(&input, format!("{example}\n{{broken\n")).unwrap();
+    std::fs::write(&input, format!("{example}\n{{broken\n{mission}\n")).unwrap();
     let out = imvo(
         &[
             "--json",
@@ -631,7 +649,7 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
             "--to",
             changed.to_str().unwrap(),
             "--as-of",
-            "2022-11-01",
+            "2027-02-01",
         ],
         None,
     );
@@ -644,8 +662,15 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
     let v: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     let impact = &v["impact"];
     assert_eq!(impact["categories"]["A -> B"], 1, "{impact}");
-    assert_eq!(impact["changed"], 1);
+    assert_eq!(impact["changed"], 2, "{impact}");
+    assert_eq!(impact["risk_changes"]["high -> low"], 1, "{impact}");
     assert_eq!(impact["rejected"], serde_json::json!([2]));
+    // Each rejected line says why.
+    assert_eq!(impact["rejections"][0]["line"], 2, "{impact}");
+    assert_eq!(
+        impact["rejections"][0]["error"], "malformed_json",
+        "{impact}"
+    );
     assert!(impact["rules"].get("R-EC-06.2").is_some(), "{impact}");
     assert_eq!(
         impact["exposure_moved"]["EUR"],
@@ -774,6 +799,62 @@ fn batch_reads_csv_and_refuses_files_it_cannot_read() {
             .starts_with("2,TM-1,trade_mission,"),
         "{decided}"
     );
+
+    // Without --errors the rejected line is reported on stderr, with its line and field.
+    let out = imvo(
+        &["batch", &path("good.csv"), "--out", &path("good2.out.csv")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("\"line\":3") && err.contains("applicant.self_assessment_completed"),
+        "{err}"
+    );
+    // The batch never writes over its input, nor decisions and errors into one file.
+    let before = std::fs::read(path("good.csv")).unwrap();
+    for args in [
+        vec!["--out", "GOOD"],
+        vec!["--out", "x.jsonl", "--errors", "GOOD"],
+        vec!["--out", "same.jsonl", "--errors", "same.jsonl"],
+    ] {
+        let mut argv = vec!["batch".to_owned(), path("good.csv")];
+        argv.extend(args.iter().map(|a| match *a {
+            "GOOD" => path("good.csv"),
+            other if other.contains('.') => path(other),
+            other => other.to_owned(),
+        }));
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let out = imvo(&argv, None);
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("same file")
+                || text(&out.stderr).contains("is the input file"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(std::fs::read(path("good.csv")).unwrap(), before);
+    // rescreen on an empty file says so, as batch does.
+    std::fs::write(path("nothing.jsonl"), b"").unwrap();
+    let out = imvo(
+        &[
+            "rescreen",
+            &path("nothing.jsonl"),
+            "--from",
+            "policies",
+            "--to",
+            "policies",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("holds no applications"));
 
     for (name, bytes, says) in [
         (
