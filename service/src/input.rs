@@ -552,6 +552,23 @@ impl Columns {
                 });
             }
         }
+        // A spreadsheet saved with `;` between cells (Excel's default in Dutch and other
+        // locales) reads as one column: say so rather than list odd names.
+        if !problems.is_empty()
+            && header.len() == 1
+            && let Ok(only) = std::str::from_utf8(&header[0])
+            && only.contains(';')
+            && only.split(';').any(|n| lookup().contains_key(n.trim()))
+        {
+            problems.insert(
+                0,
+                FieldError {
+                    path: "column 1".into(),
+                    expected: "cells separated by commas: this header holds `;` between field paths, so the file was saved with `;` as its separator; save it as comma-separated CSV (in Excel: CSV UTF-8 (comma delimited))".into(),
+                    found: Some(only.chars().take(80).collect()),
+                },
+            );
+        }
         if problems.is_empty() {
             Ok(Columns { cols })
         } else {
@@ -775,11 +792,26 @@ impl Columns {
                 .collect();
             insert(&mut root, &list, Value::Array(items));
         }
+        let json = Value::Object(root).to_string();
         if errors.is_empty() {
-            Ok(Value::Object(root).to_string())
-        } else {
-            Err(InputError::Invalid(errors))
+            return Ok(json);
         }
+        // Report the contract's errors in the other cells of the row too, so that one pass
+        // finds every bad field (those under a column already reported are left out).
+        if let Err(InputError::Invalid(more)) = imvo_engine::Application::parse(&json) {
+            let covered = |path: &str| {
+                errors.iter().any(|e| {
+                    let e = e.path.replace("[]", "");
+                    path == e
+                        || path.starts_with(&format!("{e}."))
+                        || path.starts_with(&format!("{e}["))
+                        || e.starts_with(&format!("{path}."))
+                })
+            };
+            let more: Vec<FieldError> = more.into_iter().filter(|f| !covered(&f.path)).collect();
+            errors.extend(more);
+        }
+        Err(InputError::Invalid(errors))
     }
 }
 
@@ -982,6 +1014,39 @@ mod tests {
         bytes.extend_from_slice(csv.as_bytes());
         let slow = std::io::BufReader::with_capacity(1, Trickle(bytes, 0));
         assert_eq!(open(Format::Csv, slow).map(Iterator::count).unwrap_or(0), 4);
+    }
+
+    #[test]
+    fn a_row_reports_its_csv_and_contract_errors_together() {
+        let csv = "reference,instrument,application_date,project.workforce,project.supply_chain.good,project.supply_chain.country\n\
+                   A,export_credit,2026-02-30,many,cotton;cocoa,UZ\n";
+        let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
+        let Some(Err(InputError::Invalid(errors))) = got.first().map(|i| i.json.clone()) else {
+            panic!("{got:?}");
+        };
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        for p in [
+            "project.supply_chain",
+            "application_date",
+            "project.workforce",
+        ] {
+            assert!(paths.contains(&p), "{p} in {paths:?}");
+        }
+        assert!(
+            !paths.iter().any(|p| p.starts_with("project.supply_chain[")),
+            "{paths:?}"
+        );
+    }
+
+    #[test]
+    fn a_header_with_semicolons_says_how_to_save_the_file() {
+        let Err(e) = open(
+            Format::Csv,
+            "reference;instrument;application_date\nA;export_credit;2026-01-05\n".as_bytes(),
+        ) else {
+            panic!("accepted");
+        };
+        assert!(e.to_string().contains("comma-separated"), "{e}");
     }
 
     #[test]

@@ -693,16 +693,19 @@ fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
                     .ok_or_else(|| usage(format!("`--format {n}`: expected jsonl or csv")))?,
                 None => Format::from_path(input),
             };
-            let f = std::fs::File::open(input)
-                .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
-            let items =
-                imvo_service::input::open(format, std::io::BufReader::with_capacity(1 << 20, f))
-                    .map_err(|e| Failure {
-                        code: exit::INVALID_INPUT,
-                        kind: "invalid_input",
-                        message: format!("`{input}`: {e}"),
-                        details: json!(e.columns),
-                    })?;
+            let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {
+                Box::new(std::io::BufReader::new(std::io::stdin()))
+            } else {
+                let f = std::fs::File::open(input)
+                    .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+                Box::new(std::io::BufReader::with_capacity(1 << 20, f))
+            };
+            let items = imvo_service::input::open(format, reader).map_err(|e| Failure {
+                code: exit::INVALID_INPUT,
+                kind: "invalid_input",
+                message: format!("`{input}`: {e}"),
+                details: json!(e.columns),
+            })?;
             let as_of = args
                 .as_of
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
