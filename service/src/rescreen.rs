@@ -31,7 +31,8 @@ pub struct Impact {
     pub risk_changes: BTreeMap<String, u64>,
     /// Applications whose category, outcome or risk level changed.
     pub changed: u64,
-    /// Rule id to the number of changed applications in which it fired under one set only.
+    /// Rule id to the number of changed applications in which its findings differ between the
+    /// sets (fired under one only, or with another effect or value).
     pub rules: BTreeMap<String, u64>,
     /// Currency to the support amount of the changed applications.
     #[serde(with = "decimal_map")]
@@ -54,7 +55,7 @@ pub struct Change {
     pub from: String,
     /// Category and outcome under the second set.
     pub to: String,
-    /// Rules that fired under one set only.
+    /// Rules whose findings differ between the sets.
     pub rules: Vec<String>,
 }
 
@@ -84,8 +85,8 @@ pub struct Verdict {
     pub outcome: String,
     /// The risk level of a trade mission (`low`, `medium`, `high`), `none` otherwise.
     pub risk_level: String,
-    /// Rule ids with a finding.
-    pub rules: BTreeSet<String>,
+    /// The findings: rule id, effect and value (`B` for a floor, the step for a requirement).
+    pub rules: BTreeSet<(String, String, String)>,
 }
 
 impl Verdict {
@@ -108,7 +109,20 @@ impl Verdict {
             category: d.category.map_or("none", |c| c.as_str()).to_owned(),
             outcome: d.outcome.as_str().to_owned(),
             risk_level: d.risk_level.map_or("none", |r| r.as_str()).to_owned(),
-            rules: d.findings.iter().map(|f| f.rule_id.clone()).collect(),
+            rules: d
+                .findings
+                .iter()
+                .map(|f| {
+                    (
+                        f.rule_id.clone(),
+                        serde_json::to_value(f.effect)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        f.value.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -123,7 +137,13 @@ impl Verdict {
                 .as_array()
                 .map(|f| {
                     f.iter()
-                        .filter_map(|x| x["rule_id"].as_str().map(str::to_owned))
+                        .filter_map(|x| {
+                            Some((
+                                x["rule_id"].as_str()?.to_owned(),
+                                x["effect"].as_str().unwrap_or_default().to_owned(),
+                                x["value"].as_str().unwrap_or_default().to_owned(),
+                            ))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -162,7 +182,15 @@ impl Impact {
                 .entry(format!("{} -> {}", a.outcome, b.outcome))
                 .or_default() += 1;
         }
-        let diff: Vec<String> = a.rules.symmetric_difference(&b.rules).cloned().collect();
+        // The rules whose findings differ: fired under one set only, or with another effect or
+        // value (a floor of B instead of A).
+        let diff: Vec<String> = a
+            .rules
+            .symmetric_difference(&b.rules)
+            .map(|(id, _, _)| id.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         for r in &diff {
             *self.rules.entry(r.clone()).or_default() += 1;
         }
@@ -357,7 +385,7 @@ impl Impact {
                 s.push_str(&format!("  {k:<20} {v}\n"));
             }
         }
-        s.push_str("\nRules behind the changes (fired under one set only)\n");
+        s.push_str("\nRules behind the changes (findings that differ between the sets)\n");
         for (k, v) in &self.rules {
             s.push_str(&format!("  {k:<12} {v}\n"));
         }

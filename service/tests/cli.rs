@@ -664,6 +664,7 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
     assert_eq!(impact["categories"]["A -> B"], 1, "{impact}");
     assert_eq!(impact["changed"], 2, "{impact}");
     assert_eq!(impact["risk_changes"]["high -> low"], 1, "{impact}");
+    assert_eq!(impact["rules"]["R-TM-05"], 1, "{impact}");
     assert_eq!(impact["rejected"], serde_json::json!([2]));
     // Each rejected line says why.
     assert_eq!(impact["rejections"][0]["line"], 2, "{impact}");
