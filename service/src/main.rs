@@ -80,7 +80,8 @@ enum Command {
         /// Where the decisions go (`-` for stdout).
         #[arg(long)]
         out: String,
-        /// Where rejected lines go (JSON Lines with the line number and every bad field).
+        /// Where rejected lines go (JSON Lines with the line number and every bad field; `-`
+        /// for stdout; without it, stderr).
         #[arg(long)]
         errors: Option<PathBuf>,
         /// Screen under the packs in force on this date (default: each application's date).
@@ -803,7 +804,14 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     if out != "-" {
         targets.push(("--out", Path::new(out)));
     }
-    if let Some(p) = errors {
+    let errors_to_stdout = errors.is_some_and(|p| p == Path::new("-"));
+    if errors_to_stdout && out == "-" {
+        return Err(usage(
+            "`--out -` and `--errors -` both name stdout: decisions and errors need a stream each"
+                .into(),
+        ));
+    }
+    if let Some(p) = errors.filter(|_| !errors_to_stdout) {
         targets.push(("--errors", p));
     }
     for (i, (flag, path)) in targets.iter().enumerate() {
@@ -836,6 +844,16 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
         message: format!("`{input}`: {e}"),
         details: json!(e.columns),
     })?;
+    // An empty input stops here, before an existing output file is emptied.
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return Err(Failure {
+            code: exit::INVALID_INPUT,
+            kind: "invalid_input",
+            message: format!("`{input}` holds no applications"),
+            details: json!(null),
+        });
+    }
     let mut out_w: Box<dyn Write> = if out == "-" {
         Box::new(BufWriter::new(std::io::stdout()))
     } else {
@@ -845,6 +863,7 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     };
     let mut err_w: Option<Box<dyn Write>> = match errors {
         None => None,
+        Some(_) if errors_to_stdout => Some(Box::new(BufWriter::new(std::io::stdout()))),
         Some(p) => Some(Box::new(BufWriter::new(std::fs::File::create(p).map_err(
             |e| Failure::io(format!("cannot write `{}`: {e}", p.display())),
         )?))),

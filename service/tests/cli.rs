@@ -857,6 +857,27 @@ fn batch_reads_csv_and_refuses_files_it_cannot_read() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("holds no applications"));
 
+    // `--errors -` is stdout.
+    let out = imvo(
+        &[
+            "batch",
+            &path("good.csv"),
+            "--out",
+            &path("good3.out.csv"),
+            "--errors",
+            "-",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("\"line\":3"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // None of these files empties an output that is already there.
+    std::fs::write(path("x.out"), "keep\n").unwrap();
     for (name, bytes, says) in [
         (
             "typo.csv",
@@ -873,6 +894,11 @@ fn batch_reads_csv_and_refuses_files_it_cannot_read() {
             text(&out.stderr).contains(says),
             "{name}: {}",
             text(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(path("x.out")).unwrap(),
+            "keep\n",
+            "{name}"
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
