@@ -470,24 +470,20 @@ async fn post_screening(
         .as_deref()
         .map(|s| parse_date_param("as_of", s))
         .transpose()?;
-    let idem = match headers.get("idempotency-key") {
+    let idem = match idempotency_header(&headers)? {
         None => None,
-        Some(v) => {
-            let k = v
-                .to_str()
-                .ok()
-                .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-                .ok_or_else(|| {
-                    Problem::bad_request(
-                        "bad-idempotency-key",
-                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    )
-                })?;
-            Some(IdemKey {
-                principal: auth.0.id.clone(),
-                key: k.to_owned(),
-            })
+        // Batch uploads keep their keys as `batch:...` beside these: a screening key may not
+        // look like one.
+        Some(k) if k.starts_with("batch:") => {
+            return Err(Problem::bad_request(
+                "bad-idempotency-key",
+                "an Idempotency-Key of a screening may not start with `batch:` (that prefix names batch uploads)",
+            ));
         }
+        Some(k) => Some(IdemKey {
+            principal: auth.0.id.clone(),
+            key: k.to_owned(),
+        }),
     };
     // Parse first: a bad body is answered without touching the store.
     let app = Application::parse_slice(&body).map_err(|e| input_problem(&e))?;
@@ -1429,7 +1425,24 @@ async fn not_found(uri: Uri) -> Problem {
     Problem::not_found(format!("no endpoint `{}`", uri.path()))
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> Problem {
+/// The `Idempotency-Key` header, if given: 1 to 255 visible ASCII characters.
+pub(crate) fn idempotency_header(headers: &HeaderMap) -> Result<Option<&str>, Problem> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .map(Some)
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "bad-idempotency-key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            )
+        })
+}
+
+pub(crate) async fn method_not_allowed(method: Method, uri: Uri) -> Problem {
     Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",

@@ -270,7 +270,7 @@ pub(crate) async fn post_batch(
     if let Some(k) = &idem
         && let Some(existing) = batch_of_key(&state, k).await?
     {
-        return Ok(accepted(existing, StatusCode::OK));
+        return replayed(&state, existing).await;
     }
     // A few uploads at a time per process: each holds a blocking thread while it streams.
     let Ok(_upload) = Arc::clone(&state.uploads).try_acquire_owned() else {
@@ -329,7 +329,7 @@ pub(crate) async fn post_batch(
                     .await
                     .map_err(unavailable)?
                     .ok_or_else(Problem::internal)?;
-                return Ok(accepted(b, StatusCode::OK));
+                return replayed(&state, b).await;
             }
             IdemState::InFlight => {
                 return Err(Problem::conflict(
@@ -373,25 +373,18 @@ pub(crate) async fn post_batch(
         queued_at: Some(crate::store::now()),
         finished_at: None,
     };
-    Ok(accepted(row, StatusCode::ACCEPTED))
+    Ok(accepted(row, StatusCode::ACCEPTED, BatchCounts::default()))
+}
+
+/// The answer to a retried upload: the batch already stored, with its counters as they are.
+async fn replayed(state: &Shared, b: BatchRow) -> Result<Response, Problem> {
+    let c = state.store.batch_counts(&b.id).await.map_err(unavailable)?;
+    Ok(accepted(b, StatusCode::OK, c))
 }
 
 /// `Idempotency-Key` of a batch upload, in its own namespace (`batch:`) of the caller's keys.
 fn idempotency_key(headers: &HeaderMap, auth: &Auth) -> Result<Option<IdemKey>, Problem> {
-    let Some(v) = headers.get("idempotency-key") else {
-        return Ok(None);
-    };
-    let k = v
-        .to_str()
-        .ok()
-        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| {
-            Problem::bad_request(
-                "bad-idempotency-key",
-                "Idempotency-Key must be 1 to 255 visible ASCII characters",
-            )
-        })?;
-    Ok(Some(IdemKey {
+    Ok(crate::api::idempotency_header(headers)?.map(|k| IdemKey {
         principal: auth.0.id.clone(),
         key: format!("batch:{k}"),
     }))
@@ -410,9 +403,9 @@ async fn batch_of_key(state: &Shared, k: &IdemKey) -> Result<Option<BatchRow>, P
     state.store.batch(&id).await.map_err(unavailable)
 }
 
-fn accepted(b: BatchRow, code: StatusCode) -> Response {
+fn accepted(b: BatchRow, code: StatusCode, counts: BatchCounts) -> Response {
     let location = format!("/v1/batches/{}", b.id);
-    let mut resp = (code, axum::Json(status(b, BatchCounts::default()))).into_response();
+    let mut resp = (code, axum::Json(status(b, counts))).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }
@@ -623,17 +616,57 @@ pub(crate) async fn get_batch(
     Ok(axum::Json(status(b, c)).into_response())
 }
 
-/// Recent batches (a mission organiser's own), newest first, without counters.
-#[utoipa::path(get, path = "/v1/batches", tag = "batches",
-    responses((status = 200, description = "`{\"batches\": [...]}`, the 100 newest"), (status = 401, body = Problem)),
+/// Query of `GET /v1/batches`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// How many batches at most, 1 to 100 (default 100).
+    pub limit: Option<i64>,
+    /// The `next` of the previous page: batches older than this one.
+    pub before: Option<String>,
+    /// Also list uploads that failed or were cut off (`abandoned`).
+    pub abandoned: Option<bool>,
+}
+
+/// Batches (a mission organiser's own), newest first, without counters; uploads that failed are
+/// left out unless `abandoned=true`.
+#[utoipa::path(get, path = "/v1/batches", tag = "batches", params(ListQuery),
+    responses((status = 200, description = "`{\"batches\": [...], \"next\": id or null}`, newest first"), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub(crate) async fn list_batches(
     State(state): State<Shared>,
     auth: Auth,
+    Q(q): Q<ListQuery>,
 ) -> Result<Response, Problem> {
     auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=100).contains(&limit) {
+        return Err(Problem::bad_request(
+            "bad-query",
+            format!("`limit={limit}`: expected 1 to 100"),
+        ));
+    }
     let own = auth.0.missions_only().then_some(auth.0.id.as_str());
-    let rows = state.store.batches(own, 100).await.map_err(unavailable)?;
+    let rows = state
+        .store
+        .batches(
+            own,
+            q.before.as_deref(),
+            q.abandoned.unwrap_or(false),
+            limit + 1,
+        )
+        .await
+        .map_err(unavailable)?;
+    let more = rows.len() as i64 > limit;
+    let rows: Vec<BatchRow> = rows
+        .into_iter()
+        .take(usize::try_from(limit).unwrap_or(100))
+        .collect();
+    let next = if more {
+        rows.last().map(|b| b.id.clone())
+    } else {
+        None
+    };
     // Counting lines is a scan per batch, so the list leaves the counters out rather than
     // showing zeros that are not true.
     let list: Vec<serde_json::Value> = rows
@@ -649,7 +682,7 @@ pub(crate) async fn list_batches(
             v
         })
         .collect();
-    Ok(axum::Json(json!({ "batches": list })).into_response())
+    Ok(axum::Json(json!({ "batches": list, "next": next })).into_response())
 }
 
 const PAGE: i64 = 500;
@@ -751,6 +784,7 @@ pub(crate) fn routes(state: Shared) -> Router {
         .route("/v1/batches/{id}", get(get_batch))
         .route("/v1/batches/{id}/results", get(batch_results))
         .route("/v1/batches/{id}/errors", get(batch_errors))
+        .method_not_allowed_fallback(crate::api::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             crate::api::track,

@@ -1539,14 +1539,19 @@ impl Store {
     pub async fn batches(
         &self,
         created_by: Option<&str>,
+        before: Option<&str>,
+        abandoned: bool,
         limit: i64,
     ) -> Result<Vec<BatchRow>, StoreError> {
+        // Ids are UUIDv7: their text sorts by creation time.
         let sql = format!(
-            "SELECT {BATCH_COLUMNS} FROM batches WHERE ($1 IS NULL OR created_by = $1) ORDER BY created_at DESC, id DESC LIMIT $2"
+            "SELECT {BATCH_COLUMNS} FROM batches WHERE ($1 IS NULL OR created_by = $1) AND ($2 IS NULL OR id < $2) AND ($3 OR state <> 'abandoned') ORDER BY id DESC LIMIT $4"
         );
         let rows = on_db!(self, |p| {
             let rows = sqlx::query(&sql)
                 .bind(created_by)
+                .bind(before)
+                .bind(abandoned)
                 .bind(limit)
                 .fetch_all(p)
                 .await?;

@@ -399,8 +399,93 @@ async fn a_stored_batch_is_screened_once_per_line_and_readable_by_role() {
         wait_done(&api.app, &api.analyst, first["id"].as_str().unwrap()).await;
         let (other, _) = portfolio(6, 0, "ID");
         // The early check finds the stored batch whatever the body: the key names the upload.
+        // Its counters are the batch's as they are now (done), not those of a new upload.
         let third = api.app.clone().oneshot(idem(&other)).await.unwrap();
         assert_eq!(third.status(), StatusCode::OK, "{name}");
+        let third = json_of(&third.into_body().collect().await.unwrap().to_bytes());
+        assert_eq!(
+            (third["total"].as_i64(), third["done"].as_i64()),
+            (Some(5), Some(5)),
+            "{name}: {third}"
+        );
+        // A screening's key cannot take the batch namespace.
+        let (s, b) = call(
+            &api.app,
+            "POST",
+            "/v1/screenings",
+            &api.analyst,
+            Some((
+                "application/json",
+                small.lines().next().unwrap().as_bytes().to_vec(),
+            )),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::CREATED,
+            "{name}: {}",
+            String::from_utf8_lossy(&b)
+        );
+        let screening_with_key = Request::builder()
+            .method("POST")
+            .uri("/v1/screenings")
+            .header(header::AUTHORIZATION, format!("Bearer {}", api.analyst))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", "batch:portfolio-2026-q4")
+            .body(Body::from(small.lines().next().unwrap().to_owned()))
+            .unwrap();
+        let r = api.app.clone().oneshot(screening_with_key).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}");
+        // The list pages, newest first, and refuses what it does not know; other methods are
+        // problems too.
+        let (s, b) = call(&api.app, "GET", "/v1/batches?limit=1", &api.analyst, None).await;
+        assert_eq!(s, StatusCode::OK, "{name}");
+        let page = json_of(&b);
+        assert_eq!(
+            page["batches"].as_array().unwrap().len(),
+            1,
+            "{name}: {page}"
+        );
+        let next = page["next"].as_str().unwrap().to_owned();
+        assert_eq!(
+            page["batches"][0]["id"], first["id"],
+            "{name}: newest first"
+        );
+        let (_, b) = call(
+            &api.app,
+            "GET",
+            &format!("/v1/batches?before={next}"),
+            &api.analyst,
+            None,
+        )
+        .await;
+        let rest = json_of(&b);
+        assert!(
+            rest["batches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["id"] != first["id"]),
+            "{name}: {rest}"
+        );
+        let (s, _) = call(&api.app, "GET", "/v1/batches?cursor=x", &api.analyst, None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{name}");
+        let (s, b) = call(
+            &api.app,
+            "DELETE",
+            &format!("/v1/batches/{next}"),
+            &api.analyst,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED, "{name}");
+        assert!(
+            json_of(&b)["type"]
+                .as_str()
+                .unwrap()
+                .ends_with("method-not-allowed"),
+            "{name}"
+        );
 
         // A CSV upload works like JSON Lines.
         let csv = support::to_csv(&support::templates()[..20]);
@@ -459,7 +544,7 @@ async fn uploads_are_limited_and_a_dropped_upload_is_abandoned() {
     loop {
         let receiving = api
             .store
-            .batches(None, 10)
+            .batches(None, None, true, 10)
             .await
             .unwrap()
             .iter()
@@ -501,7 +586,7 @@ async fn uploads_are_limited_and_a_dropped_upload_is_abandoned() {
     drop(senders);
     let start = Instant::now();
     loop {
-        let rows = api.store.batches(None, 10).await.unwrap();
+        let rows = api.store.batches(None, None, true, 10).await.unwrap();
         if rows.iter().filter(|b| b.state == "abandoned").count() == 4 {
             break;
         }
@@ -511,6 +596,34 @@ async fn uploads_are_limited_and_a_dropped_upload_is_abandoned() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // Failed uploads stay out of the list unless asked for.
+    let (_, b) = call(&api.app, "GET", "/v1/batches", &api.analyst, None).await;
+    assert!(
+        json_of(&b)["batches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["status"] != "abandoned"),
+        "{}",
+        String::from_utf8_lossy(&b)
+    );
+    let (_, b) = call(
+        &api.app,
+        "GET",
+        "/v1/batches?abandoned=true",
+        &api.analyst,
+        None,
+    )
+    .await;
+    assert_eq!(
+        json_of(&b)["batches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["status"] == "abandoned")
+            .count(),
+        4
+    );
     let (s, _) = call(
         &api.app,
         "POST",
