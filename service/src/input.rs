@@ -1016,6 +1016,15 @@ mod tests {
         assert_eq!(open(Format::Csv, slow).map(Iterator::count).unwrap_or(0), 4);
     }
 
+    /// The error of an item, as text (empty for an application).
+    fn error_of(i: &Item) -> String {
+        i.json
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
     #[test]
     fn a_row_reports_its_csv_and_contract_errors_together() {
         let csv = "reference,instrument,application_date,project.workforce,project.supply_chain.good,project.supply_chain.country\n\
@@ -1062,12 +1071,7 @@ mod tests {
         let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
         let lines: Vec<u64> = got.iter().map(|i| i.line).collect();
         assert_eq!(lines, [2, 3, 7]);
-        let msg = got[1]
-            .json
-            .as_ref()
-            .err()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let msg = error_of(&got[1]);
         assert!(
             msg.contains("quote") && msg.contains("3 line break(s)"),
             "{msg}"
@@ -1078,12 +1082,7 @@ mod tests {
                    B,export_credit,2026-01-05\n";
         let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
         assert_eq!(got.len(), 1);
-        let msg = got[0]
-            .json
-            .as_ref()
-            .err()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let msg = error_of(&got[0]);
         assert!(
             msg.contains("application_date") && msg.contains("left open"),
             "{msg}"

@@ -39,6 +39,17 @@ fn batch(
     threads: usize,
     out: OutFormat,
 ) -> (Summary, String, String) {
+    let (summary, output, errors) = try_batch(input, format, threads, out);
+    (summary.unwrap(), output, errors)
+}
+
+/// Runs a batch over `input`: (the outcome, output, errors), whether or not the run failed.
+fn try_batch(
+    input: &[u8],
+    format: Format,
+    threads: usize,
+    out: OutFormat,
+) -> (std::io::Result<Summary>, String, String) {
     let items = input::open(format, Cursor::new(input.to_vec())).unwrap();
     let mut output = Vec::new();
     let mut errors = Vec::new();
@@ -57,8 +68,7 @@ fn batch(
             errors: Some(&mut errors),
             progress: &mut progress,
         },
-    )
-    .unwrap();
+    );
     (
         summary,
         String::from_utf8(output).unwrap(),
@@ -251,31 +261,11 @@ fn input_that_breaks_off_keeps_the_lines_before_it() {
     }
     csv.push_str("R301,export_credit,2026-01-05,\"ID");
     csv.push_str(&"x".repeat(input::MAX_LINE + 100_000));
-    let items = input::open(Format::Csv, Cursor::new(csv.into_bytes())).unwrap();
-    let mut output = Vec::new();
-    let mut errors = Vec::new();
-    let mut progress = |_: u64| {};
-    let e = run(
-        set(),
-        items,
-        Options {
-            as_of: None,
-            threads: 2,
-            format: OutFormat::JsonLines,
-            floor: false,
-        },
-        Sinks {
-            out: &mut output,
-            errors: Some(&mut errors),
-            progress: &mut progress,
-        },
-    )
-    .unwrap_err()
-    .to_string();
+    let (summary, output, _) = try_batch(csv.as_bytes(), Format::Csv, 2, OutFormat::JsonLines);
+    let e = summary.unwrap_err().to_string();
     assert!(e.contains("from line 302"), "{e}");
     assert!(e.contains("the 300 line(s) before it"), "{e}");
-    let lines: Vec<u64> = String::from_utf8(output)
-        .unwrap()
+    let lines: Vec<u64> = output
         .lines()
         .map(|l| {
             serde_json::from_str::<Value>(l).unwrap()["line"]
