@@ -45,6 +45,8 @@ pub struct Summary {
     pub by_outcome: BTreeMap<String, u64>,
     /// Decisions by category (`none` for no category).
     pub by_category: BTreeMap<String, u64>,
+    /// Decisions of trade missions by risk level.
+    pub by_risk_level: BTreeMap<String, u64>,
     /// Decisions with an evaluation error.
     pub with_errors: u64,
     /// Seconds taken.
@@ -65,6 +67,9 @@ impl Summary {
                     .by_category
                     .entry(d.category.map_or("none", |c| c.as_str()).to_owned())
                     .or_default() += 1;
+                if let Some(r) = d.risk_level {
+                    *self.by_risk_level.entry(r.as_str().to_owned()).or_default() += 1;
+                }
                 if !d.errors.is_empty() {
                     self.with_errors += 1;
                 }
@@ -88,8 +93,16 @@ impl Summary {
         } else {
             0.0
         };
+        let risk = if self.by_risk_level.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\n  risk levels (trade missions): {}",
+                list(&self.by_risk_level)
+            )
+        };
         format!(
-            "{} line(s) in {:.1} s ({:.0}/s): {} screened, {} rejected\n  outcomes: {}\n  categories: {}\n  decisions with evaluation errors: {}",
+            "{} line(s) in {:.1} s ({:.0}/s): {} screened, {} rejected\n  outcomes: {}\n  categories: {}{risk}\n  decisions with evaluation errors: {}",
             self.lines,
             self.seconds,
             rate,

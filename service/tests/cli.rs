@@ -787,6 +787,12 @@ fn batch_reads_csv_and_refuses_files_it_cannot_read() {
         "one bad row: {}",
         text(&out.stderr)
     );
+    // The summary counts the missions' risk levels.
+    assert!(
+        text(&out.stderr).contains("risk levels (trade missions): "),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(
         errors.contains("\"line\":3") && errors.contains("applicant.self_assessment_completed"),
         "{errors}"
