@@ -97,8 +97,8 @@ pub type Input<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 /// Reads the first bytes (however the reader delivers them), refuses an encoding this reader
 /// cannot take, and drops a UTF-8 byte-order mark (spreadsheets write one).
 fn check_start<R: BufRead>(mut r: R) -> Result<Input<R>, FileError> {
-    let mut head = Vec::with_capacity(3);
-    while head.len() < 3 {
+    let mut head = Vec::with_capacity(4);
+    while head.len() < 4 {
         let mut byte = [0u8; 1];
         match r.read(&mut byte) {
             Ok(0) => break,
@@ -112,8 +112,15 @@ fn check_start<R: BufRead>(mut r: R) -> Result<Input<R>, FileError> {
             "the input is UTF-16 encoded (it starts with a UTF-16 byte-order mark): save it as UTF-8",
         ));
     }
+    // Text in UTF-16 (or UTF-32) without a byte-order mark starts with a NUL byte beside the
+    // first character; neither JSON nor CSV in UTF-8 ever holds one.
+    if head.iter().take(2).any(|&b| b == 0) {
+        return Err(FileError::new(
+            "the input starts with NUL bytes: it is UTF-16 or UTF-32 text without a byte-order mark, or not text at all; save it as UTF-8",
+        ));
+    }
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        head.clear();
+        head.drain(..3);
     }
     Ok(io::Cursor::new(head).chain(r))
 }
@@ -960,6 +967,14 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("UTF-16"), "{e}");
+        // UTF-16 without a byte-order mark, both byte orders.
+        for text in [&b"r\0e\0f\0"[..], &b"\0r\0e\0f"[..]] {
+            let e = items(Format::Csv, text)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(e.contains("UTF-16"), "{e}");
+        }
         let got = items(
             Format::JsonLines,
             b"\xEF\xBB\xBF{\"a\":1}\n{\"b\":\"\xE9\"}\n",
