@@ -234,9 +234,19 @@ impl<R: io::Read> io::Read for Counted<R> {
             // The csv reader reads ahead 8 KiB at most; a row that runs on beyond the limit
             // (an unclosed quote, or lines ending with a bare CR) stops the file here.
             if self.offset.saturating_sub(s.row_end) > (MAX_LINE + 64 * 1024) as u64 {
-                // The row starts after the newlines before the end of the last row read.
+                // The row starts after the newlines before the end of the last row read, and
+                // after the blank lines that follow it.
                 let before = s.ahead.iter().filter(|&&(_, nl)| nl < s.row_end).count() as u64;
-                let start = s.passed + before + 1;
+                let mut at = s.row_end;
+                let mut blank = 0u64;
+                for &(end_start, nl) in s.ahead.iter().filter(|&&(_, nl)| nl >= s.row_end) {
+                    if end_start != at {
+                        break;
+                    }
+                    blank += 1;
+                    at = nl + 1;
+                }
+                let start = s.passed + before + blank + 1;
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
@@ -603,11 +613,19 @@ impl Columns {
             .iter()
             .map(|c| c.iter().filter(|&&b| b == b'\n').count())
             .sum();
+        // A swallowed row: a line inside the cell with a cell for every column, one of which is
+        // an instrument (every row has one), so an address over several lines is not one.
         let open_quote = |cell: &[u8]| {
             let commas = self.cols.len().saturating_sub(1).max(1);
-            cell.split(|&b| b == b'\n')
-                .skip(1)
-                .any(|l| l.iter().filter(|&&b| b == b',').count() >= commas)
+            cell.split(|&b| b == b'\n').skip(1).any(|l| {
+                l.iter().filter(|&&b| b == b',').count() >= commas
+                    && l.split(|&b| b == b',').any(|c| {
+                        let c = c.trim_ascii();
+                        let c = c.strip_prefix(b"\"").unwrap_or(c);
+                        let c = c.strip_suffix(b"\"").unwrap_or(c);
+                        matches!(c, b"export_credit" | b"project_finance" | b"trade_mission")
+                    })
+            })
         };
         if let Some((col, cell)) = self
             .cols
@@ -806,9 +824,25 @@ impl Columns {
         // Report the contract's errors in the other cells of the row too, so that one pass
         // finds every bad field (those under a column already reported are left out).
         if let Err(InputError::Invalid(more)) = imvo_engine::Application::parse(&json) {
+            // Paths without list positions: `a.list[0].b` is under the column `a.list.b`.
+            let plain = |p: &str| {
+                let mut out = String::with_capacity(p.len());
+                let mut in_index = false;
+                for ch in p.chars() {
+                    match ch {
+                        '[' => in_index = true,
+                        ']' => in_index = false,
+                        c if !in_index => out.push(c),
+                        _ => {}
+                    }
+                }
+                out
+            };
             let covered = |path: &str| {
+                let path = plain(path);
+                let path = path.as_str();
                 errors.iter().any(|e| {
-                    let e = e.path.replace("[]", "");
+                    let e = plain(&e.path);
                     path == e
                         || path.starts_with(&format!("{e}."))
                         || path.starts_with(&format!("{e}["))
@@ -1060,6 +1094,15 @@ mod tests {
             !paths.iter().any(|p| p.starts_with("project.supply_chain[")),
             "{paths:?}"
         );
+        // A member cell that is not UTF-8 is that error alone, not also a required member.
+        let csv = b"reference,instrument,application_date,project.supply_chain.good,project.supply_chain.country\n\
+                    A,export_credit,2026-01-05,\xFF,UZ\n";
+        let got = items(Format::Csv, csv).unwrap_or_default();
+        let Some(Err(InputError::Invalid(errors))) = got.first().map(|i| i.json.clone()) else {
+            panic!("{got:?}");
+        };
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["project.supply_chain.good"]);
     }
 
     #[test]
@@ -1102,6 +1145,14 @@ mod tests {
             msg.contains("application_date") && msg.contains("left open"),
             "{msg}"
         );
+        // An address over several lines, with commas, is a value, not swallowed rows.
+        let csv = "reference,instrument,application_date\n\"A\nc/o X, Street 1, Town\",export_credit,2026-01-05\n";
+        let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
+        assert!(
+            !error_of(&got[0]).contains("left open"),
+            "{}",
+            error_of(&got[0])
+        );
         // A quoted line break in a value is still a value.
         let csv = "reference,instrument,application_date\n\"A\nB\",export_credit,2026-01-05\n";
         let got = items(Format::Csv, csv.as_bytes()).unwrap_or_default();
@@ -1126,14 +1177,16 @@ mod tests {
             got[1].json.as_ref().ok().map(String::as_str),
             Some("{\"b\":1}")
         );
-        // A CSV row that never ends stops the file with where it started.
-        let mut csv = "reference,instrument,application_date\n\"A,".to_owned();
+        // A CSV row that never ends stops the file with where it started (after a row and a
+        // blank line).
+        let mut csv =
+            "reference,instrument,application_date\nA,export_credit,2026-01-05\n\n\"B,".to_owned();
         csv.push_str(&"y".repeat(MAX_LINE + 100_000));
         let got: Vec<_> = open(Format::Csv, csv.as_bytes())
             .map(Iterator::collect)
             .unwrap_or_default();
         assert!(
-            matches!(got.last(), Some(Err(e)) if e.to_string().contains("unclosed quote") && e.to_string().contains("from line 2:")),
+            matches!(got.last(), Some(Err(e)) if e.to_string().contains("unclosed quote") && e.to_string().contains("from line 4:")),
             "{got:?}"
         );
         // `a;;b`, a stray `;` in member columns, and a value under a column with no header.

@@ -814,8 +814,14 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     if let Some(p) = errors.filter(|_| !errors_to_stdout) {
         targets.push(("--errors", p));
     }
+    // Stdin redirected from a file is that file (`/dev/stdin` resolves to it on Linux).
+    let input_path = if input == "-" {
+        Path::new("/dev/stdin")
+    } else {
+        Path::new(input)
+    };
     for (i, (flag, path)) in targets.iter().enumerate() {
-        if input != "-" && same_file(Path::new(input), path) {
+        if same_file(input_path, path) {
             return Err(usage(format!(
                 "`{flag} {}` is the input file: the batch would write over what it reads; name another file",
                 path.display()
@@ -919,7 +925,10 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
             progress: &mut progress,
         },
     )
-    .map_err(|e| Failure::io(format!("batch: {e}")))?;
+    .map_err(|e| {
+        bar.finish_and_clear();
+        Failure::io(format!("batch: {e}"))
+    })?;
     bar.finish_and_clear();
     if cli.json {
         eprintln!("{}", json!({"summary": summary}));
@@ -941,7 +950,6 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     })
 }
 
-/// Newlines in a file, read in 1 MiB blocks.
 /// Writes to stderr without tearing the progress bar.
 struct BarWriter(indicatif::ProgressBar);
 
@@ -956,7 +964,8 @@ impl Write for BarWriter {
     }
 }
 
-/// Whether two paths name the same file; the second need not exist yet.
+/// Whether two paths name the same regular file; the second need not exist yet. Devices,
+/// pipes and terminals (`/dev/null`, a shared terminal) are never "the same file".
 fn same_file(a: &Path, b: &Path) -> bool {
     fn resolve(p: &Path) -> Option<PathBuf> {
         if let Ok(c) = std::fs::canonicalize(p) {
@@ -967,6 +976,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+    }
+    let special = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.is_file());
+    if special(a) || special(b) {
+        return false;
     }
     #[cfg(unix)]
     {
@@ -981,6 +994,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
     matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
+/// Newlines in a file, read in 1 MiB blocks.
 fn count_lines(path: &str) -> Option<u64> {
     let mut f = std::fs::File::open(path).ok()?;
     let mut buf = vec![0u8; 1 << 20];

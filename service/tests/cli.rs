@@ -847,6 +847,33 @@ fn batch_reads_csv_and_refuses_files_it_cannot_read() {
         );
     }
     assert_eq!(std::fs::read(path("good.csv")).unwrap(), before);
+    // Also when the input comes on stdin, redirected from the file.
+    let jsonl = path("stdin.jsonl");
+    std::fs::write(&jsonl, format!("{}\n", example())).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_imvo"))
+        .current_dir(root())
+        .args(["batch", "-", "--out", &jsonl])
+        .stdin(std::fs::File::open(&jsonl).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&jsonl).unwrap(),
+        format!("{}\n", example())
+    );
+    // Devices are not "the same file": decisions and errors may both be thrown away.
+    let out = imvo(
+        &[
+            "batch",
+            &path("good.csv"),
+            "--out",
+            "/dev/null",
+            "--errors",
+            "/dev/null",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     // rescreen on an empty file says so, as batch does.
     std::fs::write(path("nothing.jsonl"), b"").unwrap();
     let out = imvo(
