@@ -309,6 +309,13 @@ pub fn open<R: BufRead>(format: Format, input: R) -> Result<Items<R>, FileError>
                 ));
             }
             lines.row_done(rows.position().byte());
+            // Rows end at `\n`: a file whose lines end with a bare CR (an old Mac format) reads
+            // as one long header. Say so instead of listing every cell of the file.
+            if header.iter().any(|c| c.trim_ascii_end().contains(&b'\r')) {
+                return Err(FileError::new(
+                    "the CSV header runs on past a bare CR: the file's lines end with CR only; save it with LF or CRLF line ends",
+                ));
+            }
             Inner::Csv {
                 columns: Columns::from_header(&header)?,
                 rows,
@@ -591,14 +598,20 @@ impl Columns {
         } else {
             Err(FileError {
                 message: format!(
-                    "the CSV header does not fit the v1 contract ({} problem{}): {}",
+                    "the CSV header does not fit the v1 contract ({} problem{}): {}{}",
                     problems.len(),
                     if problems.len() == 1 { "" } else { "s" },
                     problems
                         .iter()
+                        .take(20)
                         .map(ToString::to_string)
                         .collect::<Vec<_>>()
-                        .join("; ")
+                        .join("; "),
+                    if problems.len() > 20 {
+                        format!("; and {} more", problems.len() - 20)
+                    } else {
+                        String::new()
+                    }
                 ),
                 columns: problems,
             })
@@ -1001,6 +1014,15 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("UTF-16"), "{e}");
+        // Lines that end with a bare CR: the header would run on; the message says why.
+        let e = items(
+            Format::Csv,
+            b"reference,instrument,application_date\rA,export_credit,2026-01-05\r",
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(e.contains("bare CR"), "{e}");
         // UTF-16 without a byte-order mark, both byte orders.
         for text in [&b"r\0e\0f\0"[..], &b"\0r\0e\0f"[..]] {
             let e = items(Format::Csv, text)
