@@ -641,9 +641,14 @@ pub(crate) async fn list_batches(
     auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=100).contains(&limit) {
-        return Err(Problem::bad_request(
-            "bad-query",
-            format!("`limit={limit}`: expected 1 to 100"),
+        // As `GET /v1/screenings` answers a bad parameter.
+        return Err(Problem::invalid(
+            "invalid-parameter",
+            "invalid query parameters",
+            vec![FieldProblem {
+                path: "limit".into(),
+                expected: "an integer from 1 to 100".into(),
+            }],
         ));
     }
     let own = auth.0.missions_only().then_some(auth.0.id.as_str());

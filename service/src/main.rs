@@ -661,7 +661,6 @@ async fn policy_set(
 }
 
 fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
-    use imvo_service::input::Format;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
@@ -689,36 +688,14 @@ fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
                 ));
             };
             let from_set = policy_set(cli, &mut store, from).await?;
-            let format = match args.format {
-                Some(n) => Format::from_name(n)
-                    .ok_or_else(|| usage(format!("`--format {n}`: expected jsonl or csv")))?,
-                None => Format::from_path(input),
-            };
-            let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {
-                Box::new(std::io::BufReader::new(std::io::stdin()))
-            } else {
-                let f = std::fs::File::open(input)
-                    .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
-                Box::new(std::io::BufReader::with_capacity(1 << 20, f))
-            };
-            let items = imvo_service::input::open(format, reader).map_err(|e| Failure {
-                code: exit::INVALID_INPUT,
-                kind: "invalid_input",
-                message: format!("`{input}`: {e}"),
-                details: json!(e.columns),
-            })?;
+            let (_, items) = open_input(input, args.format)?;
             let as_of = args
                 .as_of
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
             let r = imvo_service::rescreen::impact(&from_set, &to, items, Some(as_of), threads)
                 .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
             if r.applications == 0 && r.rejected.is_empty() {
-                return Err(Failure {
-                    code: exit::INVALID_INPUT,
-                    kind: "invalid_input",
-                    message: format!("`{input}` holds no applications"),
-                    details: json!(null),
-                });
+                return Err(no_applications(input));
             }
             (
                 r,
@@ -769,16 +746,7 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     } = args;
     use imvo_service::batch::{Options, OutFormat, Sinks};
     use imvo_service::input::Format;
-    use std::io::{BufReader, BufWriter, IsTerminal};
-    let in_format = match in_format {
-        Some(name) => Format::from_name(name).ok_or_else(|| Failure {
-            code: exit::USAGE_OR_IO,
-            kind: "usage",
-            message: format!("`--format {name}`: expected jsonl or csv"),
-            details: json!(null),
-        })?,
-        None => Format::from_path(input),
-    };
+    use std::io::{BufWriter, IsTerminal};
     let format = match format {
         Some("jsonl") => OutFormat::JsonLines,
         Some("csv") => OutFormat::Csv,
@@ -835,30 +803,13 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
         }
     }
     let set = load(&cli.policies)?;
-    let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {
-        Box::new(BufReader::new(std::io::stdin()))
-    } else {
-        let f = std::fs::File::open(input)
-            .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
-        Box::new(BufReader::with_capacity(1 << 20, f))
-    };
     // A header that does not fit the contract, or a file in another encoding, stops the batch
     // before anything is screened or written.
-    let items = imvo_service::input::open(in_format, reader).map_err(|e| Failure {
-        code: exit::INVALID_INPUT,
-        kind: "invalid_input",
-        message: format!("`{input}`: {e}"),
-        details: json!(e.columns),
-    })?;
+    let (in_format, items) = open_input(input, in_format)?;
     // An empty input stops here, before an existing output file is emptied.
     let mut items = items.peekable();
     if items.peek().is_none() {
-        return Err(Failure {
-            code: exit::INVALID_INPUT,
-            kind: "invalid_input",
-            message: format!("`{input}` holds no applications"),
-            details: json!(null),
-        });
+        return Err(no_applications(input));
     }
     let mut out_w: Box<dyn Write> = if out == "-" {
         Box::new(BufWriter::new(std::io::stdout()))
@@ -936,18 +887,57 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
         eprintln!("{}", summary.render());
     }
     if summary.lines == 0 {
-        return Err(Failure {
-            code: exit::INVALID_INPUT,
-            kind: "invalid_input",
-            message: format!("`{input}` holds no applications"),
-            details: json!(null),
-        });
+        return Err(no_applications(input));
     }
     Ok(if summary.rejected > 0 {
         exit::CHECK_FAILED
     } else {
         exit::OK
     })
+}
+
+/// Opens a portfolio (`-` for stdin) in `format` (`jsonl` or `csv`; by default from the name):
+/// the format and its items. An encoding or a CSV header the reader cannot take is refused
+/// here, before anything is screened.
+fn open_input(
+    input: &str,
+    format: Option<&str>,
+) -> Result<
+    (
+        imvo_service::input::Format,
+        imvo_service::input::Items<Box<dyn std::io::BufRead + Send>>,
+    ),
+    Failure,
+> {
+    use imvo_service::input::Format;
+    let format = match format {
+        Some(n) => Format::from_name(n)
+            .ok_or_else(|| usage(format!("`--format {n}`: expected jsonl or csv")))?,
+        None => Format::from_path(input),
+    };
+    let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(input)
+            .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+        Box::new(std::io::BufReader::with_capacity(1 << 20, f))
+    };
+    let items = imvo_service::input::open(format, reader).map_err(|e| Failure {
+        code: exit::INVALID_INPUT,
+        kind: "invalid_input",
+        message: format!("`{input}`: {e}"),
+        details: json!(e.columns),
+    })?;
+    Ok((format, items))
+}
+
+fn no_applications(input: &str) -> Failure {
+    Failure {
+        code: exit::INVALID_INPUT,
+        kind: "invalid_input",
+        message: format!("`{input}` holds no applications"),
+        details: json!(null),
+    }
 }
 
 /// Writes to stderr without tearing the progress bar.

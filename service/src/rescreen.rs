@@ -393,36 +393,24 @@ impl Impact {
         for (k, v) in &self.exposure_moved {
             s.push_str(&format!("  {k} {v}\n"));
         }
+        // A list's heading, saying when only the first entries are shown.
+        let heading = |title: &str, len: usize, shown: usize| {
+            if len > shown {
+                format!("\n{title} (the first {shown} of {len}; --json lists all)\n")
+            } else {
+                format!("\n{title}\n")
+            }
+        };
         if !self.rejections.is_empty() {
             const SHOWN: usize = 20;
-            s.push_str(&format!(
-                "\nRejected{}\n",
-                if self.rejections.len() > SHOWN {
-                    format!(
-                        " (the first {SHOWN} of {}; --json lists all)",
-                        self.rejections.len()
-                    )
-                } else {
-                    String::new()
-                }
-            ));
+            s.push_str(&heading("Rejected", self.rejections.len(), SHOWN));
             for r in self.rejections.iter().take(SHOWN) {
                 s.push_str(&format!("  {r}\n"));
             }
         }
         if !self.changes.is_empty() {
             const SHOWN: usize = 50;
-            s.push_str(&format!(
-                "\nChanged applications{}\n",
-                if self.changes.len() > SHOWN {
-                    format!(
-                        " (the first {SHOWN} of {}; --json lists all)",
-                        self.changes.len()
-                    )
-                } else {
-                    String::new()
-                }
-            ));
+            s.push_str(&heading("Changed applications", self.changes.len(), SHOWN));
             for c in self.changes.iter().take(SHOWN) {
                 let at = match &c.screening_id {
                     Some(id) => format!("screening {id}"),
