@@ -20,6 +20,9 @@ use serde_json::Value;
 pub struct Case {
     /// The record's id in the calibration dataset (`WB-P085621`, `IFC-5017`).
     pub source_id: String,
+    /// Which half of the calibration set: `tuning` (read while rules were changed) or
+    /// `held_out` (encoded blind, then only measured).
+    pub half: Half,
     /// The institution that published the category.
     pub institution: String,
     /// The category it published: the label, for scoring only.
@@ -35,6 +38,17 @@ pub struct Case {
     /// An ambiguity met while encoding.
     #[serde(default)]
     pub encoding_note: Option<String>,
+}
+
+/// The half of the calibration set a case belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Half {
+    /// The first 128 cases, read case by case while rules were reviewed.
+    Tuning,
+    /// The other 128, encoded in one pass before any rule was changed because of them, and
+    /// only measured.
+    HeldOut,
 }
 
 /// The engine's answer for one case.
