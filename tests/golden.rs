@@ -106,13 +106,32 @@ fn calibration_cases_are_well_formed_and_all_scored() {
         problems.is_empty(),
         "calibration cases with problems: {problems:#?}"
     );
-    assert_eq!(report.overall.total(), files.len());
+    assert_eq!(report.all.indicative_overall.total(), files.len());
     let per_institution: usize = report
-        .institutions
+        .all
+        .stated
         .values()
         .map(calibration::Matrix::total)
         .sum();
     assert_eq!(per_institution, files.len());
+    assert_eq!(
+        report.held_out.stated_overall.total() + report.tuning.stated_overall.total(),
+        files.len()
+    );
+    // Every case whose activities are known gets a category (determined, provisional or
+    // indicative) or a stated reason why none applies.
+    for c in &report.cases {
+        let text = std::fs::read_to_string(&c.file).unwrap();
+        let case: calibration::Case = serde_json::from_str(&text).unwrap();
+        let activities_known = case.application.pointer("/project/activities").is_some();
+        if activities_known && c.status != imvo_engine::CategoryStatus::NotApplicable {
+            assert!(
+                c.answer().is_some(),
+                "{}: activities known, but no category, no indicative one and no reason",
+                c.source_id
+            );
+        }
+    }
     // The label is scoring data only: a case whose application names a category is refused.
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();

@@ -308,6 +308,167 @@ pub struct Provenance {
     pub input_hash: String,
 }
 
+/// Where a decision stands on its category. Decisions stored before engine 0.2.0 carry no
+/// status; reading one back gives `undetermined`, which claims nothing.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryStatus {
+    /// The category is settled by known facts: no unknown fact can change it.
+    Determined,
+    /// A floor is raised (the category shown) but an unknown fact could still raise it.
+    Provisional,
+    /// No category yet: facts that decide it, or whether one applies, are unknown.
+    #[default]
+    Undetermined,
+    /// No A/B/C category applies: a trade mission, outside the framework's scope, not a project,
+    /// or a financial intermediary (`category_reason` says which).
+    NotApplicable,
+}
+
+impl CategoryStatus {
+    /// The contract's name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CategoryStatus::Determined => "determined",
+            CategoryStatus::Provisional => "provisional",
+            CategoryStatus::Undetermined => "undetermined",
+            CategoryStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// Where a deciding fact would move the category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Move {
+    /// To Category C.
+    C,
+    /// To Category B.
+    B,
+    /// To Category A.
+    A,
+    /// Out of the A/B/C categorisation (outside scope, not a project, a financial intermediary).
+    #[serde(rename = "not_categorised")]
+    NotCategorised,
+}
+
+impl Move {
+    /// `A`, `B`, `C` or `not_categorised`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Move::A => "A",
+            Move::B => "B",
+            Move::C => "C",
+            Move::NotCategorised => "not_categorised",
+        }
+    }
+
+    /// Parses `A`, `B`, `C` or `not_categorised`.
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Move> {
+        match s {
+            "not_categorised" => Some(Move::NotCategorised),
+            _ => Category::from_name(s).map(Move::from),
+        }
+    }
+
+    /// The category moved to, `None` for `not_categorised`.
+    #[must_use]
+    pub fn category(self) -> Option<Category> {
+        match self {
+            Move::A => Some(Category::A),
+            Move::B => Some(Category::B),
+            Move::C => Some(Category::C),
+            Move::NotCategorised => None,
+        }
+    }
+}
+
+impl From<Category> for Move {
+    fn from(c: Category) -> Self {
+        match c {
+            Category::A => Move::A,
+            Category::B => Move::B,
+            Category::C => Move::C,
+        }
+    }
+}
+
+/// A fact the indicative category takes as given while it is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assumption {
+    /// Field path.
+    pub path: String,
+    /// The value assumed, in words (`24 months or more`).
+    pub value: String,
+    /// Why it is safe to assume for an indicative category.
+    pub why: String,
+    /// The rule that made the assumption.
+    pub rule_id: String,
+    /// The rule's citation.
+    pub source: Source,
+}
+
+/// An unknown fact that would move the indicative category, and where to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deciding {
+    /// Field path.
+    pub path: String,
+    /// The value that would move it, in words (`true`, `300 or more`), `null` where no rule
+    /// stated one.
+    pub value: Option<String>,
+    /// Where it would move: a category or `not_categorised`; `null` where no rule stated it.
+    pub to: Option<Move>,
+    /// The rules that said so.
+    pub rule_ids: Vec<String>,
+}
+
+/// A category the known facts point to without settling it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pointer {
+    /// Rule id.
+    pub rule_id: String,
+    /// The category.
+    pub category: Category,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The lowest and highest category a decision could still reach once its unknowns are known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRange {
+    /// Lowest (the floors the known facts raise; C where none is raised).
+    pub lowest: Category,
+    /// Highest.
+    pub highest: Category,
+}
+
+/// The category the known facts point to where none is determined (or the one shown is
+/// provisional), under stated intake assumptions. It never drives an outcome, a step or a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicative {
+    /// The indicative category, `null` where the known facts point nowhere yet (the activities
+    /// are unknown, or an assumption that may not be made would be needed).
+    pub category: Option<Category>,
+    /// The range the category could still move in, if the application is categorised at all.
+    pub range: CategoryRange,
+    /// What it may not be: `true` where a deciding fact could take the application out of the
+    /// A/B/C categorisation altogether.
+    pub may_be_not_categorised: bool,
+    /// Facts assumed while unknown, sorted by path.
+    pub assumed: Vec<Assumption>,
+    /// The typical category of a known activity whose size is unknown, where the sources give
+    /// one.
+    pub typical: Vec<Pointer>,
+    /// Unknown facts ranked by how far they could move the category, then by path.
+    pub deciding: Vec<Deciding>,
+    /// The indicative category in words.
+    pub text: String,
+}
+
 /// The result of screening one application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
@@ -321,6 +482,13 @@ pub struct Decision {
     pub category: Option<Category>,
     /// Why there is no category.
     pub category_reason: Option<String>,
+    /// Whether the category is determined, provisional, undetermined or not applicable.
+    #[serde(default)]
+    pub category_status: CategoryStatus,
+    /// Where the category is not determined: what the known facts point to, under which
+    /// assumptions, and which unknowns decide it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicative: Option<Indicative>,
     /// Trade missions: the risk level.
     pub risk_level: Option<RiskLevel>,
     /// What the rules found, sorted by rule id.

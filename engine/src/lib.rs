@@ -11,6 +11,8 @@ mod screen;
 pub mod script;
 
 pub use application::{Application, FieldError, InputError, Instrument};
-pub use decision::{Category, Decision, Effect, Finding, Outcome};
+pub use decision::{
+    Category, CategoryStatus, Decision, Effect, Finding, Indicative, Move, Outcome,
+};
 pub use policy::{LoadError, LoadErrors, PolicySet};
 pub use screen::{ENGINE_VERSION, screen};

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use imvo_engine::{Application, Category, PolicySet, screen};
+use imvo_engine::{Application, Category, CategoryStatus, PolicySet, screen};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -58,18 +58,108 @@ pub struct Scored {
     pub file: String,
     /// Dataset id.
     pub source_id: String,
+    /// Which half of the set.
+    pub half: Half,
     /// Institution.
     pub institution: String,
     /// Published category.
     pub published: Category,
     /// The engine's category (`None`: no category).
     pub engine: Option<Category>,
+    /// Where the decision stands on its category.
+    pub status: CategoryStatus,
+    /// The indicative category, where the decision has one.
+    pub indicative: Option<Category>,
     /// Why there is no category, if there is none.
     pub category_reason: Option<String>,
-    /// Whether the category is provisional: facts that could still raise it are missing.
-    pub provisional: bool,
     /// The rules that raised the category floor the engine settled on.
     pub floor_rules: Vec<String>,
+}
+
+impl Scored {
+    /// The engine's answer read with the indicative category: the indicative category where the
+    /// decision has one (it is never below a provisional one), else the category it states.
+    #[must_use]
+    pub fn answer(&self) -> Option<Category> {
+        self.indicative.or(self.engine)
+    }
+}
+
+/// Agreement of one half (or of all cases), read two ways: the category the decision states,
+/// and the category it states or else its indicative one.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Section {
+    /// Per institution, with the category the decision states.
+    pub stated: BTreeMap<String, Matrix>,
+    /// Per institution, with the stated or else the indicative category.
+    pub indicative: BTreeMap<String, Matrix>,
+    /// All institutions, stated.
+    pub stated_overall: Matrix,
+    /// All institutions, stated or indicative.
+    pub indicative_overall: Matrix,
+    /// Cases whose category is provisional (a floor is raised, an unknown could raise it).
+    pub provisional: usize,
+    /// Published A read as C (stated or indicative).
+    pub a_read_as_c: usize,
+}
+
+impl Section {
+    fn add(&mut self, c: &Scored) {
+        self.stated_overall.add(c.published, c.engine);
+        self.indicative_overall.add(c.published, c.answer());
+        self.stated
+            .entry(c.institution.clone())
+            .or_default()
+            .add(c.published, c.engine);
+        self.indicative
+            .entry(c.institution.clone())
+            .or_default()
+            .add(c.published, c.answer());
+        if c.status == CategoryStatus::Provisional {
+            self.provisional += 1;
+        }
+        if c.published == Category::A && c.answer() == Some(Category::C) {
+            self.a_read_as_c += 1;
+        }
+    }
+
+    /// The section as text.
+    #[must_use]
+    pub fn render(&self, title: &str) -> String {
+        let m = &self.indicative_overall;
+        let (total, answered, agree) = (m.total(), m.categorised(), m.agreeing());
+        let b_row = m
+            .cells
+            .get(1)
+            .map_or(0, |r| r.iter().take(3).sum::<usize>());
+        let mut s = format!("{title} ({total} cases)\n");
+        s.push_str(&format!(
+            "\n With the category the decision states:\n{}",
+            self.stated_overall.render()
+        ));
+        s.push_str(&format!(
+            "\n With the indicative category where there is one, else the stated one:\n{}",
+            m.render()
+        ));
+        for (institution, im) in &self.indicative {
+            s.push_str(&format!(
+                "\n {institution} ({} cases), stated or indicative:\n{}",
+                im.total(),
+                im.render()
+            ));
+        }
+        s.push_str(&format!(
+            "\n A determined, provisional or indicative category for {answered} of {total} ({}); \
+             of those, {agree} agree ({}); answering B every time would agree on {b_row} of them ({}).\n \
+             Published A read as C: {}. Provisional: {}.\n",
+            percent(answered, total),
+            percent(agree, answered),
+            percent(b_row, answered),
+            self.a_read_as_c,
+            self.provisional
+        ));
+        s
+    }
 }
 
 /// A confusion matrix: published A/B/C (rows) against engine A/B/C/none (columns).
@@ -155,12 +245,12 @@ pub struct Report {
     pub as_of: NaiveDate,
     /// Policy set hash.
     pub policy_set: String,
-    /// One matrix per institution.
-    pub institutions: BTreeMap<String, Matrix>,
-    /// All cases.
-    pub overall: Matrix,
-    /// Cases with a provisional category.
-    pub provisional: usize,
+    /// The held-out half: encoded blind and never read while rules changed.
+    pub held_out: Section,
+    /// The tuning half: read case by case while rules were reviewed.
+    pub tuning: Section,
+    /// Every case.
+    pub all: Section,
     /// Every case.
     pub cases: Vec<Scored>,
 }
@@ -238,9 +328,9 @@ pub fn agreement(
     let mut report = Report {
         as_of,
         policy_set: set.hash().to_owned(),
-        institutions: BTreeMap::new(),
-        overall: Matrix::default(),
-        provisional: 0,
+        held_out: Section::default(),
+        tuning: Section::default(),
+        all: Section::default(),
         cases: Vec::new(),
     };
     let mut problems = Vec::new();
@@ -279,33 +369,24 @@ pub fn agreement(
                     .collect()
             })
             .unwrap_or_default();
-        // Provisional: B or C while a fact the categorising rules asked for is missing (it could
-        // still raise the category; nothing raises A).
-        let provisional = matches!(d.category, Some(Category::B | Category::C))
-            && d.missing.iter().any(|m| {
-                m.needed_by
-                    .iter()
-                    .any(|r| r.starts_with("R-SF-01") || r.starts_with("R-EC-0"))
-            });
-        report.overall.add(case.published_category, d.category);
-        report
-            .institutions
-            .entry(case.institution.clone())
-            .or_default()
-            .add(case.published_category, d.category);
-        if provisional {
-            report.provisional += 1;
-        }
-        report.cases.push(Scored {
+        let scored = Scored {
             file,
             source_id: case.source_id,
+            half: case.half,
             institution: case.institution,
             published: case.published_category,
             engine: d.category,
+            status: d.category_status,
+            indicative: d.indicative.as_ref().and_then(|i| i.category),
             category_reason: d.category_reason,
-            provisional,
             floor_rules,
-        });
+        };
+        match scored.half {
+            Half::HeldOut => report.held_out.add(&scored),
+            Half::Tuning => report.tuning.add(&scored),
+        }
+        report.all.add(&scored);
+        report.cases.push(scored);
     }
     (report, problems)
 }
@@ -330,7 +411,7 @@ mod tests {
     #[test]
     fn an_unquoted_fact_is_a_problem() {
         let case: Case = serde_json::from_value(serde_json::json!({
-            "source_id": "X-1", "institution": "I", "published_category": "B", "source": "s",
+            "source_id": "X-1", "half": "tuning", "institution": "I", "published_category": "B", "source": "s",
             "summary": "s",
             "application": {"reference": "X-1", "instrument": "project_finance",
                 "application_date": "2013-01-01",

@@ -539,35 +539,41 @@ fn agreement(
     } else {
         println!(
             "Agreement with published categories: {} cases in {}, screened as of {} (policy set {})\n",
-            report.overall.total(),
+            report.all.indicative_overall.total(),
             dir.display(),
             report.as_of,
             report.policy_set
         );
-        for (institution, m) in &report.institutions {
-            println!("{institution} ({} cases)\n{}", m.total(), m.render());
-        }
         println!(
-            "Overall ({} cases)\n{}",
-            report.overall.total(),
-            report.overall.render()
+            "{}",
+            report.held_out.render(
+                "Held-out half: encoded blind, before any rule change, never read while rules changed"
+            )
         );
         println!(
-            "{} of the categorised cases are provisional: facts that could still raise the category are missing.",
-            report.provisional
+            "{}",
+            report
+                .tuning
+                .render("Tuning half: read case by case while rules were reviewed")
         );
+        println!("{}", report.all.render("Both halves"));
         if list_cases {
             println!(
-                "\n  {:<14} {:<9} {:<6} {:<11} rules / reason",
-                "case", "published", "engine", ""
+                "\n  {:<14} {:<9} {:<9} {:<6} {:<14} {:<10} rules / reason",
+                "case", "half", "published", "engine", "status", "indicative"
             );
             for c in &report.cases {
                 println!(
-                    "  {:<14} {:<9} {:<6} {:<11} {}",
+                    "  {:<14} {:<9} {:<9} {:<6} {:<14} {:<10} {}",
                     c.source_id,
+                    match c.half {
+                        imvo_service::calibration::Half::HeldOut => "held_out",
+                        imvo_service::calibration::Half::Tuning => "tuning",
+                    },
                     c.published.as_str(),
                     c.engine.map_or("none", |e| e.as_str()),
-                    if c.provisional { "provisional" } else { "" },
+                    c.status.as_str(),
+                    c.indicative.map_or("", |e| e.as_str()),
                     if c.floor_rules.is_empty() {
                         c.category_reason.clone().unwrap_or_default()
                     } else {

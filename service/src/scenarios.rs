@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use imvo_engine::decision::RiskLevel;
-use imvo_engine::{Application, Category, Decision, Outcome, PolicySet, screen};
+use imvo_engine::{Application, Category, CategoryStatus, Decision, Outcome, PolicySet, screen};
 use serde::{Deserialize, Deserializer};
 
 /// One scenario file.
@@ -35,6 +35,14 @@ pub struct Expect {
     /// The category (`null` to expect none); absent: not checked.
     #[serde(default, deserialize_with = "present")]
     pub category: Option<Option<Category>>,
+    /// The category status (`determined`, `provisional`, `undetermined`, `not_applicable`);
+    /// absent: not checked.
+    #[serde(default)]
+    pub category_status: Option<CategoryStatus>,
+    /// The indicative category (`null` to expect an indicative block without one, or none at
+    /// all); absent: not checked.
+    #[serde(default, deserialize_with = "present")]
+    pub indicative_category: Option<Option<Category>>,
     /// The trade-mission risk level (`null` to expect none); absent: not checked.
     #[serde(default, deserialize_with = "present")]
     pub risk_level: Option<Option<RiskLevel>>,
@@ -95,6 +103,27 @@ impl Expect {
                 show(d.category),
                 d.category_reason.as_deref().unwrap_or("no reason")
             ));
+        }
+        if let Some(status) = self.category_status
+            && d.category_status != status
+        {
+            out.push(format!(
+                "category_status: expected {}, got {}",
+                status.as_str(),
+                d.category_status.as_str()
+            ));
+        }
+        if let Some(expected) = self.indicative_category {
+            let got = d.indicative.as_ref().and_then(|i| i.category);
+            if got != expected {
+                let show =
+                    |c: Option<Category>| c.map_or("null".to_owned(), |c| c.as_str().to_owned());
+                out.push(format!(
+                    "indicative_category: expected {}, got {}",
+                    show(expected),
+                    show(got)
+                ));
+            }
         }
         if let Some(r) = self.risk_level
             && d.risk_level != r

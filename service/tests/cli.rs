@@ -383,11 +383,14 @@ fn scenarios_agreement_prints_matrices_and_rejects_an_unquoted_fact() {
         s.contains("published \\ engine      A     B     C  none"),
         "{s}"
     );
-    assert!(s.contains("Overall ("), "{s}");
+    assert!(
+        s.contains("Held-out half") && s.contains("Tuning half") && s.contains("Both halves"),
+        "{s}"
+    );
     // A case whose encoded fact has no quoted basis is reported and fails the run.
     let dir = std::env::temp_dir().join(format!("imvo-calib-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let case = r#"{"source_id": "X-1", "institution": "Test", "published_category": "B", "source": "s",
+    let case = r#"{"source_id": "X-1", "half": "held_out", "institution": "Test", "published_category": "B", "source": "s",
         "summary": "a road", "basis": {"project.country": "Kenya"},
         "application": {"reference": "X-1", "instrument": "project_finance", "application_date": "2013-01-01",
                         "project": {"country": "KE", "stage": "new"}}}"#;

@@ -931,7 +931,7 @@ pub(super) fn load_pack(
                 }
             };
         check(
-            &["param(\"", "meets(\""],
+            &["param(\"", "meets(\"", "meeting(\""],
             &|p| params.contains_key(p),
             "parameter",
             "is not in the pack's parameter table",

@@ -24,7 +24,7 @@ use crate::application::{
     Application, BenchmarkScore, MissionProduct, Money, NcpCase, Registration, SupplyLink,
     is_field_path,
 };
-use crate::decision::{Category, Effect, Finding, RateUsed, Source};
+use crate::decision::{Assumption, Category, Effect, Finding, Move, Pointer, RateUsed, Source};
 use crate::policy::{ParamValue, Phase};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -726,6 +726,36 @@ fn in_phase(call: &str, allowed: &[Phase]) -> Res<()> {
     }
 }
 
+/// `missing(rule, path, reason)`: a fact needed by the rule is unknown.
+fn missing(rule: &str, path: &str, reason: &str) -> Res<()> {
+    if !is_field_path(path) {
+        return fail(format!("`{path}` is not a field path of the contract"));
+    }
+    report(
+        rule,
+        "missing",
+        Effect::InsufficientInformation,
+        None,
+        reason,
+    )?;
+    let rule = rule.to_owned();
+    let _ = context::with(|c| {
+        // A fact missing for a floors-phase rule of the instrument's own packs could still
+        // raise the category; an overlay's, a step's, or a facts-phase rule's cannot, unless
+        // the rule says where the fact would move it (the five-argument `missing`).
+        let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
+        if !overlay && c.phase == Phase::Floors {
+            c.out.missing_for_category.insert(path.to_owned());
+        }
+        c.out
+            .missing
+            .entry(path.to_owned())
+            .or_default()
+            .insert(rule)
+    });
+    Ok(())
+}
+
 fn register_reporting(e: &mut Engine) {
     e.register_fn(
         "floor",
@@ -794,34 +824,86 @@ fn register_reporting(e: &mut Engine) {
             report(rule, "trigger", Effect::Trigger, Some(standard), reason)
         },
     );
+    e.register_fn("missing", missing);
     e.register_fn(
         "missing",
-        |rule: &str, path: &str, reason: &str| -> Res<()> {
-            if !is_field_path(path) {
-                return fail(format!("`{path}` is not a field path of the contract"));
-            }
-            report(
-                rule,
-                "missing",
-                Effect::InsufficientInformation,
-                None,
-                reason,
-            )?;
+        |rule: &str, path: &str, reason: &str, value: Dynamic, to: &str| -> Res<()> {
+            missing(rule, path, reason)?;
+            let Some(to) = Move::from_name(to) else {
+                return fail(format!(
+                    "`{to}` is not where a fact can move the category (expected `A`, `B`, `C` or `not_categorised`)"
+                ));
+            };
+            let value = dyn_to_json(&value);
             let rule = rule.to_owned();
             let _ = context::with(|c| {
-                // A fact missing for a rule of the instrument's own packs before the steps phase
-                // could still raise the category; an overlay's or a step's cannot.
                 let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
                 if !overlay && matches!(c.phase, Phase::Facts | Phase::Floors) {
                     c.out.missing_for_category.insert(path.to_owned());
+                    c.out.moves.push((path.to_owned(), value, to, rule));
                 }
-                c.out
-                    .missing
-                    .entry(path.to_owned())
-                    .or_default()
-                    .insert(rule)
             });
             Ok(())
+        },
+    );
+    e.register_fn(
+        "assume",
+        |rule: &str, path: &str, value: &str, why: &str| -> Res<()> {
+            in_phase("assume", &[Phase::Facts, Phase::Floors])?;
+            let Some(read) = readers().get(path) else {
+                return fail(format!("`{path}` is not a field path of the contract"));
+            };
+            if value.trim().is_empty() || why.trim().is_empty() {
+                return fail("`assume` needs the value assumed and why");
+            }
+            context::with(|c| -> Res<()> {
+                if !read(&c.app).is_unit() {
+                    return fail(format!(
+                        "`{path}` is known: only an unknown fact can be assumed"
+                    ));
+                }
+                let r = current_rule(c, rule, "assume")?;
+                let assumption = Assumption {
+                    path: path.to_owned(),
+                    value: value.to_owned(),
+                    why: why.to_owned(),
+                    rule_id: r.id.clone(),
+                    source: Source {
+                        document: r.document.clone(),
+                        section: r.section.clone(),
+                    },
+                };
+                c.out.assumed.entry(path.to_owned()).or_insert(assumption);
+                Ok(())
+            })
+            .unwrap_or_else(|| fail("`assume` may only be called during a screening"))
+        },
+    );
+    e.register_fn(
+        "typical",
+        |rule: &str, category: &str, reason: &str| -> Res<()> {
+            in_phase("typical", &[Phase::Floors])?;
+            let Some(category) = Category::from_name(category) else {
+                return fail(format!(
+                    "`{category}` is not a category (expected `A`, `B` or `C`)"
+                ));
+            };
+            if reason.trim().is_empty() {
+                return fail("`typical` needs a reason");
+            }
+            context::with(|c| -> Res<()> {
+                let rule_id = current_rule(c, rule, "typical")?.id.clone();
+                let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
+                if !overlay {
+                    c.out.typical.push(Pointer {
+                        rule_id,
+                        category,
+                        reason: reason.to_owned(),
+                    });
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|| fail("`typical` may only be called during a screening"))
         },
     );
     e.register_fn("refer", |rule: &str, reason: &str| {
@@ -919,6 +1001,33 @@ fn compare_money(c: &mut Ctx, a: &Money, b: &Money) -> Res<std::cmp::Ordering> {
             a.currency, a.amount, b.currency, b.amount
         )),
     }
+}
+
+/// `meeting(name)`: a value of the fact that meets a threshold parameter: the threshold itself
+/// where the comparator includes it, one unit past it where it does not. A rule reports it as the
+/// value that would move the category (`missing(rule, path, reason, meeting(name), "A")`).
+fn meeting(name: &str) -> Res<Dynamic> {
+    use crate::policy::Comparator;
+    let (value, comparator) = context::with(|c| {
+        c.pack
+            .as_ref()
+            .and_then(|p| p.params.get(name))
+            .map(|p| (p.value.clone(), p.comparator))
+    })
+    .flatten()
+    .ok_or_else(|| format!("parameter `{name}` is not in the pack's table"))
+    .or_else(fail)?;
+    let step = match comparator {
+        Some(Comparator::MoreThan) => 1,
+        Some(Comparator::LessThan) => -1,
+        Some(Comparator::AtLeast | Comparator::AtMost) => 0,
+        None => return fail(format!("parameter `{name}` has no comparator")),
+    };
+    Ok(match value {
+        ParamValue::Decimal(d) => Dynamic::from_decimal(d + Decimal::from(step)),
+        ParamValue::Int(i) => Dynamic::from_int(i.saturating_add(step)),
+        other => param_dyn(other),
+    })
 }
 
 fn meets(name: &str, fact: &Dynamic) -> Res<bool> {
@@ -1182,17 +1291,42 @@ fn indicators(app: &Application, table: &str) -> Res<Map> {
             INDICATOR_COLUMNS.join(",")
         ));
     }
-    let (mut present, mut unknown) = (Array::new(), Array::new());
+    let (mut present, mut unknown, mut at) = (Array::new(), Array::new(), Map::new());
     for row in t.rows.values() {
         let cell = |i: usize| row.get(i).map_or("", String::as_str);
         let (path, test, value, label) = (cell(0), cell(1), cell(2), cell(3));
         match test_fact(app, table, path, test, value)? {
-            (None, key) => unknown.push(Dynamic::from(key)),
+            (None, key) => {
+                unknown.push(Dynamic::from(key));
+                if let Some(v) = holding_value(test, value)? {
+                    at.insert(key.into(), v);
+                }
+            }
             (Some(true), _) => present.push(Dynamic::from(label.to_owned())),
             (Some(false), _) => {}
         }
     }
-    Ok(present_unknown(present, unknown))
+    let mut out = present_unknown(present, unknown);
+    out.insert("at".into(), Dynamic::from_map(at));
+    Ok(out)
+}
+
+/// A value with which an indicator row's test holds (for the `at` map of `indicators`), where
+/// one follows from the test alone.
+fn holding_value(test: &str, value: &str) -> Res<Option<Dynamic>> {
+    Ok(match test {
+        "is_true" => Some(Dynamic::from(true)),
+        "greater_than" => match value.parse::<i64>() {
+            Ok(i) => Some(Dynamic::from_int(i.saturating_add(1))),
+            Err(_) => value
+                .parse::<Decimal>()
+                .ok()
+                .map(|d| Dynamic::from_decimal(d + Decimal::ONE)),
+        },
+        "one_of" => value.split('|').next().map(|v| Dynamic::from(v.to_owned())),
+        "meets" => Some(meeting(value)?),
+        _ => None,
+    })
 }
 
 /// The columns of a threshold table.
@@ -1338,6 +1472,7 @@ fn register_queries(e: &mut Engine) {
     });
     e.register_fn("param", |name: &str| param_value(name).map(param_dyn));
     e.register_fn("meets", |name: &str, fact: Dynamic| meets(name, &fact));
+    e.register_fn("meeting", meeting);
     e.register_fn("lookup", |table: &str, key: &str| -> Res<Dynamic> {
         Ok(table_row(table, key)?.map_or(Dynamic::UNIT, Dynamic::from_map))
     });

@@ -30,6 +30,13 @@ pub(crate) struct Accumulator {
     /// Missing facts that could still raise the category (see `missing`).
     pub missing_for_category: BTreeSet<String>,
     pub category_reasons: BTreeSet<String>,
+    /// Facts assumed for the indicative category while unknown, by path (the first rule wins).
+    pub assumed: BTreeMap<String, crate::decision::Assumption>,
+    /// What a missing fact would do to the category, where its rule said: (path, value, to,
+    /// rule id). Only from the instrument's own packs before the steps phase.
+    pub moves: Vec<(String, serde_json::Value, crate::decision::Move, String)>,
+    /// The typical category of a known activity whose size is unknown.
+    pub typical: Vec<crate::decision::Pointer>,
     pub rates_used: BTreeSet<RateUsed>,
     /// Rule ids with any finding, as of the end of the previous phase.
     pub earlier_fired: BTreeSet<String>,
