@@ -417,9 +417,9 @@ pub struct Assumption {
 pub struct Deciding {
     /// Field path.
     pub path: String,
-    /// The value that would move it, in words (`true`, `300 or more`), `null` where no rule
-    /// stated one.
-    pub value: Option<String>,
+    /// A value that would move it: of the fact's own type where the rule knows one (`true`, a
+    /// threshold such as `"300"`, a vocabulary term), else words; `null` where no rule stated one.
+    pub value: Option<Value>,
     /// Where it would move: a category or `not_categorised`; `null` where no rule stated it.
     pub to: Option<Move>,
     /// The rules that said so.

@@ -340,10 +340,7 @@ fn indicative(out: &Accumulator) -> Indicative {
             rule_ids.sort_by(|a, b| rule_order(a, b));
             Deciding {
                 path,
-                value: (!value.is_null()).then(|| match value {
-                    Value::String(s) => s,
-                    v => v.to_string(),
-                }),
+                value: (!value.is_null()).then_some(value),
                 to,
                 rule_ids,
             }
@@ -416,7 +413,11 @@ fn indicative_text(
         .iter()
         .filter(|d| d.to == Some(Move::NotCategorised))
     {
-        let value = d.value.as_deref().unwrap_or("otherwise");
+        let value = match &d.value {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => "otherwise".to_owned(),
+        };
         s.push_str(&format!("; not categorised if {} is {value}", d.path));
     }
     let mut paths: Vec<&str> = Vec::new();

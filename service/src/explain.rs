@@ -30,15 +30,63 @@ pub fn explain(d: &Decision) -> String {
         "Outcome:   {}",
         d.outcome.as_str().replace('_', " ").to_uppercase()
     );
+    let status = d.category_status.as_str().replace('_', " ");
     match (d.category, &d.category_reason) {
         (Some(c), _) => {
-            let _ = writeln!(s, "Category:  {}", c.as_str());
+            let _ = writeln!(s, "Category:  {} ({status})", c.as_str());
         }
-        (None, Some(r)) => {
+        (None, Some(r)) if r.starts_with(status.as_str()) => {
             let _ = writeln!(s, "Category:  none ({r})");
         }
+        (None, Some(r)) => {
+            let _ = writeln!(s, "Category:  none ({status}: {r})");
+        }
         (None, None) => {
-            let _ = writeln!(s, "Category:  none");
+            let _ = writeln!(s, "Category:  none ({status})");
+        }
+    }
+    if let Some(i) = &d.indicative {
+        let _ = writeln!(s, "Indicative: {}", i.text);
+        let _ = writeln!(
+            s,
+            "           range {} to {}{}",
+            i.range.lowest.as_str(),
+            i.range.highest.as_str(),
+            if i.may_be_not_categorised {
+                ", or not categorised"
+            } else {
+                ""
+            }
+        );
+        for a in &i.assumed {
+            let _ = writeln!(
+                s,
+                "           assumed {} = {} ({}: {})",
+                a.path, a.value, a.rule_id, a.why
+            );
+        }
+        for t in &i.typical {
+            let _ = writeln!(
+                s,
+                "           typically {} ({}): {}",
+                t.category.as_str(),
+                t.rule_id,
+                t.reason
+            );
+        }
+        for dc in &i.deciding {
+            let value = match &dc.value {
+                Some(serde_json::Value::String(v)) => v.clone(),
+                Some(v) => v.to_string(),
+                None => "?".to_owned(),
+            };
+            let to = dc.to.map_or("?", |m| m.as_str());
+            let _ = writeln!(
+                s,
+                "           deciding {} = {value} -> {to} ({})",
+                dc.path,
+                dc.rule_ids.join(", ")
+            );
         }
     }
     if let Some(r) = d.risk_level {

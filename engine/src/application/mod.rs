@@ -257,6 +257,8 @@ opt_struct!(
     pig_places: i64,
     /// Pipeline diameter, mm.
     @serde(with = "rust_decimal::serde::str_option") pipeline_diameter_mm: Decimal,
+    /// Overhead power line length, km.
+    @serde(with = "rust_decimal::serde::str_option") line_km: Decimal,
     /// Pipeline length, km.
     @serde(with = "rust_decimal::serde::str_option") pipeline_km: Decimal,
     /// Wastewater treatment, population equivalent.

@@ -648,6 +648,7 @@ impl Parser {
             pig_places: self.read(f, "pig_places", int(0, 1_000_000_000)),
             sow_places: self.read(f, "sow_places", int(0, 1_000_000_000)),
             transmission_kv: self.read(f, "transmission_kv", decimal),
+            line_km: self.read(f, "line_km", decimal),
             pipeline_km: self.read(f, "pipeline_km", decimal),
             pipeline_diameter_mm: self.read(f, "pipeline_diameter_mm", decimal),
         }

@@ -521,6 +521,7 @@ fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
             pig_places,
             sow_places,
             transmission_kv,
+            line_km,
             pipeline_km,
             pipeline_diameter_mm
         ]
@@ -1100,6 +1101,24 @@ fn meets(name: &str, fact: &Dynamic) -> Res<bool> {
     Ok(comparator.holds(ordering))
 }
 
+/// `in_table_within(table, code)`: a key of the table lies within `code` (starts with it), so a
+/// coarse code (an ISIC division) covers a finer listed one (a group).
+fn table_has_key_within(table: &str, prefix: &str) -> Res<bool> {
+    context::with(|c| -> Res<bool> {
+        let Some(pack) = c.pack.as_ref() else {
+            return fail("`in_table_within` may only be called from a rule function");
+        };
+        let Some(t) = pack.tables.get(table) else {
+            return fail(format!(
+                "table `{table}` is not available to pack `{}`",
+                pack.manifest.id
+            ));
+        };
+        Ok(!prefix.is_empty() && t.rows.keys().any(|k| k.starts_with(prefix)))
+    })
+    .unwrap_or_else(|| fail("`in_table_within` may only be called during a screening"))
+}
+
 fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
     context::with(|c| -> Res<Option<Map>> {
         let Some(pack) = c.pack.as_ref() else {
@@ -1152,8 +1171,8 @@ fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dyna
 /// The columns of an indicator table.
 pub(crate) const INDICATOR_COLUMNS: [&str; 4] = ["path", "test", "value", "label"];
 /// The tests an indicator table may use.
-pub(crate) const INDICATOR_TESTS: [&str; 5] =
-    ["is_true", "greater_than", "one_of", "not_equal", "meets"];
+pub(crate) const INDICATOR_TESTS: [&str; 6] =
+    ["is_true", "greater_than", "one_of", "starts_with", "not_equal", "meets"];
 
 /// Checks the rows of an indicator or threshold table at load: known facts, activities and
 /// tests. Returns the problems; a table of other columns is not checked.
@@ -1266,6 +1285,7 @@ fn test_fact(
             }
         },
         "one_of" => dyn_text(&v).is_some_and(|x| value.split('|').any(|o| o == x)),
+        "starts_with" => dyn_text(&v).is_some_and(|x| value.split('|').any(|o| x.starts_with(o))),
         "not_equal" => dyn_text(&v).is_some_and(|x| x != value),
         "meets" => meets(value, &v)?,
         other => return fail(format!("table `{table}`: unknown test `{other}`")),
@@ -1323,7 +1343,7 @@ fn holding_value(test: &str, value: &str) -> Res<Option<Dynamic>> {
                 .ok()
                 .map(|d| Dynamic::from_decimal(d + Decimal::ONE)),
         },
-        "one_of" => value.split('|').next().map(|v| Dynamic::from(v.to_owned())),
+        "one_of" | "starts_with" => value.split('|').next().map(|v| Dynamic::from(v.to_owned())),
         "meets" => Some(meeting(value)?),
         _ => None,
     })
@@ -1336,8 +1356,9 @@ pub(crate) const THRESHOLD_COLUMNS: [&str; 6] =
 /// `listed(app, "table")`: which of the project's activities are listed in a threshold table
 /// (columns `activity`, `group`, `path`, `test`, `value`, `label`). An activity is listed when
 /// all rows of one of its groups hold; a row with test `always` holds without a fact. Returns
-/// `#{present: [labels of the groups that hold], unknown: [paths]}`, where `unknown` names the
-/// facts of groups that could still hold. A capacity counts only for its own activity.
+/// `#{present: [labels of the groups that hold], unknown: [paths], at: #{path: value}}`, where
+/// `unknown` names the facts of groups that could still hold and `at` a value with which each
+/// such row holds, where its test gives one. A capacity counts only for its own activity.
 fn listed(app: &Application, table: &str) -> Res<Map> {
     let t = pack_table(table)?;
     if t.columns.iter().map(String::as_str).ne(THRESHOLD_COLUMNS) {
@@ -1353,7 +1374,7 @@ fn listed(app: &Application, table: &str) -> Res<Map> {
         .and_then(|p| p.activities.as_ref())
         .map(|a| a.iter().map(|t| t.as_str().to_owned()).collect())
         .unwrap_or_default();
-    let (mut present, mut unknown) = (Array::new(), Array::new());
+    let (mut present, mut unknown, mut at) = (Array::new(), Array::new(), Map::new());
     for activity in &activities {
         // Rows are keyed (activity, group, path), so one activity's groups are contiguous.
         let mut groups: BTreeMap<&str, (Option<bool>, Vec<&'static str>, &str)> = BTreeMap::new();
@@ -1380,6 +1401,9 @@ fn listed(app: &Application, table: &str) -> Res<Map> {
                 let (held, key) = test_fact(app, table, path, test, value)?;
                 if held.is_none() {
                     entry.1.push(key);
+                    if let Some(v) = holding_value(test, value)? {
+                        at.entry(key.into()).or_insert(v);
+                    }
                 }
                 held
             };
@@ -1401,7 +1425,9 @@ fn listed(app: &Application, table: &str) -> Res<Map> {
             }
         }
     }
-    Ok(present_unknown(present, unknown))
+    let mut out = present_unknown(present, unknown);
+    out.insert("at".into(), Dynamic::from_map(at));
+    Ok(out)
 }
 
 /// Most items `and_list` names before it summarises the rest ("and 240 more"), so a reason
@@ -1490,6 +1516,9 @@ fn register_queries(e: &mut Engine) {
     });
     e.register_fn("in_table", |table: &str, key: Term| -> Res<bool> {
         Ok(table_row(table, key.as_str())?.is_some())
+    });
+    e.register_fn("in_table_within", |table: &str, prefix: &str| -> Res<bool> {
+        table_has_key_within(table, prefix)
     });
     e.register_fn("as_of", || -> Res<NaiveDate> {
         context::with(|c| c.as_of)
