@@ -1,6 +1,7 @@
 //! Properties over generated applications: totality, determinism, monotonicity (as the contract
-//! defines it), Category A implies its steps, exact decimals, and sandbox safety for generated
-//! hostile scripts. The generators are tuned so that every category (and none) comes up often.
+//! defines it), Category A implies its steps, the category status and the indicative category
+//! (docs/categorisation.md), exact decimals, and sandbox safety for generated hostile scripts.
+//! The generators are tuned so that every category (and none) comes up often.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,7 +18,9 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use imvo_engine::script::Limits;
-use imvo_engine::{Application, Category, Decision, Outcome, PolicySet, screen};
+use imvo_engine::{
+    Application, Category, CategoryStatus, Decision, Move, Outcome, PolicySet, screen,
+};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::strategy::ValueTree;
@@ -448,6 +451,226 @@ fn the_generator_reaches_every_category() {
         assert!(
             seen.get(c).copied().unwrap_or(0) >= 15,
             "category {c} only {:?} times in 500: {seen:?}",
+            seen.get(c)
+        );
+    }
+}
+
+// ---- category status and the indicative category (docs/categorisation.md) ----
+
+/// The decision's answer on the category: the indicative category where there is one, else the
+/// category.
+fn answer(d: &Decision) -> Option<Category> {
+    d.indicative
+        .as_ref()
+        .and_then(|i| i.category)
+        .or(d.category)
+}
+
+/// Sets the dotted `path` of `v` to `value`, creating intermediate objects (and replacing a
+/// non-object met on the way).
+fn set_path(v: &mut Value, path: &str, value: Value) {
+    let (parents, last) = path
+        .rsplit_once('.')
+        .map_or((None, path), |(p, l)| (Some(p), l));
+    let mut at = v;
+    for k in parents.into_iter().flat_map(|p| p.split('.')) {
+        if !at.is_object() {
+            *at = json!({});
+        }
+        at = at
+            .as_object_mut()
+            .unwrap()
+            .entry(k.to_owned())
+            .or_insert_with(|| json!({}));
+    }
+    if !at.is_object() {
+        *at = json!({});
+    }
+    at.as_object_mut().unwrap().insert(last.to_owned(), value);
+}
+
+/// The category status, the category and the indicative block, in one line for failure messages.
+fn status_line(d: &Decision) -> String {
+    format!(
+        "{} {:?} ({:?}) outcome {} errors {:?} indicative {}",
+        d.category_status.as_str(),
+        d.category,
+        d.category_reason,
+        d.outcome,
+        d.errors,
+        d.indicative
+            .as_ref()
+            .map_or_else(|| "none".to_owned(), |i| serde_json::to_string(i).unwrap())
+    )
+}
+
+proptest! {
+    #![proptest_config(config(200))]
+
+    #[test]
+    fn a_settled_or_inapplicable_category_has_no_indicative_block(v in application()) {
+        let d = decide(&v);
+        if matches!(d.category_status, CategoryStatus::Determined | CategoryStatus::NotApplicable) {
+            prop_assert!(d.indicative.is_none(), "{}\n{v}", status_line(&d));
+        }
+    }
+
+    #[test]
+    fn a_trade_mission_is_not_applicable(v in mission_application()) {
+        let d = decide(&v);
+        prop_assert_eq!(d.category_status, CategoryStatus::NotApplicable, "{}", status_line(&d));
+        prop_assert_eq!(d.category, None);
+        prop_assert!(d.indicative.is_none(), "{}", status_line(&d));
+        prop_assert!(d.category_reason.is_some());
+    }
+
+    #[test]
+    fn a_category_is_shown_exactly_when_determined_or_provisional(v in application()) {
+        let d = decide(&v);
+        let shown = matches!(d.category_status, CategoryStatus::Determined | CategoryStatus::Provisional);
+        prop_assert_eq!(d.category.is_some(), shown, "{}\n{}", status_line(&d), v);
+        // Without a failed rule, only a raised B is provisional: an A is settled, and a C an
+        // unknown could contradict is undetermined.
+        if d.category_status == CategoryStatus::Provisional && d.errors.is_empty() {
+            prop_assert_eq!(d.category, Some(Category::B), "{}\n{}", status_line(&d), v);
+        }
+        if d.category.is_none() {
+            prop_assert!(d.category_reason.is_some(), "no category and no reason: {}\n{v}", status_line(&d));
+        }
+    }
+
+    #[test]
+    fn the_indicative_category_is_within_its_range_and_above_the_floor(v in application()) {
+        let d = decide(&v);
+        let Some(ind) = &d.indicative else { return Ok(()); };
+        let why = format!("{}\n{v}", status_line(&d));
+        let (lowest, highest) = (ind.range.lowest, ind.range.highest);
+        prop_assert!(lowest <= highest, "range upside down: {why}");
+        if let (Some(i), Some(c)) = (ind.category, d.category) {
+            prop_assert!(i >= c, "indicative {i:?} below the category {c:?}: {why}");
+        }
+        if let Some(c) = d.category {
+            // The floors raised are the bottom of the range.
+            prop_assert!(lowest >= c, "range starts at {lowest:?}, below the category {c:?}: {why}");
+        }
+        if let Some(i) = ind.category {
+            prop_assert!(lowest <= i && i <= highest, "indicative {i:?} outside {lowest:?}..={highest:?}: {why}");
+        } else {
+            // No indicative category only while the activities are unknown or a fact that may not
+            // be assumed could take the application out of A/B/C.
+            let activities = ind.deciding.iter().any(|x| x.path == "project.activities");
+            prop_assert!(activities || ind.may_be_not_categorised, "no indicative category, and no reason for it: {why}");
+        }
+        // A deciding move to a category is above the floors and within the range; a fact no rule
+        // gave a move for opens the range up to A; "may be not categorised" is what a move says.
+        for dec in &ind.deciding {
+            if let Some(c) = dec.to.and_then(Move::category) {
+                prop_assert!(lowest < c && c <= highest, "{} moves to {c:?}, outside ({lowest:?}, {highest:?}]: {why}", dec.path);
+            }
+            if dec.to.is_none() {
+                prop_assert_eq!(highest, Category::A, "{} has no stated move: {}", dec.path, why);
+            }
+        }
+        prop_assert_eq!(ind.may_be_not_categorised, ind.deciding.iter().any(|x| x.to == Some(Move::NotCategorised)), "{}", why);
+    }
+
+    #[test]
+    fn a_deciding_fact_at_its_value_moves_the_category_where_it_says(v in application()) {
+        let before = decide(&v);
+        let Some(ind) = &before.indicative else { return Ok(()); };
+        let date = parse(&v).application_date;
+        let moves = ind
+            .deciding
+            .iter()
+            .filter_map(|d| Some((d, d.to?.category()?, d.value.clone()?)))
+            .take(3);
+        for (dec, to, value) in moves {
+            let mut m = v.clone();
+            set_path(&mut m, &dec.path, value.clone());
+            // A value in words (or of a type the field does not take) is not an application.
+            let Ok(app) = Application::parse(&m.to_string()) else { continue; };
+            let after = screen(support::policies(), &app, date);
+            if after.category_status == CategoryStatus::NotApplicable || !after.errors.is_empty() {
+                continue;
+            }
+            // Where the move leaves no indicative category (an unassumed fact could still take the
+            // application out of A/B/C, or the activities are unknown), the range is the category
+            // if it is categorised at all, and its bottom is the floors raised.
+            let reached = match after.category_status {
+                CategoryStatus::Determined | CategoryStatus::Provisional => after.category,
+                _ => after.indicative.as_ref().map(|i| i.category.unwrap_or(i.range.lowest)),
+            };
+            prop_assert!(
+                reached.is_some_and(|c| c >= to),
+                "{} = {} should move the category to {:?} (rules {:?}) but reached {:?}\nbefore: {}\nafter: {}\n{}",
+                dec.path, value, to, dec.rule_ids, reached, status_line(&before), status_line(&after), v
+            );
+        }
+    }
+
+    #[test]
+    fn a_sensitive_location_never_lowers_the_answer(v in application(), pick in any::<prop::sample::Index>()) {
+        let open: Vec<&str> = LOCATION
+            .iter()
+            .copied()
+            .filter(|k| v["project"]["location"][*k] != json!(true))
+            .collect();
+        prop_assume!(!open.is_empty());
+        let k = open[pick.index(open.len())];
+        let mut m = v.clone();
+        m["project"]["location"][k] = json!(true);
+        let (before, after) = (decide(&v), decide(&m));
+        let inapplicable = |d: &Decision| d.category_status == CategoryStatus::NotApplicable;
+        if let (Some(b), Some(a)) = (answer(&before), answer(&after))
+            && !inapplicable(&before)
+            && !inapplicable(&after)
+        {
+            prop_assert!(
+                a >= b,
+                "project.location.{k} -> true lowered the answer {b:?} -> {a:?}\nbefore: {}\nafter: {}\n{v}",
+                status_line(&before), status_line(&after)
+            );
+        }
+    }
+}
+
+/// Generated status mix, so that the properties above are not only about one status and the
+/// deciding facts are tried.
+#[test]
+fn the_generator_reaches_every_status_and_deciding_moves() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..500 {
+        let v = application().new_tree(&mut runner).unwrap().current();
+        let d = decide(&v);
+        *seen
+            .entry(d.category_status.as_str().to_owned())
+            .or_default() += 1;
+        if let Some(ind) = &d.indicative {
+            *seen
+                .entry(format!("indicative {:?}", ind.category))
+                .or_default() += 1;
+            if ind
+                .deciding
+                .iter()
+                .any(|x| x.value.is_some() && x.to.and_then(Move::category).is_some())
+            {
+                *seen.entry("deciding move".to_owned()).or_default() += 1;
+            }
+        }
+    }
+    eprintln!("{seen:?}");
+    for c in [
+        "determined",
+        "provisional",
+        "undetermined",
+        "not_applicable",
+        "deciding move",
+    ] {
+        assert!(
+            seen.get(c).copied().unwrap_or(0) >= 15,
+            "{c} only {:?} times in 500: {seen:?}",
             seen.get(c)
         );
     }

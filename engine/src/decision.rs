@@ -13,6 +13,7 @@ use crate::application::Instrument;
 
 /// The screening outcome, from softest to strongest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Support may proceed (trade missions: admit).
@@ -63,6 +64,7 @@ impl fmt::Display for Outcome {
 
 /// An environmental and social category; `A` is the highest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Category {
     /// Minimal or no adverse impacts.
     C,
@@ -97,6 +99,7 @@ impl Category {
 
 /// A trade-mission risk level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
     /// Low.
@@ -132,6 +135,7 @@ impl RiskLevel {
 
 /// What a finding does to the decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// Refuse support.
@@ -154,6 +158,7 @@ pub enum Effect {
 
 /// Where a rule comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Source {
     /// The document.
     pub document: String,
@@ -163,6 +168,7 @@ pub struct Source {
 
 /// One thing a rule found, with its citation and the facts it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// Rule id (`R-EC-06.2`).
     pub rule_id: String,
@@ -181,6 +187,7 @@ pub struct Finding {
     /// Whether the rule was checked against the primary text.
     pub verified: bool,
     /// The application facts the rule read (path to value; `null` where unknown).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub facts: BTreeMap<String, Value>,
     /// Why, in words.
     pub reason: String,
@@ -188,6 +195,7 @@ pub struct Finding {
 
 /// A step the applicant or sponsor must deliver.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequiredStep {
     /// Step id.
     pub step: String,
@@ -207,6 +215,7 @@ pub struct RequiredStep {
 
 /// An IFC Performance Standard that applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PerformanceStandard {
     /// `PS1` to `PS8`.
     pub standard: String,
@@ -218,6 +227,7 @@ pub struct PerformanceStandard {
 
 /// A fact that is needed but unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Missing {
     /// Field path.
     pub path: String,
@@ -227,6 +237,7 @@ pub struct Missing {
 
 /// Kind of a recorded evaluation error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The script failed (a runtime error, a misuse of the API, a panic in a host function).
@@ -241,6 +252,7 @@ pub enum ErrorKind {
 
 /// An error met while evaluating; the decision fails closed (at least `refer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionError {
     /// Pack id, or `null`.
     pub pack: Option<String>,
@@ -254,6 +266,7 @@ pub struct DecisionError {
 
 /// A pack that ran.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PackRef {
     /// Id.
     pub id: String,
@@ -265,6 +278,7 @@ pub struct PackRef {
 
 /// A data table the decision relied on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataRef {
     /// Table name.
     pub table: String,
@@ -276,6 +290,7 @@ pub struct DataRef {
 
 /// An exchange rate used to compare amounts in different currencies.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateUsed {
     /// Always `XDR`: rates are units of `to` per SDR.
     pub from: String,
@@ -291,6 +306,7 @@ pub struct RateUsed {
 
 /// Everything needed to reproduce the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Provenance {
     /// Engine version.
     pub engine_version: String,
@@ -313,6 +329,7 @@ pub struct Provenance {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CategoryStatus {
     /// The category is settled by known facts: no unknown fact can change it.
@@ -342,6 +359,7 @@ impl CategoryStatus {
 
 /// Where a deciding fact would move the category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Move {
     /// To Category C.
     C,
@@ -399,6 +417,7 @@ impl From<Category> for Move {
 
 /// A fact the indicative category takes as given while it is unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assumption {
     /// Field path.
     pub path: String,
@@ -414,11 +433,13 @@ pub struct Assumption {
 
 /// An unknown fact that would move the indicative category, and where to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deciding {
     /// Field path.
     pub path: String,
     /// A value that would move it: of the fact's own type where the rule knows one (`true`, a
     /// threshold such as `"300"`, a vocabulary term), else words; `null` where no rule stated one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub value: Option<Value>,
     /// Where it would move: a category or `not_categorised`; `null` where no rule stated it.
     pub to: Option<Move>,
@@ -428,6 +449,7 @@ pub struct Deciding {
 
 /// A category the known facts point to without settling it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pointer {
     /// Rule id.
     pub rule_id: String,
@@ -439,6 +461,7 @@ pub struct Pointer {
 
 /// The lowest and highest category a decision could still reach once its unknowns are known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryRange {
     /// Lowest (the floors the known facts raise; C where none is raised).
     pub lowest: Category,
@@ -449,6 +472,7 @@ pub struct CategoryRange {
 /// The category the known facts point to where none is determined (or the one shown is
 /// provisional), under stated intake assumptions. It never drives an outcome, a step or a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicative {
     /// The indicative category, `null` where the known facts point nowhere yet (the activities
     /// are unknown, or an assumption that may not be made would be needed).
@@ -471,6 +495,7 @@ pub struct Indicative {
 
 /// The result of screening one application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// The application's reference.
     pub reference: String,

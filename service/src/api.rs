@@ -366,8 +366,9 @@ pub struct ScreeningRecord {
     pub created_at: String,
     /// The API key that stored it.
     pub created_by: String,
-    /// The decision, exactly as the engine made it.
-    #[schema(value_type = Object)]
+    /// The decision, exactly as the engine made it (stored bytes; a decision made before engine
+    /// 0.2.0 has no `category_status` or `indicative`).
+    #[schema(value_type = imvo_engine::Decision)]
     pub decision: Box<RawValue>,
     /// Position in the record chain.
     pub seq: i64,
@@ -865,7 +866,7 @@ pub struct Replay {
     /// The engine changed since: a difference may come from it, not from the data.
     pub engine_changed: bool,
     /// The decision made now, where it differs.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<imvo_engine::Decision>)]
     pub decision_now: Option<Box<RawValue>>,
 }
 
@@ -940,7 +941,7 @@ pub struct Simulate<'a> {
 
 /// Screen without storing, optionally on another date or under a stored policy set.
 #[utoipa::path(post, path = "/v1/simulate", tag = "screenings", request_body = Simulate,
-    responses((status = 200, description = "the decision", body = Object), (status = 400, body = Problem), (status = 401, body = Problem),
+    responses((status = 200, description = "the decision", body = imvo_engine::Decision), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 404, description = "unknown policy set", body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 async fn simulate(

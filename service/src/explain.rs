@@ -30,19 +30,18 @@ pub fn explain(d: &Decision) -> String {
         "Outcome:   {}",
         d.outcome.as_str().replace('_', " ").to_uppercase()
     );
-    let status = d.category_status.as_str().replace('_', " ");
+    // Without a category the reason says where it stands ("undetermined: ...", "not
+    // categorised: ...", "outside ..."); with one, the status says whether it can still rise.
     match (d.category, &d.category_reason) {
         (Some(c), _) => {
+            let status = d.category_status.as_str().replace('_', " ");
             let _ = writeln!(s, "Category:  {} ({status})", c.as_str());
         }
-        (None, Some(r)) if r.starts_with(status.as_str()) => {
+        (None, Some(r)) => {
             let _ = writeln!(s, "Category:  none ({r})");
         }
-        (None, Some(r)) => {
-            let _ = writeln!(s, "Category:  none ({status}: {r})");
-        }
         (None, None) => {
-            let _ = writeln!(s, "Category:  none ({status})");
+            let _ = writeln!(s, "Category:  none");
         }
     }
     if let Some(i) = &d.indicative {

@@ -421,6 +421,26 @@ async fn policies_and_operations_endpoints() {
             "{path} is not in /openapi.json"
         );
     }
+    // The decision is described, with its category status and indicative block.
+    let schemas = &doc["components"]["schemas"];
+    let decision = &schemas["Decision"]["properties"];
+    assert!(
+        decision.get("category_status").is_some() && decision.get("indicative").is_some(),
+        "{}",
+        schemas["Decision"]
+    );
+    for name in [
+        "CategoryStatus",
+        "Indicative",
+        "Deciding",
+        "Assumption",
+        "Move",
+    ] {
+        assert!(
+            schemas.get(name).is_some(),
+            "{name} is not in /openapi.json"
+        );
+    }
 }
 
 #[tokio::test]

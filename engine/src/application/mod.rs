@@ -38,6 +38,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// The kind of government support applied for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     /// Export credit insurance or guarantee cover.

@@ -937,7 +937,13 @@ pub(super) fn load_pack(
             "is not in the pack's parameter table",
         );
         check(
-            &["lookup(\"", "in_table(\"", "in_table_within(\"", "indicators(\"", "listed(\""],
+            &[
+                "lookup(\"",
+                "in_table(\"",
+                "in_table_within(\"",
+                "indicators(\"",
+                "listed(\"",
+            ],
             &|t| tables.contains_key(t),
             "table",
             "is neither a table of the pack nor one it `uses`",

@@ -1171,8 +1171,14 @@ fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dyna
 /// The columns of an indicator table.
 pub(crate) const INDICATOR_COLUMNS: [&str; 4] = ["path", "test", "value", "label"];
 /// The tests an indicator table may use.
-pub(crate) const INDICATOR_TESTS: [&str; 6] =
-    ["is_true", "greater_than", "one_of", "starts_with", "not_equal", "meets"];
+pub(crate) const INDICATOR_TESTS: [&str; 6] = [
+    "is_true",
+    "greater_than",
+    "one_of",
+    "starts_with",
+    "not_equal",
+    "meets",
+];
 
 /// Checks the rows of an indicator or threshold table at load: known facts, activities and
 /// tests. Returns the problems; a table of other columns is not checked.
@@ -1517,9 +1523,10 @@ fn register_queries(e: &mut Engine) {
     e.register_fn("in_table", |table: &str, key: Term| -> Res<bool> {
         Ok(table_row(table, key.as_str())?.is_some())
     });
-    e.register_fn("in_table_within", |table: &str, prefix: &str| -> Res<bool> {
-        table_has_key_within(table, prefix)
-    });
+    e.register_fn(
+        "in_table_within",
+        |table: &str, prefix: &str| -> Res<bool> { table_has_key_within(table, prefix) },
+    );
     e.register_fn("as_of", || -> Res<NaiveDate> {
         context::with(|c| c.as_of)
             .map_or_else(|| fail("`as_of` may only be called during a screening"), Ok)
