@@ -594,6 +594,41 @@ mod tests {
     }
 
     #[test]
+    fn a_decision_stored_before_0_2_0_still_reads() {
+        // Engine 0.1.0 stored no category_status and no indicative block.
+        let old = r#"{"reference":"R","instrument":"export_credit","outcome":"proceed",
+            "category":"C","category_reason":null,"risk_level":null,"findings":[],
+            "required_steps":[],"performance_standards":[],"missing":[],"errors":[],
+            "provenance":{"engine_version":"0.1.0","as_of":"2022-11-01","policy_set":"sha256:00",
+            "packs":[],"data":[],"rates":[],"input_hash":"sha256:00"}}"#;
+        let d: Decision = serde_json::from_str(old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.category, Some(Category::C));
+        assert_eq!(d.category_status, CategoryStatus::Undetermined);
+        assert!(d.indicative.is_none());
+        // Written back, the new status is there and no indicative block is invented.
+        let again = serde_json::to_value(&d).unwrap_or_default();
+        assert_eq!(again["category_status"], "undetermined");
+        assert!(again.get("indicative").is_none());
+    }
+
+    #[test]
+    fn moves_name_categories_and_not_categorised() {
+        assert_eq!(
+            Move::from_name("not_categorised"),
+            Some(Move::NotCategorised)
+        );
+        assert_eq!(
+            Move::from_name("A").and_then(Move::category),
+            Some(Category::A)
+        );
+        assert_eq!(Move::from_name("D"), None);
+        assert_eq!(
+            serde_json::to_value(Move::NotCategorised).unwrap_or_default(),
+            "not_categorised"
+        );
+    }
+
+    #[test]
     fn rule_ids_sort_naturally() {
         let mut ids = vec![
             "R-EC-06.10",

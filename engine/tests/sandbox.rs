@@ -261,6 +261,27 @@ fn reporting_is_checked() {
         ErrorKind::Script,
         "not in the table",
     );
+    // The indicative category's reporting is checked as strictly.
+    assert_contained(
+        r#"assume("R-T-02", "project.capacity.thermal_mw", "300 or more", "why");"#,
+        ErrorKind::Script,
+        "only an unknown fact can be assumed",
+    );
+    assert_contained(
+        r#"assume("R-T-02", "project.colour", "x", "why");"#,
+        ErrorKind::Script,
+        "not a field path",
+    );
+    assert_contained(
+        r#"missing("R-T-02", "project.stage", "why", "new", "D");"#,
+        ErrorKind::Script,
+        "not where a fact can move the category",
+    );
+    assert_contained(
+        r#"typical("R-T-02", "Z", "why");"#,
+        ErrorKind::Script,
+        "not a category",
+    );
     let e = load_error(r#"meets("no.such.param", 1);"#);
     assert_eq!(
         e[0].to_string(),

@@ -35,6 +35,7 @@ use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
+use crate::access::{self, Action, Scope};
 use crate::auth::{Keys, Principal, Role};
 use crate::metrics::Metrics;
 use crate::problem::{FieldProblem, Problem};
@@ -226,22 +227,41 @@ impl FromRequestParts<Shared> for Auth {
 }
 
 impl Auth {
-    pub(crate) fn require(&self, roles: &[Role]) -> Result<(), Problem> {
-        if self.0.has_any(roles) {
+    /// The scope this key has for `action` (the union of its roles' grants), or `403`.
+    pub(crate) fn allow(&self, action: Action) -> Result<Scope, Problem> {
+        match access::scope(&self.0.roles, action) {
+            Some(scope) => Ok(scope),
+            None => Err(self.forbidden(&access::roles_for(action))),
+        }
+    }
+
+    /// `403` unless the key may do `action` to an application of `instrument`.
+    pub(crate) fn allow_instrument(
+        &self,
+        action: Action,
+        instrument: Instrument,
+    ) -> Result<(), Problem> {
+        if access::covers(self.allow(action)?, instrument) {
             Ok(())
         } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
             Err(Problem::forbidden(format!(
-                "this needs one of the roles {}; the key has {}",
-                names.join(", "),
-                self.0
-                    .roles
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "this key may do this to trade-mission applications only, not to `{instrument}`"
             )))
         }
+    }
+
+    fn forbidden(&self, roles: &[Role]) -> Problem {
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Problem::forbidden(format!(
+            "this needs one of the roles {}; the key has {}",
+            names.join(", "),
+            self.0
+                .roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
     }
 }
 
@@ -464,7 +484,7 @@ async fn post_screening(
     Q(q): Q<ScreenQuery>,
     raw: axum::body::Body,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::MissionOrganiser])?;
+    auth.allow(Action::Screen)?;
     let body = read_json(&headers, raw).await?;
     let as_of = q
         .as_of
@@ -488,11 +508,7 @@ async fn post_screening(
     };
     // Parse first: a bad body is answered without touching the store.
     let app = Application::parse_slice(&body).map_err(|e| input_problem(&e))?;
-    if auth.0.missions_only() && app.instrument != Instrument::TradeMission {
-        return Err(Problem::forbidden(
-            "a mission organiser may screen trade-mission applications only",
-        ));
-    }
+    auth.allow_instrument(Action::Screen, app.instrument)?;
     if let Some(k) = &idem {
         let mut h = Sha256::new();
         h.update(&body);
@@ -650,18 +666,25 @@ async fn get_screening(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
-    let r = visible_screening(&state, &auth, &id).await?;
+    let r = visible_screening(&state, &auth, Action::Read, &id).await?;
     Ok(Json(screening_record(&r)?).into_response())
 }
 
-/// The screening `id` if this caller may see it (a mission organiser sees trade missions only).
-async fn visible_screening(state: &Shared, auth: &Auth, id: &str) -> Result<Record, Problem> {
+/// The screening `id` if this caller may do `action` to it: `403` without the action at all,
+/// `404` for a screening outside the key's scope (a mission organiser sees trade missions only).
+async fn visible_screening(
+    state: &Shared,
+    auth: &Auth,
+    action: Action,
+    id: &str,
+) -> Result<Record, Problem> {
+    let scope = auth.allow(action)?;
     let r = state.store.record(id).await.map_err(unavailable)?;
     match r {
         Some(r)
             if r.kind == "screening"
-                && (!auth.0.missions_only() || r.instrument == "trade_mission") =>
+                && Instrument::from_name(&r.instrument)
+                    .is_some_and(|i| access::covers(scope, i)) =>
         {
             Ok(r)
         }
@@ -707,7 +730,7 @@ async fn list_screenings(
     auth: Auth,
     Q(q): Q<ListQuery>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
+    let scope = auth.allow(Action::Read)?;
     let mut errors = Vec::new();
     if let Some(o) = &q.outcome
         && Outcome::parse(o).is_none()
@@ -778,7 +801,7 @@ async fn list_screenings(
         category: q.category.clone(),
         from,
         to,
-        instrument: auth.0.missions_only().then(|| "trade_mission".to_owned()),
+        instrument: (scope == Scope::TradeMissions).then(|| "trade_mission".to_owned()),
         before,
         limit,
     };
@@ -822,8 +845,7 @@ async fn application_history(
     auth: Auth,
     Path(reference): Path<String>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
-    let only = auth.0.missions_only().then_some("trade_mission");
+    let only = (auth.allow(Action::Read)? == Scope::TradeMissions).then_some("trade_mission");
     let rows = state
         .store
         .history(&reference, only)
@@ -881,8 +903,7 @@ async fn replay(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
-    let r = visible_screening(&state, &auth, &id).await?;
+    let r = visible_screening(&state, &auth, Action::Replay, &id).await?;
     let (Some(input), Some(stored), Some(hash), Some(as_of)) =
         (&r.input, &r.decision, &r.policy_set, &r.as_of)
     else {
@@ -950,7 +971,7 @@ async fn simulate(
     headers: HeaderMap,
     raw: axum::body::Body,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::MissionOrganiser])?;
+    auth.allow(Action::Simulate)?;
     let body = read_json(&headers, raw).await?;
     let req: Simulate<'_> =
         serde_json::from_slice(&body).map_err(|e| body_problem("invalid-request", &e))?;
@@ -961,11 +982,7 @@ async fn simulate(
         }
         p
     })?;
-    if auth.0.missions_only() && app.instrument != Instrument::TradeMission {
-        return Err(Problem::forbidden(
-            "a mission organiser may screen trade-mission applications only",
-        ));
-    }
+    auth.allow_instrument(Action::Simulate, app.instrument)?;
     let as_of = req
         .as_of
         .as_deref()
@@ -1027,7 +1044,7 @@ async fn post_review(
     Path(id): Path<String>,
     raw: axum::body::Body,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst])?;
+    auth.allow(Action::Review)?;
     let body = read_json(&headers, raw).await?;
     let b: ReviewBody =
         serde_json::from_slice(&body).map_err(|e| body_problem("invalid-review", &e))?;
@@ -1096,7 +1113,7 @@ async fn post_review(
             errors,
         ));
     }
-    let screening = visible_screening(&state, &auth, &id).await?;
+    let screening = visible_screening(&state, &auth, Action::Review, &id).await?;
     let (outcome, category) = if b.verdict == "agree" {
         (screening.outcome.clone(), screening.category.clone())
     } else {
@@ -1164,7 +1181,7 @@ pub struct Policies {
 #[utoipa::path(get, path = "/v1/policies", tag = "policies",
     responses((status = 200, body = Policies), (status = 401, body = Problem)), security(("bearer" = [])))]
 async fn list_policies(State(state): State<Shared>, auth: Auth) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::MissionOrganiser, Role::Auditor])?;
+    auth.allow(Action::ReadPolicies)?;
     let packs = state
         .set
         .packs()
@@ -1198,7 +1215,7 @@ async fn get_policy(
     auth: Auth,
     Path((pack, version)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::MissionOrganiser, Role::Auditor])?;
+    auth.allow(Action::ReadPolicies)?;
     let Some(p) = state
         .set
         .packs()
@@ -1236,7 +1253,7 @@ async fn verify(
     auth: Auth,
     Q(q): Q<VerifyQuery>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Auditor])?;
+    auth.allow(Action::VerifyAudit)?;
     let checkpoint = match (q.checkpoint_seq, q.checkpoint_hash) {
         (Some(seq), Some(hash)) => Some(crate::store::Checkpoint { seq, hash }),
         (None, None) => None,
@@ -1290,7 +1307,7 @@ async fn create_key(
     headers: HeaderMap,
     raw: axum::body::Body,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Admin])?;
+    auth.allow(Action::ManageKeys)?;
     let body = read_json(&headers, raw).await?;
     let req: NewKey =
         serde_json::from_slice(&body).map_err(|e| body_problem("invalid-key-request", &e))?;
@@ -1323,7 +1340,7 @@ async fn create_key(
     responses((status = 200, description = "the keys", body = Object), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 async fn list_keys(State(state): State<Shared>, auth: Auth) -> Result<Response, Problem> {
-    auth.require(&[Role::Admin])?;
+    auth.allow(Action::ManageKeys)?;
     let keys = state.store.keys().await.map_err(unavailable)?;
     Ok(Json(serde_json::json!({ "keys": keys })).into_response())
 }
@@ -1338,7 +1355,7 @@ async fn revoke_key(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Admin])?;
+    auth.allow(Action::ManageKeys)?;
     if state.store.revoke_key(&id).await.map_err(unavailable)? {
         tracing::info!(principal = %auth.0.id, revoked = %id, "API key revoked");
         Ok(Json(serde_json::json!({ "id": id, "revoked": true })).into_response())

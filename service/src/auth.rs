@@ -85,21 +85,6 @@ pub struct Principal {
     pub roles: Vec<Role>,
 }
 
-impl Principal {
-    /// Whether it has any of `roles`.
-    #[must_use]
-    pub fn has_any(&self, roles: &[Role]) -> bool {
-        self.roles.iter().any(|r| roles.contains(r))
-    }
-
-    /// Whether it may only see trade missions (a mission organiser without another reading role).
-    #[must_use]
-    pub fn missions_only(&self) -> bool {
-        self.roles.contains(&Role::MissionOrganiser)
-            && !self.has_any(&[Role::Analyst, Role::Auditor])
-    }
-}
-
 fn hex(bytes: &[u8]) -> String {
     imvo_engine::codes::hex(bytes)
 }

@@ -125,7 +125,7 @@ pub enum OutFormat {
 }
 
 /// The CSV header of [`OutFormat::Csv`].
-pub const CSV_HEADER: &str = "line,reference,instrument,outcome,category,category_reason,risk_level,rules,required_steps,missing,errors";
+pub const CSV_HEADER: &str = "line,reference,instrument,outcome,category,category_reason,risk_level,rules,required_steps,missing,errors,category_status,indicative_category";
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -158,6 +158,11 @@ fn csv_row(line: u64, d: &Decision) -> String {
         steps.join(";"),
         missing.join(";"),
         d.errors.len().to_string(),
+        d.category_status.as_str().to_owned(),
+        d.indicative
+            .as_ref()
+            .and_then(|i| i.category)
+            .map_or(String::new(), |c| c.as_str().to_owned()),
     ];
     cols.iter()
         .map(|c| csv_field(c))

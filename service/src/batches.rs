@@ -31,8 +31,8 @@ use serde_json::json;
 use tokio::sync::{mpsc, watch};
 use tower::ServiceBuilder;
 
+use crate::access::{Action, Scope};
 use crate::api::{Auth, Q, Shared, internal, parse_date_param, unavailable};
-use crate::auth::Role;
 use crate::batch::{CHUNK, rejection_json};
 use crate::input::{self, Format, Item};
 use crate::problem::{FieldProblem, Problem};
@@ -258,7 +258,7 @@ pub(crate) async fn post_batch(
     Q(q): Q<BatchQuery>,
     body: Body,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::MissionOrganiser])?;
+    let upload = auth.allow(Action::UploadBatch)?;
     let format = upload_format(q.format.as_deref(), &headers)?;
     let as_of = q
         .as_of
@@ -286,7 +286,7 @@ pub(crate) async fn post_batch(
         format: format.as_str().to_owned(),
         as_of: as_of.map(|d| d.to_string()),
         policy_set: state.set.hash().to_owned(),
-        missions_only: auth.0.missions_only(),
+        missions_only: upload == Scope::TradeMissions,
     };
     state
         .store
@@ -594,9 +594,9 @@ async fn receive(
 
 /// The batch `id` if this caller may see it: a mission organiser sees its own batches only.
 async fn visible_batch(state: &Shared, auth: &Auth, id: &str) -> Result<BatchRow, Problem> {
-    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
+    let scope = auth.allow(Action::ReadBatches)?;
     match state.store.batch(id).await.map_err(unavailable)? {
-        Some(b) if !auth.0.missions_only() || b.created_by == auth.0.id => Ok(b),
+        Some(b) if scope == Scope::All || b.created_by == auth.0.id => Ok(b),
         _ => Err(Problem::not_found(format!("no batch `{id}`"))),
     }
 }
@@ -638,7 +638,7 @@ pub(crate) async fn list_batches(
     auth: Auth,
     Q(q): Q<ListQuery>,
 ) -> Result<Response, Problem> {
-    auth.require(&[Role::Analyst, Role::Auditor, Role::MissionOrganiser])?;
+    let scope = auth.allow(Action::ReadBatches)?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=100).contains(&limit) {
         // As `GET /v1/screenings` answers a bad parameter.
@@ -651,7 +651,7 @@ pub(crate) async fn list_batches(
             }],
         ));
     }
-    let own = auth.0.missions_only().then_some(auth.0.id.as_str());
+    let own = (scope != Scope::All).then_some(auth.0.id.as_str());
     let rows = state
         .store
         .batches(

@@ -1,5 +1,6 @@
 //! The `imvo` command line and HTTP service over the imvo engine, with the decision record.
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod batch;

@@ -1280,3 +1280,146 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
         StatusCode::OK
     );
 }
+
+/// What a key may do, as docs/api.md's role table says it, written apart from the code
+/// (service/src/access.rs) so that the one can check the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Answer {
+    /// 403: the key may not do this at all.
+    Forbidden,
+    /// 404: the key may do this, but not to this application (outside its scope).
+    Hidden,
+    /// 2xx.
+    Allowed,
+}
+
+/// The documented answer of one role for one (endpoint, instrument): `tm` is whether the
+/// application is a trade mission, `own` whether the key itself made the batch.
+fn documented(role: Role, endpoint: &str, tm: bool) -> Answer {
+    use Answer::{Allowed, Forbidden, Hidden};
+    let missions = |yes: bool| if yes { Allowed } else { Forbidden };
+    let read_missions = |yes: bool| if yes { Allowed } else { Hidden };
+    match (role, endpoint) {
+        (Role::Analyst, "keys" | "verify") => Forbidden,
+        (Role::Analyst, _) => Allowed,
+        (Role::MissionOrganiser, "screen" | "simulate") => missions(tm),
+        // An upload is taken; its lines of other instruments are rejected one by one.
+        (Role::MissionOrganiser, "upload") => Allowed,
+        (Role::MissionOrganiser, "read" | "replay") => read_missions(tm),
+        // Its own batches only: the batch read here was made by an analyst.
+        (Role::MissionOrganiser, "batch") => Hidden,
+        (Role::MissionOrganiser, "policies") => Allowed,
+        (Role::MissionOrganiser, _) => Forbidden,
+        (Role::Auditor, "read" | "replay" | "batch" | "policies" | "verify") => Allowed,
+        (Role::Auditor, _) => Forbidden,
+        (Role::Admin, "keys") => Allowed,
+        (Role::Admin, _) => Forbidden,
+    }
+}
+
+fn answer_of(status: StatusCode) -> Answer {
+    match status {
+        StatusCode::FORBIDDEN => Answer::Forbidden,
+        StatusCode::NOT_FOUND => Answer::Hidden,
+        s if s.is_success() => Answer::Allowed,
+        s => panic!("unexpected status {s}"),
+    }
+}
+
+#[tokio::test]
+async fn every_role_and_every_pair_of_roles_gets_the_union_of_its_roles() {
+    let api = api().await;
+    let apps = [
+        (false, example("gas-plant-id-2022.json")),
+        (true, example("trade-mission-vn-2027.json")),
+    ];
+    // What the keys act on, made by an analyst: one screening and one batch per instrument.
+    let mut targets = Vec::new();
+    for (tm, app) in &apps {
+        let id = post_app(&api, &api.analyst, app).await.json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let line: Value = serde_json::from_str(app).unwrap();
+        let r = call(
+            &api.app,
+            "POST",
+            "/v1/batches",
+            Some(&api.analyst),
+            Some(("application/x-ndjson", format!("{line}\n").into_bytes())),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+        let batch = r.json()["id"].as_str().unwrap().to_owned();
+        targets.push((*tm, app.clone(), id, batch));
+    }
+    // Every role alone, then every pair, generated.
+    let mut sets: Vec<Vec<Role>> = Role::ALL.iter().map(|r| vec![*r]).collect();
+    for (i, a) in Role::ALL.iter().enumerate() {
+        for b in Role::ALL.iter().skip(i + 1) {
+            sets.push(vec![*a, *b]);
+        }
+    }
+    assert_eq!(sets.len(), 4 + 6);
+    let review = json!({"verdict": "agree", "text": "checked against the file"}).to_string();
+    for roles in &sets {
+        let key = create_key(&api.store, roles).await.unwrap().1;
+        for (tm, app, id, batch) in &targets {
+            let line: Value = serde_json::from_str(app).unwrap();
+            let requests: Vec<(&str, &str, String, Option<(&str, Vec<u8>)>)> = vec![
+                ("screen", "POST", "/v1/screenings".into(), json_body(app)),
+                (
+                    "simulate",
+                    "POST",
+                    "/v1/simulate".into(),
+                    json_body(&json!({ "application": line }).to_string()),
+                ),
+                ("read", "GET", format!("/v1/screenings/{id}"), None),
+                (
+                    "replay",
+                    "POST",
+                    format!("/v1/screenings/{id}/replay"),
+                    None,
+                ),
+                (
+                    "review",
+                    "POST",
+                    format!("/v1/screenings/{id}/review"),
+                    json_body(&review),
+                ),
+                (
+                    "upload",
+                    "POST",
+                    "/v1/batches".into(),
+                    Some(("application/x-ndjson", format!("{line}\n").into_bytes())),
+                ),
+                ("batch", "GET", format!("/v1/batches/{batch}"), None),
+                ("policies", "GET", "/v1/policies".into(), None),
+                ("verify", "GET", "/v1/audit/verify".into(), None),
+                ("keys", "GET", "/v1/keys".into(), None),
+            ];
+            for (endpoint, method, uri, body) in requests {
+                let r = call(&api.app, method, &uri, Some(&key), body, &[]).await;
+                let got = answer_of(r.status);
+                let expected = roles
+                    .iter()
+                    .map(|role| documented(*role, endpoint, *tm))
+                    .max()
+                    .unwrap();
+                assert_eq!(
+                    got,
+                    expected,
+                    "{roles:?} {endpoint} {} ({}): {}",
+                    if *tm {
+                        "trade mission"
+                    } else {
+                        "export credit"
+                    },
+                    r.status,
+                    String::from_utf8_lossy(&r.body)
+                );
+            }
+        }
+    }
+}
