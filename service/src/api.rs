@@ -491,21 +491,7 @@ async fn post_screening(
         .as_deref()
         .map(|s| parse_date_param("as_of", s))
         .transpose()?;
-    let idem = match idempotency_header(&headers)? {
-        None => None,
-        // Batch uploads keep their keys as `batch:...` beside these: a screening key may not
-        // look like one.
-        Some(k) if k.starts_with("batch:") => {
-            return Err(Problem::bad_request(
-                "bad-idempotency-key",
-                "an Idempotency-Key of a screening may not start with `batch:` (that prefix names batch uploads)",
-            ));
-        }
-        Some(k) => Some(IdemKey {
-            principal: auth.0.id.clone(),
-            key: k.to_owned(),
-        }),
-    };
+    let idem = record_idem_key(&headers, &auth)?;
     // Parse first: a bad body is answered without touching the store.
     let app = Application::parse_slice(&body).map_err(|e| input_problem(&e))?;
     auth.allow_instrument(Action::Screen, app.instrument)?;
@@ -514,38 +500,11 @@ async fn post_screening(
         h.update(&body);
         h.update(b"\nas_of=");
         h.update(q.as_of.as_deref().unwrap_or("").as_bytes());
-        let request_hash = imvo_engine::codes::hex(&h.finalize());
-        match state
-            .store
-            .claim_idempotency(&k.principal, &k.key, &request_hash)
-            .await
-            .map_err(unavailable)?
-        {
-            IdemState::Claimed => {}
-            IdemState::InFlight => {
-                return Err(Problem::conflict(
-                    "idempotency-in-flight",
-                    "a request with this Idempotency-Key is still being processed",
-                ));
-            }
-            IdemState::Mismatch => {
-                return Err(Problem::conflict(
-                    "idempotency-mismatch",
-                    "this Idempotency-Key was used with another request body",
-                ));
-            }
-            IdemState::Done(id) => {
-                let r = state
-                    .store
-                    .record(&id)
-                    .await
-                    .map_err(unavailable)?
-                    .ok_or_else(Problem::internal)?;
-                return Ok(created(
-                    format!("/v1/screenings/{}", r.id),
-                    screening_record(&r)?,
-                ));
-            }
+        if let Some(done) = claim(&state, k, &imvo_engine::codes::hex(&h.finalize())).await? {
+            return Ok(created(
+                format!("/v1/screenings/{}", done.id),
+                screening_record(&done)?,
+            ));
         }
     }
     // Released if this request ends without storing, also when it is cut off mid-way.
@@ -566,6 +525,52 @@ async fn post_screening(
         format!("/v1/screenings/{}", r.id),
         screening_record(&r)?,
     ))
+}
+
+/// The `Idempotency-Key` of a request that stores one record (a screening or a review).
+fn record_idem_key(headers: &HeaderMap, auth: &Auth) -> Result<Option<IdemKey>, Problem> {
+    match idempotency_header(headers)? {
+        None => Ok(None),
+        // Batch uploads keep their keys as `batch:...` beside these: a record's key may not
+        // look like one.
+        Some(k) if k.starts_with("batch:") => Err(Problem::bad_request(
+            "bad-idempotency-key",
+            "an Idempotency-Key of a screening or review may not start with `batch:` (that prefix names batch uploads)",
+        )),
+        Some(k) => Ok(Some(IdemKey {
+            principal: auth.0.id.clone(),
+            key: k.to_owned(),
+        })),
+    }
+}
+
+/// Claims an idempotency key for a request whose body hashes to `request_hash`: `None` when
+/// this request may go on (the key is now held), the stored record when the key already made one
+/// (answer it again), a `409` when the key is in flight or was used with another request.
+async fn claim(state: &Shared, k: &IdemKey, request_hash: &str) -> Result<Option<Record>, Problem> {
+    match state
+        .store
+        .claim_idempotency(&k.principal, &k.key, request_hash)
+        .await
+        .map_err(unavailable)?
+    {
+        IdemState::Claimed => Ok(None),
+        IdemState::InFlight => Err(Problem::conflict(
+            "idempotency-in-flight",
+            "a request with this Idempotency-Key is still being processed",
+        )),
+        IdemState::Mismatch => Err(Problem::conflict(
+            "idempotency-mismatch",
+            "this Idempotency-Key was used with another request body",
+        )),
+        IdemState::Done(id) => state
+            .store
+            .record(&id)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(Problem::internal)
+            .map(Some),
+    }
 }
 
 /// Releases a claimed idempotency key unless disarmed, so a request that fails or is cut off
@@ -1045,6 +1050,7 @@ async fn post_review(
     raw: axum::body::Body,
 ) -> Result<Response, Problem> {
     auth.allow(Action::Review)?;
+    let idem = record_idem_key(&headers, &auth)?;
     let body = read_json(&headers, raw).await?;
     let b: ReviewBody =
         serde_json::from_slice(&body).map_err(|e| body_problem("invalid-review", &e))?;
@@ -1114,6 +1120,43 @@ async fn post_review(
         ));
     }
     let screening = visible_screening(&state, &auth, Action::Review, &id).await?;
+    // Validated against the screening it reviews: a trade mission has a risk level, no category.
+    if b.category.is_some() && screening.instrument == Instrument::TradeMission.as_str() {
+        return Err(Problem::invalid(
+            "invalid-review",
+            "the review is not valid",
+            vec![FieldProblem {
+                path: "category".into(),
+                expected: "nothing: a trade mission is not categorised".into(),
+            }],
+        ));
+    }
+    if let Some(k) = &idem {
+        let mut h = Sha256::new();
+        h.update(b"review\n");
+        h.update(screening.id.as_bytes());
+        h.update(b"\n");
+        h.update(&body);
+        if let Some(done) = claim(&state, k, &imvo_engine::codes::hex(&h.finalize())).await? {
+            if done.kind != "review" {
+                return Err(Problem::conflict(
+                    "idempotency-mismatch",
+                    "this Idempotency-Key was used with another request body",
+                ));
+            }
+            return Ok(created(
+                format!("/v1/screenings/{}", screening.id),
+                review_record(&done)?,
+            ));
+        }
+    }
+    // Released if this request ends without storing, also when it is cut off mid-way.
+    let mut guard = idem.as_ref().map(|k| ClaimGuard {
+        store: state.store.clone(),
+        principal: k.principal.clone(),
+        key: k.key.clone(),
+        armed: true,
+    });
     let (outcome, category) = if b.verdict == "agree" {
         (screening.outcome.clone(), screening.category.clone())
     } else {
@@ -1135,7 +1178,10 @@ async fn post_review(
         review_of: Some(screening.id.clone()),
         review: Some(review),
     };
-    let stored = state.writer.append(rec, None).await.map_err(unavailable)?;
+    let stored = state.writer.append(rec, idem).await.map_err(unavailable)?;
+    if let Some(g) = guard.as_mut() {
+        g.armed = false;
+    }
     Ok(created(
         format!("/v1/screenings/{}", screening.id),
         review_record(&stored)?,
@@ -1321,17 +1367,14 @@ async fn create_key(
             }],
         ));
     }
-    let (id, key) = crate::auth::create_key(&state.store, &req.roles)
+    let roles = crate::auth::normalise(&req.roles);
+    let (id, key) = crate::auth::create_key(&state.store, &roles)
         .await
         .map_err(unavailable)?;
     tracing::info!(principal = %auth.0.id, new_key = %id, "API key created");
     Ok(created(
         format!("/v1/keys/{id}"),
-        CreatedKey {
-            id,
-            key,
-            roles: req.roles,
-        },
+        CreatedKey { id, key, roles },
     ))
 }
 
@@ -1356,7 +1399,23 @@ async fn revoke_key(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     auth.allow(Action::ManageKeys)?;
+    // The last active admin key is kept: without it no key could be made or revoked again
+    // except from the command line on the database's host.
+    let keys = state.store.keys().await.map_err(unavailable)?;
+    let admin = |k: &crate::store::KeyRow| {
+        k.revoked_at.is_none() && k.roles.iter().any(|r| r == Role::Admin.as_str())
+    };
+    if keys.iter().any(|k| k.id == id && admin(k)) && keys.iter().filter(|k| admin(k)).count() == 1
+    {
+        return Err(Problem::conflict(
+            "last-admin-key",
+            format!(
+                "`{id}` is the last active admin key: create another admin key before revoking it"
+            ),
+        ));
+    }
     if state.store.revoke_key(&id).await.map_err(unavailable)? {
+        state.keys.forget(&id);
         tracing::info!(principal = %auth.0.id, revoked = %id, "API key revoked");
         Ok(Json(serde_json::json!({ "id": id, "revoked": true })).into_response())
     } else {
@@ -1494,6 +1553,25 @@ pub(crate) async fn overload(err: BoxError) -> Problem {
     }
 }
 
+/// A client's `X-Request-Id` is kept only when it is a short, safe id (at most 64 characters of
+/// letters, digits, `.`, `_`, `:` and `-`); anything else is dropped, and a new id is made.
+async fn drop_unsafe_request_id(mut req: Request) -> Request {
+    let safe = |v: &HeaderValue| {
+        let b = v.as_bytes();
+        !b.is_empty()
+            && b.len() <= 64
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b':' | b'-'))
+    };
+    let headers = req.headers_mut();
+    if headers.get_all("x-request-id").iter().count().ne(&1)
+        || headers.get("x-request-id").is_some_and(|v| !safe(v))
+    {
+        headers.remove("x-request-id");
+    }
+    req
+}
+
 /// The full application: routes, limits, request ids, tracing, panics caught.
 pub fn router(state: Shared) -> Router {
     let settings = state.settings.clone();
@@ -1541,6 +1619,7 @@ pub fn router(state: Shared) -> Router {
     ops.fallback_service(limited).layer(
         ServiceBuilder::new()
             .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION]))
+            .layer(middleware::map_request(drop_unsafe_request_id))
             .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
                 let id = req

@@ -2,7 +2,8 @@
 //!
 //! A key is `imvo_<id>_<secret>`: a 12-hex-digit public id and a 64-hex-digit secret (32 random
 //! bytes). Only SHA-256 of the secret is stored; it is compared in constant time. Verified keys
-//! are cached for at most [`KEY_CACHE_TTL`], so a revocation takes effect within that time.
+//! are cached for at most [`KEY_CACHE_TTL`]: a revocation takes effect at once on the process
+//! that revoked the key, and within that time on the others.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -123,9 +124,21 @@ pub fn parse_key(key: &str) -> Option<(&str, &str)> {
 /// Database errors.
 pub async fn create_key(store: &Store, roles: &[Role]) -> Result<(String, String), StoreError> {
     let (id, key, hash) = generate();
-    let names: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+    let names: Vec<String> = normalise(roles)
+        .iter()
+        .map(|r| r.as_str().to_owned())
+        .collect();
     store.insert_key(&id, &hash, &names).await?;
     Ok((id, key))
+}
+
+/// Roles sorted, each once: a key stores `[analyst, analyst]` as `[analyst]`.
+#[must_use]
+pub fn normalise(roles: &[Role]) -> Vec<Role> {
+    let mut r = roles.to_vec();
+    r.sort();
+    r.dedup();
+    r
 }
 
 /// A verified key: its stored hash, its roles, when it was read.
@@ -138,6 +151,14 @@ pub struct Keys {
 }
 
 impl Keys {
+    /// Forgets a key's cached verification, so that its revocation takes effect at once on this
+    /// process (other processes trust their cache for at most [`KEY_CACHE_TTL`]).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.remove(id);
+        }
+    }
+
     /// The principal for a bearer key, or `None` for an unknown, malformed or revoked key.
     ///
     /// # Errors

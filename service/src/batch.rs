@@ -127,7 +127,17 @@ pub enum OutFormat {
 /// The CSV header of [`OutFormat::Csv`].
 pub const CSV_HEADER: &str = "line,reference,instrument,outcome,category,category_reason,risk_level,rules,required_steps,missing,errors,category_status,indicative_category";
 
+/// One CSV cell. A cell a spreadsheet would read as a formula (one that begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return, as OWASP lists them) gets a leading `'`, which the
+/// spreadsheet shows as text; a reader recovers the value by stripping that one quote.
 fn csv_field(s: &str) -> String {
+    let neutral;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutral = format!("'{s}");
+        neutral.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -406,4 +416,21 @@ pub fn run(
     }
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised() {
+        assert_eq!(super::csv_field("-2-3"), "'-2-3");
+        assert_eq!(
+            super::csv_field("=HYPERLINK(\"x\")"),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(super::csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::csv_field("+A1"), "'+A1");
+        assert_eq!(super::csv_field("\tx"), "'\tx");
+        assert_eq!(super::csv_field("ADSB-1"), "ADSB-1");
+        assert_eq!(super::csv_field("a,b"), "\"a,b\"");
+    }
 }

@@ -744,7 +744,14 @@ async fn roles_decide_who_may_do_what() {
         .status,
         StatusCode::OK
     );
-    // Revocation reaches a fresh verifier at once (a running one within its cache time).
+    // Revocation takes effect at once on the process that revoked the key (its cache was warm),
+    // and reaches a fresh verifier at once (another running one within its cache time).
+    assert_eq!(
+        call(&api.app, "GET", "/v1/audit/verify", Some(&key), None, &[])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     let fresh = api_on(api.store.clone(), policies()).await;
     assert_eq!(
         call(&fresh.app, "GET", "/v1/audit/verify", Some(&key), None, &[])
@@ -1422,4 +1429,175 @@ async fn every_role_and_every_pair_of_roles_gets_the_union_of_its_roles() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn keys_keep_one_admin_and_roles_once_and_request_ids_stay_short() {
+    let api = api().await;
+    // Duplicate roles are stored once.
+    let twice = json!({"roles": ["auditor", "auditor", "analyst"]}).to_string();
+    let created = call(
+        &api.app,
+        "POST",
+        "/v1/keys",
+        Some(&api.admin),
+        json_body(&twice),
+        &[],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(created.json()["roles"], json!(["analyst", "auditor"]));
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let listed = call(&api.app, "GET", "/v1/keys", Some(&api.admin), None, &[])
+        .await
+        .json();
+    let row = listed["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["roles"], json!(["analyst", "auditor"]));
+    // The last active admin key cannot be revoked, by itself or another.
+    let admin_id = api.admin.split('_').nth(1).unwrap().to_owned();
+    let r = call(
+        &api.app,
+        "POST",
+        &format!("/v1/keys/{admin_id}/revoke"),
+        Some(&api.admin),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert!(String::from_utf8_lossy(&r.body).contains("last active admin key"));
+    // With a second admin key, the first may go.
+    let second = json!({"roles": ["admin"]}).to_string();
+    let r = call(
+        &api.app,
+        "POST",
+        "/v1/keys",
+        Some(&api.admin),
+        json_body(&second),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = call(
+        &api.app,
+        "POST",
+        &format!("/v1/keys/{admin_id}/revoke"),
+        Some(&api.admin),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // A short, safe request id is echoed; a long or unsafe one is replaced by a new one.
+    let r = call(
+        &api.app,
+        "GET",
+        "/healthz",
+        None,
+        None,
+        &[("x-request-id", "client-42.a_b:c")],
+    )
+    .await;
+    assert_eq!(r.headers["x-request-id"], "client-42.a_b:c");
+    let long = "a".repeat(9 * 1024);
+    for bad in [long.as_str(), "has space", "semi;colon", "<script>"] {
+        let r = call(
+            &api.app,
+            "GET",
+            "/healthz",
+            None,
+            None,
+            &[("x-request-id", bad)],
+        )
+        .await;
+        let echoed = r.headers["x-request-id"].to_str().unwrap().to_owned();
+        assert_ne!(echoed, bad);
+        assert!(echoed.len() <= 64 && !echoed.is_empty(), "{echoed}");
+    }
+}
+
+#[tokio::test]
+async fn reviews_are_checked_against_their_screening_and_idempotent() {
+    let api = api().await;
+    let tm = post_app(&api, &api.organiser, &example("trade-mission-vn-2027.json"))
+        .await
+        .json();
+    let tm_id = tm["id"].as_str().unwrap();
+    // A trade mission has no category: an override may not record one.
+    let with_category = json!({"verdict": "override", "reason_code": "mitigation_agreed",
+        "text": "the participant withdrew the product", "outcome": "proceed", "category": "B"})
+    .to_string();
+    let r = call(
+        &api.app,
+        "POST",
+        &format!("/v1/screenings/{tm_id}/review"),
+        Some(&api.analyst),
+        json_body(&with_category),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.problem()["errors"][0]["path"], "category");
+    // A retried review with the same Idempotency-Key records one review.
+    let ec = post_app(&api, &api.analyst, &example("gas-plant-id-2022.json"))
+        .await
+        .json();
+    let uri = format!("/v1/screenings/{}/review", ec["id"].as_str().unwrap());
+    let agree = json!({"verdict": "agree", "text": "checked"}).to_string();
+    let key = [("idempotency-key", "review-1")];
+    let first = call(
+        &api.app,
+        "POST",
+        &uri,
+        Some(&api.analyst),
+        json_body(&agree),
+        &key,
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let again = call(
+        &api.app,
+        "POST",
+        &uri,
+        Some(&api.analyst),
+        json_body(&agree),
+        &key,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(first.json()["id"], again.json()["id"]);
+    let other = json!({"verdict": "agree", "text": "checked twice"}).to_string();
+    let r = call(
+        &api.app,
+        "POST",
+        &uri,
+        Some(&api.analyst),
+        json_body(&other),
+        &key,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let reviews = call(
+        &api.app,
+        "GET",
+        "/v1/applications/ADSB-2022-0412/screenings",
+        Some(&api.analyst),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    let text = reviews.to_string();
+    assert_eq!(text.matches("\"review_of\"").count(), 1, "{text}");
 }
