@@ -216,8 +216,20 @@ pub struct Verification {
     pub head: Option<Checkpoint>,
     /// The first broken link, if any.
     pub broken: Option<Broken>,
-    /// Whether the checkpoint given (if any) matches the chain.
+    /// Whether the checkpoint given (if any) matches the chain: `false` for one whose record is
+    /// not in the chain or has another hash (a mismatch, not a break of the chain).
     pub checkpoint_matches: Option<bool>,
+    /// The stored policy sets checked against their hashes.
+    pub policy_sets: PolicySetCheck,
+}
+
+/// Stored policy sets checked against the hashes they are kept under.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PolicySetCheck {
+    /// Sets checked.
+    pub checked: i64,
+    /// Sets whose files no longer give their hash (tampered or damaged).
+    pub mismatched: Vec<String>,
 }
 
 /// A chain head, exported so a rewrite of the whole chain can be detected against it.
@@ -789,6 +801,8 @@ impl Store {
         let mut count = 0i64;
         let mut broken = None;
         // The empty chain's head is the genesis hash; a later checkpoint must be found.
+        // A checkpoint matches only if the chain holds a record with its sequence number and
+        // hash; one that does not is reported as a mismatch, never taken as the head.
         let mut checkpoint_matches = checkpoint.map(|c| c.seq == 0 && c.hash == GENESIS);
         if let (true, Some(c)) = (incremental, checkpoint)
             && c.seq > 0
@@ -798,10 +812,14 @@ impl Store {
                 .bind(c.seq)
                 .fetch_optional(p)
                 .await)?;
-            checkpoint_matches = Some(h.as_deref() == Some(c.hash.as_str()));
-            prev_hash = c.hash.clone();
-            expected_seq = c.seq + 1;
-            last = Some(c.clone());
+            // Only a checkpoint the chain holds is a place to start from; otherwise the whole
+            // chain is walked, so the head and any break reported are the chain's own.
+            if h.as_deref() == Some(c.hash.as_str()) {
+                checkpoint_matches = Some(true);
+                prev_hash = c.hash.clone();
+                expected_seq = c.seq + 1;
+                last = Some(c.clone());
+            }
         }
         'pages: loop {
             let after = last.as_ref().map_or(0, |c| c.seq);
@@ -851,7 +869,31 @@ impl Store {
             head: last,
             broken,
             checkpoint_matches,
+            policy_sets: self.verify_policy_sets().await?,
         })
+    }
+
+    /// Checks every stored policy set against the hash it is kept under.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn verify_policy_sets(&self) -> Result<PolicySetCheck, StoreError> {
+        let sql = "SELECT hash FROM policy_sets ORDER BY hash";
+        let hashes: Vec<String> = on_db!(self, |p| sqlx::query_scalar(sql).fetch_all(p).await)?;
+        let mut check = PolicySetCheck::default();
+        for hash in hashes {
+            check.checked += 1;
+            let ok = match self.policy_set_files(&hash).await {
+                Ok(Some(files)) => imvo_engine::policy::hash_of_files(&files) == hash,
+                Ok(None) => true,
+                Err(StoreError::Corrupt(_)) => false,
+                Err(e) => return Err(e),
+            };
+            if !ok {
+                check.mismatched.push(hash);
+            }
+        }
+        Ok(check)
     }
 
     /// Claims an idempotency key for a request body hash, or says what it already holds.

@@ -1601,3 +1601,50 @@ async fn reviews_are_checked_against_their_screening_and_idempotent() {
     let text = reviews.to_string();
     assert_eq!(text.matches("\"review_of\"").count(), 1, "{text}");
 }
+
+#[tokio::test]
+async fn a_checkpoint_is_checked_never_trusted_and_policy_sets_are_verified() {
+    let api = api().await;
+    for _ in 0..3 {
+        post_app(&api, &api.analyst, &example("gas-plant-id-2022.json")).await;
+    }
+    let get = |uri: String| {
+        let app = api.app.clone();
+        let key = api.auditor.clone();
+        async move { call(&app, "GET", &uri, Some(&key), None, &[]).await.json() }
+    };
+    let ok = get("/v1/audit/verify".into()).await;
+    let head = ok["head"].clone();
+    assert_eq!(head["seq"], 3);
+    assert_eq!(ok["policy_sets"]["checked"], 1, "{ok}");
+    assert_eq!(ok["policy_sets"]["mismatched"], json!([]));
+    // A checkpoint past the chain, with the real head's hash: the head reported is the chain's.
+    let v = get(format!(
+        "/v1/audit/verify?checkpoint_seq=999999&checkpoint_hash={}",
+        head["hash"].as_str().unwrap()
+    ))
+    .await;
+    assert_eq!(v["head"], head, "{v}");
+    assert_eq!(v["checkpoint_matches"], false);
+    assert!(v["broken"].is_null());
+    // A checkpoint with a wrong hash is a mismatch, not a broken chain.
+    let v = get("/v1/audit/verify?checkpoint_seq=1&checkpoint_hash=sha256:00".into()).await;
+    assert!(v["broken"].is_null(), "{v}");
+    assert_eq!(v["checkpoint_matches"], false);
+    assert_eq!(v["head"], head);
+    assert_eq!(v["records"], 3);
+    // A stored policy set changed behind the service's back is found.
+    let Db::Sqlite(pool) = api.store.db() else {
+        unreachable!()
+    };
+    sqlx::query("UPDATE policy_sets SET files = replace(files, '300', '900')")
+        .execute(pool)
+        .await
+        .unwrap();
+    let v = get("/v1/audit/verify".into()).await;
+    assert_eq!(
+        v["policy_sets"]["mismatched"].as_array().unwrap().len(),
+        1,
+        "{v}"
+    );
+}

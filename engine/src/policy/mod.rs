@@ -333,6 +333,13 @@ fn keep_folder(
     hash_files(own.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
 }
 
+/// The hash a policy set made of exactly these files has (as [`PolicySet::hash`]), computed
+/// without loading them: a stored set is checked against the hash it is kept under.
+#[must_use]
+pub fn hash_of_files(files: &BTreeMap<String, Vec<u8>>) -> String {
+    hash_files(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
+}
+
 /// `sha256:` over `(path, content)` pairs in the order given: each as the path's bytes, a NUL,
 /// the content length as 8 little-endian bytes, then the content.
 fn hash_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> String {
