@@ -458,3 +458,57 @@ fn scripts_cannot_impersonate_the_dispatcher() {
     assert!(!d.findings.iter().any(|f| f.reason == "spoofed"));
     assert_eq!(d.category, Some(Category::B));
 }
+
+/// Screens `script` as rule R-T-02 with an operation budget of `ops` and no practical deadline.
+fn run_with_budget(script: &str, ops: u64) -> Decision {
+    let limits = Limits {
+        max_operations: ops,
+        deadline: Duration::from_secs(3600),
+        ..Limits::default()
+    };
+    let s = PolicySet::from_files(files(script, ""), limits).unwrap_or_else(|e| panic!("{e}"));
+    let app = Application::parse(APP).unwrap();
+    screen(&s, &app, app.application_date)
+}
+
+/// The hostile rule stopped on its operation budget, the benign one's floor kept.
+fn stopped_by_budget(d: &Decision, what: &str) {
+    let e = d
+        .errors
+        .iter()
+        .find(|e| e.rule_id.as_deref() == Some("R-T-02"))
+        .unwrap_or_else(|| panic!("{what}: the rule was not stopped: {:#?}", d.findings.len()));
+    assert_eq!(e.kind, ErrorKind::Limit, "{what}: {e:?}");
+    assert!(e.message.contains("Too many operations"), "{what}: {e:?}");
+    assert_eq!(d.category, Some(Category::B), "{what}");
+}
+
+#[test]
+fn host_functions_charge_their_work_before_doing_it() {
+    // One call of `and_list` over 1,000 items is a few rhai operations, but 1,000 items of work:
+    // under a budget of 500 operations the charge stops it before the list is walked.
+    let list = r#"let a = [0]; a.pad(1000, 7); let s = and_list(a);"#;
+    stopped_by_budget(&run_with_budget(list, 500), "and_list");
+    // The same call fits a budget that covers its items.
+    let d = run_with_budget(list, 5_000);
+    assert!(d.errors.is_empty(), "{:#?}", d.errors);
+    // Reporting in a loop: each finding costs 100 operations, so 2,000 of them cannot fit the
+    // default budget of 100,000 (they would, at rhai's few operations a call).
+    let flood = r#"for i in 0..2000 { info("R-T-02", "again"); }"#;
+    let d = run_with_budget(flood, 100_000);
+    stopped_by_budget(&d, "info flood");
+    let reported = d.findings.iter().filter(|f| f.rule_id == "R-T-02").count();
+    assert!(reported <= 1_000, "{reported} findings reported");
+}
+
+#[test]
+fn and_list_names_a_thousand_items_within_a_budget_for_their_count() {
+    // 1,000 distinct items (de-duplicated through a set, not by comparing every pair) are
+    // charged one operation each and fit a budget that covers them.
+    let script =
+        r#"let a = []; for i in 0..1000 { a.push(i); } floor("R-T-02", "B", and_list(a));"#;
+    let d = run_with_budget(script, 20_000);
+    assert!(d.errors.is_empty(), "{:#?}", d.errors);
+    let f = d.findings.iter().find(|f| f.rule_id == "R-T-02").unwrap();
+    assert!(f.reason.ends_with("and 988 more"), "{}", f.reason);
+}

@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::context::{self, Ctx, StepAcc};
+use super::engine::charge;
 use crate::application::vocab::{self, Term, Vocab};
 use crate::application::{
     Application, BenchmarkScore, MissionProduct, Money, NcpCase, Registration, SupplyLink,
@@ -669,8 +670,15 @@ fn dyn_to_json(d: &Dynamic) -> Value {
     }
 }
 
+/// Operations one reported finding costs against its rule's budget (1,000 findings at most
+/// under the default 100,000 operations).
+const REPORT_COST: u64 = 100;
+
 /// Adds a finding of the current rule.
 fn report(rule_id: &str, call: &str, effect: Effect, value: Option<&str>, reason: &str) -> Res<()> {
+    // A finding is copied into the decision with the facts its rule read: charged as such, so a
+    // rule reporting in a loop runs out of budget long before it floods the decision.
+    charge(REPORT_COST)?;
     if reason.trim().is_empty() {
         return fail(format!("`{call}` needs a reason"));
     }
@@ -1114,6 +1122,7 @@ fn table_has_key_within(table: &str, prefix: &str) -> Res<bool> {
                 pack.manifest.id
             ));
         };
+        charge(t.rows.len() as u64)?;
         Ok(!prefix.is_empty() && t.rows.keys().any(|k| k.starts_with(prefix)))
     })
     .unwrap_or_else(|| fail("`in_table_within` may only be called during a screening"))
@@ -1311,6 +1320,7 @@ fn present_unknown(present: Array, unknown: Array) -> Map {
 /// each fact read. Lists of facts to check belong in data, not in arrays rebuilt by a script.
 fn indicators(app: &Application, table: &str) -> Res<Map> {
     let t = pack_table(table)?;
+    charge(t.rows.len() as u64)?;
     if t.columns.iter().map(String::as_str).ne(INDICATOR_COLUMNS) {
         return fail(format!(
             "table `{table}` is not an indicator table (columns {})",
@@ -1380,6 +1390,8 @@ fn listed(app: &Application, table: &str) -> Res<Map> {
         .and_then(|p| p.activities.as_ref())
         .map(|a| a.iter().map(|t| t.as_str().to_owned()).collect())
         .unwrap_or_default();
+    // Every row is looked at once an activity.
+    charge((t.rows.len() as u64).saturating_mul(activities.len() as u64))?;
     let (mut present, mut unknown, mut at) = (Array::new(), Array::new(), Map::new());
     for activity in &activities {
         // Rows are keyed (activity, group, path), so one activity's groups are contiguous.
@@ -1442,24 +1454,30 @@ const AND_LIST_MAX: usize = 12;
 
 /// "a, b and c": items are written as text (a closed-vocabulary value as its name), duplicates
 /// dropped, at most [`AND_LIST_MAX`] named.
-fn and_list(items: &Array) -> String {
+///
+/// Linear in its input, and charged to the rule's budget before each item's work: one
+/// operation an item and one per 64 bytes of its text.
+fn and_list(items: &Array) -> Res<String> {
+    charge(items.len() as u64)?;
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut words: Vec<String> = Vec::new();
     for d in items {
         let w = dyn_text(d).unwrap_or_else(|| d.to_string());
-        if !words.contains(&w) {
+        charge(w.len() as u64 / 64)?;
+        if seen.insert(w.clone()) {
             words.push(w);
         }
     }
     let more = words.len().saturating_sub(AND_LIST_MAX);
     words.truncate(AND_LIST_MAX);
     if more > 0 {
-        return format!("{} and {more} more", words.join(", "));
+        return Ok(format!("{} and {more} more", words.join(", ")));
     }
-    match words.split_last() {
+    Ok(match words.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         Some((last, _)) => last.clone(),
         None => String::new(),
-    }
+    })
 }
 
 /// Effect names for `raised`.
@@ -1634,7 +1652,9 @@ fn register_queries(e: &mut Engine) {
             None => fail("`__imvo_enter` is reserved for the engine"),
         }
     });
-    e.register_fn("and_list", |items: Array| -> String { and_list(&items) });
+    e.register_fn("and_list", |items: Array| -> Res<String> {
+        and_list(&items)
+    });
     e.register_fn("reset_facts", || {
         let _ = context::with(|c| c.reads.clear());
     });
@@ -1669,14 +1689,14 @@ mod tests {
         let term =
             |v: &str| Dynamic::from(vocab::ACTIVITY.term(v).unwrap_or_else(|| panic!("{v}")));
         let items: Array = vec![term("mining"), term("road"), term("mining")];
-        assert_eq!(and_list(&items), "mining and road");
+        assert_eq!(and_list(&items).unwrap_or_default(), "mining and road");
         let many: Array = (0..30).map(|i| Dynamic::from(format!("x{i}"))).collect();
-        let text = and_list(&many);
+        let text = and_list(&many).unwrap_or_default();
         assert!(
             text.starts_with("x0, x1,") && text.ends_with("x11 and 18 more"),
             "{text}"
         );
-        assert_eq!(and_list(&Array::new()), "");
-        assert_eq!(and_list(&vec![Dynamic::from("a")]), "a");
+        assert_eq!(and_list(&Array::new()).unwrap_or_default(), "");
+        assert_eq!(and_list(&vec![Dynamic::from("a")]).unwrap_or_default(), "a");
     }
 }

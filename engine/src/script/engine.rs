@@ -71,10 +71,14 @@ struct Budget {
     /// Operation count when the rule started; `None` until the first operation after entry.
     base: Option<u64>,
     max_operations: u64,
+    /// rhai's operation count at its last progress report.
+    last: u64,
+    /// Operations charged by host functions for their own work (see [`charge`]).
+    charged: u64,
 }
 
 thread_local! {
-    static BUDGET: Cell<Budget> = const { Cell::new(Budget { deadline: None, base: None, max_operations: u64::MAX }) };
+    static BUDGET: Cell<Budget> = const { Cell::new(Budget { deadline: None, base: None, max_operations: u64::MAX, last: 0, charged: 0 }) };
 }
 
 /// Starts the budget of a rule about to run on this thread: `max_operations` operations and
@@ -92,6 +96,8 @@ pub(crate) fn start_rule_budget(max_operations: u64, deadline: Duration) {
             deadline: Instant::now().checked_add(deadline),
             base: None,
             max_operations,
+            last: 0,
+            charged: 0,
         })
     });
 }
@@ -103,11 +109,46 @@ pub(crate) fn end_rule_budget() {
             deadline: None,
             base: None,
             max_operations: u64::MAX,
+            last: 0,
+            charged: 0,
         })
     });
 }
 
 /// The values an `on_progress` abort carries.
+/// Charges `units` operations of a host function's own work (one per item it walks, say) to the
+/// running rule's budget, **before** the work is done: a host function whose cost grows with its
+/// input cannot let a rule run past its operation budget or its deadline between rhai's progress
+/// reports. Fails as the budget itself does (operations, then the wall clock).
+///
+/// # Errors
+/// The operation budget or the deadline is exhausted.
+pub(crate) fn charge(units: u64) -> Result<(), Box<rhai::EvalAltResult>> {
+    let stop = BUDGET.with(|cell| {
+        let mut b = cell.get();
+        b.charged = b.charged.saturating_add(units);
+        cell.set(b);
+        let used = b
+            .last
+            .saturating_sub(b.base.unwrap_or(b.last))
+            .saturating_add(b.charged);
+        if used > b.max_operations {
+            Some(OPERATIONS_TOKEN)
+        } else if b.deadline.is_some_and(|dl| Instant::now() > dl) {
+            Some(DEADLINE_TOKEN)
+        } else {
+            None
+        }
+    });
+    match stop {
+        Some(token) => Err(Box::new(rhai::EvalAltResult::ErrorTerminated(
+            Dynamic::from(token),
+            rhai::Position::NONE,
+        ))),
+        None => Ok(()),
+    }
+}
+
 pub(crate) const DEADLINE_TOKEN: &str = "imvo:deadline";
 /// A rule ran past its operation budget.
 pub(crate) const OPERATIONS_TOKEN: &str = "imvo:operations";
@@ -149,7 +190,9 @@ pub fn build_engine(limits: &Limits) -> Engine {
                     ops
                 }
             };
-            if ops.saturating_sub(base) > b.max_operations {
+            b.last = ops;
+            cell.set(b);
+            if ops.saturating_sub(base).saturating_add(b.charged) > b.max_operations {
                 return Some(Dynamic::from(OPERATIONS_TOKEN));
             }
             if ops & 0x3FF == 0 && b.deadline.is_some_and(|dl| Instant::now() > dl) {
