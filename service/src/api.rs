@@ -113,6 +113,8 @@ pub struct AppState {
     pub batch_wakeup: tokio::sync::Notify,
     /// Batch uploads being received.
     pub uploads: Arc<Semaphore>,
+    /// Batch uploads being received, per API key: one key cannot hold every upload slot.
+    pub uploads_by_key: Arc<Mutex<HashMap<String, usize>>>,
     /// Batch chunks being committed (one at a time: the chain takes one writer anyway, and
     /// waiting workers would only hold database connections that requests need).
     pub batch_commits: Arc<Semaphore>,
@@ -145,6 +147,7 @@ impl AppState {
             settings,
             batch_wakeup: tokio::sync::Notify::new(),
             uploads: Arc::new(Semaphore::new(settings_uploads)),
+            uploads_by_key: Arc::new(Mutex::new(HashMap::new())),
             batch_commits: Arc::new(Semaphore::new(1)),
         };
         Ok((Arc::new(state), task))
@@ -1435,7 +1438,11 @@ async fn healthz() -> &'static str {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "ready", body = Object), (status = 503, description = "not ready", body = Object)))]
 async fn readyz(State(state): State<Shared>) -> Response {
-    let db = state.store.ping().await;
+    // A database that does not answer within a second is unreachable for readiness: a load
+    // balancer asking must not wait for the connection pool's own timeout.
+    let db = tokio::time::timeout(Duration::from_millis(900), state.store.ping())
+        .await
+        .unwrap_or(false);
     let body = serde_json::json!({
         "database": if db { "ok" } else { "unreachable" },
         "backend": state.store.backend(),

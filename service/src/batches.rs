@@ -235,6 +235,52 @@ enum ReceiveError {
     Store(crate::store::StoreError),
 }
 
+/// `413`: a batch upload over the size limit.
+fn too_large(limit: u64) -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        "request body too large",
+        format!("a batch upload may hold at most {limit} bytes; split the portfolio"),
+    )
+}
+
+/// One key's share of the upload slots, given back when the upload ends (also when dropped).
+struct KeyUpload {
+    map: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    key: String,
+}
+
+impl KeyUpload {
+    /// Takes a slot for `key` if it holds fewer than half of the process's (at least one).
+    fn take(state: &Shared, key: &str) -> Option<KeyUpload> {
+        let per_key = (state.settings.batch_uploads / 2).max(1);
+        let mut m = state.uploads_by_key.lock().ok()?;
+        let n = m.entry(key.to_owned()).or_insert(0);
+        if *n >= per_key {
+            return None;
+        }
+        *n += 1;
+        Some(KeyUpload {
+            map: Arc::clone(&state.uploads_by_key),
+            key: key.to_owned(),
+        })
+    }
+}
+
+impl Drop for KeyUpload {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.map.lock()
+            && let Some(n) = m.get_mut(&self.key)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(&self.key);
+            }
+        }
+    }
+}
+
 /// Upload a portfolio (JSON Lines or CSV) to screen and store; answered once the whole upload is
 /// durably stored, before any line is screened.
 #[utoipa::path(post, path = "/v1/batches", tag = "batches",
@@ -259,6 +305,15 @@ pub(crate) async fn post_batch(
     body: Body,
 ) -> Result<Response, Problem> {
     let upload = auth.allow(Action::UploadBatch)?;
+    // A declared size over the limit is refused at once, before a byte of the body is read.
+    if let Some(declared) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && declared > state.settings.batch_max_bytes
+    {
+        return Err(too_large(state.settings.batch_max_bytes));
+    }
     let format = upload_format(q.format.as_deref(), &headers)?;
     let as_of = q
         .as_of
@@ -277,6 +332,14 @@ pub(crate) async fn post_batch(
         return Err(Problem::unavailable(
             "too-many-uploads",
             "this replica is receiving as many batch uploads as it takes at once; retry shortly",
+        ));
+    };
+    // And at most half of them (at least one) per API key, so one key's slow uploads cannot
+    // keep every other user's out.
+    let Some(_per_key) = KeyUpload::take(&state, &auth.0.id) else {
+        return Err(Problem::unavailable(
+            "too-many-uploads",
+            "this key is already sending as many batch uploads as one key may at once; retry when one is stored",
         ));
     };
     let id = uuid::Uuid::now_v7().to_string();
@@ -540,15 +603,7 @@ async fn receive(
                 };
                 total += data.len() as u64;
                 if total > settings.batch_max_bytes {
-                    cut = Some(Problem::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body-too-large",
-                        "request body too large",
-                        format!(
-                            "a batch upload may hold at most {} bytes; split the portfolio",
-                            settings.batch_max_bytes
-                        ),
-                    ));
+                    cut = Some(too_large(settings.batch_max_bytes));
                 } else {
                     sha2::Digest::update(&mut digest, &data);
                     if tx.send(Msg::Data(data)).await.is_err() {

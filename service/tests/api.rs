@@ -1648,3 +1648,87 @@ async fn a_checkpoint_is_checked_never_trusted_and_policy_sets_are_verified() {
         "{v}"
     );
 }
+
+/// A batch upload whose body arrives only when `gate` opens.
+fn gated_upload(key: &str, body: &str, gate: tokio::sync::oneshot::Receiver<()>) -> Request<Body> {
+    let bytes = axum::body::Bytes::from(body.to_owned());
+    let stream = futures_util::stream::once(async move {
+        let _ = gate.await;
+        Ok::<_, std::convert::Infallible>(bytes)
+    });
+    Request::builder()
+        .method("POST")
+        .uri("/v1/batches")
+        .header(header::AUTHORIZATION, format!("Bearer {key}"))
+        .header(header::CONTENT_TYPE, "application/x-ndjson")
+        .body(Body::from_stream(stream))
+        .unwrap()
+}
+
+/// An upload declared over the limit is refused at once; one key cannot hold every upload slot;
+/// readiness answers within a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_limits_answer_at_once_and_per_key() {
+    let (store, _) = support::sqlite().await;
+    let settings = Settings {
+        batch_uploads: 2,
+        batch_max_bytes: 1_000_000,
+        ..Settings::default()
+    };
+    let (state, _writer) = AppState::new(store.clone(), policies(), settings)
+        .await
+        .unwrap();
+    let app = router(state);
+    let key = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let other = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let line = format!(
+        "{}\n",
+        serde_json::from_str::<Value>(&example("gas-plant-id-2022.json")).unwrap()
+    );
+    // Declared over the limit, with a body that never comes: 413 without waiting for it.
+    let (_never, stalled) = tokio::sync::oneshot::channel::<()>();
+    let mut big = gated_upload(&key, &line, stalled);
+    big.headers_mut().insert(
+        header::CONTENT_LENGTH,
+        axum::http::HeaderValue::from_static("5000000"),
+    );
+    let r = tokio::time::timeout(std::time::Duration::from_secs(5), send(&app, big))
+        .await
+        .expect("answered at once");
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // With two upload slots, one key may hold one: its second upload is refused while the first
+    // is still arriving, and another key's upload is taken.
+    let (open, gate) = tokio::sync::oneshot::channel();
+    let (first, (second, third)) =
+        tokio::join!(send(&app, gated_upload(&key, &line, gate)), async {
+            // Let the first upload take its slot.
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            let (_hold, g2) = tokio::sync::oneshot::channel::<()>();
+            let second = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                send(&app, gated_upload(&key, &line, g2)),
+            )
+            .await
+            .expect("answered at once");
+            let third = call(
+                &app,
+                "POST",
+                "/v1/batches",
+                Some(&other),
+                Some(("application/x-ndjson", line.clone().into_bytes())),
+                &[],
+            )
+            .await;
+            open.send(()).unwrap();
+            (second, third)
+        });
+    assert_eq!(second.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(String::from_utf8_lossy(&second.body).contains("this key"));
+    assert_eq!(
+        third.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&third.body)
+    );
+    assert_eq!(first.status, StatusCode::ACCEPTED);
+}
