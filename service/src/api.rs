@@ -1479,9 +1479,74 @@ async fn metrics(State(state): State<Shared>) -> Response {
     components(schemas(Problem, FieldProblem, ScreeningRecord, ScreeningPage, ReviewRecord, ReviewBody, History, HistoryEntry,
                        Replay, Simulate, Policies, PackSummary, NewKey, CreatedKey, Role,
                        crate::batches::BatchStatus, crate::batches::BatchLinks)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
 )]
 pub struct ApiDoc;
+
+/// Errors are `application/problem+json` (RFC 9457), and every operation that takes a body may
+/// answer `400` (not JSON), `413` (too large) and `415` (another content type), and every `/v1`
+/// operation `503` (shed, timed out, database unreachable): stated once here rather than on
+/// every handler.
+struct ProblemResponses;
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else {
+            return;
+        };
+        let problem = |description: &str| {
+            serde_json::json!({
+                "description": description,
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            })
+        };
+        if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+            for (path, item) in paths.iter_mut() {
+                let Some(item) = item.as_object_mut() else {
+                    continue;
+                };
+                for op in item.values_mut() {
+                    let has_body = op.get("requestBody").is_some();
+                    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
+                    else {
+                        continue;
+                    };
+                    for resp in responses.values_mut() {
+                        let Some(content) = resp.get_mut("content").and_then(Value::as_object_mut)
+                        else {
+                            continue;
+                        };
+                        let is_problem = content.get("application/json").is_some_and(|c| {
+                            c["schema"]["$ref"] == "#/components/schemas/Problem"
+                        });
+                        if is_problem && let Some(c) = content.remove("application/json") {
+                            content.insert("application/problem+json".to_owned(), c);
+                        }
+                    }
+                    if has_body {
+                        for (code, what) in [
+                            ("400", "the body is not JSON, or a header is malformed"),
+                            ("413", "the body is larger than the operation takes"),
+                            ("415", "the body's Content-Type is not one the operation takes"),
+                        ] {
+                            responses
+                                .entry(code.to_owned())
+                                .or_insert_with(|| problem(what));
+                        }
+                    }
+                    if path.starts_with("/v1/") {
+                        responses.entry("503".to_owned()).or_insert_with(|| {
+                            problem("shed under load, timed out, or the database cannot be reached; retry after `Retry-After`")
+                        });
+                    }
+                }
+            }
+        }
+        if let Ok(new) = serde_json::from_value(doc) {
+            *openapi = new;
+        }
+    }
+}
 
 struct BearerAuth;
 
