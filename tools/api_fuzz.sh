@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-target/debug/imvo}"
 version="4.32.5"
-venv="target/fuzz-venv"
+venv="$PWD/target/fuzz-venv"
 work="$(mktemp -d)"
 port="${IMVO_FUZZ_PORT:-18089}"
 trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -35,12 +35,13 @@ done
 #   is rightly refused with 422 naming every field.
 # - post_batch: its bodies are JSON Lines or CSV, which schemathesis cannot generate.
 status=0
-timeout 300 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
+# Run from the scratch folder: schemathesis keeps its cache (.schemathesis/) in the working folder.
+(cd "$work" && timeout 300 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
   -H "Authorization: Bearer $key" \
   --checks all --exclude-checks positive_data_acceptance,negative_data_rejection \
   --exclude-operation-id post_batch \
   --phases examples,fuzzing,stateful -n 15 --generation-deterministic \
-  --max-time 120 -w 2 || status=$?
+  --max-time 120 -w 2) || status=$?
 if grep -qiE "panicked|stack backtrace" "$work/serve.log"; then
   echo "the service logged a panic during the fuzz run:" >&2
   grep -iE -A5 "panicked|stack backtrace" "$work/serve.log" >&2
