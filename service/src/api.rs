@@ -1517,7 +1517,8 @@ impl utoipa::Modify for ProblemResponses {
                             continue;
                         };
                         let is_problem = content.get("application/json").is_some_and(|c| {
-                            c["schema"]["$ref"] == "#/components/schemas/Problem"
+                            c.pointer("/schema/$ref").and_then(Value::as_str)
+                                == Some("#/components/schemas/Problem")
                         });
                         if is_problem && let Some(c) = content.remove("application/json") {
                             content.insert("application/problem+json".to_owned(), c);
@@ -1527,7 +1528,10 @@ impl utoipa::Modify for ProblemResponses {
                         for (code, what) in [
                             ("400", "the body is not JSON, or a header is malformed"),
                             ("413", "the body is larger than the operation takes"),
-                            ("415", "the body's Content-Type is not one the operation takes"),
+                            (
+                                "415",
+                                "the body's Content-Type is not one the operation takes",
+                            ),
                         ] {
                             responses
                                 .entry(code.to_owned())

@@ -21,6 +21,14 @@ use crate::input::Item;
 /// Lines per chunk handed to a worker.
 pub const CHUNK: usize = 256;
 
+/// The most worker threads a batch (or a re-screening) runs on. Screening is CPU-bound, so
+/// threads beyond the cores gain nothing, while each one costs a stack and keeps two chunks of
+/// up to [`CHUNK`] applications in flight (up to 256 KiB each): 256 is more than the cores of
+/// any machine this runs on, and keeps a slip (`--threads 100000`) from running into the
+/// process's thread limit or memory. `imvo batch --threads` and `imvo rescreen --threads` refuse
+/// more; [`run`] and [`crate::rescreen::impact`] use at most this many.
+pub const MAX_THREADS: usize = 256;
+
 /// What came of one input line.
 #[derive(Debug)]
 pub enum LineResult {
@@ -252,11 +260,35 @@ pub struct Sinks<'a> {
     pub progress: &'a mut dyn FnMut(u64),
 }
 
+/// Starts a thread in `scope`: an error, not a panic, when the system refuses one (the
+/// process's thread limit, memory for the stack).
+pub(crate) fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: String,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .name(name)
+        .spawn_scoped(scope, f)
+}
+
+/// Why screening thread `n` (0-based) of `threads` did not start.
+pub(crate) fn thread_failed(e: &std::io::Error, n: usize, threads: usize) -> std::io::Error {
+    std::io::Error::new(
+        e.kind(),
+        format!(
+            "cannot start screening thread {} of {threads}: {e}; the system refuses more threads (use fewer threads, or raise the limit on threads or memory)",
+            n + 1
+        ),
+    )
+}
+
 /// Screens every item of `input` (from [`crate::input::open`]) and writes results in input
 /// order.
 ///
 /// # Errors
-/// Reading the input or writing the output failed (a bad line is not an error).
+/// Reading the input or writing the output failed, or a thread could not be started (a bad line
+/// is not an error).
 pub fn run(
     set: &PolicySet,
     input: impl Iterator<Item = std::io::Result<Item>> + Send,
@@ -270,7 +302,7 @@ pub fn run(
         floor,
     } = options;
     let start = Instant::now();
-    let threads = threads.max(1);
+    let threads = threads.clamp(1, MAX_THREADS);
     let Sinks {
         out,
         mut errors,
@@ -288,37 +320,12 @@ pub fn run(
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
         let chunk_rx = std::sync::Arc::new(std::sync::Mutex::new(chunk_rx));
         let (done_tx, done_rx) = mpsc::sync_channel::<Done>(threads * 2);
-        let reader = scope.spawn(move || -> std::io::Result<()> {
-            let mut buf = Vec::with_capacity(CHUNK);
-            let mut index = 0usize;
-            for item in input {
-                let item = match item {
-                    Ok(item) => item,
-                    Err(e) => {
-                        // The lines read before the failure are still screened and written.
-                        if !buf.is_empty() {
-                            let _ = chunk_tx.send((index, buf));
-                        }
-                        return Err(e);
-                    }
-                };
-                buf.push(item);
-                if buf.len() == CHUNK {
-                    if chunk_tx.send((index, std::mem::take(&mut buf))).is_err() {
-                        return Ok(());
-                    }
-                    index += 1;
-                }
-            }
-            if !buf.is_empty() {
-                let _ = chunk_tx.send((index, buf));
-            }
-            Ok(())
-        });
-        for _ in 0..threads {
+        // The workers first, then the reader: if a thread cannot be started, the channel's
+        // sender is dropped with this closure and the workers started so far end at once.
+        for n in 0..threads {
             let rx = std::sync::Arc::clone(&chunk_rx);
             let tx = done_tx.clone();
-            scope.spawn(move || {
+            let worker = move || {
                 loop {
                     let next = rx.lock().ok().and_then(|r| r.recv().ok());
                     let Some((index, lines)) = next else { break };
@@ -356,9 +363,44 @@ pub fn run(
                         break;
                     }
                 }
-            });
+            };
+            spawn(scope, format!("imvo-batch-{n}"), worker)
+                .map_err(|e| thread_failed(&e, n, threads))?;
         }
         drop(done_tx);
+        let read = move || -> std::io::Result<()> {
+            let mut buf = Vec::with_capacity(CHUNK);
+            let mut index = 0usize;
+            for item in input {
+                let item = match item {
+                    Ok(item) => item,
+                    Err(e) => {
+                        // The lines read before the failure are still screened and written.
+                        if !buf.is_empty() {
+                            let _ = chunk_tx.send((index, buf));
+                        }
+                        return Err(e);
+                    }
+                };
+                buf.push(item);
+                if buf.len() == CHUNK {
+                    if chunk_tx.send((index, std::mem::take(&mut buf))).is_err() {
+                        return Ok(());
+                    }
+                    index += 1;
+                }
+            }
+            if !buf.is_empty() {
+                let _ = chunk_tx.send((index, buf));
+            }
+            Ok(())
+        };
+        let reader = spawn(scope, "imvo-batch-reader".to_owned(), read).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot start the thread that reads the input: {e}"),
+            )
+        })?;
         // Put chunks back in order; at most the chunks in flight wait here.
         let mut pending: HashMap<usize, Vec<(u64, LineResult, String)>> = HashMap::new();
         let mut next = 0usize;

@@ -75,6 +75,9 @@ pub struct FileError {
     pub message: String,
     /// The bad columns of a CSV header, each with what was expected.
     pub columns: Vec<FieldError>,
+    /// The input could not be read at all (a directory, a device error): a failure of the
+    /// system, not of what the input holds.
+    pub unreadable: bool,
 }
 
 impl FileError {
@@ -82,14 +85,22 @@ impl FileError {
         FileError {
             message: message.into(),
             columns: Vec::new(),
+            unreadable: false,
+        }
+    }
+
+    fn unreadable(message: impl Into<String>) -> FileError {
+        FileError {
+            unreadable: true,
+            ..FileError::new(message)
         }
     }
 }
 
 /// The longest line (JSON Lines) or row (CSV) read: one application, as for a single screening
-/// (`api::BODY_LIMIT`). A longer JSON line is rejected alone; a longer CSV row stops the file (an
-/// unclosed quote or a file whose lines end with a bare CR runs to its end).
-pub const MAX_LINE: usize = 256 * 1024;
+/// ([`crate::api::BODY_LIMIT`]). A longer JSON line is rejected alone; a longer CSV row stops the
+/// file (an unclosed quote or a file whose lines end with a bare CR runs to its end).
+pub const MAX_LINE: usize = crate::api::BODY_LIMIT;
 
 /// The input with its first bytes read back in front of it.
 pub type Input<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
@@ -104,7 +115,7 @@ fn check_start<R: BufRead>(mut r: R) -> Result<Input<R>, FileError> {
             Ok(0) => break,
             Ok(_) => head.extend_from_slice(&byte),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(FileError::new(format!("cannot read the input: {e}"))),
+            Err(e) => return Err(FileError::unreadable(format!("cannot read the input: {e}"))),
         }
     }
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -300,9 +311,17 @@ pub fn open<R: BufRead>(format: Format, input: R) -> Result<Items<R>, FileError>
                     lines: lines.clone(),
                 });
             let mut header = csv::ByteRecord::new();
-            let got = rows
-                .read_byte_record(&mut header)
-                .map_err(|e| FileError::new(format!("cannot read the CSV header: {e}")))?;
+            let got = rows.read_byte_record(&mut header).map_err(|e| {
+                let message = format!("cannot read the CSV header: {e}");
+                // A header that runs on past the row limit is the file's fault; any other
+                // read error is the system's.
+                match e.kind() {
+                    csv::ErrorKind::Io(io) if io.kind() != io::ErrorKind::InvalidData => {
+                        FileError::unreadable(message)
+                    }
+                    _ => FileError::new(message),
+                }
+            })?;
             if !got {
                 return Err(FileError::new(
                     "the CSV input is empty: it needs a header row of v1 field paths",
@@ -614,6 +633,7 @@ impl Columns {
                     }
                 ),
                 columns: problems,
+                unreadable: false,
             })
         }
     }
@@ -914,6 +934,29 @@ mod tests {
                 })
             })
             .collect())
+    }
+
+    /// An input the system cannot read is an I/O failure of the whole input, not a problem of
+    /// what it holds; an input in another encoding is the latter.
+    #[test]
+    fn an_unreadable_input_is_told_apart_from_a_bad_one() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("Is a directory"))
+            }
+        }
+        for format in [Format::JsonLines, Format::Csv] {
+            let Err(e) = open(format, io::BufReader::new(Failing)) else {
+                panic!("{format:?}: a failing reader was opened");
+            };
+            assert!(e.unreadable, "{format:?}: {e}");
+            assert!(e.message.contains("Is a directory"), "{e}");
+        }
+        let Err(e) = items(Format::Csv, b"\xFF\xFEr\0e\0") else {
+            panic!("UTF-16 was read");
+        };
+        assert!(!e.unreadable, "{e}");
     }
 
     fn json(i: &Item) -> Value {

@@ -26,6 +26,111 @@ mod exit {
     pub const USAGE_OR_IO: u8 = 4;
 }
 
+/// Whether the reader of stdout has gone (`imvo scenarios run | head -1`): the rest of the
+/// output is dropped.
+static STDOUT_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `println!` for the commands' output, returning `Result<(), Failure>`. `println!` panics when
+/// the reader of stdout has gone ("failed printing to stdout: Broken pipe", exit 101), and the
+/// usual cure, restoring the default SIGPIPE action, needs `unsafe`, which this workspace
+/// forbids. So the output goes through a locked stdout, and a broken pipe ends it quietly: the
+/// command finishes with its own exit code. Any other write error (a full disk) is a failure.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        write_stdout(format_args!($($arg)*), true)
+    };
+}
+
+/// [`outln!`] without the line break.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_stdout(format_args!($($arg)*), false)
+    };
+}
+
+/// `eprintln!` that never panics: with stderr closed (`2>&1 | head -1`) the message is lost,
+/// and the exit code still tells.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// Writes to stdout for [`outln!`] and [`out!`].
+fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) -> Result<(), Failure> {
+    if STDOUT_GONE.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut w = std::io::stdout().lock();
+    let written = w
+        .write_fmt(args)
+        .and_then(|()| if newline { w.write_all(b"\n") } else { Ok(()) });
+    stdout_written(written)
+}
+
+/// The result of a write to stdout: a broken pipe marks stdout gone and is not an error.
+fn stdout_written(result: std::io::Result<()>) -> Result<(), Failure> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_GONE.store(true, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(Failure::io(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// A stream whose reader may go away (`imvo batch --errors - | head`): after a broken pipe what
+/// is written to it is dropped, and the writer goes on (the batch still writes its decisions).
+struct UntilClosed<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> UntilClosed<W> {
+    fn new(inner: W) -> UntilClosed<W> {
+        UntilClosed {
+            inner,
+            closed: false,
+        }
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+/// `--threads`: from 1 to [`imvo_service::batch::MAX_THREADS`] (why that many at most is said
+/// there); another value is a usage error naming the flag and the range.
+fn threads_arg() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new()
+        .range(1..=imvo_service::batch::MAX_THREADS as u64)
+}
+
 #[derive(Parser)]
 #[command(
     name = "imvo",
@@ -99,8 +204,8 @@ enum Command {
         /// is measured against (docs/performance.md).
         #[arg(long, hide = true)]
         floor: bool,
-        /// Worker threads (default: the number of cores).
-        #[arg(long)]
+        /// Worker threads, 1 to 256 (default: the number of cores).
+        #[arg(long, value_parser = threads_arg())]
         threads: Option<usize>,
     },
     /// The impact of a policy change: screen every application of a portfolio (JSON Lines or
@@ -127,8 +232,8 @@ enum Command {
         /// decision was made on, so that only the policy change shows).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
-        /// Worker threads (default: the number of cores).
-        #[arg(long)]
+        /// Worker threads, 1 to 256 (default: the number of cores).
+        #[arg(long, value_parser = threads_arg())]
         threads: Option<usize>,
     },
     /// Run the HTTP service (decisions stored in `--database`).
@@ -273,16 +378,21 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.json;
-    match run(cli) {
+    // What is still buffered for stdout is written here, where a failure can be reported.
+    let result = run(cli).and_then(|code| {
+        stdout_written(std::io::stdout().lock().flush())?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
             if json {
-                eprintln!(
+                errln!(
                     "{}",
                     json!({"error": {"kind": f.kind, "message": f.message, "details": f.details}})
                 );
             } else {
-                eprintln!("imvo: {}", f.message);
+                errln!("imvo: {}", f.message);
             }
             ExitCode::from(f.code)
         }
@@ -306,16 +416,41 @@ fn load(dir: &Path) -> Result<PolicySet, Failure> {
     })
 }
 
+/// Reads one application (`-` for stdin): at most [`imvo_service::api::BODY_LIMIT`] bytes, the
+/// most `POST /v1/screenings` takes. Reading stops one byte past the limit, so an endless input
+/// (`imvo screen /dev/zero`) is refused at once instead of filling the memory.
 fn read_input(file: &str) -> Result<String, Failure> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| Failure::io(format!("cannot read standard input: {e}")))?;
-        Ok(s)
+    let limit = imvo_service::api::BODY_LIMIT;
+    let take = u64::try_from(limit).map_or(u64::MAX, |l| l.saturating_add(1));
+    let mut bytes = Vec::new();
+    let (name, read) = if file == "-" {
+        (
+            "standard input".to_owned(),
+            std::io::stdin().lock().take(take).read_to_end(&mut bytes),
+        )
     } else {
-        std::fs::read_to_string(file).map_err(|e| Failure::io(format!("cannot read `{file}`: {e}")))
+        let f = std::fs::File::open(file)
+            .map_err(|e| Failure::io(format!("cannot read `{file}`: {e}")))?;
+        (format!("`{file}`"), f.take(take).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+    if bytes.len() > limit {
+        return Err(Failure {
+            code: exit::INVALID_INPUT,
+            kind: "invalid_input",
+            message: format!(
+                "{name} is larger than {limit} bytes: expected one application of at most {limit} bytes ({} KiB, the limit of `POST /v1/screenings`); screen a portfolio with `imvo batch`",
+                limit / 1024
+            ),
+            details: json!({"limit_bytes": limit}),
+        });
     }
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::io(format!(
+            "cannot read {name}: it is not UTF-8 text (an invalid byte at offset {}); expected a JSON application in UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 fn run(cli: Cli) -> Result<u8, Failure> {
@@ -326,9 +461,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let set = load(&cli.policies)?;
             let decision = screen(&set, &app, as_of.unwrap_or(app.application_date));
             if cli.json {
-                println!("{}", decision.to_json_pretty());
+                outln!("{}", decision.to_json_pretty())?;
             } else {
-                print!("{}", explain::explain(&decision));
+                out!("{}", explain::explain(&decision))?;
             }
             Ok(exit::OK)
         }
@@ -339,17 +474,17 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 PoliciesCommand::Check => {
                     let rules: usize = set.packs().iter().map(|p| p.rules.len()).sum();
                     if cli.json {
-                        println!(
+                        outln!(
                             "{}",
                             json!({"ok": true, "policy_set": set.hash(), "packs": set.packs().len(), "rules": rules, "tables": set.tables().len() + usize::from(set.rates().is_some())})
-                        );
+                        )?;
                     } else {
-                        println!(
+                        outln!(
                             "ok: {} pack version(s), {rules} rules, {} shared table(s); policy set {}",
                             set.packs().len(),
                             set.tables().len() + usize::from(set.rates().is_some()),
                             set.hash()
-                        );
+                        )?;
                     }
                     Ok(exit::OK)
                 }
@@ -447,14 +582,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 if r.problems.is_empty() {
                     passed += 1;
                     if !cli.json {
-                        println!("PASS {}  {}", path.display(), r.description);
+                        outln!("PASS {}  {}", path.display(), r.description)?;
                     }
                 } else {
                     failed += 1;
                     if !cli.json {
-                        println!("FAIL {}  {}", path.display(), r.description);
+                        outln!("FAIL {}  {}", path.display(), r.description)?;
                         for p in &r.problems {
-                            println!("     {p}");
+                            outln!("     {p}")?;
                         }
                     }
                 }
@@ -475,13 +610,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 }
             }
             if cli.json {
-                println!(
+                outln!(
                     "{}",
                     json!({"passed": passed, "failed": failed, "scenarios": report, "coverage": rules, "uncovered": uncovered})
-                );
+                )?;
             } else {
                 if coverage {
-                    println!("\nRule coverage (scenarios in which each rule reported a finding)");
+                    outln!("\nRule coverage (scenarios in which each rule reported a finding)")?;
                     for r in &rules {
                         let n = r["scenarios"].as_u64().unwrap_or(0);
                         let mark = match (n, r["data_unavailable"].as_bool() == Some(true)) {
@@ -489,25 +624,25 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                             (0, false) => "  NOT COVERED",
                             _ => "",
                         };
-                        println!(
+                        outln!(
                             "  {:<12} {:>4}  {} {}{mark}",
                             r["rule_id"].as_str().unwrap_or(""),
                             n,
                             r["pack"].as_str().unwrap_or(""),
                             r["version"].as_str().unwrap_or("")
-                        );
+                        )?;
                     }
                     let unavailable = rules
                         .iter()
                         .filter(|r| r["data_unavailable"].as_bool() == Some(true))
                         .count();
-                    println!(
+                    outln!(
                         "{} rules, {} not covered, {unavailable} marked data_unavailable",
                         rules.len(),
                         uncovered.len()
-                    );
+                    )?;
                 }
-                println!("{passed} passed, {failed} failed");
+                outln!("{passed} passed, {failed} failed")?;
             }
             Ok(if failed == 0 && uncovered.is_empty() {
                 exit::OK
@@ -532,38 +667,43 @@ fn agreement(
     let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let (report, problems) = imvo_service::calibration::agreement(&set, &files, as_of);
     if as_json {
-        println!(
+        outln!(
             "{}",
             json!({"report": report, "problems": problems.iter().map(|(f, m)| json!({"file": f, "problem": m})).collect::<Vec<_>>()})
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "Agreement with published categories: {} cases in {}, screened as of {} (policy set {})\n",
             report.all.indicative_overall.total(),
             dir.display(),
             report.as_of,
             report.policy_set
-        );
-        println!(
+        )?;
+        outln!(
             "{}",
             report.held_out.render(
                 "Held-out half: encoded blind, before any rule change, never read while rules changed"
             )
-        );
-        println!(
+        )?;
+        outln!(
             "{}",
             report
                 .tuning
                 .render("Tuning half: read case by case while rules were reviewed")
-        );
-        println!("{}", report.all.render("Both halves"));
+        )?;
+        outln!("{}", report.all.render("Both halves"))?;
         if list_cases {
-            println!(
+            outln!(
                 "\n  {:<14} {:<9} {:<9} {:<6} {:<14} {:<10} rules / reason",
-                "case", "half", "published", "engine", "status", "indicative"
-            );
+                "case",
+                "half",
+                "published",
+                "engine",
+                "status",
+                "indicative"
+            )?;
             for c in &report.cases {
-                println!(
+                outln!(
                     "  {:<14} {:<9} {:<9} {:<6} {:<14} {:<10} {}",
                     c.source_id,
                     match c.half {
@@ -579,11 +719,11 @@ fn agreement(
                     } else {
                         c.floor_rules.join(", ")
                     }
-                );
+                )?;
             }
         }
         for (file, problem) in &problems {
-            eprintln!("{file}: {problem}");
+            errln!("{file}: {problem}");
         }
     }
     Ok(if problems.is_empty() {
@@ -670,7 +810,7 @@ fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
-    runtime()?.block_on(async {
+    local_runtime()?.block_on(async {
         let mut store = None;
         let to = policy_set(cli, &mut store, args.to).await?;
         let (report, from_name, as_of_text) = if args.stored {
@@ -680,7 +820,10 @@ fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
             };
             let r = imvo_service::rescreen::impact_stored(&s, &to, args.as_of, threads)
                 .await
-                .map_err(|e| db_failure(&e))?;
+                .map_err(|e| match e {
+                    imvo_service::rescreen::ImpactError::Store(e) => db_failure(&e),
+                    other => Failure::io(format!("rescreen: {other}")),
+                })?;
             s.close().await;
             let when = args.as_of.map_or_else(
                 || "the date of each stored decision".to_owned(),
@@ -699,7 +842,12 @@ fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
                 .as_of
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
             let r = imvo_service::rescreen::impact(&from_set, &to, items, Some(as_of), threads)
-                .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+                .map_err(|e| match e {
+                    imvo_service::rescreen::ImpactError::Read(e) => {
+                        Failure::io(format!("cannot read `{input}`: {e}"))
+                    }
+                    other => Failure::io(format!("rescreen: {other}")),
+                })?;
             if r.applications == 0 && r.rejected.is_empty() {
                 return Err(no_applications(input));
             }
@@ -710,15 +858,15 @@ fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure> {
             )
         };
         if cli.json {
-            println!(
+            outln!(
                 "{}",
                 json!({"as_of": as_of_text, "from": from_name, "to": to.hash(), "impact": report})
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "as of {as_of_text}: {}",
                 report.render(&from_name, &format!("{} ({})", args.to, to.hash()))
-            );
+            )?;
         }
         Ok(if report.rejected.is_empty() {
             exit::OK
@@ -817,6 +965,8 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     if items.peek().is_none() {
         return Err(no_applications(input));
     }
+    // A broken pipe on the decisions' stream stops the batch (below); the rejected lines' stream
+    // may close and the batch goes on.
     let mut out_w: Box<dyn Write> = if out == "-" {
         Box::new(BufWriter::new(std::io::stdout()))
     } else {
@@ -826,10 +976,13 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     };
     let mut err_w: Option<Box<dyn Write>> = match errors {
         None => None,
-        Some(_) if errors_to_stdout => Some(Box::new(BufWriter::new(std::io::stdout()))),
-        Some(p) => Some(Box::new(BufWriter::new(std::fs::File::create(p).map_err(
-            |e| Failure::io(format!("cannot write `{}`: {e}", p.display())),
-        )?))),
+        Some(_) if errors_to_stdout => Some(Box::new(BufWriter::new(UntilClosed::new(
+            std::io::stdout(),
+        )))),
+        Some(p) => Some(Box::new(BufWriter::new(UntilClosed::new(
+            std::fs::File::create(p)
+                .map_err(|e| Failure::io(format!("cannot write `{}`: {e}", p.display())))?,
+        )))),
     };
     // A progress bar with rate and time left on a terminal; nothing when piped.
     // The total for the bar: the file's lines counted in a first pass of 1 MiB reads (memory
@@ -862,12 +1015,14 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     // Without `--errors` the rejected lines go to stderr (between redraws of the bar): a bad
     // line is never reported only as a count.
     if err_w.is_none() {
-        err_w = Some(Box::new(std::io::LineWriter::new(BarWriter(bar.clone()))));
+        err_w = Some(Box::new(std::io::LineWriter::new(UntilClosed::new(
+            BarWriter(bar.clone()),
+        ))));
     }
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     let mut progress = |n: u64| bar.set_position(n);
-    let summary = imvo_service::batch::run(
+    let summary = match imvo_service::batch::run(
         &set,
         items,
         Options {
@@ -881,16 +1036,24 @@ fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
             errors: err_w.as_mut().map(|w| w as &mut dyn Write),
             progress: &mut progress,
         },
-    )
-    .map_err(|e| {
-        bar.finish_and_clear();
-        Failure::io(format!("batch: {e}"))
-    })?;
+    ) {
+        Ok(summary) => summary,
+        // The reader of the decisions went away (`--out - | head`): stop quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            bar.finish_and_clear();
+            STDOUT_GONE.store(true, std::sync::atomic::Ordering::Relaxed);
+            return Ok(exit::OK);
+        }
+        Err(e) => {
+            bar.finish_and_clear();
+            return Err(Failure::io(format!("batch: {e}")));
+        }
+    };
     bar.finish_and_clear();
     if cli.json {
-        eprintln!("{}", json!({"summary": summary}));
+        errln!("{}", json!({"summary": summary}));
     } else {
-        eprintln!("{}", summary.render());
+        errln!("{}", summary.render());
     }
     if summary.lines == 0 {
         return Err(no_applications(input));
@@ -926,13 +1089,25 @@ fn open_input(
     } else {
         let f = std::fs::File::open(input)
             .map_err(|e| Failure::io(format!("cannot read `{input}`: {e}")))?;
+        // A directory opens, and fails only at the first read: say what it is.
+        if f.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(Failure::io(format!(
+                "cannot read `{input}`: it is a directory; expected a JSON Lines or CSV file, or `-` for stdin"
+            )));
+        }
         Box::new(std::io::BufReader::with_capacity(1 << 20, f))
     };
-    let items = imvo_service::input::open(format, reader).map_err(|e| Failure {
-        code: exit::INVALID_INPUT,
-        kind: "invalid_input",
-        message: format!("`{input}`: {e}"),
-        details: json!(e.columns),
+    let items = imvo_service::input::open(format, reader).map_err(|e| {
+        if e.unreadable {
+            Failure::io(format!("`{input}`: {e}"))
+        } else {
+            Failure {
+                code: exit::INVALID_INPUT,
+                kind: "invalid_input",
+                message: format!("`{input}`: {e}"),
+                details: json!(e.columns),
+            }
+        }
     })?;
     Ok((format, items))
 }
@@ -1004,8 +1179,19 @@ fn count_lines(path: &str) -> Option<u64> {
     }
 }
 
+/// The runtime of `imvo serve`: a worker thread per core.
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::io(format!("cannot start the runtime: {e}")))
+}
+
+/// The runtime of the commands that only wait on the database in turn (`keys`, `audit`,
+/// `rescreen`): on this thread. It starts no threads, so a system that refuses one fails where
+/// the command reports it (tokio panics when it cannot start a worker thread).
+fn local_runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::io(format!("cannot start the runtime: {e}")))
@@ -1066,7 +1252,7 @@ fn serve(
 
 fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
     use imvo_service::auth::Role;
-    runtime()?.block_on(async {
+    local_runtime()?.block_on(async {
         let store = open_store(&cli.database).await?;
         match command {
             KeysCommand::Create { roles } => {
@@ -1085,8 +1271,8 @@ fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
                 let (id, key) = imvo_service::auth::create_key(&store, &parsed).await.map_err(|e| db_failure(&e))?;
                 // The key alone on stdout, so `KEY=$(imvo keys create --role analyst)` works;
                 // what it is, on stderr.
-                println!("{key}");
-                eprintln!(
+                outln!("{key}")?;
+                errln!(
                     "created key {id} with role(s) {}; it is shown only this once",
                     parsed.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
                 );
@@ -1094,16 +1280,16 @@ fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
             KeysCommand::List => {
                 let keys = store.keys().await.map_err(|e| db_failure(&e))?;
                 if cli.json {
-                    println!("{}", json!({"keys": keys}));
+                    outln!("{}", json!({"keys": keys}))?;
                 } else {
                     for k in keys {
-                        println!(
+                        outln!(
                             "{}  {:<28} created {}{}",
                             k.id,
                             k.roles.join(","),
                             k.created_at,
                             k.revoked_at.map(|r| format!(", revoked {r}")).unwrap_or_default()
-                        );
+                        )?;
                     }
                 }
             }
@@ -1116,7 +1302,7 @@ fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
                         details: json!(null),
                     });
                 }
-                println!("revoked {id}");
+                outln!("revoked {id}")?;
             }
         }
         store.close().await;
@@ -1126,21 +1312,21 @@ fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
 
 fn audit(cli: &Cli, command: &AuditCommand) -> Result<u8, Failure> {
     use imvo_service::store::Checkpoint;
-    runtime()?.block_on(async {
+    local_runtime()?.block_on(async {
         let store = open_store(&cli.database).await?;
         let code = match command {
             AuditCommand::Checkpoint => {
                 let head = store.head().await.map_err(|e| db_failure(&e))?;
                 let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                 match head {
-                    Some(h) => println!(
+                    Some(h) => outln!(
                         "{}",
                         json!({"seq": h.seq, "hash": h.hash, "exported_at": at})
-                    ),
-                    None => println!(
+                    )?,
+                    None => outln!(
                         "{}",
                         json!({"seq": 0, "hash": imvo_service::store::GENESIS, "exported_at": at})
-                    ),
+                    )?,
                 }
                 exit::OK
             }
@@ -1175,29 +1361,42 @@ fn audit(cli: &Cli, command: &AuditCommand) -> Result<u8, Failure> {
                     .verify(cp.as_ref())
                     .await
                     .map_err(|e| db_failure(&e))?;
-                let ok = v.broken.is_none() && v.checkpoint_matches != Some(false);
+                let ok = v.broken.is_none()
+                    && v.checkpoint_matches != Some(false)
+                    && v.policy_sets.mismatched.is_empty();
                 if cli.json {
-                    println!("{}", json!(v));
+                    outln!("{}", json!(v))?;
                 } else {
                     match &v.broken {
-                        None => println!(
+                        None => outln!(
                             "chain intact: {} record(s), head {}",
                             v.records,
                             v.head
                                 .as_ref()
                                 .map_or("(empty)".to_owned(), |h| format!("{} {}", h.seq, h.hash))
-                        ),
-                        Some(b) => println!("chain BROKEN at record {}: {}", b.seq, b.reason),
+                        )?,
+                        Some(b) => outln!("chain BROKEN at record {}: {}", b.seq, b.reason)?,
                     }
                     if let Some(c) = &cp {
                         match v.checkpoint_matches {
-                            Some(true) => println!("checkpoint {} matches", c.seq),
-                            Some(false) => println!(
+                            Some(true) => outln!("checkpoint {} matches", c.seq)?,
+                            Some(false) => outln!(
                                 "checkpoint {} does NOT match: the chain was rewritten or cut short",
                                 c.seq
-                            ),
+                            )?,
                             None => {}
                         }
+                    }
+                    if v.policy_sets.mismatched.is_empty() {
+                        outln!(
+                            "policy sets intact: {} checked against their hashes",
+                            v.policy_sets.checked
+                        )?;
+                    } else {
+                        outln!(
+                            "policy sets CHANGED (their files no longer give their hash): {}",
+                            v.policy_sets.mismatched.join(", ")
+                        )?;
                     }
                 }
                 if ok { exit::OK } else { exit::CHECK_FAILED }
@@ -1247,19 +1446,24 @@ fn list(set: &PolicySet, as_json: bool) -> Result<u8, Failure> {
             .iter()
             .map(|p| json!({"id": p.manifest.id, "version": p.manifest.version, "title": p.manifest.title, "instruments": p.manifest.instruments, "effective_from": p.manifest.effective_from, "effective_to": p.manifest.effective_to, "rules": p.rules.len(), "hash": p.hash}))
             .collect();
-        println!("{}", json!({"policy_set": set.hash(), "packs": packs}));
+        outln!("{}", json!({"policy_set": set.hash(), "packs": packs}))?;
         return Ok(exit::OK);
     }
-    println!("policy set {}", set.hash());
-    println!(
+    outln!("policy set {}", set.hash())?;
+    outln!(
         "{:<32} {:<10} {:<32} {:<10} {:<10} {:>5}  hash",
-        "pack", "version", "instruments", "from", "to", "rules"
-    );
+        "pack",
+        "version",
+        "instruments",
+        "from",
+        "to",
+        "rules"
+    )?;
     for p in set.packs() {
         let m = &p.manifest;
         let inst: Vec<&str> = m.instruments.iter().map(|i| i.as_str()).collect();
         let to = m.effective_to.map_or("-".to_owned(), |d| d.to_string());
-        println!(
+        outln!(
             "{:<32} {:<10} {:<32} {:<10} {:<10} {:>5}  {}",
             m.id,
             m.version,
@@ -1268,23 +1472,23 @@ fn list(set: &PolicySet, as_json: bool) -> Result<u8, Failure> {
             to,
             p.rules.len(),
             p.hash.get(..19).unwrap_or(&p.hash)
-        );
+        )?;
     }
     for t in set.tables().values() {
-        println!(
+        outln!(
             "table {:<26} {:<10} {}",
             t.name,
             t.version,
             t.hash.get(..19).unwrap_or(&t.hash)
-        );
+        )?;
     }
     if let Some(r) = set.rates() {
-        println!(
+        outln!(
             "table {:<26} {:<10} {}",
             "sdr-rates",
             r.version,
             r.hash.get(..19).unwrap_or(&r.hash)
-        );
+        )?;
     }
     Ok(exit::OK)
 }
@@ -1314,15 +1518,15 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
     };
     let m = &pack.manifest;
     if as_json {
-        println!(
+        outln!(
             "{}",
             json!({"manifest": m, "hash": pack.hash, "rules": pack.rules, "params": pack.params})
-        );
+        )?;
         return Ok(exit::OK);
     }
-    println!("{} {}: {}", m.id, m.version, m.title);
+    outln!("{} {}: {}", m.id, m.version, m.title)?;
     let inst: Vec<&str> = m.instruments.iter().map(|i| i.as_str()).collect();
-    println!(
+    outln!(
         "instruments {}; in force from {}{}; hash {}",
         inst.join(", "),
         m.effective_from,
@@ -1330,10 +1534,10 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
             .map(|d| format!(" until {d} (exclusive)"))
             .unwrap_or_default(),
         pack.hash
-    );
-    println!("\nSources");
+    )?;
+    outln!("\nSources")?;
     for s in &m.sources {
-        println!(
+        outln!(
             "  {:<18} {}{}",
             s.id,
             s.document,
@@ -1341,15 +1545,18 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
                 .as_deref()
                 .map(|r| format!(" [{r}]"))
                 .unwrap_or_default()
-        );
+        )?;
     }
-    println!("\nRules");
-    println!(
+    outln!("\nRules")?;
+    outln!(
         "  {:<11} {:<18} {:<9} {:<10} title / source",
-        "id", "phase", "evidence", "verified"
-    );
+        "id",
+        "phase",
+        "evidence",
+        "verified"
+    )?;
     for r in &pack.rules {
-        println!(
+        outln!(
             "  {:<11} {:<18} {:<9} {:<10} {}{}",
             r.id,
             r.phase_names(),
@@ -1361,8 +1568,8 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
             } else {
                 ""
             }
-        );
-        println!(
+        )?;
+        outln!(
             "  {:<51} {}{}",
             "",
             r.document,
@@ -1370,13 +1577,13 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
                 .as_deref()
                 .map(|s| format!(", {s}"))
                 .unwrap_or_default()
-        );
+        )?;
         if !r.note.is_empty() {
-            println!("  {:<51} note: {}", "", r.note);
+            outln!("  {:<51} note: {}", "", r.note)?;
         }
     }
     if !pack.params.is_empty() {
-        println!("\nParameters");
+        outln!("\nParameters")?;
         for p in pack.params.values() {
             let value = match &p.value {
                 imvo_engine::policy::ParamValue::Decimal(d) => d.to_string(),
@@ -1385,7 +1592,7 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
                 imvo_engine::policy::ParamValue::Date(d) => d.to_string(),
             };
             let cmp = p.comparator.map(|c| c.as_str()).unwrap_or("");
-            println!(
+            outln!(
                 "  {:<32} {:>2} {:<14} {:<14} [{}, {}] {}",
                 p.name,
                 cmp,
@@ -1394,7 +1601,7 @@ fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Failure> {
                 p.evidence_level,
                 if p.verified { "verified" } else { "unverified" },
                 p.note
-            );
+            )?;
         }
     }
     Ok(exit::OK)

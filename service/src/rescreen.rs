@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use imvo_engine::{Application, Decision, PolicySet, screen};
 
-use crate::batch::rejection_value;
+use crate::batch::{rejection_value, spawn, thread_failed};
 use crate::input::Item;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -212,27 +212,41 @@ impl Impact {
     }
 }
 
+/// Why a re-screening stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ImpactError {
+    /// Reading the input failed ([`impact`]).
+    #[error("{0}")]
+    Read(std::io::Error),
+    /// Reading the decision record failed ([`impact_stored`]).
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// A screening thread could not be started, or failed.
+    #[error("{0}")]
+    Threads(std::io::Error),
+}
+
 /// Screens every application of `input` (from [`crate::input::open`]) under `from` and `to` on
 /// `as_of` (default: each application's date), on `threads` threads, streaming.
 ///
 /// # Errors
-/// Reading the input failed.
+/// Reading the input failed, or a thread could not be started.
 pub fn impact(
     from: &PolicySet,
     to: &PolicySet,
     input: impl Iterator<Item = std::io::Result<Item>>,
     as_of: Option<NaiveDate>,
     threads: usize,
-) -> std::io::Result<Impact> {
+) -> Result<Impact, ImpactError> {
     let mut out = Impact::default();
-    let threads = threads.max(1);
+    let threads = threads.clamp(1, crate::batch::MAX_THREADS);
     let mut chunk: Vec<Item> = Vec::with_capacity(threads * 32);
     let mut input = input.peekable();
     while input.peek().is_some() {
         chunk.clear();
         while chunk.len() < threads * 32 {
             match input.next() {
-                Some(item) => chunk.push(item?),
+                Some(item) => chunk.push(item.map_err(ImpactError::Read)?),
                 None => break,
             }
         }
@@ -240,10 +254,11 @@ pub fn impact(
         let per = chunk.len().div_ceil(threads).max(1);
         let results: Vec<Vec<(u64, Result<Compared, serde_json::Value>)>> =
             std::thread::scope(|scope| {
-                let handles: Vec<_> = chunk
+                let handles = chunk
                     .chunks(per)
-                    .map(|part| {
-                        scope.spawn(move || {
+                    .enumerate()
+                    .map(|(n, part)| {
+                        let work = move || {
                             part.iter()
                                 .map(|item| {
                                     let app = match &item.json {
@@ -261,16 +276,21 @@ pub fn impact(
                                     (item.line, r)
                                 })
                                 .collect()
-                        })
+                        };
+                        spawn(scope, format!("imvo-rescreen-{n}"), work)
+                            .map_err(|e| ImpactError::Threads(thread_failed(&e, n, threads)))
                     })
-                    .collect();
+                    .collect::<Result<Vec<_>, _>>()?;
                 handles
                     .into_iter()
                     .map(|h| {
-                        h.join()
-                            .map_err(|_| std::io::Error::other("a screening thread panicked"))
+                        h.join().map_err(|_| {
+                            ImpactError::Threads(std::io::Error::other(
+                                "a screening thread panicked",
+                            ))
+                        })
                     })
-                    .collect::<std::io::Result<Vec<_>>>()
+                    .collect::<Result<Vec<_>, _>>()
             })?;
         for (line, r) in results.into_iter().flatten() {
             match r {
@@ -290,13 +310,15 @@ pub fn impact(
 /// shows), and compares with the stored decision.
 ///
 /// # Errors
-/// Database errors; a stored application that no longer parses is counted as rejected.
+/// Database errors, or a thread could not be started; a stored application that no longer
+/// parses is counted as rejected.
 pub async fn impact_stored(
     store: &crate::store::Store,
     to: &PolicySet,
     as_of: Option<NaiveDate>,
     threads: usize,
-) -> Result<Impact, crate::store::StoreError> {
+) -> Result<Impact, ImpactError> {
+    let threads = threads.clamp(1, crate::batch::MAX_THREADS);
     let mut out = Impact::default();
     let mut after = 0i64;
     let upto = store.head().await?.map_or(0, |h| h.seq);
@@ -304,12 +326,13 @@ pub async fn impact_stored(
         let page = store.latest_screenings(after, upto, 256).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
-        let per = page.len().div_ceil(threads.max(1)).max(1);
+        let per = page.len().div_ceil(threads).max(1);
         let results: Vec<Vec<(String, i64, Option<Compared>)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = page
+            let handles = page
                 .chunks(per)
-                .map(|part| {
-                    scope.spawn(move || {
+                .enumerate()
+                .map(|(n, part)| {
+                    let work = move || {
                         part.iter()
                             .map(|r| {
                                 let app =
@@ -334,14 +357,16 @@ pub async fn impact_stored(
                                 (r.id.clone(), r.seq, v)
                             })
                             .collect()
-                    })
+                    };
+                    spawn(scope, format!("imvo-rescreen-{n}"), work)
+                        .map_err(|e| ImpactError::Threads(thread_failed(&e, n, threads)))
                 })
-                .collect();
+                .collect::<Result<Vec<_>, _>>()?;
             handles
                 .into_iter()
                 .map(|h| {
                     h.join().map_err(|_| {
-                        crate::store::StoreError::Corrupt("a screening thread panicked".into())
+                        ImpactError::Threads(std::io::Error::other("a screening thread panicked"))
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()

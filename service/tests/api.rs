@@ -1324,6 +1324,9 @@ fn documented(role: Role, endpoint: &str, tm: bool) -> Answer {
     }
 }
 
+/// One request of the role matrix: endpoint name, method, URI, body.
+type MatrixRequest<'a> = (&'a str, &'a str, String, Option<(&'a str, Vec<u8>)>);
+
 fn answer_of(status: StatusCode) -> Answer {
     match status {
         StatusCode::FORBIDDEN => Answer::Forbidden,
@@ -1374,7 +1377,7 @@ async fn every_role_and_every_pair_of_roles_gets_the_union_of_its_roles() {
         let key = create_key(&api.store, roles).await.unwrap().1;
         for (tm, app, id, batch) in &targets {
             let line: Value = serde_json::from_str(app).unwrap();
-            let requests: Vec<(&str, &str, String, Option<(&str, Vec<u8>)>)> = vec![
+            let requests: Vec<MatrixRequest> = vec![
                 ("screen", "POST", "/v1/screenings".into(), json_body(app)),
                 (
                     "simulate",

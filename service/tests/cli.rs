@@ -939,3 +939,321 @@ fn batch_reads_csv_and_refuses_files_it_cannot_read() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs `imvo` with its stdout a pipe whose reader has gone before the first line, as
+/// `imvo ... | head -1` leaves it once head has its line: every write to stdout fails with a
+/// broken pipe. With `close_stderr`, stderr is such a pipe as well (`2>&1 | head -1`).
+fn imvo_to_closed_pipe(args: &[&str], close_stderr: bool) -> Output {
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imvo"));
+    cmd.current_dir(root())
+        .args(args)
+        .env_remove("IMVO_POLICIES")
+        .stdin(Stdio::null())
+        .stdout(closed());
+    if close_stderr {
+        cmd.stderr(closed());
+    } else {
+        cmd.stderr(Stdio::piped());
+    }
+    cmd.output().unwrap()
+}
+
+/// A portfolio of `n` copies of the bundled example, each `bad`-th line broken (0: none).
+fn portfolio(dir: &Path, n: usize, bad: usize) -> String {
+    let line = example().to_string();
+    let text: String = (1..=n)
+        .map(|i| {
+            if bad > 0 && i % bad == 0 {
+                "{broken\n".to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    let path = dir.join(format!("portfolio-{n}-{bad}.jsonl"));
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// Issue 14, the command line's edges: a reader of stdout that stops early (`| head -1`) made
+/// `policies show`, `scenarios run`, `scenarios agreement`, `screen` and `rescreen` panic
+/// ("failed printing to stdout: Broken pipe", exit 101), and `batch --out -` fail with exit 4.
+/// Now the output stops quietly: no message, and the command's own exit code (a batch whose
+/// decisions' reader left stops with 0).
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    let dir = temp_dir("closed-stdout");
+    let jsonl = portfolio(&dir, 40, 0);
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["policies", "show", "oecd-common-approaches"],
+        vec!["policies", "list"],
+        vec!["policies", "check"],
+        vec!["scenarios", "run", "--coverage"],
+        vec!["--json", "scenarios", "run"],
+        vec!["scenarios", "agreement", "--as-of", "2026-11-28", "--cases"],
+        vec!["screen", "examples/gas-plant-id-2022.json"],
+        vec!["--json", "screen", "examples/gas-plant-id-2022.json"],
+        vec![
+            "rescreen",
+            &jsonl,
+            "--from",
+            "policies",
+            "--to",
+            "policies",
+            "--as-of",
+            "2026-11-28",
+        ],
+        vec!["batch", &jsonl, "--out", "-"],
+        vec!["batch", &jsonl, "--out", "-", "--out-format", "csv"],
+    ];
+    for args in &commands {
+        let out = imvo_to_closed_pipe(args, false);
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?} is not quiet: {err}");
+    }
+    // Also when stderr is gone too: the summary and the messages are lost, never a panic.
+    for args in &commands[8..] {
+        let out = imvo_to_closed_pipe(args, true);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+
+    // The same as a user meets it: one line read, then the pipe closed.
+    for args in [
+        &["scenarios", "run", "--coverage"][..],
+        &["policies", "show", "oecd-common-approaches"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imvo"))
+            .current_dir(root())
+            .args(args)
+            .env_remove("IMVO_POLICIES")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut first,
+        )
+        .unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert!(
+            out.status.code() != Some(101) && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+
+    // A closed stream of rejected lines (`--errors -`, or stderr without `--errors`) drops them
+    // and the batch goes on: every decision is written and the exit code counts the rejections.
+    let bad = portfolio(&dir, 600, 3);
+    let decisions = dir.join("decisions.jsonl");
+    for (errors, close_stderr) in [(Some("-"), false), (None, true)] {
+        let _ = std::fs::remove_file(&decisions);
+        let mut args = vec!["batch", &bad, "--out", decisions.to_str().unwrap()];
+        if let Some(e) = errors {
+            args.extend(["--errors", e]);
+        }
+        let out = imvo_to_closed_pipe(&args, close_stderr);
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(&decisions).unwrap().lines().count(),
+            400,
+            "{args:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 14, the command line's edges: `--threads` had no cap (`--threads 100000` tried to start
+/// them all), and a thread the system refused panicked. Now 1 to 256 (256 included), anything
+/// else is a usage error naming the flag and the range (exit 4), and a thread that cannot start
+/// is reported (exit 4).
+#[test]
+fn threads_are_capped_and_a_thread_that_cannot_start_is_reported() {
+    let dir = temp_dir("threads");
+    let jsonl = portfolio(&dir, 3, 0);
+    let batch = |threads: &str| {
+        vec![
+            "batch".to_owned(),
+            jsonl.clone(),
+            "--out".to_owned(),
+            "/dev/null".to_owned(),
+            "--threads".to_owned(),
+            threads.to_owned(),
+        ]
+    };
+    let rescreen = |threads: &str| {
+        [
+            "rescreen",
+            &jsonl,
+            "--from",
+            "policies",
+            "--to",
+            "policies",
+            "--as-of",
+            "2026-11-28",
+            "--threads",
+            threads,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    for args in [
+        batch("257"),
+        batch("100000"),
+        batch("0"),
+        rescreen("257"),
+        rescreen("0"),
+    ] {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = imvo(&argv, None);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {err}");
+        assert!(
+            err.contains("--threads") && err.contains("1..=256"),
+            "{args:?}: {err}"
+        );
+    }
+    for args in [batch("256"), rescreen("256")] {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = imvo(&argv, None);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    // A system that refuses every thread (here: a stack larger than the address space, through
+    // the standard library's RUST_MIN_STACK).
+    for args in [batch("2"), rescreen("2")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_imvo"))
+            .current_dir(root())
+            .args(&args)
+            .env_remove("IMVO_POLICIES")
+            .env("RUST_MIN_STACK", (1u64 << 60).to_string())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot start screening thread 1 of 2"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 14, the command line's edges: `imvo screen FILE` read its input whole, whatever its
+/// size (`imvo screen /dev/zero` grew until the memory ran out). It now reads at most what
+/// `POST /v1/screenings` takes (`api::BODY_LIMIT`) and refuses more as invalid input (exit 2),
+/// naming the limit.
+#[test]
+fn screen_reads_no_more_than_one_application_may_hold() {
+    let limit = imvo_service::api::BODY_LIMIT;
+    // Under a cap on the address space, so that a reader without a limit fails here instead of
+    // taking the machine's memory; and with a deadline.
+    let start = Instant::now();
+    let mut child = Command::new("sh")
+        .current_dir(root())
+        .args([
+            "-c",
+            "ulimit -v 2000000 && exec \"$0\" screen /dev/zero",
+            env!("CARGO_BIN_EXE_imvo"),
+        ])
+        .env_remove("IMVO_POLICIES")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("`imvo screen /dev/zero` still reading after 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("`/dev/zero` is larger than {limit} bytes")),
+        "{err}"
+    );
+
+    // The example padded to the limit is read; one byte more is refused, from a file and from
+    // stdin.
+    let dir = temp_dir("screen-limit");
+    let app = example().to_string();
+    let padded = |n: usize| format!("{app}{}", " ".repeat(n - app.len()));
+    let at = dir.join("at-limit.json");
+    let over = dir.join("over-limit.json");
+    std::fs::write(&at, padded(limit)).unwrap();
+    std::fs::write(&over, padded(limit + 1)).unwrap();
+    let out = imvo(&["screen", "--json", at.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = imvo(&["screen", over.to_str().unwrap()], None);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "`{}` is larger than {limit} bytes",
+            over.display()
+        )) && err.contains("POST /v1/screenings"),
+        "{err}"
+    );
+    let out = imvo(&["--json", "screen", "-"], Some(&padded(limit + 1)));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let e: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(e["error"]["kind"], "invalid_input");
+    assert_eq!(e["error"]["details"]["limit_bytes"], limit);
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("standard input is larger than"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 14, the command line's edges: a directory given as the input of `imvo batch` (or
+/// `imvo rescreen`) was reported as invalid input (exit 2); it is an I/O error (exit 4) naming
+/// the path.
+#[test]
+fn a_directory_as_input_is_an_io_error() {
+    let dir = temp_dir("dir-input");
+    let input = dir.join("portfolio.jsonl");
+    std::fs::create_dir_all(&input).unwrap();
+    let input = input.to_str().unwrap();
+    for args in [
+        vec!["batch", input, "--out", "/dev/null"],
+        vec!["batch", input, "--out", "/dev/null", "--format", "csv"],
+        vec!["rescreen", input, "--from", "policies", "--to", "policies"],
+    ] {
+        let out = imvo(&args, None);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("cannot read `{input}`: it is a directory")),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
