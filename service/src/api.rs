@@ -511,12 +511,7 @@ async fn post_screening(
         }
     }
     // Released if this request ends without storing, also when it is cut off mid-way.
-    let mut guard = idem.as_ref().map(|k| ClaimGuard {
-        store: state.store.clone(),
-        principal: k.principal.clone(),
-        key: k.key.clone(),
-        armed: true,
-    });
+    let mut guard = idem.as_ref().map(|k| ClaimGuard::held(&state.store, k));
     let result = screen_and_store(&state, app, as_of, &auth.0, idem.clone()).await;
     if result.is_ok()
         && let Some(g) = guard.as_mut()
@@ -583,6 +578,18 @@ struct ClaimGuard {
     principal: String,
     key: String,
     armed: bool,
+}
+
+impl ClaimGuard {
+    /// A guard over the claim of `k`, armed: dropped before it is disarmed, it releases the key.
+    fn held(store: &Store, k: &IdemKey) -> ClaimGuard {
+        ClaimGuard {
+            store: store.clone(),
+            principal: k.principal.clone(),
+            key: k.key.clone(),
+            armed: true,
+        }
+    }
 }
 
 impl Drop for ClaimGuard {
@@ -1154,12 +1161,7 @@ async fn post_review(
         }
     }
     // Released if this request ends without storing, also when it is cut off mid-way.
-    let mut guard = idem.as_ref().map(|k| ClaimGuard {
-        store: state.store.clone(),
-        principal: k.principal.clone(),
-        key: k.key.clone(),
-        armed: true,
-    });
+    let mut guard = idem.as_ref().map(|k| ClaimGuard::held(&state.store, k));
     let (outcome, category) = if b.verdict == "agree" {
         (screening.outcome.clone(), screening.category.clone())
     } else {

@@ -1221,6 +1221,17 @@ async fn a_hostile_policy_fails_closed_and_health_stays_up() {
 /// A request whose body arrives only when `gate` opens (or never, if the sender is kept and
 /// never used): it holds its slot for as long as the test wants, without depending on timing.
 fn gated_request(key: &str, body: &str, gate: tokio::sync::oneshot::Receiver<()>) -> Request<Body> {
+    gated_post("/v1/screenings", "application/json", key, body, gate)
+}
+
+/// A `POST` to `uri` whose body arrives only when `gate` opens.
+fn gated_post(
+    uri: &str,
+    content_type: &str,
+    key: &str,
+    body: &str,
+    gate: tokio::sync::oneshot::Receiver<()>,
+) -> Request<Body> {
     let bytes = axum::body::Bytes::from(body.to_owned());
     let stream = futures_util::stream::once(async move {
         let _ = gate.await;
@@ -1228,9 +1239,9 @@ fn gated_request(key: &str, body: &str, gate: tokio::sync::oneshot::Receiver<()>
     });
     Request::builder()
         .method("POST")
-        .uri("/v1/screenings")
+        .uri(uri)
         .header(header::AUTHORIZATION, format!("Bearer {key}"))
-        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_TYPE, content_type)
         .body(Body::from_stream(stream))
         .unwrap()
 }
@@ -1654,18 +1665,7 @@ async fn a_checkpoint_is_checked_never_trusted_and_policy_sets_are_verified() {
 
 /// A batch upload whose body arrives only when `gate` opens.
 fn gated_upload(key: &str, body: &str, gate: tokio::sync::oneshot::Receiver<()>) -> Request<Body> {
-    let bytes = axum::body::Bytes::from(body.to_owned());
-    let stream = futures_util::stream::once(async move {
-        let _ = gate.await;
-        Ok::<_, std::convert::Infallible>(bytes)
-    });
-    Request::builder()
-        .method("POST")
-        .uri("/v1/batches")
-        .header(header::AUTHORIZATION, format!("Bearer {key}"))
-        .header(header::CONTENT_TYPE, "application/x-ndjson")
-        .body(Body::from_stream(stream))
-        .unwrap()
+    gated_post("/v1/batches", "application/x-ndjson", key, body, gate)
 }
 
 /// An upload declared over the limit is refused at once; one key cannot hold every upload slot;
