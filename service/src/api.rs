@@ -40,7 +40,7 @@ use crate::auth::{Keys, Principal, Role};
 use crate::metrics::Metrics;
 use crate::problem::{FieldProblem, Problem};
 use crate::store::{IdemKey, IdemState, ListFilter, NewRecord, Record, Store};
-use crate::writer::Writer;
+use crate::writer::{Ticket, WriteError, Writer};
 
 /// Largest request body (one application, a review, a simulation).
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -52,8 +52,15 @@ pub struct Settings {
     pub concurrency: usize,
     /// Screenings evaluated at once (on the blocking pool).
     pub screening_slots: usize,
-    /// A request that runs longer is cut off with 503.
+    /// A request that runs longer is cut off with 503 (one whose record the writer has already
+    /// taken waits for its outcome instead: see `write_timeout`).
     pub request_timeout: Duration,
+    /// A request body (not a batch upload) must arrive within this time, or it is answered 408;
+    /// it is read before the request takes one of the `concurrency` slots.
+    pub body_read_timeout: Duration,
+    /// A group commit that has not finished within this time is given up, and its requests are
+    /// told the outcome is unknown (`503 outcome-unknown`).
+    pub write_timeout: Duration,
     /// A client must send its request headers within this time, or the connection is closed.
     pub header_read_timeout: Duration,
     /// Batch workers in this process (0: this process takes no batch work).
@@ -77,6 +84,8 @@ impl Default for Settings {
             concurrency: 512,
             screening_slots: cores,
             request_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(20),
             header_read_timeout: Duration::from_secs(10),
             // Twice the cores: while one worker commits its chunk, another screens (screening
             // itself is bounded by the screening slots).
@@ -115,6 +124,8 @@ pub struct AppState {
     pub uploads: Arc<Semaphore>,
     /// Batch uploads being received, per API key: one key cannot hold every upload slot.
     pub uploads_by_key: Arc<Mutex<HashMap<String, usize>>>,
+    /// Request bodies being received, per API key ([`bodies_per_key`]).
+    pub bodies_by_key: Arc<Mutex<HashMap<String, usize>>>,
     /// Batch chunks being committed (one at a time: the chain takes one writer anyway, and
     /// waiting workers would only hold database connections that requests need).
     pub batch_commits: Arc<Semaphore>,
@@ -134,7 +145,7 @@ impl AppState {
         settings: Settings,
     ) -> Result<(Arc<AppState>, tokio::task::JoinHandle<()>), crate::store::StoreError> {
         store.save_policy_set(set.hash(), set.files()).await?;
-        let (writer, task) = Writer::start(store.clone());
+        let (writer, task) = Writer::start(store.clone(), settings.write_timeout);
         let settings_uploads = settings.batch_uploads.max(1);
         let state = AppState {
             store,
@@ -148,6 +159,7 @@ impl AppState {
             batch_wakeup: tokio::sync::Notify::new(),
             uploads: Arc::new(Semaphore::new(settings_uploads)),
             uploads_by_key: Arc::new(Mutex::new(HashMap::new())),
+            bodies_by_key: Arc::new(Mutex::new(HashMap::new())),
             batch_commits: Arc::new(Semaphore::new(1)),
         };
         Ok((Arc::new(state), task))
@@ -229,6 +241,19 @@ impl FromRequestParts<Shared> for Auth {
     }
 }
 
+/// The request's ticket, put there by [`deadline`] (a fresh one outside it).
+impl<S: Send + Sync> FromRequestParts<S> for Ticket {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Ticket, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Ticket>()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
 impl Auth {
     /// The scope this key has for `action` (the union of its roles' grants), or `403`.
     pub(crate) fn allow(&self, action: Action) -> Result<Scope, Problem> {
@@ -287,14 +312,18 @@ async fn read_json(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes,
             "send the body as `Content-Type: application/json`",
         ));
     }
-    axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body-too-large",
-            "request body too large",
-            format!("the body is larger than {BODY_LIMIT} bytes, or could not be read"),
-        )
-    })
+    axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| too_large())
+}
+
+fn too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        "request body too large",
+        format!("the body is larger than {BODY_LIMIT} bytes, or could not be read"),
+    )
 }
 
 /// A body that is not the expected JSON: 400 when it is not JSON, 422 naming the problem.
@@ -483,6 +512,7 @@ pub struct ScreenQuery {
 async fn post_screening(
     State(state): State<Shared>,
     auth: Auth,
+    ticket: Ticket,
     headers: HeaderMap,
     Q(q): Q<ScreenQuery>,
     raw: axum::body::Body,
@@ -511,8 +541,10 @@ async fn post_screening(
         }
     }
     // Released if this request ends without storing, also when it is cut off mid-way.
-    let mut guard = idem.as_ref().map(|k| ClaimGuard::held(&state.store, k));
-    let result = screen_and_store(&state, app, as_of, &auth.0, idem.clone()).await;
+    let mut guard = idem
+        .as_ref()
+        .map(|k| ClaimGuard::held(&state.store, k, &ticket));
+    let result = screen_and_store(&state, app, as_of, &auth.0, idem.clone(), ticket).await;
     if result.is_ok()
         && let Some(g) = guard.as_mut()
     {
@@ -572,21 +604,25 @@ async fn claim(state: &Shared, k: &IdemKey, request_hash: &str) -> Result<Option
 }
 
 /// Releases a claimed idempotency key unless disarmed, so a request that fails or is cut off
-/// does not leave its key "in flight".
+/// does not leave its key "in flight". Once the writer has taken the request's record, the key
+/// is the writer's to release (if its group fails): the guard withdraws the ticket first and
+/// releases only a key whose record will never be written.
 struct ClaimGuard {
     store: Store,
     principal: String,
     key: String,
+    ticket: Ticket,
     armed: bool,
 }
 
 impl ClaimGuard {
     /// A guard over the claim of `k`, armed: dropped before it is disarmed, it releases the key.
-    fn held(store: &Store, k: &IdemKey) -> ClaimGuard {
+    fn held(store: &Store, k: &IdemKey, ticket: &Ticket) -> ClaimGuard {
         ClaimGuard {
             store: store.clone(),
             principal: k.principal.clone(),
             key: k.key.clone(),
+            ticket: ticket.clone(),
             armed: true,
         }
     }
@@ -594,7 +630,7 @@ impl ClaimGuard {
 
 impl Drop for ClaimGuard {
     fn drop(&mut self) {
-        if self.armed {
+        if self.armed && self.ticket.withdraw() {
             let (store, principal, key) = (
                 self.store.clone(),
                 std::mem::take(&mut self.principal),
@@ -605,6 +641,23 @@ impl Drop for ClaimGuard {
                     let _ = store.release_idempotency(&principal, &key).await;
                 });
             }
+        }
+    }
+}
+
+/// A record the writer did not acknowledge: `503 database` when it certainly was not stored,
+/// `503 outcome-unknown` when it may have been.
+pub(crate) fn write_problem(e: WriteError) -> Problem {
+    match e {
+        WriteError::NotStored(e) => unavailable(e),
+        WriteError::Unknown(e) => {
+            tracing::warn!(error = %e, "write outcome unknown");
+            Problem::unavailable(
+                "outcome-unknown",
+                "the database did not confirm the write, so the record may or may not have been stored: \
+                 retry with the same Idempotency-Key to learn which (without one, look for the application under \
+                 GET /v1/applications/{reference}/screenings before sending it again)",
+            )
         }
     }
 }
@@ -624,6 +677,7 @@ async fn screen_and_store(
     as_of: Option<NaiveDate>,
     who: &Principal,
     idem: Option<IdemKey>,
+    ticket: Ticket,
 ) -> Result<Record, Problem> {
     let set = Arc::clone(&state.set);
     let (decision, text, input) = evaluate(state, set, app.clone(), as_of).await?;
@@ -642,7 +696,11 @@ async fn screen_and_store(
         review_of: None,
         review: None,
     };
-    let stored = state.writer.append(rec, idem).await.map_err(unavailable)?;
+    let stored = state
+        .writer
+        .append(rec, idem, ticket)
+        .await
+        .map_err(write_problem)?;
     state.metrics.screening(
         decision.outcome.as_str(),
         decision.category.map(Category::as_str),
@@ -1055,6 +1113,7 @@ const REASON_CODES: [&str; 5] = [
 async fn post_review(
     State(state): State<Shared>,
     auth: Auth,
+    ticket: Ticket,
     headers: HeaderMap,
     Path(id): Path<String>,
     raw: axum::body::Body,
@@ -1161,7 +1220,9 @@ async fn post_review(
         }
     }
     // Released if this request ends without storing, also when it is cut off mid-way.
-    let mut guard = idem.as_ref().map(|k| ClaimGuard::held(&state.store, k));
+    let mut guard = idem
+        .as_ref()
+        .map(|k| ClaimGuard::held(&state.store, k, &ticket));
     let (outcome, category) = if b.verdict == "agree" {
         (screening.outcome.clone(), screening.category.clone())
     } else {
@@ -1183,7 +1244,11 @@ async fn post_review(
         review_of: Some(screening.id.clone()),
         review: Some(review),
     };
-    let stored = state.writer.append(rec, idem).await.map_err(unavailable)?;
+    let stored = state
+        .writer
+        .append(rec, idem, ticket)
+        .await
+        .map_err(write_problem)?;
     if let Some(g) = guard.as_mut() {
         g.armed = false;
     }
@@ -1486,7 +1551,7 @@ async fn metrics(State(state): State<Shared>) -> Response {
 pub struct ApiDoc;
 
 /// Errors are `application/problem+json` (RFC 9457), and every operation that takes a body may
-/// answer `400` (not JSON), `413` (too large) and `415` (another content type), and every `/v1`
+/// answer `400` (not JSON), `408` (too slow), `413` (too large) and `415` (another content type), and every `/v1`
 /// operation `503` (shed, timed out, database unreachable): stated once here rather than on
 /// every handler.
 struct ProblemResponses;
@@ -1529,6 +1594,7 @@ impl utoipa::Modify for ProblemResponses {
                     if has_body {
                         for (code, what) in [
                             ("400", "the body is not JSON, or a header is malformed"),
+                            ("408", "the body did not arrive in time"),
                             ("413", "the body is larger than the operation takes"),
                             (
                                 "415",
@@ -1542,7 +1608,7 @@ impl utoipa::Modify for ProblemResponses {
                     }
                     if path.starts_with("/v1/") {
                         responses.entry("503".to_owned()).or_insert_with(|| {
-                            problem("shed under load, timed out, or the database cannot be reached; retry after `Retry-After`")
+                            problem("shed under load, timed out, the database cannot be reached, or (`outcome-unknown`) a write it did not confirm; retry after `Retry-After`")
                         });
                     }
                 }
@@ -1622,12 +1688,129 @@ pub(crate) async fn track(State(state): State<Shared>, req: Request, next: Next)
 }
 
 pub(crate) async fn overload(err: BoxError) -> Problem {
-    if err.is::<tower::timeout::error::Elapsed>() {
-        Problem::unavailable("timeout", "the request took too long and was cut off")
-    } else if err.is::<tower::load_shed::error::Overloaded>() {
+    if err.is::<tower::load_shed::error::Overloaded>() {
         Problem::unavailable("overloaded", "too many requests at once; retry shortly")
     } else {
         internal(err)
+    }
+}
+
+/// Withdraws a request's ticket when the request is dropped (its client gone) before the writer
+/// took its record.
+struct WithdrawOnDrop(Ticket);
+
+impl Drop for WithdrawOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.withdraw();
+    }
+}
+
+/// The request deadline (`request_timeout`). A request still running then is cut off with
+/// `503 timeout` if its record, if any, can still be withdrawn, so that nothing of it is ever
+/// stored; a request whose record the writer has already taken waits for the outcome instead
+/// (bounded by `write_timeout`), so that its answer never contradicts the record.
+pub(crate) async fn deadline(
+    State(state): State<Shared>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let ticket = Ticket::default();
+    req.extensions_mut().insert(ticket.clone());
+    let _withdraw = WithdrawOnDrop(ticket.clone());
+    let run = next.run(req);
+    tokio::pin!(run);
+    match tokio::time::timeout(state.settings.request_timeout, &mut run).await {
+        Ok(resp) => resp,
+        Err(_) if ticket.withdraw() => Problem::unavailable(
+            "timeout",
+            "the request took too long and was cut off; nothing of it was stored",
+        )
+        .into_response(),
+        Err(_) => run.await,
+    }
+}
+
+/// Reads a request's body before the request takes a concurrency slot, within
+/// `body_read_timeout` (else `408 body-timeout`) and [`BODY_LIMIT`] (else `413`), so that bodies
+/// trickling in hold no slot. Only requests with a valid API key are read here, at most
+/// [`bodies_per_key`] at once per key (else `503 too-many-bodies`); any other request goes on
+/// unread, to be refused by its handler before it reads anything.
+pub(crate) async fn receive_body(
+    State(state): State<Shared>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if axum::body::HttpBody::size_hint(req.body()).exact() == Some(0) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let Ok(auth) = Auth::from_request_parts(&mut parts, &state).await else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let Some(_slot) = KeyBody::take(&state, &auth.0.id) else {
+        return Problem::unavailable(
+            "too-many-bodies",
+            "this key is already sending as many request bodies as one key may at once; retry shortly",
+        )
+        .into_response();
+    };
+    let read = axum::body::to_bytes(body, BODY_LIMIT);
+    match tokio::time::timeout(state.settings.body_read_timeout, read).await {
+        Ok(Ok(bytes)) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Ok(Err(_)) => too_large().into_response(),
+        Err(_) => Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body-timeout",
+            "request body too slow",
+            format!(
+                "the request body did not arrive within {} s",
+                state.settings.body_read_timeout.as_secs()
+            ),
+        )
+        .into_response(),
+    }
+}
+
+/// Request bodies one API key may send at once: an eighth of the concurrency limit, at least 4.
+#[must_use]
+pub fn bodies_per_key(settings: &Settings) -> usize {
+    (settings.concurrency / 8).max(4)
+}
+
+/// One key's share of the bodies being received, given back when dropped.
+struct KeyBody {
+    map: Arc<Mutex<HashMap<String, usize>>>,
+    key: String,
+}
+
+impl KeyBody {
+    fn take(state: &Shared, key: &str) -> Option<KeyBody> {
+        let mut m = state.bodies_by_key.lock().ok()?;
+        let n = m.entry(key.to_owned()).or_insert(0);
+        if *n >= bodies_per_key(&state.settings) {
+            return None;
+        }
+        *n += 1;
+        Some(KeyBody {
+            map: Arc::clone(&state.bodies_by_key),
+            key: key.to_owned(),
+        })
+    }
+}
+
+impl Drop for KeyBody {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.map.lock()
+            && let Some(n) = m.get_mut(&self.key)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(&self.key);
+            }
+        }
     }
 }
 
@@ -1677,10 +1860,15 @@ pub fn router(state: Shared) -> Router {
     // the limits wrap that once.
     let limited = Router::new().fallback_service(api).layer(
         ServiceBuilder::new()
+            // Outside the slots: a body trickles in without holding one.
+            .layer(middleware::from_fn_with_state(
+                Arc::clone(&state),
+                receive_body,
+            ))
             .layer(axum::error_handling::HandleErrorLayer::new(overload))
             .load_shed()
             .concurrency_limit(settings.concurrency)
-            .timeout(settings.request_timeout),
+            .layer(middleware::from_fn_with_state(Arc::clone(&state), deadline)),
     );
     // The operations endpoints stay outside the limits: a liveness probe must answer while the
     // API sheds load.

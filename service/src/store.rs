@@ -39,6 +39,10 @@ pub enum StoreError {
     /// A stored value is not what this version wrote.
     #[error("stored data: {0}")]
     Corrupt(String),
+    /// The commit was sent, and its answer was lost: the transaction may or may not have
+    /// committed.
+    #[error("commit outcome unknown: {0}")]
+    CommitUnknown(sqlx::Error),
 }
 
 /// Which database.
@@ -330,8 +334,28 @@ macro_rules! append_in {
             let (mut seq, mut prev) = head.unwrap_or((0, GENESIS.to_owned()));
             let created_at = now();
             let mut out: Vec<Record> = Vec::with_capacity(batch.len());
+            let mut kept: Vec<bool> = Vec::with_capacity(batch.len());
             let mut idems = Vec::new();
             for (r, idem) in batch {
+                // A record whose idempotency claim was released or taken over meanwhile (its
+                // request gave up, or the claim went stale) is left out: the key, not this
+                // write, now decides what that key stores. The no-op update also locks the
+                // claim until the commit, so a release waits for it and then finds it completed.
+                if let Some(k) = &idem {
+                    let held = sqlx::query(
+                        "UPDATE idempotency SET record_id = record_id WHERE principal = $1 AND key = $2 AND record_id IS NULL",
+                    )
+                    .bind(&k.principal)
+                    .bind(&k.key)
+                    .execute(&mut **conn)
+                    .await?
+                    .rows_affected();
+                    if held != 1 {
+                        kept.push(false);
+                        continue;
+                    }
+                }
+                kept.push(true);
                 seq += 1;
                 let mut rec = Record {
                     seq,
@@ -405,7 +429,12 @@ macro_rules! append_in {
                 .execute(&mut **conn)
                 .await?;
             }
-            Ok::<Vec<Record>, StoreError>(out)
+            let mut stored = out.into_iter();
+            let placed: Vec<Option<Record>> = kept
+                .into_iter()
+                .map(|k| if k { stored.next() } else { None })
+                .collect();
+            Ok::<Vec<Option<Record>>, StoreError>(placed)
         }
     }};
 }
@@ -611,13 +640,34 @@ impl Store {
         &self,
         batch: Vec<(NewRecord, Option<IdemKey>)>,
     ) -> Result<Vec<Record>, StoreError> {
+        let placed = self.append_claimed(batch).await?;
+        placed
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                StoreError::Corrupt("an idempotency key of the batch is not held".to_owned())
+            })
+    }
+
+    /// As [`Store::append`], for records whose idempotency keys their requests claimed: a record
+    /// whose claim is no longer held (released, or taken over after
+    /// [`IDEMPOTENCY_STALE_SECS`]) is not stored, and its place in the answer is `None`.
+    ///
+    /// # Errors
+    /// Database errors: then nothing of the batch is stored. On PostgreSQL a failure of the
+    /// commit itself that leaves its outcome unknown is [`StoreError::CommitUnknown`].
+    pub async fn append_claimed(
+        &self,
+        batch: Vec<(NewRecord, Option<IdemKey>)>,
+    ) -> Result<Vec<Option<Record>>, StoreError> {
         match &self.db {
             Db::Sqlite(pool) => {
                 let mut conn = pool.acquire().await?;
                 // BEGIN IMMEDIATE takes the write lock first: writers in other processes wait
                 // (busy timeout) instead of forking the chain or failing on a lock upgrade.
                 sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-                let result: Result<Vec<Record>, StoreError> = append_in!(&mut conn, batch).await;
+                let result: Result<Vec<Option<Record>>, StoreError> =
+                    append_in!(&mut conn, batch).await;
                 match result {
                     Ok(records) => match sqlx::query("COMMIT").execute(&mut *conn).await {
                         Ok(_) => Ok(records),
@@ -639,9 +689,14 @@ impl Store {
                 sqlx::query("SELECT pg_advisory_xact_lock(7274163)")
                     .execute(&mut *tx)
                     .await?;
-                let records: Vec<Record> = append_in!(&mut tx, batch).await?;
-                tx.commit().await?;
-                Ok(records)
+                let records: Vec<Option<Record>> = append_in!(&mut tx, batch).await?;
+                // The server answered with an error: nothing was committed. Anything else (the
+                // connection lost after COMMIT was sent) leaves the outcome unknown.
+                match tx.commit().await {
+                    Ok(()) => Ok(records),
+                    Err(e @ sqlx::Error::Database(_)) => Err(e.into()),
+                    Err(e) => Err(StoreError::CommitUnknown(e)),
+                }
             }
         }
     }
@@ -1200,8 +1255,9 @@ macro_rules! complete_in {
                     LineOutcome::Rejected(e) => slots.push((line, Some(e))),
                 }
             }
-            let stored: Vec<Record> = append_in!(&mut *conn, records).await?;
-            let mut stored = stored.into_iter();
+            // No idempotency keys here: every record is placed.
+            let stored: Vec<Option<Record>> = append_in!(&mut *conn, records).await?;
+            let mut stored = stored.into_iter().flatten();
             let mut rows: Vec<(i64, Option<String>, Option<String>, Option<String>, Option<String>)> =
                 Vec::with_capacity(slots.len());
             for (line, error) in slots {

@@ -1246,35 +1246,77 @@ fn gated_post(
         .unwrap()
 }
 
-/// Beyond the concurrency limit requests are shed at once with 503, and a request that runs past
-/// the timeout is cut off with 503; both are problem+json and the service keeps answering.
+/// Beyond the concurrency limit requests are shed at once with 503; a body that trickles in
+/// holds no slot and is cut off with 408 after the body deadline; a request past the request
+/// timeout whose record nothing has taken is cut off with 503. All problem+json, and the service
+/// keeps answering.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn overload_is_shed_and_slow_requests_are_cut_off() {
+async fn overload_is_shed_and_slow_bodies_hold_no_slot() {
+    use sqlx::Connection;
     let set = PolicySet::load(&support::root().join("service/tests/fixtures")).unwrap();
-    let (store, _) = support::sqlite().await;
+    let (store, url) = support::sqlite().await;
     let settings = Settings {
         concurrency: 1,
-        request_timeout: std::time::Duration::from_secs(2),
+        request_timeout: std::time::Duration::from_secs(1),
+        body_read_timeout: std::time::Duration::from_secs(1),
         ..Settings::default()
     };
     let (state, _writer) = AppState::new(store.clone(), set, settings).await.unwrap();
     let app = router(state);
     let key = create_key(&store, &[Role::Analyst]).await.unwrap().1;
     let body = example("gas-plant-id-2022.json");
-    // A request whose body never arrives runs into the request timeout.
-    let (_never, stalled) = tokio::sync::oneshot::channel();
-    let r = send(&app, gated_request(&key, &body, stalled)).await;
-    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(r.problem()["type"], "urn:imvo:problem:timeout");
-    assert!(r.headers.contains_key(header::RETRY_AFTER));
-    // Two at once with a limit of one: the first takes the only slot on its first poll and waits
-    // for its body; the second is shed at once, while the liveness probe, outside the limits,
-    // still answers. Then the first one's body arrives and it is screened.
-    let (open, gate) = tokio::sync::oneshot::channel();
-    let (a, (b, h)) = tokio::join!(send(&app, gated_request(&key, &body, gate)), async {
+    // Bodies that never arrive, as many as one key may send at once: each is cut off with 408
+    // after the body deadline, and while they trickle the only slot still serves others.
+    let per_key = imvo_service::api::bodies_per_key(&Settings {
+        concurrency: 1,
+        ..Settings::default()
+    });
+    let mut stalled = Vec::new();
+    let mut held = Vec::new();
+    for _ in 0..per_key {
+        let (never, gate) = tokio::sync::oneshot::channel::<()>();
+        held.push(never);
+        let app = app.clone();
+        let req = gated_request(&key, &body, gate);
+        stalled.push(tokio::spawn(async move { send(&app, req).await }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (_never, gate) = tokio::sync::oneshot::channel::<()>();
+    let over = send(&app, gated_request(&key, &body, gate)).await;
+    assert_eq!(
+        over.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "one key, too many bodies"
+    );
+    assert_eq!(over.problem()["type"], "urn:imvo:problem:too-many-bodies");
+    let other = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let r = post_app_on(&app, &other, &body).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    for t in stalled {
+        let r = t.await.unwrap();
+        assert_eq!(r.status, StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(r.problem()["type"], "urn:imvo:problem:body-timeout");
+    }
+    drop(held);
+    // A request waiting on the database holds the only slot (its record is with the writer:
+    // it waits for the outcome past the request timeout rather than answer before it): a
+    // second request is shed at once, the liveness probe outside the limits still answers, and
+    // once the database lets go the first is stored.
+    let mut lock = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut lock)
+        .await
+        .unwrap();
+    let (a, (b, h)) = tokio::join!(post_app_on(&app, &key, &body), async {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         let b = call(&app, "GET", "/v1/policies", Some(&key), None, &[]).await;
         let h = call(&app, "GET", "/healthz", None, None, &[]).await;
-        open.send(()).unwrap();
+        sqlx::query("COMMIT").execute(&mut lock).await.unwrap();
         (b, h)
     });
     assert_eq!(
@@ -1283,12 +1325,53 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
         "one slot: the second request is shed"
     );
     assert_eq!(b.problem()["type"], "urn:imvo:problem:overloaded");
+    assert!(b.headers.contains_key(header::RETRY_AFTER));
     assert_eq!(h.status, StatusCode::OK, "health is never shed");
     assert_eq!(
         a.status,
         StatusCode::CREATED,
         "{}",
         String::from_utf8_lossy(&a.body)
+    );
+    // A request past the deadline whose record the writer has not taken (it is busy with an
+    // earlier one, held up by the database): 503 timeout, and its record is never written.
+    let two = Settings {
+        concurrency: 2,
+        request_timeout: std::time::Duration::from_secs(1),
+        ..Settings::default()
+    };
+    let (state, _w) = AppState::new(store.clone(), policies(), two).await.unwrap();
+    let app2 = router(state);
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut lock)
+        .await
+        .unwrap();
+    let first = body.replace("ADSB-2022-0412", "SLOW-FIRST");
+    let second = body.replace("ADSB-2022-0412", "SLOW-SECOND");
+    let (a, b) = tokio::join!(post_app_on(&app2, &key, &first), async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let b = post_app_on(&app2, &key, &second).await;
+        sqlx::query("COMMIT").execute(&mut lock).await.unwrap();
+        b
+    });
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(b.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(b.problem()["type"], "urn:imvo:problem:timeout");
+    assert!(b.headers.contains_key(header::RETRY_AFTER));
+    // A later screening is stored after anything the writer held.
+    let later = body.replace("ADSB-2022-0412", "SLOW-LATER");
+    assert_eq!(
+        post_app_on(&app2, &key, &later).await.status,
+        StatusCode::CREATED
+    );
+    assert!(
+        store.history("SLOW-SECOND", None).await.unwrap().is_empty(),
+        "answered 503 timeout, so never stored"
     );
     // The slot is free again.
     assert_eq!(
@@ -1297,6 +1380,18 @@ async fn overload_is_shed_and_slow_requests_are_cut_off() {
             .status,
         StatusCode::OK
     );
+}
+
+async fn post_app_on(app: &Router, key: &str, body: &str) -> Resp {
+    call(
+        app,
+        "POST",
+        "/v1/screenings",
+        Some(key),
+        json_body(body),
+        &[],
+    )
+    .await
 }
 
 /// What a key may do, as docs/api.md's role table says it, written apart from the code

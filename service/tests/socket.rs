@@ -1,4 +1,4 @@
-//! The server on a real socket: a client that never finishes its headers is cut off, requests
+//! The server on a real socket: a client that never finishes its headers or its body is cut off, requests
 //! are answered over keep-alive connections, and a shutdown finishes the request in flight.
 
 #![allow(
@@ -32,8 +32,13 @@ async fn slow_headers_are_cut_off_and_shutdown_drains() {
     let addr = listener.local_addr().unwrap();
     let settings = Settings {
         header_read_timeout: Duration::from_secs(1),
+        body_read_timeout: Duration::from_secs(1),
         ..Settings::default()
     };
+    let key = imvo_service::auth::create_key(&store, &[imvo_service::auth::Role::Analyst])
+        .await
+        .unwrap()
+        .1;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(imvo_service::serve::serve_on(
         listener,
@@ -66,6 +71,24 @@ async fn slow_headers_are_cut_off_and_shutdown_drains() {
         took < Duration::from_secs(5),
         "a slow client held the connection for {took:?}: {r}"
     );
+
+    // A body that trickles: a tenth of what it declared, then silence. Answered 408 after the
+    // body deadline, without holding a request slot meanwhile.
+    let mut trickle = TcpStream::connect(addr).await.unwrap();
+    trickle
+        .write_all(
+            format!(
+                "POST /v1/screenings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"referen"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let r = read_all(&mut trickle).await;
+    assert!(r.starts_with("HTTP/1.1 408"), "{r}");
+    assert!(r.contains("body-timeout"), "{r}");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
 
     // Shutdown: stop accepting, and the server task ends.
     stop.send(()).unwrap();
