@@ -98,9 +98,9 @@ impl FileError {
 }
 
 /// The longest line (JSON Lines) or row (CSV) read: one application, as for a single screening
-/// ([`crate::api::BODY_LIMIT`]). A longer JSON line is rejected alone; a longer CSV row stops the
+/// ([`crate::screening::MAX_APPLICATION_BYTES`], the HTTP body limit too). A longer JSON line is rejected alone; a longer CSV row stops the
 /// file (an unclosed quote or a file whose lines end with a bare CR runs to its end).
-pub const MAX_LINE: usize = crate::api::BODY_LIMIT;
+pub const MAX_LINE: usize = crate::screening::MAX_APPLICATION_BYTES;
 
 /// The input with its first bytes read back in front of it.
 pub type Input<R> = io::Chain<io::Cursor<Vec<u8>>, R>;

@@ -20,8 +20,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use imvo_engine::PolicySet;
-use imvo_service::api::{AppState, Settings, router};
 use imvo_service::auth::{Role, create_key};
+use imvo_service::http::{AppState, Settings, router};
 use imvo_service::store::{Db, Store};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -990,7 +990,7 @@ async fn replay_uses_the_stored_policy_set_after_the_packs_change() {
         .unwrap()
         .replace("annex_i.thermal_mwth,300,", "annex_i.thermal_mwth,500,");
     files.insert(path.to_owned(), text.into_bytes());
-    let changed = PolicySet::from_files(files, imvo_service::api::limits()).unwrap();
+    let changed = PolicySet::from_files(files, imvo_service::http::limits()).unwrap();
     let later = api_on(store, changed).await;
     let now = post_app(&later, &later.analyst, &example("gas-plant-id-2022.json"))
         .await
@@ -1267,7 +1267,7 @@ async fn overload_is_shed_and_slow_bodies_hold_no_slot() {
     let body = example("gas-plant-id-2022.json");
     // Bodies that never arrive, as many as one key may send at once: each is cut off with 408
     // after the body deadline, and while they trickle the only slot still serves others.
-    let per_key = imvo_service::api::bodies_per_key(&Settings {
+    let per_key = imvo_service::http::bodies_per_key(&Settings {
         concurrency: 1,
         ..Settings::default()
     });

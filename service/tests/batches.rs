@@ -24,10 +24,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use imvo_engine::{Application, PolicySet, screen};
-use imvo_service::api::{AppState, Settings, router};
 use imvo_service::auth::{Role, create_key};
-use imvo_service::batches::Workers;
-use imvo_service::store::{Db, Store};
+use imvo_service::batch::workers::Workers;
+use imvo_service::http::{AppState, Settings, router};
+use imvo_service::store::{BatchState, Db, Store};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -71,7 +71,7 @@ async fn api_on(store: Store) -> Api {
     let (state, _writer) = AppState::new(store.clone(), policies(), Settings::default())
         .await
         .unwrap();
-    let workers = Workers::start(&state);
+    let workers = Workers::start(state.batch_context());
     let key = |r: Role| {
         let store = store.clone();
         async move { create_key(&store, &[r]).await.unwrap().1 }
@@ -550,7 +550,7 @@ async fn uploads_are_limited_and_a_dropped_upload_is_abandoned() {
             .await
             .unwrap()
             .iter()
-            .filter(|b| b.state == "receiving")
+            .filter(|b| b.state == BatchState::Receiving)
             .count();
         if receiving == 4 {
             break;
@@ -589,7 +589,12 @@ async fn uploads_are_limited_and_a_dropped_upload_is_abandoned() {
     let start = Instant::now();
     loop {
         let rows = api.store.batches(None, None, true, 10).await.unwrap();
-        if rows.iter().filter(|b| b.state == "abandoned").count() == 4 {
+        if rows
+            .iter()
+            .filter(|b| b.state == BatchState::Abandoned)
+            .count()
+            == 4
+        {
             break;
         }
         assert!(
@@ -671,11 +676,11 @@ async fn a_chunk_that_always_fails_is_given_up_with_an_error_per_line() {
         .await
         .unwrap();
     store.queue_batch("doomed", 2, 1, None).await.unwrap();
-    let workers = Workers::start(&state);
+    let workers = Workers::start(state.batch_context());
     let start = Instant::now();
     loop {
         let b = store.batch("doomed").await.unwrap().unwrap();
-        if b.state == "done" {
+        if b.state == BatchState::Done {
             break;
         }
         assert!(start.elapsed() < Duration::from_secs(60), "never given up");

@@ -697,7 +697,7 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
         for _ in 0..2 {
             let d = imvo_engine::screen(&set, &app, date);
             let rec = imvo_service::store::NewRecord {
-                kind: "screening",
+                kind: imvo_service::store::RecordKind::Screening,
                 created_by: "test".into(),
                 reference: app.reference.clone(),
                 instrument: app.instrument.as_str().into(),
@@ -1165,7 +1165,7 @@ fn threads_are_capped_and_a_thread_that_cannot_start_is_reported() {
 /// naming the limit.
 #[test]
 fn screen_reads_no_more_than_one_application_may_hold() {
-    let limit = imvo_service::api::BODY_LIMIT;
+    let limit = imvo_service::http::BODY_LIMIT;
     // Under a cap on the address space, so that a reader without a limit fails here instead of
     // taking the machine's memory; and with a deadline.
     let start = Instant::now();

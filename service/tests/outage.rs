@@ -27,9 +27,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use imvo_engine::PolicySet;
-use imvo_service::api::{AppState, Settings, router};
 use imvo_service::auth::{Role, create_key};
-use imvo_service::store::Store;
+use imvo_service::http::{AppState, Settings, router};
+use imvo_service::store::{RecordKind, Store};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -87,7 +87,7 @@ async fn screenings_of(store: &Store, reference: &str) -> Vec<String> {
         .await
         .unwrap()
         .into_iter()
-        .filter(|r| r.kind == "screening")
+        .filter(|r| r.kind == RecordKind::Screening)
         .map(|r| r.id)
         .collect()
 }
@@ -320,7 +320,7 @@ async fn postgres_partitioned_longer_than_the_request_timeout() {
 
 fn record(reference: &str) -> imvo_service::store::NewRecord {
     imvo_service::store::NewRecord {
-        kind: "screening",
+        kind: RecordKind::Screening,
         created_by: "key-outage".into(),
         reference: reference.into(),
         instrument: "export_credit".into(),

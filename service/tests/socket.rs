@@ -14,7 +14,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use imvo_engine::PolicySet;
-use imvo_service::api::Settings;
+use imvo_service::http::Settings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -40,7 +40,7 @@ async fn slow_headers_are_cut_off_and_shutdown_drains() {
         .unwrap()
         .1;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(imvo_service::serve::serve_on(
+    let server = tokio::spawn(imvo_service::http::server::serve_on(
         listener,
         store,
         set,

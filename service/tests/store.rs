@@ -12,11 +12,13 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use imvo_service::store::{Checkpoint, Db, IdemKey, IdemState, ListFilter, NewRecord, Store};
+use imvo_service::store::{
+    BatchState, Checkpoint, Db, IdemKey, IdemState, ListFilter, NewRecord, RecordKind, Store,
+};
 
 fn screening(reference: &str, outcome: &str, category: Option<&str>) -> NewRecord {
     NewRecord {
-        kind: "screening",
+        kind: RecordKind::Screening,
         created_by: "key-test".into(),
         reference: reference.into(),
         instrument: "export_credit".into(),
@@ -409,7 +411,7 @@ async fn postgres_app_role_cannot_change_records() {
     );
     assert_eq!(
         app.batch("b-app-role").await.unwrap().unwrap().state,
-        "done"
+        BatchState::Done
     );
     assert!(app.verify(None).await.unwrap().broken.is_none());
     // It cannot change or remove a record, nor lift the guard.
@@ -539,7 +541,7 @@ async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
         assert_eq!((c.done, c.screened, c.failed), (2, 1, 1), "{name}");
         assert_eq!(
             store.batch("b1").await.unwrap().unwrap().state,
-            "done",
+            BatchState::Done,
             "{name}"
         );
         let v = store.verify(None).await.unwrap();
@@ -562,7 +564,7 @@ async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
         store.abandon_batch("b2").await.unwrap();
         assert_eq!(
             store.batch("b2").await.unwrap().unwrap().state,
-            "queued",
+            BatchState::Queued,
             "{name}"
         );
     }

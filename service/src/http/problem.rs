@@ -4,6 +4,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use imvo_engine::InputError;
+
+use crate::writer::WriteError;
+
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldProblem {
@@ -141,4 +145,102 @@ impl IntoResponse for Problem {
         }
         resp
     }
+}
+
+pub(crate) fn internal<E: std::fmt::Display>(e: E) -> Problem {
+    tracing::error!(error = %e, "internal error");
+    Problem::internal()
+}
+
+// ---- extractors ----
+
+pub(super) fn too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        "request body too large",
+        format!(
+            "the body is larger than {} bytes, or could not be read",
+            crate::screening::MAX_APPLICATION_BYTES
+        ),
+    )
+}
+
+/// A body that is not the expected JSON: 400 when it is not JSON, 422 naming the problem.
+pub(super) fn body_problem(name: &str, e: &serde_json::Error) -> Problem {
+    if e.is_data() {
+        let msg = e.to_string();
+        let msg = msg
+            .find(" at line ")
+            .map_or(msg.clone(), |i| msg.get(..i).unwrap_or(&msg).to_owned());
+        let path = msg
+            .split('`')
+            .nth(1)
+            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
+            .unwrap_or("body")
+            .to_owned();
+        Problem::invalid(
+            name,
+            format!("the body is not a valid request: {msg}"),
+            vec![FieldProblem {
+                path,
+                expected: msg,
+            }],
+        )
+    } else {
+        Problem::bad_request("malformed-json", format!("malformed JSON: {e}"))
+    }
+}
+
+pub(super) fn input_problem(e: &InputError) -> Problem {
+    match e {
+        InputError::Syntax {
+            line,
+            column,
+            message,
+        } => Problem::bad_request(
+            "malformed-json",
+            format!("malformed JSON at line {line}, column {column}: {message}"),
+        ),
+        InputError::Invalid(errors) => Problem::invalid(
+            "invalid-application",
+            format!(
+                "the application breaks the v1 contract in {} place{}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            ),
+            errors
+                .iter()
+                .map(|f| FieldProblem {
+                    path: f.path.clone(),
+                    expected: f.expected.clone(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// A record the writer did not acknowledge: `503 database` when it certainly was not stored,
+/// `503 outcome-unknown` when it may have been.
+pub(crate) fn write_problem(e: WriteError) -> Problem {
+    match e {
+        WriteError::NotStored(e) => unavailable(e),
+        WriteError::Unknown(e) => {
+            tracing::warn!(error = %e, "write outcome unknown");
+            Problem::unavailable(
+                "outcome-unknown",
+                "the database did not confirm the write, so the record may or may not have been stored: \
+                 retry with the same Idempotency-Key to learn which (without one, look for the application under \
+                 GET /v1/applications/{reference}/screenings before sending it again)",
+            )
+        }
+    }
+}
+
+pub(crate) fn unavailable<E: std::fmt::Display>(e: E) -> Problem {
+    tracing::warn!(error = %e, "database unavailable");
+    Problem::unavailable(
+        "database",
+        "the decision record cannot be reached now; retry shortly",
+    )
 }

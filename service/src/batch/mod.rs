@@ -476,3 +476,4 @@ mod tests {
         assert_eq!(super::csv_field("a,b"), "\"a,b\"");
     }
 }
+pub mod workers;

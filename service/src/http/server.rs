@@ -13,7 +13,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
-use crate::api::{AppState, Settings, router};
+use crate::http::{AppState, Settings, router};
 use crate::store::Store;
 
 /// How long a shutdown waits for requests in flight.
@@ -62,7 +62,7 @@ pub async fn serve_on(
             "abandoned uploads left unfinished by a stop"
         );
     }
-    let workers = crate::batches::Workers::start(&state);
+    let workers = crate::batch::workers::Workers::start(state.batch_context());
     tracing::info!(
         listen = %listener.local_addr()?,
         backend = store.backend(),
