@@ -23,6 +23,17 @@ fn effect_label(effect: Effect, value: Option<&str>) -> String {
 #[must_use]
 pub fn explain(d: &Decision) -> String {
     let mut s = String::new();
+    heading(&mut s, d);
+    indicative(&mut s, d);
+    why(&mut s, d);
+    required(&mut s, d);
+    missing(&mut s, d);
+    basis(&mut s, d);
+    s
+}
+
+/// Reference, outcome and category.
+fn heading(s: &mut String, d: &Decision) {
     let p = &d.provenance;
     let _ = writeln!(s, "{}  {}  as of {}", d.reference, d.instrument, p.as_of);
     let _ = writeln!(
@@ -44,6 +55,10 @@ pub fn explain(d: &Decision) -> String {
             let _ = writeln!(s, "Category:  none");
         }
     }
+}
+
+/// The indicative category, with what it assumes and what would decide it.
+fn indicative(s: &mut String, d: &Decision) {
     if let Some(i) = &d.indicative {
         let _ = writeln!(s, "Indicative: {}", i.text);
         let _ = writeln!(
@@ -88,6 +103,10 @@ pub fn explain(d: &Decision) -> String {
             );
         }
     }
+}
+
+/// The risk level and every finding, with its source.
+fn why(s: &mut String, d: &Decision) {
     if let Some(r) = d.risk_level {
         let level = serde_json::to_value(r)
             .ok()
@@ -116,7 +135,10 @@ pub fn explain(d: &Decision) -> String {
             "", "", f.source.document, f.evidence_level
         );
     }
+}
 
+/// The required steps with their dates, and the Performance Standards that apply.
+fn required(s: &mut String, d: &Decision) {
     let _ = writeln!(s, "\nRequired");
     if d.required_steps.is_empty() {
         let _ = writeln!(s, "  nothing");
@@ -151,7 +173,10 @@ pub fn explain(d: &Decision) -> String {
             );
         }
     }
+}
 
+/// The missing facts, and the errors (which make the decision fail closed).
+fn missing(s: &mut String, d: &Decision) {
     let _ = writeln!(s, "\nMissing");
     if d.missing.is_empty() {
         let _ = writeln!(s, "  nothing");
@@ -170,7 +195,11 @@ pub fn explain(d: &Decision) -> String {
             let _ = writeln!(s, "  {who} [{:?}]: {}", e.kind, e.message);
         }
     }
+}
 
+/// What the decision rests on: policy set, packs, rates, engine, input.
+fn basis(s: &mut String, d: &Decision) {
+    let p = &d.provenance;
     let _ = writeln!(s, "\nBasis");
     let packs: Vec<String> = p
         .packs
@@ -195,5 +224,4 @@ pub fn explain(d: &Decision) -> String {
         );
     }
     let _ = writeln!(s, "  engine {}, input {}", p.engine_version, p.input_hash);
-    s
 }

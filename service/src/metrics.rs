@@ -57,11 +57,12 @@ impl Metrics {
     #[must_use]
     pub fn render(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "# HELP imvo_http_requests_total HTTP requests by method, route and status."
+        family(
+            &mut s,
+            "imvo_http_requests_total",
+            "counter",
+            "HTTP requests by method, route and status.",
         );
-        let _ = writeln!(s, "# TYPE imvo_http_requests_total counter");
         let requests = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
         for ((method, route, status), h) in &requests {
             let _ = writeln!(
@@ -70,11 +71,12 @@ impl Metrics {
                 h.count
             );
         }
-        let _ = writeln!(
-            s,
-            "# HELP imvo_http_request_duration_seconds HTTP request latency."
+        family(
+            &mut s,
+            "imvo_http_request_duration_seconds",
+            "histogram",
+            "HTTP request latency.",
         );
-        let _ = writeln!(s, "# TYPE imvo_http_request_duration_seconds histogram");
         for ((method, route, status), h) in &requests {
             let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
             for (c, b) in h.counts.iter().zip(BUCKETS) {
@@ -100,11 +102,12 @@ impl Metrics {
                 h.count
             );
         }
-        let _ = writeln!(
-            s,
-            "# HELP imvo_screenings_total Stored screenings by outcome and category."
+        family(
+            &mut s,
+            "imvo_screenings_total",
+            "counter",
+            "Stored screenings by outcome and category.",
         );
-        let _ = writeln!(s, "# TYPE imvo_screenings_total counter");
         let screenings = self
             .screenings
             .lock()
@@ -118,4 +121,10 @@ impl Metrics {
         }
         s
     }
+}
+
+/// The `# HELP` and `# TYPE` lines of a metric family.
+fn family(s: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(s, "# HELP {name} {help}");
+    let _ = writeln!(s, "# TYPE {name} {kind}");
 }

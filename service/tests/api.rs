@@ -8,7 +8,8 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    reason = "test code: a failed expectation is a test failure"
+    clippy::too_many_lines,
+    reason = "test code: a failed expectation is a test failure; a scenario test reads top to bottom"
 )]
 
 mod support;

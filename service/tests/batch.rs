@@ -17,8 +17,8 @@ use std::io::Cursor;
 use std::sync::OnceLock;
 
 use imvo_engine::{Application, PolicySet, screen};
+use imvo_service::batch::input::{self, Format};
 use imvo_service::batch::{Options, OutFormat, Sinks, Summary, run};
-use imvo_service::input::{self, Format};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -1,10 +1,18 @@
-//! Batch screening of a portfolio (JSON Lines or CSV, read by [`crate::input`]): streamed (memory does not grow with the input), on every
-//! core, results written in input order, bad lines reported with their line number and field
-//! paths without stopping the batch.
+//! Screening many applications. This file holds [`ordered`], the one ordered parallel pipeline
+//! (one reader thread cuts the input into chunks; worker threads handle each chunk; the caller's
+//! thread takes the results back in input order; the channels between them are bounded, so at
+//! most a few chunks per worker are in memory at once), and `imvo batch` on it ([`run`]): a
+//! portfolio (JSON Lines or CSV, read by [`input`]) screened streamed, on every core, results
+//! written in input order, bad lines reported with their line number and field paths without
+//! stopping the batch.
+
 //!
-//! One reader thread cuts the input into chunks of lines; worker threads parse and screen each
-//! chunk; the writer puts chunks back in order. The channels between them are bounded, so at
-//! most a few chunks per worker are in memory at once.
+//! Beside it: [`input`] (the readers), [`rescreen`] (the impact of a policy change, on a
+//! portfolio or on the stored screenings) and [`workers`] (the stored batches of the service).
+
+pub mod input;
+pub mod rescreen;
+pub mod workers;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -16,7 +24,7 @@ use imvo_engine::{Application, Decision, InputError, PolicySet, screen};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::input::Item;
+use self::input::Item;
 
 /// Lines per chunk handed to a worker.
 pub const CHUNK: usize = 256;
@@ -26,7 +34,7 @@ pub const CHUNK: usize = 256;
 /// up to [`CHUNK`] applications in flight (up to 256 KiB each): 256 is more than the cores of
 /// any machine this runs on, and keeps a slip (`--threads 100000`) from running into the
 /// process's thread limit or memory. `imvo batch --threads` and `imvo rescreen --threads` refuse
-/// more; [`run`] and [`crate::rescreen::impact`] use at most this many.
+/// more; [`run`] and [`crate::batch::rescreen::impact`] use at most this many.
 pub const MAX_THREADS: usize = 256;
 
 /// What came of one input line.
@@ -226,10 +234,11 @@ pub fn rejection_value(line: u64, e: &InputError) -> serde_json::Value {
     }
 }
 
-/// The input could not be read on; with the number of lines handled before.
+/// The input could not be read on; with the number of items handled before (the error
+/// [`ordered`] returns then, inside an `io::Error`).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-struct ReadFailed(std::io::Error, u64);
+pub struct ReadFailed(pub std::io::Error, pub u64);
 
 impl From<ReadFailed> for std::io::Error {
     fn from(e: ReadFailed) -> std::io::Error {
@@ -283,7 +292,142 @@ pub(crate) fn thread_failed(e: &std::io::Error, n: usize, threads: usize) -> std
     )
 }
 
-/// Screens every item of `input` (from [`crate::input::open`]) and writes results in input
+/// One input line's result, with its output line (rendered here, on the worker: serialising
+/// a decision costs more than writing it, and the writer is one thread).
+fn screen_item(
+    set: &PolicySet,
+    Item { line: n, json }: Item,
+    as_of: Option<NaiveDate>,
+    floor: bool,
+    format: OutFormat,
+) -> (u64, LineResult, String) {
+    match json.and_then(|t| Application::parse(&t)) {
+        Ok(app) if floor => {
+            let text = format!("{{\"line\":{n},\"application\":{}}}", app.canonical_json());
+            (n, LineResult::Echoed, text)
+        }
+        Ok(app) => {
+            let d = screen(set, &app, as_of.unwrap_or(app.application_date));
+            let text = match format {
+                OutFormat::JsonLines => format!(
+                    "{{\"line\":{n},\"decision\":{}}}",
+                    serde_json::to_string(&d).unwrap_or_default()
+                ),
+                OutFormat::Csv => csv_row(n, &d),
+            };
+            (n, LineResult::Decided(Box::new(d)), text)
+        }
+        Err(e) => {
+            let text = rejection_json(n, &e);
+            (n, LineResult::Rejected(e), text)
+        }
+    }
+}
+
+/// The reader thread: cuts `input` into numbered chunks of [`CHUNK`] items. On a read error
+/// the items read before it are still sent (and handled).
+fn read_chunks<T>(
+    input: impl Iterator<Item = std::io::Result<T>>,
+    chunk_tx: &mpsc::SyncSender<(usize, Vec<T>)>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(CHUNK);
+    let mut index = 0usize;
+    for item in input {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                if !buf.is_empty() {
+                    let _ = chunk_tx.send((index, buf));
+                }
+                return Err(e);
+            }
+        };
+        buf.push(item);
+        if buf.len() == CHUNK {
+            if chunk_tx.send((index, std::mem::take(&mut buf))).is_err() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+    if !buf.is_empty() {
+        let _ = chunk_tx.send((index, buf));
+    }
+    Ok(())
+}
+
+/// The one ordered parallel pipeline for screening many (`imvo batch`, and `imvo rescreen` on a
+/// portfolio or on the stored screenings): a reader thread cuts `input` into chunks of
+/// [`CHUNK`] items, `threads` workers apply `work` to each item, and `sink` gets the results on
+/// the caller's thread in input order. The channels between them are bounded, so at most a few
+/// chunks per worker are in memory at once, whatever the input's size. Returns the number of
+/// items sunk.
+///
+/// # Errors
+/// A thread could not be started or panicked; `sink` failed; or the input could not be read on,
+/// which is a [`ReadFailed`] (with the items sunk before it) inside the `io::Error`, after the
+/// items read before the failure were sunk.
+pub fn ordered<T: Send, R: Send>(
+    input: impl Iterator<Item = std::io::Result<T>> + Send,
+    threads: usize,
+    name: &str,
+    work: impl Fn(T) -> R + Sync,
+    mut sink: impl FnMut(R) -> std::io::Result<()>,
+) -> std::io::Result<u64> {
+    let threads = threads.clamp(1, MAX_THREADS);
+    let work = &work;
+    std::thread::scope(|scope| -> std::io::Result<u64> {
+        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<(usize, Vec<T>)>(threads * 2);
+        let chunk_rx = std::sync::Arc::new(std::sync::Mutex::new(chunk_rx));
+        let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<R>)>(threads * 2);
+        // The workers first, then the reader: if a thread cannot be started, the channel's
+        // sender is dropped with this closure and the workers started so far end at once.
+        for n in 0..threads {
+            let rx = std::sync::Arc::clone(&chunk_rx);
+            let tx = done_tx.clone();
+            let worker = move || {
+                loop {
+                    let next = rx.lock().ok().and_then(|r| r.recv().ok());
+                    let Some((index, items)) = next else { break };
+                    let results = items.into_iter().map(work).collect();
+                    if tx.send((index, results)).is_err() {
+                        break;
+                    }
+                }
+            };
+            spawn(scope, format!("{name}-{n}"), worker)
+                .map_err(|e| thread_failed(&e, n, threads))?;
+        }
+        drop(done_tx);
+        let read = move || read_chunks(input, &chunk_tx);
+        let reader = spawn(scope, format!("{name}-reader"), read).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot start the thread that reads the input: {e}"),
+            )
+        })?;
+        // Put chunks back in order; at most the chunks in flight wait here.
+        let mut pending: HashMap<usize, Vec<R>> = HashMap::new();
+        let (mut next, mut sunk) = (0usize, 0u64);
+        for (index, results) in done_rx {
+            pending.insert(index, results);
+            while let Some(results) = pending.remove(&next) {
+                for r in results {
+                    sink(r)?;
+                    sunk += 1;
+                }
+                next += 1;
+            }
+        }
+        reader
+            .join()
+            .map_err(|_| std::io::Error::other("the reader thread panicked"))?
+            .map_err(|e| ReadFailed(e, sunk))?;
+        Ok(sunk)
+    })
+}
+
+/// Screens every item of `input` (from [`crate::batch::input::open`]) and writes results in input
 /// order.
 ///
 /// # Errors
@@ -312,127 +456,30 @@ pub fn run(
     if format == OutFormat::Csv && !floor {
         writeln!(out, "{CSV_HEADER}")?;
     }
-    let result = std::thread::scope(|scope| -> std::io::Result<()> {
-        type Chunk = (usize, Vec<Item>);
-        // Each result with its output line, rendered by the worker (serialising a decision
-        // costs more than writing it, and the writer is one thread).
-        type Done = (usize, Vec<(u64, LineResult, String)>);
-        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
-        let chunk_rx = std::sync::Arc::new(std::sync::Mutex::new(chunk_rx));
-        let (done_tx, done_rx) = mpsc::sync_channel::<Done>(threads * 2);
-        // The workers first, then the reader: if a thread cannot be started, the channel's
-        // sender is dropped with this closure and the workers started so far end at once.
-        for n in 0..threads {
-            let rx = std::sync::Arc::clone(&chunk_rx);
-            let tx = done_tx.clone();
-            let worker = move || {
-                loop {
-                    let next = rx.lock().ok().and_then(|r| r.recv().ok());
-                    let Some((index, lines)) = next else { break };
-                    let results = lines
-                        .into_iter()
-                        .map(|Item { line: n, json }| {
-                            match json.and_then(|t| Application::parse(&t)) {
-                                Ok(app) if floor => {
-                                    let text = format!(
-                                        "{{\"line\":{n},\"application\":{}}}",
-                                        app.canonical_json()
-                                    );
-                                    (n, LineResult::Echoed, text)
-                                }
-                                Ok(app) => {
-                                    let d =
-                                        screen(set, &app, as_of.unwrap_or(app.application_date));
-                                    let text = match format {
-                                        OutFormat::JsonLines => format!(
-                                            "{{\"line\":{n},\"decision\":{}}}",
-                                            serde_json::to_string(&d).unwrap_or_default()
-                                        ),
-                                        OutFormat::Csv => csv_row(n, &d),
-                                    };
-                                    (n, LineResult::Decided(Box::new(d)), text)
-                                }
-                                Err(e) => {
-                                    let text = rejection_json(n, &e);
-                                    (n, LineResult::Rejected(e), text)
-                                }
-                            }
-                        })
-                        .collect();
-                    if tx.send((index, results)).is_err() {
-                        break;
+    let mut last_report = Instant::now();
+    let result = ordered(
+        input,
+        threads,
+        "imvo-batch",
+        |item| screen_item(set, item, as_of, floor, format),
+        |(_, r, text)| {
+            summary.add(&r);
+            match r {
+                LineResult::Rejected(_) => {
+                    if let Some(w) = errors.as_mut() {
+                        writeln!(w, "{text}")?;
                     }
                 }
-            };
-            spawn(scope, format!("imvo-batch-{n}"), worker)
-                .map_err(|e| thread_failed(&e, n, threads))?;
-        }
-        drop(done_tx);
-        let read = move || -> std::io::Result<()> {
-            let mut buf = Vec::with_capacity(CHUNK);
-            let mut index = 0usize;
-            for item in input {
-                let item = match item {
-                    Ok(item) => item,
-                    Err(e) => {
-                        // The lines read before the failure are still screened and written.
-                        if !buf.is_empty() {
-                            let _ = chunk_tx.send((index, buf));
-                        }
-                        return Err(e);
-                    }
-                };
-                buf.push(item);
-                if buf.len() == CHUNK {
-                    if chunk_tx.send((index, std::mem::take(&mut buf))).is_err() {
-                        return Ok(());
-                    }
-                    index += 1;
-                }
+                _ => writeln!(out, "{text}")?,
             }
-            if !buf.is_empty() {
-                let _ = chunk_tx.send((index, buf));
+            if last_report.elapsed() > Duration::from_millis(200) {
+                progress(summary.lines);
+                last_report = Instant::now();
             }
             Ok(())
-        };
-        let reader = spawn(scope, "imvo-batch-reader".to_owned(), read).map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("cannot start the thread that reads the input: {e}"),
-            )
-        })?;
-        // Put chunks back in order; at most the chunks in flight wait here.
-        let mut pending: HashMap<usize, Vec<(u64, LineResult, String)>> = HashMap::new();
-        let mut next = 0usize;
-        let mut last_report = Instant::now();
-        for (index, results) in done_rx {
-            pending.insert(index, results);
-            while let Some(results) = pending.remove(&next) {
-                for (_, r, text) in &results {
-                    summary.add(r);
-                    match r {
-                        LineResult::Rejected(_) => {
-                            if let Some(w) = errors.as_mut() {
-                                writeln!(w, "{text}")?;
-                            }
-                        }
-                        _ => writeln!(out, "{text}")?,
-                    }
-                }
-                next += 1;
-                if last_report.elapsed() > Duration::from_millis(200) {
-                    progress(summary.lines);
-                    last_report = Instant::now();
-                }
-            }
-        }
-        progress(summary.lines);
-        reader
-            .join()
-            .map_err(|_| std::io::Error::other("the reader thread panicked"))?
-            .map_err(|e| ReadFailed(e, summary.lines))?;
-        Ok(())
-    });
+        },
+    );
+    progress(summary.lines);
     if let Err(e) = result {
         // Whatever was screened before the input broke off is written, and the message says
         // how far the batch got.
@@ -476,4 +523,3 @@ mod tests {
         assert_eq!(super::csv_field("a,b"), "\"a,b\"");
     }
 }
-pub mod workers;

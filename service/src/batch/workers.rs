@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::{Notify, Semaphore, watch};
 
+use crate::batch::input::Item;
 use crate::batch::rejection_json;
-use crate::input::Item;
 use crate::metrics::Metrics;
 use crate::screening::{self, PolicySets, SetError};
 use crate::store::{ClaimedChunk, LineOutcome, Store, StoreError};

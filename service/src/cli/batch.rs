@@ -32,64 +32,14 @@ pub(super) fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
         threads,
         floor,
     } = args;
-    use imvo_service::batch::{Options, OutFormat, Sinks};
-    use imvo_service::input::Format;
-    use std::io::{BufWriter, IsTerminal};
-    let format = match format {
-        Some("jsonl") => OutFormat::JsonLines,
-        Some("csv") => OutFormat::Csv,
-        Some(other) => {
-            return Err(Failure {
-                code: exit::USAGE_OR_IO,
-                kind: "usage",
-                message: format!("`--out-format {other}`: expected jsonl or csv"),
-                details: json!(null),
-            });
-        }
-        None if Path::new(out)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
-        {
-            OutFormat::Csv
-        }
-        None => OutFormat::JsonLines,
-    };
+
+    use imvo_service::batch::{Options, Sinks};
+    use std::io::BufWriter;
+    let format = out_format(format, out)?;
     // Writing over the input (or the decisions and the errors into one file) would destroy what
     // is being read: refuse before anything is opened for writing.
-    let mut targets: Vec<(&str, &Path)> = Vec::new();
-    if out != "-" {
-        targets.push(("--out", Path::new(out)));
-    }
     let errors_to_stdout = errors.is_some_and(|p| p == Path::new("-"));
-    if errors_to_stdout && out == "-" {
-        return Err(usage(
-            "`--out -` and `--errors -` both name stdout: decisions and errors need a stream each"
-                .into(),
-        ));
-    }
-    if let Some(p) = errors.filter(|_| !errors_to_stdout) {
-        targets.push(("--errors", p));
-    }
-    // Stdin redirected from a file is that file (`/dev/stdin` resolves to it on Linux).
-    let input_path = if input == "-" {
-        Path::new("/dev/stdin")
-    } else {
-        Path::new(input)
-    };
-    for (i, (flag, path)) in targets.iter().enumerate() {
-        if same_file(input_path, path) {
-            return Err(usage(format!(
-                "`{flag} {}` is the input file: the batch would write over what it reads; name another file",
-                path.display()
-            )));
-        }
-        if let Some((other, _)) = targets.iter().skip(i + 1).find(|(_, q)| same_file(path, q)) {
-            return Err(usage(format!(
-                "`{flag}` and `{other}` name the same file `{}`: decisions and errors need a file each",
-                path.display()
-            )));
-        }
-    }
+    check_targets(input, out, errors, errors_to_stdout)?;
     let set = load(&cli.policies)?;
     // A header that does not fit the contract, or a file in another encoding, stops the batch
     // before anything is screened or written.
@@ -118,34 +68,7 @@ pub(super) fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
                 .map_err(|e| Failure::io(format!("cannot write `{}`: {e}", p.display())))?,
         )))),
     };
-    // A progress bar with rate and time left on a terminal; nothing when piped.
-    // The total for the bar: the file's lines counted in a first pass of 1 MiB reads (memory
-    // stays flat), less the CSV header.
-    let total = if input != "-" && std::io::stderr().is_terminal() {
-        count_lines(input).map(|n| {
-            if in_format == Format::Csv {
-                n.saturating_sub(1)
-            } else {
-                n
-            }
-        })
-    } else {
-        None
-    };
-    let bar = if std::io::stderr().is_terminal() && !cli.json {
-        let b = indicatif::ProgressBar::new(total.unwrap_or(0));
-        let style = if total.is_some() {
-            "{bar:40} {pos}/{len} lines, {per_sec}, {eta} left"
-        } else {
-            "{spinner} {pos} lines, {per_sec}"
-        };
-        if let Ok(s) = indicatif::ProgressStyle::with_template(style) {
-            b.set_style(s);
-        }
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(cli, input, in_format);
     // Without `--errors` the rejected lines go to stderr (between redraws of the bar): a bad
     // line is never reported only as a count.
     if err_w.is_none() {
@@ -207,12 +130,12 @@ pub(super) fn open_input(
     format: Option<&str>,
 ) -> Result<
     (
-        imvo_service::input::Format,
-        imvo_service::input::Items<Box<dyn std::io::BufRead + Send>>,
+        imvo_service::batch::input::Format,
+        imvo_service::batch::input::Items<Box<dyn std::io::BufRead + Send>>,
     ),
     Failure,
 > {
-    use imvo_service::input::Format;
+    use imvo_service::batch::input::Format;
     let format = match format {
         Some(n) => Format::from_name(n)
             .ok_or_else(|| usage(format!("`--format {n}`: expected jsonl or csv")))?,
@@ -231,7 +154,7 @@ pub(super) fn open_input(
         }
         Box::new(std::io::BufReader::with_capacity(1 << 20, f))
     };
-    let items = imvo_service::input::open(format, reader).map_err(|e| {
+    let items = imvo_service::batch::input::open(format, reader).map_err(|e| {
         if e.unreadable {
             Failure::io(format!("`{input}`: {e}"))
         } else {
@@ -310,5 +233,111 @@ pub(super) fn count_lines(path: &str) -> Option<u64> {
             return Some(n);
         }
         n += buf.iter().take(got).filter(|&&c| c == b'\n').count() as u64;
+    }
+}
+
+/// The decisions' format: `--out-format`, or the output file's extension (`.csv`), or JSON Lines.
+fn out_format(format: Option<&str>, out: &str) -> Result<imvo_service::batch::OutFormat, Failure> {
+    use imvo_service::batch::OutFormat;
+    Ok(match format {
+        Some("jsonl") => OutFormat::JsonLines,
+        Some("csv") => OutFormat::Csv,
+        Some(other) => {
+            return Err(Failure {
+                code: exit::USAGE_OR_IO,
+                kind: "usage",
+                message: format!("`--out-format {other}`: expected jsonl or csv"),
+                details: json!(null),
+            });
+        }
+        None if Path::new(out)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
+        {
+            OutFormat::Csv
+        }
+        None => OutFormat::JsonLines,
+    })
+}
+
+/// Refuses outputs that would write over the input, or decisions and errors into one file,
+/// before anything is opened for writing.
+fn check_targets(
+    input: &str,
+    out: &str,
+    errors: Option<&Path>,
+    errors_to_stdout: bool,
+) -> Result<(), Failure> {
+    let mut targets: Vec<(&str, &Path)> = Vec::new();
+    if out != "-" {
+        targets.push(("--out", Path::new(out)));
+    }
+    if errors_to_stdout && out == "-" {
+        return Err(usage(
+            "`--out -` and `--errors -` both name stdout: decisions and errors need a stream each"
+                .into(),
+        ));
+    }
+    if let Some(p) = errors.filter(|_| !errors_to_stdout) {
+        targets.push(("--errors", p));
+    }
+    // Stdin redirected from a file is that file (`/dev/stdin` resolves to it on Linux).
+    let input_path = if input == "-" {
+        Path::new("/dev/stdin")
+    } else {
+        Path::new(input)
+    };
+    for (i, (flag, path)) in targets.iter().enumerate() {
+        if same_file(input_path, path) {
+            return Err(usage(format!(
+                "`{flag} {}` is the input file: the batch would write over what it reads; name another file",
+                path.display()
+            )));
+        }
+        if let Some((other, _)) = targets.iter().skip(i + 1).find(|(_, q)| same_file(path, q)) {
+            return Err(usage(format!(
+                "`{flag}` and `{other}` name the same file `{}`: decisions and errors need a file each",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A progress bar with rate and time left on a terminal; nothing when piped or with `--json`.
+fn progress_bar(
+    cli: &Cli,
+    input: &str,
+    in_format: imvo_service::batch::input::Format,
+) -> indicatif::ProgressBar {
+    use imvo_service::batch::input::Format;
+    use std::io::IsTerminal;
+    // A progress bar with rate and time left on a terminal; nothing when piped.
+    // The total for the bar: the file's lines counted in a first pass of 1 MiB reads (memory
+    // stays flat), less the CSV header.
+    let total = if input != "-" && std::io::stderr().is_terminal() {
+        count_lines(input).map(|n| {
+            if in_format == Format::Csv {
+                n.saturating_sub(1)
+            } else {
+                n
+            }
+        })
+    } else {
+        None
+    };
+    if std::io::stderr().is_terminal() && !cli.json {
+        let b = indicatif::ProgressBar::new(total.unwrap_or(0));
+        let style = if total.is_some() {
+            "{bar:40} {pos}/{len} lines, {per_sec}, {eta} left"
+        } else {
+            "{spinner} {pos} lines, {per_sec}"
+        };
+        if let Ok(s) = indicatif::ProgressStyle::with_template(style) {
+            b.set_style(s);
+        }
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
     }
 }

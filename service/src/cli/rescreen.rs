@@ -67,10 +67,10 @@ pub(super) fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure
                 Some(s) => s,
                 None => open_store(&cli.database).await?,
             };
-            let r = imvo_service::rescreen::impact_stored(&s, &to, args.as_of, threads)
+            let r = imvo_service::batch::rescreen::impact_stored(&s, &to, args.as_of, threads)
                 .await
                 .map_err(|e| match e {
-                    imvo_service::rescreen::ImpactError::Store(e) => db_failure(&e),
+                    imvo_service::batch::rescreen::ImpactError::Store(e) => db_failure(&e),
                     other => Failure::io(format!("rescreen: {other}")),
                 })?;
             s.close().await;
@@ -90,13 +90,14 @@ pub(super) fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure
             let as_of = args
                 .as_of
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
-            let r = imvo_service::rescreen::impact(&from_set, &to, items, Some(as_of), threads)
-                .map_err(|e| match e {
-                    imvo_service::rescreen::ImpactError::Read(e) => {
-                        Failure::io(format!("cannot read `{input}`: {e}"))
-                    }
-                    other => Failure::io(format!("rescreen: {other}")),
-                })?;
+            let r =
+                imvo_service::batch::rescreen::impact(&from_set, &to, items, Some(as_of), threads)
+                    .map_err(|e| match e {
+                        imvo_service::batch::rescreen::ImpactError::Read(e) => {
+                            Failure::io(format!("cannot read `{input}`: {e}"))
+                        }
+                        other => Failure::io(format!("rescreen: {other}")),
+                    })?;
             if r.applications == 0 && r.rejected.is_empty() {
                 return Err(no_applications(input));
             }

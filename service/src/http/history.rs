@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use imvo_engine::decision::ErrorKind;
 use imvo_engine::{Application, ENGINE_VERSION};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::extract::{Auth, parse_date_param, read_json};
@@ -154,14 +153,10 @@ pub(super) async fn replay(
     let as_of = imvo_engine::application::parse_date(as_of).ok_or_else(Problem::internal)?;
     let (decision, text, _) = evaluate(&state, set, app, Some(as_of)).await?;
     let identical = &text == stored;
-    let then: serde_json::Value = serde_json::from_str(stored).map_err(internal)?;
-    let deadline_then = then
-        .get("errors")
-        .and_then(Value::as_array)
-        .is_some_and(|e| {
-            e.iter()
-                .any(|x| x.get("kind").and_then(Value::as_str) == Some("deadline"))
-        });
+    // The stored decision read back as typed (fields added since are defaulted); its bytes,
+    // not a re-serialisation, are what `identical` compared.
+    let then: imvo_engine::Decision = serde_json::from_str(stored).map_err(internal)?;
+    let deadline_then = then.errors.iter().any(|e| e.kind == ErrorKind::Deadline);
     let deadline_now = decision
         .errors
         .iter()

@@ -30,14 +30,25 @@ pub(super) fn record_idem_key(
     }
 }
 
+/// What a request stores under its idempotency key, for the answers about a key.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Stores {
+    /// One record (a screening or a review).
+    Record,
+    /// A batch upload.
+    Batch,
+}
+
 /// Claims an idempotency key for a request whose body hashes to `request_hash`: `None` when
-/// this request may go on (the key is now held), the stored record when the key already made one
-/// (answer it again), a `409` when the key is in flight or was used with another request.
-pub(super) async fn claim(
+/// this request may go on (the key is now held), the id of what the key already stored when it
+/// is done (answer that again), a `409` when the key is in flight or was used with another
+/// request. The one place that turns a key's state into an answer.
+pub(super) async fn claim_key(
     state: &Shared,
     k: &IdemKey,
     request_hash: &str,
-) -> Result<Option<Record>, Problem> {
+    stores: Stores,
+) -> Result<Option<String>, Problem> {
     match state
         .store
         .claim_idempotency(&k.principal, &k.key, request_hash)
@@ -45,22 +56,40 @@ pub(super) async fn claim(
         .map_err(unavailable)?
     {
         IdemState::Claimed => Ok(None),
+        IdemState::Done(id) => Ok(Some(id)),
         IdemState::InFlight => Err(Problem::conflict(
             "idempotency-in-flight",
-            "a request with this Idempotency-Key is still being processed",
+            match stores {
+                Stores::Record => "a request with this Idempotency-Key is still being processed",
+                Stores::Batch => "an upload with this Idempotency-Key is being stored now",
+            },
         )),
         IdemState::Mismatch => Err(Problem::conflict(
             "idempotency-mismatch",
-            "this Idempotency-Key was used with another request body",
+            match stores {
+                Stores::Record => "this Idempotency-Key was used with another request body",
+                Stores::Batch => "this Idempotency-Key was used for an upload with other content",
+            },
         )),
-        IdemState::Done(id) => state
-            .store
-            .record(&id)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(Problem::internal)
-            .map(Some),
     }
+}
+
+/// [`claim_key`] for a request that stores one record: the stored record when the key is done.
+pub(super) async fn claim(
+    state: &Shared,
+    k: &IdemKey,
+    request_hash: &str,
+) -> Result<Option<Record>, Problem> {
+    let Some(id) = claim_key(state, k, request_hash, Stores::Record).await? else {
+        return Ok(None);
+    };
+    state
+        .store
+        .record(&id)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(Problem::internal)
+        .map(Some)
 }
 
 /// Releases a claimed idempotency key unless disarmed, so a request that fails or is cut off

@@ -1,5 +1,7 @@
 //! The OpenAPI document: every path, schema and the answers every operation may give.
 
+use axum::Json;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use utoipa::OpenApi;
 
@@ -115,4 +117,9 @@ impl utoipa::Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// `GET /openapi.json`: the document.
+pub(super) async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
 }

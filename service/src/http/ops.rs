@@ -6,9 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use utoipa::OpenApi;
 
-use super::openapi::ApiDoc;
 use super::state::Shared;
 
 /// Liveness.
@@ -49,8 +47,4 @@ pub(super) async fn metrics(State(state): State<Shared>) -> Response {
         HeaderValue::from_static("text/plain; version=0.0.4"),
     );
     resp
-}
-
-pub(super) async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
 }

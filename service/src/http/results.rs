@@ -11,12 +11,42 @@ use super::batches::visible_batch;
 use super::extract::Auth;
 use super::problem::Problem;
 use super::state::Shared;
+use crate::store::{Store, StoreError};
 
+/// Rows read per query while a stream is sent.
 const PAGE: i64 = 500;
 
-fn ndjson(
-    stream: impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
-) -> Response {
+/// A batch's lines as an NDJSON stream, read `PAGE` rows at a time after the last line sent:
+/// `page(store, batch, after)` gives the next rows as (line, its JSON line). A database error
+/// midway breaks the stream off (the client sees an incomplete body, never a wrong one).
+fn paged<F, Fut>(state: Shared, id: String, what: &'static str, page: F) -> Response
+where
+    F: Fn(Store, String, i64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Vec<(i64, String)>, StoreError>> + Send,
+{
+    let page = Arc::new(page);
+    let stream = futures_util::stream::unfold(Some(0i64), move |after| {
+        let (store, id, page) = (state.store.clone(), id.clone(), Arc::clone(&page));
+        async move {
+            let after = after?;
+            match page(store, id.clone(), after).await {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let last = rows.last().map_or(after, |r| r.0);
+                    let mut text = String::new();
+                    for (_, line) in rows {
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                    Some((Ok(Bytes::from(text)), Some(last)))
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, batch = %id, "{what} stream broken off");
+                    Some((Err(std::io::Error::other("database")), None))
+                }
+            }
+        }
+    });
     let mut resp = Body::from_stream(stream).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -37,31 +67,18 @@ pub(crate) async fn batch_results(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     visible_batch(&state, &auth, &id).await?;
-    let stream = futures_util::stream::unfold(Some(0i64), move |after| {
-        let state = Arc::clone(&state);
-        let id = id.clone();
-        async move {
-            let after = after?;
-            match state.store.batch_results(&id, after, PAGE).await {
-                Ok(rows) if rows.is_empty() => None,
-                Ok(rows) => {
-                    let last = rows.last().map_or(after, |r| r.0);
-                    let mut text = String::new();
-                    for (line, rid, decision) in rows {
-                        text.push_str(&format!(
-                            "{{\"line\":{line},\"screening_id\":\"{rid}\",\"decision\":{decision}}}\n"
-                        ));
-                    }
-                    Some((Ok(Bytes::from(text)), Some(last)))
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, batch = %id, "results stream broken off");
-                    Some((Err(std::io::Error::other("database")), None))
-                }
-            }
-        }
-    });
-    Ok(ndjson(stream))
+    Ok(paged(state, id, "results", |store, id, after| async move {
+        let rows = store.batch_results(&id, after, PAGE).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(line, rid, decision)| {
+                let text = format!(
+                    "{{\"line\":{line},\"screening_id\":\"{rid}\",\"decision\":{decision}}}"
+                );
+                (line, text)
+            })
+            .collect())
+    }))
 }
 
 /// The rejected lines of a batch in line order, as JSON Lines, each with its line number and
@@ -76,28 +93,7 @@ pub(crate) async fn batch_errors(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     visible_batch(&state, &auth, &id).await?;
-    let stream = futures_util::stream::unfold(Some(0i64), move |after| {
-        let state = Arc::clone(&state);
-        let id = id.clone();
-        async move {
-            let after = after?;
-            match state.store.batch_errors(&id, after, PAGE).await {
-                Ok(rows) if rows.is_empty() => None,
-                Ok(rows) => {
-                    let last = rows.last().map_or(after, |r| r.0);
-                    let mut text = String::new();
-                    for (_, error) in rows {
-                        text.push_str(&error);
-                        text.push('\n');
-                    }
-                    Some((Ok(Bytes::from(text)), Some(last)))
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, batch = %id, "errors stream broken off");
-                    Some((Err(std::io::Error::other("database")), None))
-                }
-            }
-        }
-    });
-    Ok(ndjson(stream))
+    Ok(paged(state, id, "errors", |store, id, after| async move {
+        store.batch_errors(&id, after, PAGE).await
+    }))
 }

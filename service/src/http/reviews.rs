@@ -44,6 +44,73 @@ const REASON_CODES: [&str; 5] = [
     "other",
 ];
 
+impl ReviewBody {
+    /// What is wrong with the review on its own (its fit with the screening is checked once the
+    /// screening is read).
+    fn problems(&self) -> Vec<FieldProblem> {
+        let mut errors = Vec::new();
+        match self.verdict.as_str() {
+            "agree" => {
+                if self.reason_code.is_some() {
+                    errors.push(FieldProblem {
+                        path: "reason_code".into(),
+                        expected: "nothing: a reason code belongs to an override".into(),
+                    });
+                }
+                if self.outcome.is_some() || self.category.is_some() {
+                    errors.push(FieldProblem {
+                        path: "outcome".into(),
+                        expected: "nothing: an agreement keeps the decision's outcome and category"
+                            .into(),
+                    });
+                }
+            }
+            "override" => {
+                if !self
+                    .reason_code
+                    .as_deref()
+                    .is_some_and(|c| REASON_CODES.contains(&c))
+                {
+                    errors.push(FieldProblem {
+                        path: "reason_code".into(),
+                        expected: REASON_CODES.join(", "),
+                    });
+                }
+                if self.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                    errors.push(FieldProblem {
+                        path: "text".into(),
+                        expected: "the reason for the override, in words".into(),
+                    });
+                }
+                if self.outcome.as_deref().and_then(Outcome::parse).is_none() {
+                    errors.push(FieldProblem { path: "outcome".into(), expected: "the final outcome: decline, refer, insufficient_information, proceed_with_conditions or proceed".into() });
+                }
+                if self
+                    .category
+                    .as_deref()
+                    .is_some_and(|c| !["A", "B", "C"].contains(&c))
+                {
+                    errors.push(FieldProblem {
+                        path: "category".into(),
+                        expected: "A, B, C, or absent".into(),
+                    });
+                }
+            }
+            _ => errors.push(FieldProblem {
+                path: "verdict".into(),
+                expected: "agree or override".into(),
+            }),
+        }
+        if self.text.as_deref().is_some_and(|t| t.len() > 4000) {
+            errors.push(FieldProblem {
+                path: "text".into(),
+                expected: "at most 4000 bytes".into(),
+            });
+        }
+        errors
+    }
+}
+
 /// Record an analyst's final call on a screening as a new record; the screening is never changed.
 #[utoipa::path(post, path = "/v1/screenings/{id}/review", tag = "reviews", request_body = ReviewBody,
     params(("id" = String, Path, description = "record id of the screening")),
@@ -63,64 +130,7 @@ pub(super) async fn post_review(
     let body = read_json(&headers, raw).await?;
     let b: ReviewBody =
         serde_json::from_slice(&body).map_err(|e| body_problem("invalid-review", &e))?;
-    let mut errors = Vec::new();
-    match b.verdict.as_str() {
-        "agree" => {
-            if b.reason_code.is_some() {
-                errors.push(FieldProblem {
-                    path: "reason_code".into(),
-                    expected: "nothing: a reason code belongs to an override".into(),
-                });
-            }
-            if b.outcome.is_some() || b.category.is_some() {
-                errors.push(FieldProblem {
-                    path: "outcome".into(),
-                    expected: "nothing: an agreement keeps the decision's outcome and category"
-                        .into(),
-                });
-            }
-        }
-        "override" => {
-            if !b
-                .reason_code
-                .as_deref()
-                .is_some_and(|c| REASON_CODES.contains(&c))
-            {
-                errors.push(FieldProblem {
-                    path: "reason_code".into(),
-                    expected: REASON_CODES.join(", "),
-                });
-            }
-            if b.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                errors.push(FieldProblem {
-                    path: "text".into(),
-                    expected: "the reason for the override, in words".into(),
-                });
-            }
-            if b.outcome.as_deref().and_then(Outcome::parse).is_none() {
-                errors.push(FieldProblem { path: "outcome".into(), expected: "the final outcome: decline, refer, insufficient_information, proceed_with_conditions or proceed".into() });
-            }
-            if b.category
-                .as_deref()
-                .is_some_and(|c| !["A", "B", "C"].contains(&c))
-            {
-                errors.push(FieldProblem {
-                    path: "category".into(),
-                    expected: "A, B, C, or absent".into(),
-                });
-            }
-        }
-        _ => errors.push(FieldProblem {
-            path: "verdict".into(),
-            expected: "agree or override".into(),
-        }),
-    }
-    if b.text.as_deref().is_some_and(|t| t.len() > 4000) {
-        errors.push(FieldProblem {
-            path: "text".into(),
-            expected: "at most 4000 bytes".into(),
-        });
-    }
+    let errors = b.problems();
     if !errors.is_empty() {
         return Err(Problem::invalid(
             "invalid-review",

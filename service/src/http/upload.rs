@@ -12,15 +12,16 @@ use tokio::sync::mpsc;
 
 use super::batches::{BatchQuery, BatchStatus, status};
 use super::extract::{Auth, Q, parse_date_param};
+use super::idempotency::{Stores, claim_key};
 use super::problem::{FieldProblem, Problem};
 use super::problem::{internal, unavailable};
 use super::state::Shared;
 use crate::access::{Action, Scope};
 use crate::batch::CHUNK;
+use crate::batch::input::{self, Format};
 use crate::batch::workers::ChunkItem;
-use crate::input::{self, Format};
 use crate::store::BatchState;
-use crate::store::{BatchCounts, BatchRow, IdemKey, IdemState, NewBatch};
+use crate::store::{BatchCounts, BatchRow, IdemKey, NewBatch};
 
 fn upload_format(q: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem> {
     if let Some(name) = q {
@@ -238,37 +239,17 @@ pub(crate) async fn post_batch(
             }],
         ));
     }
-    if let Some(k) = &idem {
-        match state
+    // The same upload stored meanwhile under this key: keep that one.
+    if let Some(k) = &idem
+        && let Some(existing) = claim_key(&state, k, &digest, Stores::Batch).await?
+    {
+        let b = state
             .store
-            .claim_idempotency(&k.principal, &k.key, &digest)
+            .batch(&existing)
             .await
             .map_err(unavailable)?
-        {
-            IdemState::Claimed => {}
-            IdemState::Done(existing) => {
-                // The same upload was stored meanwhile: keep that one.
-                let b = state
-                    .store
-                    .batch(&existing)
-                    .await
-                    .map_err(unavailable)?
-                    .ok_or_else(Problem::internal)?;
-                return replayed(&state, b).await;
-            }
-            IdemState::InFlight => {
-                return Err(Problem::conflict(
-                    "idempotency-in-flight",
-                    "an upload with this Idempotency-Key is being stored now",
-                ));
-            }
-            IdemState::Mismatch => {
-                return Err(Problem::conflict(
-                    "idempotency-mismatch",
-                    "this Idempotency-Key was used for an upload with other content",
-                ));
-            }
-        }
+            .ok_or_else(Problem::internal)?;
+        return replayed(&state, b).await;
     }
     if let Err(e) = state
         .store
@@ -370,6 +351,49 @@ enum Msg {
     Cut,
 }
 
+/// The blocking side of an upload: reads the body from `rx` as `format`, cuts it into chunks of
+/// [`CHUNK`] lines and stores each; returns (applications, chunks).
+fn store_chunks(
+    store: &crate::store::Store,
+    handle: &tokio::runtime::Handle,
+    batch_id: &str,
+    format: Format,
+    rx: mpsc::Receiver<Msg>,
+) -> Result<(i64, i64), ReceiveError> {
+    let r = std::io::BufReader::with_capacity(
+        1 << 16,
+        ChannelReader {
+            rx,
+            buf: Bytes::new(),
+            ended: false,
+        },
+    );
+    let items = input::open(format, r).map_err(ReceiveError::File)?;
+    let mut chunk: Vec<ChunkItem> = Vec::with_capacity(CHUNK);
+    let (mut lines, mut chunks) = (0i64, 0i64);
+    let flush = |chunk: &mut Vec<ChunkItem>, n: i64| -> Result<(), ReceiveError> {
+        let text = serde_json::to_string(&chunk).map_err(|e| ReceiveError::Io(e.into()))?;
+        handle
+            .block_on(store.add_chunk(batch_id, n, &text))
+            .map_err(ReceiveError::Store)?;
+        chunk.clear();
+        Ok(())
+    };
+    for item in items {
+        chunk.push(item.map_err(ReceiveError::Io)?.into());
+        lines += 1;
+        if chunk.len() == CHUNK {
+            flush(&mut chunk, chunks)?;
+            chunks += 1;
+        }
+    }
+    if !chunk.is_empty() {
+        flush(&mut chunk, chunks)?;
+        chunks += 1;
+    }
+    Ok((lines, chunks))
+}
+
 /// Feeds the body to a blocking reader that cuts it into chunks and stores each; returns
 /// (applications, chunks, SHA-256 of the body).
 async fn receive(
@@ -382,40 +406,8 @@ async fn receive(
     let store = state.store.clone();
     let handle = tokio::runtime::Handle::current();
     let batch_id = id.to_owned();
-    let reader = tokio::task::spawn_blocking(move || -> Result<(i64, i64), ReceiveError> {
-        let r = std::io::BufReader::with_capacity(
-            1 << 16,
-            ChannelReader {
-                rx,
-                buf: Bytes::new(),
-                ended: false,
-            },
-        );
-        let items = input::open(format, r).map_err(ReceiveError::File)?;
-        let mut chunk: Vec<ChunkItem> = Vec::with_capacity(CHUNK);
-        let (mut lines, mut chunks) = (0i64, 0i64);
-        let flush = |chunk: &mut Vec<ChunkItem>, n: i64| -> Result<(), ReceiveError> {
-            let text = serde_json::to_string(&chunk).map_err(|e| ReceiveError::Io(e.into()))?;
-            handle
-                .block_on(store.add_chunk(&batch_id, n, &text))
-                .map_err(ReceiveError::Store)?;
-            chunk.clear();
-            Ok(())
-        };
-        for item in items {
-            chunk.push(item.map_err(ReceiveError::Io)?.into());
-            lines += 1;
-            if chunk.len() == CHUNK {
-                flush(&mut chunk, chunks)?;
-                chunks += 1;
-            }
-        }
-        if !chunk.is_empty() {
-            flush(&mut chunk, chunks)?;
-            chunks += 1;
-        }
-        Ok((lines, chunks))
-    });
+    let reader =
+        tokio::task::spawn_blocking(move || store_chunks(&store, &handle, &batch_id, format, rx));
     let settings = &state.settings;
     let deadline = tokio::time::Instant::now() + settings.batch_upload_timeout;
     let mut body = body;

@@ -438,31 +438,21 @@ impl Store {
         let pick = "SELECT c.batch_id, c.chunk FROM batch_chunks c JOIN batches b ON b.id = c.batch_id \
              WHERE c.state = 'pending' AND b.state = 'queued' AND (c.lease_until IS NULL OR c.lease_until < $1) \
              ORDER BY b.queued_at, b.id, c.chunk LIMIT 1";
-        let claimed: Option<(String, i64, String, i64)> = match &self.db {
-            Db::Postgres(p) => {
-                let sql = format!(
-                    "UPDATE batch_chunks SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 WHERE (batch_id, chunk) = ({pick} FOR UPDATE OF c SKIP LOCKED) RETURNING batch_id, chunk, items, attempts"
-                );
-                sqlx::query_as(&sql)
-                    .bind(now_ms)
-                    .bind(owner)
-                    .bind(now_ms + lease_ms)
-                    .fetch_optional(p)
-                    .await?
-            }
-            Db::Sqlite(p) => {
-                // One statement: SQLite runs it under its single write lock.
-                let sql = format!(
-                    "UPDATE batch_chunks SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 WHERE (batch_id, chunk) = ({pick}) RETURNING batch_id, chunk, items, attempts"
-                );
-                sqlx::query_as(&sql)
-                    .bind(now_ms)
-                    .bind(owner)
-                    .bind(now_ms + lease_ms)
-                    .fetch_optional(p)
-                    .await?
-            }
+        // PostgreSQL: replicas skip the rows another holds. SQLite: one statement runs under its
+        // single write lock.
+        let lock = match &self.db {
+            Db::Postgres(_) => " FOR UPDATE OF c SKIP LOCKED",
+            Db::Sqlite(_) => "",
         };
+        let sql = format!(
+            "UPDATE batch_chunks SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 WHERE (batch_id, chunk) = ({pick}{lock}) RETURNING batch_id, chunk, items, attempts"
+        );
+        let claimed: Option<(String, i64, String, i64)> = on_db!(self, |p| sqlx::query_as(&sql)
+            .bind(now_ms)
+            .bind(owner)
+            .bind(now_ms + lease_ms)
+            .fetch_optional(p)
+            .await)?;
         let Some((batch_id, chunk, items, attempts)) = claimed else {
             return Ok(None);
         };

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use imvo_engine::{Application, Decision, PolicySet, screen};
 
-use crate::batch::{rejection_value, spawn, thread_failed};
-use crate::input::Item;
+use crate::batch::input::Item;
+use crate::batch::{ReadFailed, ordered, rejection_value};
+use crate::store::Record;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -73,9 +74,6 @@ mod decimal_map {
     }
 }
 
-/// An application with its verdicts under the two sets.
-type Compared = (Application, Verdict, Verdict);
-
 /// What the comparison needs of a decision: category, outcome, the rules that fired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
@@ -123,30 +121,6 @@ impl Verdict {
                     )
                 })
                 .collect(),
-        }
-    }
-
-    /// Of a stored decision (its JSON).
-    #[must_use]
-    pub fn of_stored(d: &serde_json::Value) -> Verdict {
-        Verdict {
-            category: d["category"].as_str().unwrap_or("none").to_owned(),
-            outcome: d["outcome"].as_str().unwrap_or("").to_owned(),
-            risk_level: d["risk_level"].as_str().unwrap_or("none").to_owned(),
-            rules: d["findings"]
-                .as_array()
-                .map(|f| {
-                    f.iter()
-                        .filter_map(|x| {
-                            Some((
-                                x["rule_id"].as_str()?.to_owned(),
-                                x["effect"].as_str().unwrap_or_default().to_owned(),
-                                x["value"].as_str().unwrap_or_default().to_owned(),
-                            ))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
         }
     }
 }
@@ -226,7 +200,7 @@ pub enum ImpactError {
     Threads(std::io::Error),
 }
 
-/// Screens every application of `input` (from [`crate::input::open`]) under `from` and `to` on
+/// Screens every application of `input` (from [`crate::batch::input::open`]) under `from` and `to` on
 /// `as_of` (default: each application's date), on `threads` threads, streaming.
 ///
 /// # Errors
@@ -234,74 +208,38 @@ pub enum ImpactError {
 pub fn impact(
     from: &PolicySet,
     to: &PolicySet,
-    input: impl Iterator<Item = std::io::Result<Item>>,
+    input: impl Iterator<Item = std::io::Result<Item>> + Send,
     as_of: Option<NaiveDate>,
     threads: usize,
 ) -> Result<Impact, ImpactError> {
     let mut out = Impact::default();
-    let threads = threads.clamp(1, crate::batch::MAX_THREADS);
-    let mut chunk: Vec<Item> = Vec::with_capacity(threads * 32);
-    let mut input = input.peekable();
-    while input.peek().is_some() {
-        chunk.clear();
-        while chunk.len() < threads * 32 {
-            match input.next() {
-                Some(item) => chunk.push(item.map_err(ImpactError::Read)?),
-                None => break,
+    let compare = |item: Item| {
+        let app = item.json.and_then(|t| Application::parse(&t));
+        let r = app.map_err(|e| rejection_value(item.line, &e)).map(|app| {
+            let date = as_of.unwrap_or(app.application_date);
+            let a = Verdict::of(&screen(from, &app, date));
+            let b = Verdict::of(&screen(to, &app, date));
+            (app, a, b)
+        });
+        (item.line, r)
+    };
+    let counted = ordered(input, threads, "imvo-rescreen", compare, |(line, r)| {
+        match r {
+            Ok((app, a, b)) => out.add(line, None, &app, &a, &b),
+            Err(why) => {
+                out.rejected.push(line);
+                out.rejections.push(why);
             }
         }
-        // Screen the chunk on every thread, then count in input order.
-        let per = chunk.len().div_ceil(threads).max(1);
-        let results: Vec<Vec<(u64, Result<Compared, serde_json::Value>)>> =
-            std::thread::scope(|scope| {
-                let handles = chunk
-                    .chunks(per)
-                    .enumerate()
-                    .map(|(n, part)| {
-                        let work = move || {
-                            part.iter()
-                                .map(|item| {
-                                    let app = match &item.json {
-                                        Ok(t) => Application::parse(t),
-                                        Err(e) => Err(e.clone()),
-                                    };
-                                    let r = app.map_err(|e| rejection_value(item.line, &e)).map(
-                                        |app| {
-                                            let date = as_of.unwrap_or(app.application_date);
-                                            let a = Verdict::of(&screen(from, &app, date));
-                                            let b = Verdict::of(&screen(to, &app, date));
-                                            (app, a, b)
-                                        },
-                                    );
-                                    (item.line, r)
-                                })
-                                .collect()
-                        };
-                        spawn(scope, format!("imvo-rescreen-{n}"), work)
-                            .map_err(|e| ImpactError::Threads(thread_failed(&e, n, threads)))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().map_err(|_| {
-                            ImpactError::Threads(std::io::Error::other(
-                                "a screening thread panicked",
-                            ))
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })?;
-        for (line, r) in results.into_iter().flatten() {
-            match r {
-                Ok((app, a, b)) => out.add(line, None, &app, &a, &b),
-                Err(why) => {
-                    out.rejected.push(line);
-                    out.rejections.push(why);
-                }
-            }
-        }
-    }
+        Ok(())
+    });
+    counted.map_err(
+        |e| match e.into_inner().map(|i| i.downcast::<ReadFailed>()) {
+            Some(Ok(read)) => ImpactError::Read(read.0),
+            Some(Err(other)) => ImpactError::Threads(std::io::Error::other(other)),
+            None => ImpactError::Threads(std::io::Error::other("a screening thread failed")),
+        },
+    )?;
     Ok(out)
 }
 
@@ -326,52 +264,41 @@ pub async fn impact_stored(
         let page = store.latest_screenings(after, upto, 256).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
-        let per = page.len().div_ceil(threads).max(1);
-        let results: Vec<Vec<(String, i64, Option<Compared>)>> = std::thread::scope(|scope| {
-            let handles = page
-                .chunks(per)
-                .enumerate()
-                .map(|(n, part)| {
-                    let work = move || {
-                        part.iter()
-                            .map(|r| {
-                                let app =
-                                    r.input.as_deref().and_then(|t| Application::parse(t).ok());
-                                let before = r
-                                    .decision
-                                    .as_deref()
-                                    .and_then(|d| serde_json::from_str(d).ok());
-                                let date = as_of.or_else(|| {
-                                    r.as_of
-                                        .as_deref()
-                                        .and_then(imvo_engine::application::parse_date)
-                                });
-                                let v = match (app, before) {
-                                    (Some(app), Some(before)) => {
-                                        let d = date.unwrap_or(app.application_date);
-                                        let b = Verdict::of(&screen(to, &app, d));
-                                        Some((app, Verdict::of_stored(&before), b))
-                                    }
-                                    _ => None,
-                                };
-                                (r.id.clone(), r.seq, v)
-                            })
-                            .collect()
-                    };
-                    spawn(scope, format!("imvo-rescreen-{n}"), work)
-                        .map_err(|e| ImpactError::Threads(thread_failed(&e, n, threads)))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().map_err(|_| {
-                        ImpactError::Threads(std::io::Error::other("a screening thread panicked"))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })?;
-        for (id, seq, v) in results.into_iter().flatten() {
+        let mut results = Vec::with_capacity(page.len());
+        let rescreen = |r: &Record| {
+            let app = r.input.as_deref().and_then(|t| Application::parse(t).ok());
+            // Read back as typed (fields added since it was stored are defaulted).
+            let before: Option<Decision> = r
+                .decision
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok());
+            let date = as_of.or_else(|| {
+                r.as_of
+                    .as_deref()
+                    .and_then(imvo_engine::application::parse_date)
+            });
+            let v = match (app, before) {
+                (Some(app), Some(before)) => {
+                    let d = date.unwrap_or(app.application_date);
+                    let b = Verdict::of(&screen(to, &app, d));
+                    Some((app, Verdict::of(&before), b))
+                }
+                _ => None,
+            };
+            (r.id.clone(), r.seq, v)
+        };
+        ordered(
+            page.iter().map(Ok),
+            threads,
+            "imvo-rescreen",
+            rescreen,
+            |x| {
+                results.push(x);
+                Ok(())
+            },
+        )
+        .map_err(ImpactError::Threads)?;
+        for (id, seq, v) in results {
             match v {
                 Some((app, a, b)) => out.add(0, Some(id), &app, &a, &b),
                 None => {
