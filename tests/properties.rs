@@ -401,8 +401,30 @@ proptest! {
             } else {
                 &["esia", "esmp", "independent_review", "public_disclosure"]
             };
-            for s in wanted {
-                prop_assert!(steps.contains(s), "{} missing from {:?}", s, steps);
+            // Project finance is benchmarked against the Performance Standards only where the
+            // scheme applies them or an Equator Principles bank co-finances: where neither is
+            // known to hold and that is still open, the decision must ask for the fact that
+            // decides it instead (and so cannot proceed).
+            let t = &v["transaction"];
+            let ps_apply = v["instrument"] != json!("project_finance")
+                || t["ifc_performance_standards"] == json!(true)
+                || t["equator_principles_cofinancier"] == json!(true);
+            let undecided = !ps_apply
+                && (t["ifc_performance_standards"].is_null()
+                    || t["equator_principles_cofinancier"].is_null());
+            if ps_apply {
+                for s in wanted {
+                    prop_assert!(steps.contains(s), "{} missing from {:?}", s, steps);
+                }
+            } else if undecided {
+                let asked: Vec<&str> = d.missing.iter().map(|m| m.path.as_str()).collect();
+                prop_assert!(
+                    asked.contains(&"transaction.ifc_performance_standards")
+                        || asked.contains(&"transaction.equator_principles_cofinancier"),
+                    "Category A project finance neither requires the PS1 steps nor asks whether the PS apply: {:?}",
+                    asked
+                );
+                prop_assert!(d.outcome >= Outcome::InsufficientInformation, "{}", d.outcome);
             }
         }
     }

@@ -7,7 +7,13 @@
 //! any problem refuses the whole set, with every error found. A loaded [`PolicySet`] is
 //! immutable and identified by a SHA-256 over all its files.
 
+mod files;
+mod limits;
 mod manifest;
+mod pack;
+mod params;
+mod rules;
+mod shared;
 pub mod tables;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,11 +26,11 @@ use sha2::{Digest, Sha256};
 
 use crate::application::Instrument;
 use crate::codes::hex;
-use crate::script::engine::{Limits, build_engine};
 
-pub use manifest::{
-    Comparator, Manifest, Param, ParamValue, Phase, Rule, SourceDoc, TableDecl, dispatcher_name,
-};
+pub use limits::Limits;
+pub use manifest::{Manifest, SourceDoc, TableDecl};
+pub use params::{Comparator, Param, ParamValue};
+pub use rules::{Phase, Rule, dispatcher_name};
 pub use tables::{Rate, SdrRates, Table};
 
 /// Why a policy folder could not be loaded.
@@ -121,6 +127,26 @@ impl Pack {
     }
 }
 
+/// What a literal argument of a script function names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Named {
+    /// A parameter of the pack's parameter table.
+    Parameter,
+    /// A table of the pack, or a shared table it `uses`.
+    Table,
+}
+
+/// What the loader checks packs against, of the script API: given by the script layer
+/// (`script::api::SURFACE`), so that this module never imports it.
+#[derive(Debug)]
+pub(crate) struct ScriptApi {
+    /// Whether a path is a fact of the application that scripts and fact tables can read.
+    pub is_fact: fn(&str) -> bool,
+    /// The functions whose first string argument names a parameter or a table: such literals
+    /// in scripts must exist in the pack.
+    pub named_arguments: &'static [(&'static str, Named)],
+}
+
 /// An immutable, compiled set of packs and data, identified by a content hash.
 #[derive(Debug, Clone)]
 pub struct PolicySet {
@@ -139,35 +165,18 @@ struct SetInner {
 }
 
 impl PolicySet {
-    /// Loads every pack and shared table under `dir` with the production limits.
+    /// Builds a set from files held in memory, compiling scripts with `engine` and checking
+    /// them against `api`, what the script layer registers (the public constructors,
+    /// `PolicySet::load` and `PolicySet::from_files`, are in `crate::load`, which knows both).
     ///
     /// # Errors
-    /// Every problem found: unreadable files, invalid manifests or tables, scripts that do not
-    /// compile, pack-contract violations, overlapping versions.
-    pub fn load(dir: &Path) -> Result<PolicySet, LoadErrors> {
-        PolicySet::load_with(dir, Limits::default())
-    }
-
-    /// As [`PolicySet::load`], with other sandbox limits.
-    ///
-    /// # Errors
-    /// As [`PolicySet::load`].
-    pub fn load_with(dir: &Path, limits: Limits) -> Result<PolicySet, LoadErrors> {
-        let mut files = BTreeMap::new();
-        read_tree(dir, dir, &mut files).map_err(|e| LoadErrors(vec![e]))?;
-        PolicySet::from_files(files, limits)
-    }
-
-    /// Builds a set from files held in memory (relative paths with `/`), as the service does
-    /// for a set stored in its database.
-    ///
-    /// # Errors
-    /// As [`PolicySet::load`].
-    pub fn from_files(
+    /// Every problem found, as `PolicySet::load` describes.
+    pub(crate) fn assemble(
         files: BTreeMap<String, Vec<u8>>,
         limits: Limits,
+        engine: Engine,
+        api: &ScriptApi,
     ) -> Result<PolicySet, LoadErrors> {
-        let engine = build_engine(&limits);
         let mut errors = Vec::new();
         let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
 
@@ -204,11 +213,11 @@ impl PolicySet {
         for tdir in table_dirs {
             let prefix = format!("data/{tdir}/");
             let hash = keep_folder(&files, &prefix, &mut kept);
-            match manifest::load_shared_table(tdir, &prefix, &files, hash) {
-                Ok(manifest::Shared::Table(t)) => {
+            match shared::load_shared_table(tdir, &prefix, &files, hash) {
+                Ok(shared::Shared::Table(t)) => {
                     tables.insert(t.name.clone(), Arc::new(t));
                 }
-                Ok(manifest::Shared::Rates(r)) => rates = Some(Arc::new(r)),
+                Ok(shared::Shared::Rates(r)) => rates = Some(Arc::new(r)),
                 Err(e) => errors.push(e),
             }
         }
@@ -221,8 +230,16 @@ impl PolicySet {
                 .map(String::as_str)
                 .chain(rates.as_ref().map(|_| rate_name))
                 .collect();
-            match manifest::load_pack(&engine, &limits, &dir, &files, hash, &tables, &shared_names)
-            {
+            match pack::load_pack(
+                &engine,
+                &limits,
+                api,
+                &dir,
+                &files,
+                hash,
+                &tables,
+                &shared_names,
+            ) {
                 Ok(p) => packs.push(Arc::new(p)),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -353,7 +370,7 @@ fn hash_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> String {
     format!("sha256:{}", hex(&h.finalize()))
 }
 
-fn read_tree(
+pub(crate) fn read_tree(
     root: &Path,
     dir: &Path,
     out: &mut BTreeMap<String, Vec<u8>>,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::LoadError;
+use crate::application::vocab;
 
 /// A CSV file's header and its records with their 1-based lines.
 pub(crate) type Csv = (Vec<String>, Vec<(Option<usize>, csv::StringRecord)>);
@@ -213,6 +214,81 @@ impl SdrRates {
         })
     }
 }
+
+/// The columns of an indicator table.
+pub(crate) const INDICATOR_COLUMNS: [&str; 4] = ["path", "test", "value", "label"];
+/// The tests an indicator table may use.
+pub(crate) const INDICATOR_TESTS: [&str; 6] = [
+    "is_true",
+    "greater_than",
+    "one_of",
+    "starts_with",
+    "not_equal",
+    "meets",
+];
+
+/// Checks the rows of an indicator or threshold table at load: known facts (`is_fact`, which
+/// the script API answers), activities and tests. Returns the problems; a table of other columns is not checked.
+pub(crate) fn check_fact_table(
+    t: &Table,
+    is_param: &dyn Fn(&str) -> bool,
+    is_fact: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let columns: Vec<&str> = t.columns.iter().map(String::as_str).collect();
+    let (activity, path, test, value) = if columns == INDICATOR_COLUMNS {
+        (None, 0, 1, 2)
+    } else if columns == THRESHOLD_COLUMNS {
+        (Some(0), 2, 3, 4)
+    } else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for row in t.rows.values() {
+        let cell = |i: usize| row.get(i).map_or("", String::as_str);
+        let (path, test, value) = (cell(path), cell(test), cell(value));
+        if test == "meets" && !is_param(value) {
+            out.push(format!(
+                "`{path}` is compared with parameter `{value}`, which is not in the pack's parameter table"
+            ));
+        }
+        if let Some(a) = activity {
+            if vocab::ACTIVITY.term(cell(a)).is_none() {
+                out.push(format!("`{}` is not an activity code", cell(a)));
+            }
+            if test == "always" {
+                if !path.is_empty() {
+                    out.push(format!("test `always` of `{}` takes no path", cell(a)));
+                }
+                continue;
+            }
+            if test == "is_unknown" {
+                if !is_fact(path) {
+                    out.push(format!("`{path}` is not a fact of the application"));
+                }
+                continue;
+            }
+        }
+        if !is_fact(path) {
+            out.push(format!("`{path}` is not a fact of the application"));
+        }
+        if !INDICATOR_TESTS.contains(&test) {
+            out.push(format!(
+                "test `{test}` of `{path}` is not one of {}{}",
+                INDICATOR_TESTS.join(", "),
+                if activity.is_some() {
+                    ", always, is_unknown"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    out
+}
+
+/// The columns of a threshold table.
+pub(crate) const THRESHOLD_COLUMNS: [&str; 6] =
+    ["activity", "group", "path", "test", "value", "label"];
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 //! the per-evaluation context those functions report into.
 
 pub(crate) mod api;
+pub(crate) mod budget;
 pub(crate) mod context;
 pub mod engine;
 

@@ -13,6 +13,8 @@
 //! `idempotency` the claims, `keys` the API keys, `policy_sets` the stored sets and `batches`
 //! the stored batches, their chunks and leases. Both databases are reached through `on_db!`
 //! (one query, either pool) and `chain_locked!` (the one transaction that writes `records`).
+//! The `.bind(...)` chains of the queries look alike (the duplicate finder pairs some): each is
+//! one statement's parameters, in its order.
 
 use std::str::FromStr;
 use std::time::Duration;

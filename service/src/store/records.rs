@@ -75,7 +75,10 @@ pub struct NewRecord {
     pub review: Option<String>,
 }
 
-/// A stored record.
+/// A stored record. Its columns repeat [`NewRecord`]'s (the duplicate finder pairs them): a
+/// stored record adds its place in the chain (`seq`, `id`, `created_at`, `prev_hash`, `hash`),
+/// and nesting a `NewRecord` inside would change its serialised shape and put a level between
+/// every reader and its column.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
     /// Chain position.

@@ -1,0 +1,294 @@
+//! Reporting: one script call per effect of the contract, each naming its rule id.
+
+use std::collections::BTreeMap;
+
+use rhai::{Dynamic, Engine};
+use serde_json::Value;
+
+use super::views::readers;
+use super::{Res, check_value, current_rule, dyn_to_json, fail, in_phase};
+use crate::application::is_field_path;
+use crate::application::vocab::{self};
+use crate::decision::{Assumption, Category, Effect, Finding, Move, Pointer, Source};
+use crate::policy::Phase;
+use crate::script::budget::charge;
+use crate::script::context::{self, StepAcc};
+
+/// Operations one reported finding costs against its rule's budget (1,000 findings at most
+/// under the default 100,000 operations).
+const REPORT_COST: u64 = 100;
+
+/// Adds a finding of the current rule.
+fn report(rule_id: &str, call: &str, effect: Effect, value: Option<&str>, reason: &str) -> Res<()> {
+    // A finding is copied into the decision with the facts its rule read: charged as such, so a
+    // rule reporting in a loop runs out of budget long before it floods the decision.
+    charge(REPORT_COST)?;
+    if reason.trim().is_empty() {
+        return fail(format!("`{call}` needs a reason"));
+    }
+    context::with(|c| -> Res<()> {
+        let rule = current_rule(c, rule_id, call)?;
+        let Some(pack) = c.pack.as_ref() else {
+            return fail("no pack");
+        };
+        let app = &c.app;
+        let facts: BTreeMap<String, Value> = c
+            .reads
+            .iter()
+            .map(|p| {
+                (
+                    (*p).to_owned(),
+                    readers()
+                        .get(p)
+                        .map_or(Value::Null, |read| dyn_to_json(&read(app))),
+                )
+            })
+            .collect();
+        let finding = Finding {
+            rule_id: rule.id.clone(),
+            pack: pack.manifest.id.clone(),
+            pack_version: pack.manifest.version.clone(),
+            effect,
+            value: value.map(str::to_owned),
+            source: Source {
+                document: rule.document.clone(),
+                section: rule.section.clone(),
+            },
+            evidence_level: rule.evidence_level.clone(),
+            verified: rule.verified,
+            facts,
+            reason: reason.to_owned(),
+        };
+        c.out.findings.push(finding);
+        Ok(())
+    })
+    .unwrap_or_else(|| fail(format!("`{call}` may only be called during a screening")))
+}
+
+/// `missing(rule, path, reason)`: a fact needed by the rule is unknown.
+fn missing(rule: &str, path: &str, reason: &str) -> Res<()> {
+    if !is_field_path(path) {
+        return fail(format!("`{path}` is not a field path of the contract"));
+    }
+    report(
+        rule,
+        "missing",
+        Effect::InsufficientInformation,
+        None,
+        reason,
+    )?;
+    let rule = rule.to_owned();
+    let _ = context::with(|c| {
+        // A fact missing for a floors-phase rule of the instrument's own packs could still
+        // raise the category; an overlay's, a step's, or a facts-phase rule's cannot, unless
+        // the rule says where the fact would move it (the five-argument `missing`).
+        let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
+        if !overlay && c.phase == Phase::Floors {
+            c.out.missing_for_category.insert(path.to_owned());
+        }
+        c.out
+            .missing
+            .entry(path.to_owned())
+            .or_default()
+            .insert(rule)
+    });
+    Ok(())
+}
+
+pub(super) fn register_reporting(e: &mut Engine) {
+    e.register_fn(
+        "floor",
+        |rule: &str, category: &str, reason: &str| -> Res<()> {
+            in_phase("floor", &[Phase::Facts, Phase::Floors])?;
+            let Some(cat) = Category::from_name(category) else {
+                return fail(format!(
+                    "`{category}` is not a category (expected `A`, `B` or `C`)"
+                ));
+            };
+            report(rule, "floor", Effect::CategoryFloor, Some(category), reason)?;
+            let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
+            Ok(())
+        },
+    );
+    e.register_fn(
+        "require",
+        |rule: &str, step: &str, reason: &str| -> Res<()> {
+            check_value(&vocab::STEP, step)?;
+            report(rule, "require", Effect::Require, Some(step), reason)?;
+            let rule = rule.to_owned();
+            let _ = context::with(|c| {
+                c.out
+                    .steps
+                    .entry(step.to_owned())
+                    .or_insert_with(StepAcc::default)
+                    .rule_ids
+                    .insert(rule)
+            });
+            Ok(())
+        },
+    );
+    e.register_fn(
+        "require_disclosure",
+        |rule: &str, step: &str, days: i64, reason: &str| -> Res<()> {
+            check_value(&vocab::STEP, step)?;
+            if !(0..=3650).contains(&days) {
+                return fail(format!(
+                    "disclosure period of {days} days is not between 0 and 3650"
+                ));
+            }
+            report(
+                rule,
+                "require_disclosure",
+                Effect::Require,
+                Some(step),
+                reason,
+            )?;
+            let rule = rule.to_owned();
+            let _ = context::with(|c| {
+                let s = c
+                    .out
+                    .steps
+                    .entry(step.to_owned())
+                    .or_insert_with(StepAcc::default);
+                s.rule_ids.insert(rule);
+                s.disclosure_days = s.disclosure_days.max(Some(days));
+            });
+            Ok(())
+        },
+    );
+    e.register_fn(
+        "trigger",
+        |rule: &str, standard: &str, reason: &str| -> Res<()> {
+            check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
+            report(rule, "trigger", Effect::Trigger, Some(standard), reason)
+        },
+    );
+    register_missing_and_indicative(e);
+    register_outcomes(e);
+}
+
+/// `missing`, and what the indicative category rests on: `assume`, `typical`.
+fn register_missing_and_indicative(e: &mut Engine) {
+    e.register_fn("missing", missing);
+    e.register_fn(
+        "missing",
+        |rule: &str, path: &str, reason: &str, value: Dynamic, to: &str| -> Res<()> {
+            missing(rule, path, reason)?;
+            let Some(to) = Move::from_name(to) else {
+                return fail(format!(
+                    "`{to}` is not where a fact can move the category (expected `A`, `B`, `C` or `not_categorised`)"
+                ));
+            };
+            let value = dyn_to_json(&value);
+            let rule = rule.to_owned();
+            let _ = context::with(|c| {
+                let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
+                if !overlay && matches!(c.phase, Phase::Facts | Phase::Floors) {
+                    c.out.missing_for_category.insert(path.to_owned());
+                    c.out.moves.push((path.to_owned(), value, to, rule));
+                }
+            });
+            Ok(())
+        },
+    );
+    e.register_fn(
+        "assume",
+        |rule: &str, path: &str, value: &str, why: &str| -> Res<()> {
+            in_phase("assume", &[Phase::Facts, Phase::Floors])?;
+            let Some(read) = readers().get(path) else {
+                return fail(format!("`{path}` is not a field path of the contract"));
+            };
+            if value.trim().is_empty() || why.trim().is_empty() {
+                return fail("`assume` needs the value assumed and why");
+            }
+            context::with(|c| -> Res<()> {
+                if !read(&c.app).is_unit() {
+                    return fail(format!(
+                        "`{path}` is known: only an unknown fact can be assumed"
+                    ));
+                }
+                let r = current_rule(c, rule, "assume")?;
+                let assumption = Assumption {
+                    path: path.to_owned(),
+                    value: value.to_owned(),
+                    why: why.to_owned(),
+                    rule_id: r.id.clone(),
+                    source: Source {
+                        document: r.document.clone(),
+                        section: r.section.clone(),
+                    },
+                };
+                c.out.assumed.entry(path.to_owned()).or_insert(assumption);
+                Ok(())
+            })
+            .unwrap_or_else(|| fail("`assume` may only be called during a screening"))
+        },
+    );
+    e.register_fn(
+        "typical",
+        |rule: &str, category: &str, reason: &str| -> Res<()> {
+            in_phase("typical", &[Phase::Floors])?;
+            let Some(category) = Category::from_name(category) else {
+                return fail(format!(
+                    "`{category}` is not a category (expected `A`, `B` or `C`)"
+                ));
+            };
+            if reason.trim().is_empty() {
+                return fail("`typical` needs a reason");
+            }
+            context::with(|c| -> Res<()> {
+                let rule_id = current_rule(c, rule, "typical")?.id.clone();
+                let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
+                if !overlay {
+                    c.out.typical.push(Pointer {
+                        rule_id,
+                        category,
+                        reason: reason.to_owned(),
+                    });
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|| fail("`typical` may only be called during a screening"))
+        },
+    );
+}
+
+/// The outcomes and the rest: `refer`, `decline`, `info`, `risk_level`, `no_category`.
+fn register_outcomes(e: &mut Engine) {
+    e.register_fn("refer", |rule: &str, reason: &str| {
+        report(rule, "refer", Effect::Refer, None, reason)
+    });
+    e.register_fn("decline", |rule: &str, reason: &str| {
+        report(rule, "decline", Effect::Decline, None, reason)
+    });
+    e.register_fn("info", |rule: &str, reason: &str| {
+        report(rule, "info", Effect::Info, None, reason)
+    });
+    e.register_fn(
+        "risk_level",
+        |rule: &str, level: &str, reason: &str| -> Res<()> {
+            in_phase("risk_level", &[Phase::Steps])?;
+            check_value(&vocab::RISK_LEVEL, level)?;
+            report(rule, "risk_level", Effect::RiskLevel, Some(level), reason)
+        },
+    );
+    e.register_fn("no_category", |rule: &str, reason: &str| -> Res<()> {
+        in_phase("no_category", &[Phase::Facts, Phase::Floors])?;
+        report(rule, "no_category", Effect::Info, None, reason)?;
+        let reason = reason.to_owned();
+        let _ = context::with(|c| c.out.category_reasons.insert(reason));
+        Ok(())
+    });
+}
+
+/// Effect names for `raised`.
+pub(super) const EFFECTS: [(&str, Effect); 8] = [
+    ("decline", Effect::Decline),
+    ("refer", Effect::Refer),
+    ("insufficient_information", Effect::InsufficientInformation),
+    ("category_floor", Effect::CategoryFloor),
+    ("require", Effect::Require),
+    ("trigger", Effect::Trigger),
+    ("risk_level", Effect::RiskLevel),
+    ("info", Effect::Info),
+];
