@@ -138,7 +138,7 @@ pub(super) fn open_input(
     use imvo_service::batch::input::Format;
     let format = match format {
         Some(n) => Format::from_name(n)
-            .ok_or_else(|| usage(format!("`--format {n}`: expected jsonl or csv")))?,
+            .ok_or_else(|| usage(format!("`--format {n}`: expected {}", Format::NAMES)))?,
         None => Format::from_path(input),
     };
     let reader: Box<dyn std::io::BufRead + Send> = if input == "-" {

@@ -31,7 +31,7 @@ fn upload_format(q: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem
                 format!("`format` is `{name}`"),
                 vec![FieldProblem {
                     path: "format".into(),
-                    expected: "jsonl or csv".into(),
+                    expected: Format::NAMES.into(),
                 }],
             )
         });
@@ -39,22 +39,15 @@ fn upload_format(q: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    match ct.as_str() {
-        "text/csv" => Ok(Format::Csv),
-        "application/x-ndjson"
-        | "application/jsonl"
-        | "application/x-jsonlines"
-        | "application/jsonlines" => Ok(Format::JsonLines),
-        _ => Err(Problem::new(
+    Format::from_media_type(ct).ok_or_else(|| {
+        Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             "unsupported media type",
             "send a batch as `Content-Type: application/x-ndjson` (JSON Lines) or `text/csv`, or name it with `?format=jsonl|csv`",
-        )),
-    }
+        )
+    })
 }
 
 /// Reads the upload on a blocking thread from a channel the request body is fed into.

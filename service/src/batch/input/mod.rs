@@ -30,6 +30,23 @@ pub enum Format {
 }
 
 impl Format {
+    /// The names [`Format::from_name`] takes, for messages.
+    pub const NAMES: &'static str = "jsonl or csv";
+
+    /// From the media type of an upload (parameters such as `; charset=utf-8` ignored).
+    #[must_use]
+    pub fn from_media_type(content_type: &str) -> Option<Format> {
+        let essence = content_type.split(';').next().unwrap_or_default();
+        match essence.trim().to_ascii_lowercase().as_str() {
+            "text/csv" => Some(Format::Csv),
+            "application/x-ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/jsonlines" => Some(Format::JsonLines),
+            _ => None,
+        }
+    }
+
     /// `jsonl` (also `ndjson`, `json`) or `csv`.
     #[must_use]
     pub fn from_name(s: &str) -> Option<Format> {
