@@ -52,5 +52,3 @@ pub(super) async fn verify(
         .map_err(unavailable)?;
     Ok(Json(v).into_response())
 }
-
-// ---- keys ----

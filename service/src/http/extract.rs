@@ -155,5 +155,3 @@ pub(crate) fn parse_date_param(name: &str, s: &str) -> Result<NaiveDate, Problem
         )
     })
 }
-
-// ---- responses ----

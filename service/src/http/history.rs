@@ -235,5 +235,3 @@ pub(super) async fn simulate(
     );
     Ok(resp)
 }
-
-// ---- reviews ----

@@ -115,5 +115,3 @@ pub(super) async fn revoke_key(
         Err(Problem::not_found(format!("no active key `{id}`")))
     }
 }
-
-// ---- operations ----

@@ -101,5 +101,3 @@ pub(super) async fn get_policy(
     }))
     .into_response())
 }
-
-// ---- audit ----

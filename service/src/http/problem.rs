@@ -152,8 +152,6 @@ pub(crate) fn internal<E: std::fmt::Display>(e: E) -> Problem {
     Problem::internal()
 }
 
-// ---- extractors ----
-
 pub(super) fn too_large() -> Problem {
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,

@@ -207,5 +207,3 @@ pub(super) async fn post_review(
         review_record(&stored)?,
     ))
 }
-
-// ---- policies ----

@@ -67,8 +67,6 @@ pub(super) fn created(location: String, body: impl Serialize) -> Response {
     resp
 }
 
-// ---- screenings ----
-
 /// Query of `POST /v1/screenings`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

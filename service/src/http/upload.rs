@@ -493,5 +493,3 @@ async fn receive(
     let digest = imvo_engine::codes::hex(&sha2::Digest::finalize(digest));
     Ok((lines, chunks, digest))
 }
-
-// ---- reading ----

@@ -41,7 +41,8 @@ use crate::script::context::{self, Ctx};
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
 /// The script functions whose first string argument names a parameter or a table, as they are
-/// registered below: the loader checks such literals in every script against the pack.
+/// registered by [`register`] (a test checks each is): the loader checks such literals in every
+/// script against the pack.
 pub(crate) const NAMED_ARGUMENTS: [(&str, Named); 8] = [
     ("param", Named::Parameter),
     ("meets", Named::Parameter),
