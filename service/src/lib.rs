@@ -6,6 +6,7 @@ pub mod access;
 pub mod auth;
 pub mod batch;
 pub mod calibration;
+pub mod embedded;
 pub mod explain;
 pub mod http;
 

@@ -1258,3 +1258,47 @@ fn a_directory_as_input_is_an_io_error() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Outside the checkout, with no `--policies` and no `./policies`, the binary runs the policy
+/// set built into it: the same set (same hash) as the shipped folder, and a screening works.
+#[test]
+fn outside_the_checkout_the_built_in_policies_are_in_force() {
+    let elsewhere = std::env::temp_dir().join(format!("imvo-elsewhere-{}", std::process::id()));
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let run = |dir: &Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_imvo"))
+            .current_dir(dir)
+            .args(args)
+            .env_remove("IMVO_POLICIES")
+            .output()
+            .unwrap()
+    };
+    let hash = |out: &Output| -> String {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["policy_set"].as_str().unwrap().to_owned()
+    };
+    let built_in = hash(&run(&elsewhere, &["--json", "policies", "list"]));
+    let folder = hash(&run(&root(), &["--json", "policies", "list"]));
+    assert_eq!(built_in, folder);
+    let example = root().join("examples/gas-plant-id-2022.json");
+    let out = run(&elsewhere, &["--json", "screen", example.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["provenance"]["policy_set"], serde_json::json!(folder));
+    // A folder named explicitly still wins, and one that does not exist is an error (exit 3).
+    let missing = run(
+        &elsewhere,
+        &["--policies", "no-such-folder", "policies", "check"],
+    );
+    assert_eq!(missing.status.code(), Some(3));
+    let _ = std::fs::remove_dir_all(&elsewhere);
+}

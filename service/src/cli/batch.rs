@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{Failure, exit, usage};
 use super::output::{STDOUT_GONE, UntilClosed};
-use super::{Cli, load};
+use super::{Cli, policy_set};
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -40,7 +40,7 @@ pub(super) fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     // is being read: refuse before anything is opened for writing.
     let errors_to_stdout = errors.is_some_and(|p| p == Path::new("-"));
     check_targets(input, out, errors, errors_to_stdout)?;
-    let set = load(&cli.policies)?;
+    let set = policy_set(cli)?;
     // A header that does not fit the contract, or a file in another encoding, stops the batch
     // before anything is screened or written.
     let (in_format, items) = open_input(input, in_format)?;

@@ -49,8 +49,8 @@ fn threads_arg() -> clap::builder::RangedU64ValueParser<usize> {
 )]
 pub(crate) struct Cli {
     /// Policy folder.
-    #[arg(long, env = "IMVO_POLICIES", default_value = "policies", global = true)]
-    pub(crate) policies: PathBuf,
+    #[arg(long, env = "IMVO_POLICIES", global = true)]
+    pub(crate) policies: Option<PathBuf>,
     /// Machine-readable output: the decision as JSON on stdout, errors as JSON on stderr.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -160,6 +160,45 @@ enum Command {
     },
 }
 
+/// The policy set in force for a command: `--policies` (or `IMVO_POLICIES`) if given, else
+/// `./policies` if there is such a folder, else the set built into this binary. Returns the set
+/// and where it came from, in words.
+fn load_policies(cli: &Cli) -> Result<(PolicySet, String), Failure> {
+    let dir = match &cli.policies {
+        Some(dir) => dir.clone(),
+        None if Path::new("policies").is_dir() => PathBuf::from("policies"),
+        None => {
+            let set = imvo_service::embedded::policy_set(imvo_service::http::limits()).map_err(
+                |LoadErrors(errors)| Failure {
+                    code: exit::POLICIES,
+                    kind: "policies",
+                    message: format!(
+                        "the policies built into this binary failed to load:\n  {}",
+                        errors
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("\n  ")
+                    ),
+                    details: json!(errors.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                },
+            )?;
+            return Ok((
+                set,
+                "the policies built into this binary (no --policies, no ./policies)".to_owned(),
+            ));
+        }
+    };
+    let set = load(&dir)?;
+    Ok((set, format!("the folder `{}`", dir.display())))
+}
+
+/// [`load_policies`], without where the set came from.
+fn policy_set(cli: &Cli) -> Result<PolicySet, Failure> {
+    load_policies(cli).map(|(set, _)| set)
+}
+
+/// Loads the policy folder `dir`.
 fn load(dir: &Path) -> Result<PolicySet, Failure> {
     PolicySet::load(dir).map_err(|LoadErrors(errors)| Failure {
         code: exit::POLICIES,

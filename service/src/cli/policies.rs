@@ -1,7 +1,7 @@
 //! `imvo policies`: list, check and show the policy set in force.
 
 use super::error::{Failure, exit};
-use super::{Cli, load};
+use super::{Cli, policy_set};
 use clap::Subcommand;
 use imvo_engine::PolicySet;
 use serde_json::json;
@@ -189,7 +189,7 @@ pub(super) fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Fa
 
 /// Runs `imvo policies <command>`.
 pub(super) fn run(cli: &Cli, command: &PoliciesCommand) -> Result<u8, Failure> {
-    let set = load(&cli.policies)?;
+    let set = policy_set(cli)?;
     match command {
         PoliciesCommand::List => list(&set, cli.json),
         PoliciesCommand::Check => {

@@ -4,8 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use imvo_engine::PolicySet;
+
 use super::error::{Failure, exit};
-use super::{Cli, load};
+use super::{Cli, policy_set};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use imvo_service::scenarios;
@@ -41,18 +43,17 @@ pub(super) enum ScenariosCommand {
 }
 
 pub(super) fn agreement(
-    policies: &Path,
+    set: &PolicySet,
     as_json: bool,
     dir: &std::path::Path,
     as_of: Option<NaiveDate>,
     list_cases: bool,
 ) -> Result<u8, Failure> {
-    let set = load(policies)?;
     let files = imvo_service::calibration::files(dir)
         .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", dir.display())))?;
     // The only clock read: the default screening date, printed with the report.
     let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let (report, problems) = imvo_service::calibration::agreement(&set, &files, as_of);
+    let (report, problems) = imvo_service::calibration::agreement(set, &files, as_of);
     if as_json {
         outln!(
             "{}",
@@ -124,7 +125,7 @@ pub(super) fn agreement(
 pub(super) fn run(cli: &Cli, command: &ScenariosCommand) -> Result<u8, Failure> {
     match command {
         ScenariosCommand::Agreement { dir, as_of, cases } => {
-            agreement(&cli.policies, cli.json, dir, *as_of, *cases)
+            agreement(&policy_set(cli)?, cli.json, dir, *as_of, *cases)
         }
         ScenariosCommand::Run { dir, coverage } => run_scenarios(cli, dir, *coverage),
     }
@@ -132,7 +133,7 @@ pub(super) fn run(cli: &Cli, command: &ScenariosCommand) -> Result<u8, Failure> 
 
 /// `imvo scenarios run`.
 pub(super) fn run_scenarios(cli: &Cli, dir: &Path, coverage: bool) -> Result<u8, Failure> {
-    let set = load(&cli.policies)?;
+    let set = policy_set(cli)?;
     let files = scenarios::files(dir)
         .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", dir.display())))?;
     let (mut passed, mut failed) = (0usize, 0usize);

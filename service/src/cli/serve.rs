@@ -1,7 +1,7 @@
 //! `imvo serve`: the HTTP service, with its batch workers, on the policy set in force.
 
 use super::error::{Failure, exit};
-use super::{Cli, load, open_store, runtime};
+use super::{Cli, load_policies, open_store, runtime};
 
 /// `imvo serve`'s options.
 #[derive(Debug, clap::Args)]
@@ -55,7 +55,8 @@ pub(super) fn run(cli: &Cli, args: &ServeArgs) -> Result<u8, Failure> {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
-    let set = load(&cli.policies)?;
+    let (set, source) = load_policies(cli)?;
+    tracing::info!(policy_set = set.hash(), from = %source, "policy set in force");
     runtime()?.block_on(async {
         let store = open_store(&cli.database).await?;
         imvo_service::http::server::serve(
