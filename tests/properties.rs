@@ -1,6 +1,7 @@
 //! Properties over generated applications: totality, determinism, monotonicity (as the contract
 //! defines it), Category A implies its steps, the category status and the indicative category
-//! (docs/categorisation.md), exact decimals, and sandbox safety for generated hostile scripts.
+//! (docs/categorisation.md), exact decimals, sandbox safety for generated hostile scripts, and
+//! the differential property of the applicability gates (with and without them, the same decision).
 //! The generators are tuned so that every category (and none) comes up often.
 
 #![allow(
@@ -742,5 +743,24 @@ proptest! {
             prop_assert_eq!(d.outcome, Outcome::Refer);
             prop_assert!(d.errors.iter().all(|e| e.rule_id.as_deref() == Some("R-T-02")));
         }
+    }
+}
+
+// ---- applicability gates: the differential property ----
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// The shipped packs with their gates, and the same set in reference mode (every gate forced
+    /// open, so every rule's script decides for itself whether it applies), give byte-identical
+    /// decisions: a gate only ever skips a rule that would have said nothing.
+    #[test]
+    fn gates_never_change_a_decision(v in prop_oneof![3 => application(), 1 => mission_application()]) {
+        let app = parse(&v);
+        let set = support::policies();
+        let reference = set.without_gates();
+        let gated = serde_json::to_string(&screen(set, &app, app.application_date)).unwrap();
+        let every_rule = serde_json::to_string(&screen(&reference, &app, app.application_date)).unwrap();
+        prop_assert_eq!(gated, every_rule, "{}", v);
     }
 }

@@ -2,12 +2,16 @@
 # The safety net for changes that must not change a decision (a restructure, a faster engine):
 # builds the binary of REV (default: HEAD) in a worktree and the working tree's, screens every
 # golden scenario, every calibration case, every example and N synthetic applications
-# (tools/make_portfolio.py, seed 7) with both, under the same policy folder, and compares the
-# decisions byte for byte. With MASK_PROVENANCE=1 the provenance fields that name versions and
+# (tools/make_portfolio.py, seed 7) with both, each under its own revision's policy folder, and
+# compares the decisions byte for byte. With MASK_PROVENANCE=1 the provenance fields that name versions and
 # hashes (engine_version, policy_set, packs, data) are masked first, for a change that gives the
 # packs a new form (so new versions and hashes) but must give the same decisions.
 #
 #   tools/compare_decisions.sh [REV] [N]
+#
+# OLD_BIN=path reuses a binary already built from REV (its policies are still REV's). With
+# NO_GATES=1 the working tree's binary runs in reference mode (`--no-gates`): every rule's
+# script runs, so the comparison checks the gates against the rules they skip.
 #
 # Prints the number of applications and "identical", or the first differing lines, and exits 1
 # on a difference. Not part of .ci/run: it builds a second binary.
@@ -19,7 +23,10 @@ WORK="$(mktemp -d)"
 trap 'git worktree remove --force "$WORK/old" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 
 git worktree add --detach "$WORK/old" "$REV" >/dev/null
-(cd "$WORK/old" && CARGO_TARGET_DIR="$WORK/target-old" cargo build --quiet --release --locked -p imvo-service --bin imvo)
+OLD="${OLD_BIN:-$WORK/target-old/release/imvo}"
+if [ -z "${OLD_BIN:-}" ]; then
+  (cd "$WORK/old" && CARGO_TARGET_DIR="$WORK/target-old" cargo build --quiet --release --locked -p imvo-service --bin imvo)
+fi
 cargo build --quiet --release --locked -p imvo-service --bin imvo
 
 python3 - "$WORK/apps.jsonl" <<'EOF'
@@ -39,11 +46,15 @@ open(sys.argv[1], "w").write("\n".join(apps) + "\n")
 EOF
 python3 tools/make_portfolio.py "$N" --seed 7 >> "$WORK/apps.jsonl"
 
-run() { # binary output
-  "$1" --policies policies batch "$WORK/apps.jsonl" --threads "$(nproc)" --out "$2" --errors "$2.errors" 2>/dev/null
+run() { # binary policies output [flags]
+  "$1" --policies "$2" ${4:-} batch "$WORK/apps.jsonl" --threads "$(nproc)" --out "$3" --errors "$3.errors" 2>/dev/null
 }
-run "$WORK/target-old/release/imvo" "$WORK/old.jsonl"
-run target/release/imvo "$WORK/new.jsonl"
+run "$OLD" "$WORK/old/policies" "$WORK/old.jsonl"
+if [ "${NO_GATES:-0}" = "1" ]; then
+  run target/release/imvo policies "$WORK/new.jsonl" --no-gates
+else
+  run target/release/imvo policies "$WORK/new.jsonl"
+fi
 
 if [ "${MASK_PROVENANCE:-0}" = "1" ]; then
   for f in old new; do

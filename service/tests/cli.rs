@@ -1302,3 +1302,17 @@ fn outside_the_checkout_the_built_in_policies_are_in_force() {
     assert_eq!(missing.status.code(), Some(3));
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
+
+/// `--no-gates` (reference mode: every rule's script runs, whatever its gate) gives the same
+/// decision as the gated engine.
+#[test]
+fn reference_mode_screens_to_the_same_decision() {
+    let example = root().join("examples/gas-plant-id-2022.json");
+    let example = example.to_str().unwrap();
+    let gated = imvo(&["--json", "screen", example], None);
+    let reference = imvo(&["--json", "--no-gates", "screen", example], None);
+    assert!(gated.status.success() && reference.status.success());
+    assert_eq!(gated.stdout, reference.stdout);
+    let d: serde_json::Value = serde_json::from_slice(&gated.stdout).unwrap();
+    assert_eq!(d["category"], "A");
+}

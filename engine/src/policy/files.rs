@@ -44,18 +44,31 @@ pub(super) fn bool_cell(s: &str) -> Option<bool> {
     }
 }
 
-/// Reads a CSV whose header must be exactly `header`; returns rows with their line numbers.
+/// Reads a CSV whose header must be exactly `header`, optionally followed by the first columns
+/// of `optional` (a newer form of the file); returns rows with their line numbers.
 pub(super) fn csv_rows(
     file: &str,
     text: &str,
     header: &[&str],
+    optional: &[&str],
 ) -> Result<Vec<(usize, Vec<String>)>, LoadError> {
     let (found, records) = super::tables::read_csv(file, text)?;
-    if !found.iter().map(String::as_str).eq(header.iter().copied()) {
+    let fits = (0..=optional.len()).any(|n| {
+        found
+            .iter()
+            .map(String::as_str)
+            .eq(header.iter().chain(optional.iter().take(n)).copied())
+    });
+    if !fits {
+        let extra = if optional.is_empty() {
+            String::new()
+        } else {
+            format!(", optionally followed by `,{}`", optional.join(","))
+        };
         return Err(LoadError::invalid(
             file,
             Some(1),
-            format!("the header must be `{}`", header.join(",")),
+            format!("the header must be `{}`{extra}", header.join(",")),
         ));
     }
     Ok(records

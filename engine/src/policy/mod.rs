@@ -8,6 +8,7 @@
 //! immutable and identified by a SHA-256 over all its files.
 
 mod files;
+mod gates;
 mod limits;
 mod manifest;
 mod pack;
@@ -27,6 +28,8 @@ use sha2::{Digest, Sha256};
 use crate::application::Instrument;
 use crate::codes::hex;
 
+pub use gates::{Conditions, Gate, Tri};
+pub(crate) use gates::{GateInput, Reader};
 pub use limits::Limits;
 pub use manifest::{Manifest, SourceDoc, TableDecl};
 pub use params::{Comparator, Param, ParamValue};
@@ -107,6 +110,10 @@ pub struct Pack {
     pub functions: BTreeMap<String, String>,
     /// Rules of other packs the scripts name in `fired(...)`: (file, line, rule id).
     pub external_rules: Vec<(String, usize, String)>,
+    /// The pack's named conditions (`gates.csv`).
+    pub conditions: Conditions,
+    /// Each rule's compiled gate, by rule index (`None`: the rule always runs).
+    pub gates: Vec<Option<Gate>>,
     pub(crate) ast: AST,
 }
 
@@ -145,12 +152,16 @@ pub(crate) struct ScriptApi {
     /// The functions whose first string argument names a parameter or a table: such literals
     /// in scripts must exist in the pack.
     pub named_arguments: &'static [(&'static str, Named)],
+    /// The native reader of a fact path, resolved once when a gate is compiled.
+    pub reader: fn(&str) -> Option<Reader>,
 }
 
 /// An immutable, compiled set of packs and data, identified by a content hash.
 #[derive(Debug, Clone)]
 pub struct PolicySet {
     inner: Arc<SetInner>,
+    /// Whether rules' applicability gates are evaluated (see [`PolicySet::without_gates`]).
+    gates: bool,
 }
 
 #[derive(Debug)]
@@ -278,7 +289,26 @@ impl PolicySet {
                 limits,
                 files: kept,
             }),
+            gates: true,
         })
+    }
+
+    /// The same set in reference mode: every applicability gate forced open, so every rule's
+    /// script runs and decides for itself whether it applies. Decisions are identical (the
+    /// differential property test holds the shipped packs to that); it is slower, and exists to
+    /// check a gate against its rule. Hash and provenance do not change.
+    #[must_use]
+    pub fn without_gates(&self) -> PolicySet {
+        PolicySet {
+            inner: Arc::clone(&self.inner),
+            gates: false,
+        }
+    }
+
+    /// Whether applicability gates are evaluated (false in reference mode).
+    #[must_use]
+    pub fn gates(&self) -> bool {
+        self.gates
     }
 
     /// `sha256:` over every file of the set (path and content, sorted by path).

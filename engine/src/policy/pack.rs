@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rhai::{AST, Engine};
 
 use super::files::text;
+use super::gates::compile_gates;
 use super::manifest::{Manifest, manifest};
 use super::params::{Param, params};
 use super::rules::{Phase, Rule, dispatcher_name, rules};
@@ -65,6 +66,7 @@ pub(super) fn load_pack(
     // A rejected rule row would make its function look orphaned: report the row only.
     let rules_ok = errors.len() == before_rules;
     let params = params(dir, &m, files, &mut errors);
+    let (conditions, gates) = compile_gates(dir, files, &rules, &params, api, &mut errors);
     let manifest_file = format!("{dir}/pack.toml");
 
     let tables = pack_tables(
@@ -116,14 +118,17 @@ pub(super) fn load_pack(
     // host; `from` lets the host resume after a rule that failed.
     let mut dispatch = String::new();
     for phase in Phase::ALL {
-        dispatch.push_str(&format!("fn {}(app, from) {{\n", dispatcher_name(phase)));
+        dispatch.push_str(&format!(
+            "fn {}(app, from, open) {{\n",
+            dispatcher_name(phase)
+        ));
         for (i, r) in rules
             .iter()
             .enumerate()
             .filter(|(_, r)| r.runs_in(phase) && functions.contains_key(&r.function))
         {
             dispatch.push_str(&format!(
-                "    if from <= {i} {{ __imvo_enter({i}); {}(app); }}\n",
+                "    if from <= {i} && open[{i}] {{ __imvo_enter({i}); {}(app); }}\n",
                 r.function
             ));
         }
@@ -152,6 +157,8 @@ pub(super) fn load_pack(
         tables,
         hash,
         functions,
+        conditions,
+        gates,
         ast,
     })
 }

@@ -120,6 +120,7 @@ pub(super) fn params(
                 "verified",
                 "note",
             ],
+            &[],
         )
     }) {
         Ok(r) => r,

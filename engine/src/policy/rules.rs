@@ -67,6 +67,13 @@ pub struct Rule {
     pub data_unavailable: bool,
     /// The script function that implements it.
     pub function: String,
+    /// The rule's applicability gate as written (`when` column; empty: always runs). A gate that
+    /// is false skips the rule without entering the script (see `policy::gates`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub when: String,
+    /// The line of the rule table the rule is on (for errors in its gate).
+    #[serde(skip)]
+    pub line: usize,
 }
 
 impl Rule {
@@ -165,6 +172,8 @@ pub(super) fn rules(
                 "note",
                 "status",
             ],
+            // Rule tables written before gates have no `when` column: every rule runs.
+            &["when"],
         )
     }) {
         Ok(r) => r,
@@ -228,6 +237,8 @@ pub(super) fn rules(
             note: cell(&row, 7).to_owned(),
             data_unavailable,
             function: function_name(id),
+            when: cell(&row, 9).trim().to_owned(),
+            line,
         });
     }
     if out.is_empty()

@@ -18,7 +18,7 @@ use crate::decision::{
     Category, DataRef, Decision, DecisionError, Effect, ErrorKind, Finding, Missing, Outcome,
     PackRef, PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
 };
-use crate::policy::{Pack, Phase, PolicySet, dispatcher_name};
+use crate::policy::{GateInput, Pack, Phase, PolicySet, Tri, dispatcher_name};
 use crate::script::api::AppView;
 use crate::script::budget::{DEADLINE_TOKEN, OPERATIONS_TOKEN, end_rule_budget};
 use crate::script::context::{self, Accumulator, Ctx};
@@ -107,10 +107,15 @@ fn evaluate(
             }
         });
         let dispatcher = dispatcher_name(phase);
+        let input = GateInput {
+            app,
+            phase,
+            category: context::with(|c| c.out.category).flatten(),
+        };
         for pack in packs {
-            if !pack.rules.iter().any(|r| r.runs_in(phase)) {
+            let Some(open) = open_rules(set, pack, phase, &input) else {
                 continue;
-            }
+            };
             let _ = context::with(|c| c.pack = Some(Arc::clone(pack)));
             // One script call runs every rule of the phase; after a failing rule the host
             // records it and resumes with the next one.
@@ -129,7 +134,7 @@ fn evaluate(
                         &mut scope,
                         &pack.ast,
                         dispatcher,
-                        (view.clone(), from),
+                        (view.clone(), from, open.clone()),
                     )
                 }));
                 end_rule_budget();
@@ -182,6 +187,35 @@ fn evaluate(
         }
     }
     context::take(previous).map(|c| c.out).unwrap_or_default()
+}
+
+/// Which rules of `pack` run in `phase`, as the dispatcher's `open` flags by rule index: those
+/// of the phase whose gate is not false (every one of the phase in reference mode). `None`
+/// where none runs: the pack is not entered at all.
+fn open_rules(
+    set: &PolicySet,
+    pack: &Pack,
+    phase: Phase,
+    input: &GateInput<'_>,
+) -> Option<Dynamic> {
+    let mut any = false;
+    let open: rhai::Array = pack
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let gated_out = set.gates()
+                && pack
+                    .gates
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|g| g.eval(&pack.conditions, input) == Tri::False);
+            let runs = r.runs_in(phase) && !gated_out;
+            any |= runs;
+            Dynamic::from_bool(runs)
+        })
+        .collect();
+    any.then(|| Dynamic::from_array(open))
 }
 
 /// Maps a rhai error to the contract's error kinds, with a message that names the file, line

@@ -51,6 +51,10 @@ pub(crate) struct Cli {
     /// Policy folder.
     #[arg(long, env = "IMVO_POLICIES", global = true)]
     pub(crate) policies: Option<PathBuf>,
+    /// Reference mode, for checking a rule's applicability gate against its script: every gate
+    /// is forced open, so every rule runs. Decisions are the same, only slower.
+    #[arg(long, env = "IMVO_NO_GATES", global = true)]
+    pub(crate) no_gates: bool,
     /// Machine-readable output: the decision as JSON on stdout, errors as JSON on stderr.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -164,6 +168,17 @@ enum Command {
 /// `./policies` if there is such a folder, else the set built into this binary. Returns the set
 /// and where it came from, in words.
 fn load_policies(cli: &Cli) -> Result<(PolicySet, String), Failure> {
+    let (set, from) = load_policies_gated(cli)?;
+    if cli.no_gates {
+        return Ok((
+            set.without_gates(),
+            format!("{from}, in reference mode (--no-gates)"),
+        ));
+    }
+    Ok((set, from))
+}
+
+fn load_policies_gated(cli: &Cli) -> Result<(PolicySet, String), Failure> {
     let dir = match &cli.policies {
         Some(dir) => dir.clone(),
         None if Path::new("policies").is_dir() => PathBuf::from("policies"),

@@ -58,6 +58,7 @@ pub(crate) const NAMED_ARGUMENTS: [(&str, Named); 8] = [
 pub(crate) const SURFACE: ScriptApi = ScriptApi {
     is_fact: views::is_fact,
     named_arguments: &NAMED_ARGUMENTS,
+    reader: views::reader,
 };
 
 fn fail<T>(msg: impl Into<String>) -> Res<T> {

@@ -147,8 +147,7 @@ macro_rules! getters {
     }};
 }
 
-/// Reads one fact of an application (`()` where unknown).
-type Reader = fn(&Application) -> Dynamic;
+use crate::policy::Reader;
 
 /// Every leaf path the getters read, with a host-side reader: for `indicators`, which checks a
 /// table of facts natively instead of building the table inside a script.
@@ -161,6 +160,11 @@ pub(super) fn readers() -> &'static std::collections::BTreeMap<&'static str, Rea
         register_views(&mut scratch, &mut list);
         list.into_iter().collect()
     })
+}
+
+/// The native reader of a fact path, for applicability gates.
+pub(super) fn reader(path: &str) -> Option<Reader> {
+    readers().get(path).copied()
 }
 
 /// Whether `path` is a fact scripts can read (a leaf path of the views).

@@ -1,0 +1,246 @@
+//! Applicability gates (`when` in rules.csv, conditions in gates.csv): a false gate skips its
+//! rule, an unknown one runs it, reference mode runs every rule, and a gate that names an
+//! unknown fact, parameter, condition or value is refused with its file, line and column.
+//! (The shipped packs' gates are checked against their rules by the differential property in
+//! tests/properties.rs.)
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
+use std::collections::BTreeMap;
+
+use imvo_engine::script::Limits;
+use imvo_engine::{Application, Decision, PolicySet, screen};
+
+const HEADER: &str = "id,title,phase,source,section,evidence_level,verified,note,status,when\n";
+
+/// A pack with one rule reporting an `info` finding whenever it runs, gated by `when`.
+fn pack(when: &str, gates_csv: Option<&str>) -> BTreeMap<String, Vec<u8>> {
+    let mut f = BTreeMap::new();
+    f.insert(
+        "g-1.0.0/pack.toml".to_owned(),
+        b"id = \"g\"\nversion = \"1.0.0\"\ntitle = \"t\"\ninstruments = [\"export_credit\"]\neffective_from = \"2016-01-01\"\n[[sources]]\nid = \"s\"\ndocument = \"d\"\n".to_vec(),
+    );
+    let quoted = format!("\"{}\"", when.replace('"', "\"\""));
+    f.insert(
+        "g-1.0.0/rules.csv".to_owned(),
+        format!("{HEADER}R-G-01,a,facts+steps,s,,R,false,,active,{quoted}\n").into_bytes(),
+    );
+    f.insert(
+        "g-1.0.0/params.csv".to_owned(),
+        b"name,value,unit,comparator,source,section,evidence_level,verified,note\ng.months,24,months,>=,s,,S,false,\ng.amount,10000000,EUR,>=,s,,S,false,\n".to_vec(),
+    );
+    f.insert(
+        "g-1.0.0/r.rhai".to_owned(),
+        b"fn r_g_01(app) { info(\"R-G-01\", `ran in ${phase()}`); }\n".to_vec(),
+    );
+    if let Some(g) = gates_csv {
+        f.insert("g-1.0.0/gates.csv".to_owned(), g.as_bytes().to_vec());
+    }
+    f
+}
+
+fn load(files: BTreeMap<String, Vec<u8>>) -> PolicySet {
+    PolicySet::from_files(files, Limits::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn errors(files: BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    match PolicySet::from_files(files, Limits::default()) {
+        Ok(_) => panic!("should not load"),
+        Err(e) => e.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn example(edit: impl FnOnce(&mut serde_json::Value)) -> Application {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("examples/gas-plant-id-2022.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    edit(&mut v);
+    Application::parse(&v.to_string()).unwrap()
+}
+
+/// The phases the rule ran in, as its findings say.
+fn ran(d: &Decision) -> Vec<String> {
+    d.findings
+        .iter()
+        .filter(|f| f.rule_id == "R-G-01")
+        .map(|f| f.reason.trim_start_matches("ran in ").to_owned())
+        .collect()
+}
+
+fn run(set: &PolicySet, app: &Application) -> Vec<String> {
+    ran(&screen(set, app, app.application_date))
+}
+
+#[test]
+fn a_false_gate_skips_the_rule_an_unknown_one_runs_it() {
+    let set = load(pack(
+        "transaction.repayment_term_months meets g.months",
+        None,
+    ));
+    let short = example(|v| v["transaction"]["repayment_term_months"] = 12.into());
+    let long = example(|v| v["transaction"]["repayment_term_months"] = 120.into());
+    let unknown = example(|v| {
+        v["transaction"]
+            .as_object_mut()
+            .unwrap()
+            .remove("repayment_term_months");
+    });
+    assert_eq!(run(&set, &short), Vec::<String>::new());
+    assert_eq!(run(&set, &long), ["facts", "steps"]);
+    assert_eq!(run(&set, &unknown), ["facts", "steps"]);
+    // Reference mode runs every rule whatever its gate says; the hash is the set's.
+    let reference = set.without_gates();
+    assert!(!reference.gates() && set.gates());
+    assert_eq!(run(&reference, &short), ["facts", "steps"]);
+    assert_eq!(
+        screen(&reference, &short, short.application_date)
+            .provenance
+            .policy_set,
+        set.hash()
+    );
+}
+
+#[test]
+fn gates_combine_with_three_valued_logic() {
+    let app = example(|_| {});
+    let unknown_fuel = example(|v| {
+        v["project"].as_object_mut().unwrap().remove("fuel");
+    });
+    for (when, on_example, on_unknown_fuel) in [
+        ("instrument = export_credit", true, true),
+        (
+            "instrument in [project_finance, trade_mission]",
+            false,
+            false,
+        ),
+        ("project.fuel = coal", false, true),
+        ("project.fuel != coal", true, true),
+        ("project.fuel not in [coal, oil]", true, true),
+        (
+            "project.fuel = coal and instrument = trade_mission",
+            false,
+            false,
+        ),
+        (
+            "project.fuel = coal or instrument = trade_mission",
+            false,
+            true,
+        ),
+        ("not project.fuel known", false, true),
+        ("project.activities has thermal_power", true, true),
+        ("project.activities has [solar, onshore_wind]", false, false),
+        (
+            "(project.fuel = coal or project.fuel = natural_gas) and not project.activities has solar",
+            true,
+            true,
+        ),
+    ] {
+        let set = load(pack(when, None));
+        assert_eq!(
+            !run(&set, &app).is_empty(),
+            on_example,
+            "{when} on the example"
+        );
+        assert_eq!(
+            !run(&set, &unknown_fuel).is_empty(),
+            on_unknown_fuel,
+            "{when} with the fuel unknown"
+        );
+    }
+}
+
+#[test]
+fn the_category_is_known_from_the_steps_phase_on_and_conditions_are_named() {
+    // In the facts phase the category is unknown, so the rule runs whatever it says; in the
+    // steps phase it is the decision's.
+    let app = example(|_| {});
+    let set = load(pack("category = A", None));
+    let d = screen(&set, &app, app.application_date);
+    let category = d.category.map_or("none", |c| c.as_str());
+    let set = load(pack(&format!("category = {category}"), None));
+    assert_eq!(run(&set, &app), ["facts", "steps"]);
+    let set = load(pack(&format!("category != {category}"), None));
+    assert_eq!(run(&set, &app), ["facts"]);
+    let set = load(pack(
+        "phase != steps or gas",
+        Some(
+            "name,when,note\nthermal,project.activities has thermal_power,\ngas,\"thermal and project.fuel = natural_gas\",a condition using an earlier one\n",
+        ),
+    ));
+    assert_eq!(run(&set, &example(|_| {})), ["facts", "steps"]);
+    let coal = example(|v| v["project"]["fuel"] = "coal".into());
+    assert_eq!(run(&set, &coal), ["facts"]);
+}
+
+#[test]
+fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() {
+    for (when, expected) in [
+        (
+            "project.feul = coal",
+            "g-1.0.0/rules.csv:2: column `when` of rule `R-G-01`, character 1: `project.feul` is not a fact",
+        ),
+        (
+            "project.fuel = cole",
+            "character 16: `cole` is not a value `project.fuel` can have",
+        ),
+        (
+            "project.activities has thermal_powr",
+            "character 24: `thermal_powr` is not a value",
+        ),
+        (
+            "transaction.repayment_term_months meets g.monthz",
+            "character 41: parameter `g.monthz` is not in the pack's params.csv",
+        ),
+        (
+            "transaction.support_amount meets g.amount",
+            "parameter `g.amount` is an amount of money",
+        ),
+        (
+            "instrument = export_credits",
+            "`export_credits` is not an instrument",
+        ),
+        ("category = D", "`D` is not a category"),
+        ("in_scope", "`in_scope` is not a fact"),
+        ("project.fuel = coal and", "character 24: expected a fact"),
+        ("(project.fuel = coal", "expected `)`"),
+        ("project.fuel coal", "expected `=`, `!=`, `in`"),
+        ("instrument has export_credit", "`has` needs a fact"),
+    ] {
+        let e = errors(pack(when, None));
+        assert!(
+            e.iter().any(|m| m.contains(expected)),
+            "{when}: expected `{expected}` in {e:?}"
+        );
+    }
+    let e = errors(pack(
+        "ok",
+        Some(
+            "name,when,note\nok,project.fuel = coal,\nok,project.fuel = oil,\ninstrument,project.fuel = oil,\nlater,\"soon\",\n",
+        ),
+    ));
+    for expected in [
+        "g-1.0.0/gates.csv:3: condition `ok` appears twice",
+        "g-1.0.0/gates.csv:4: column `name`: `instrument` is not a condition name",
+        "g-1.0.0/gates.csv:5: column `when` of condition `later`, character 1: `soon` is not a fact",
+    ] {
+        assert!(e.iter().any(|m| m.contains(expected)), "{expected}: {e:?}");
+    }
+}
+
+#[test]
+fn a_rule_table_without_the_when_column_still_loads() {
+    // Packs written (and stored) before gates: every rule runs.
+    let mut files = pack("", None);
+    files.insert(
+        "g-1.0.0/rules.csv".to_owned(),
+        b"id,title,phase,source,section,evidence_level,verified,note,status\nR-G-01,a,facts,s,,R,false,,active\n".to_vec(),
+    );
+    let set = load(files);
+    assert_eq!(run(&set, &example(|_| {})), ["facts"]);
+}
