@@ -1,5 +1,8 @@
 //! `screen` on a realistic export-credit application with every shipped pack loaded, next to the
-//! cost of only parsing and validating the same application (measured in the same run).
+//! cost of only parsing and validating the same application (measured in the same run); and a
+//! portfolio mix of 1,000 applications (`tools/make_portfolio.py 1000 --seed 7`: all three
+//! instruments, many unknown facts) end to end, in reference mode (every applicability gate
+//! open) and with the gates, in that order, in the same run.
 //! Run: `cargo bench -p imvo-engine --bench screen`; figures go in docs/performance.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup")]
@@ -36,6 +39,8 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
+    portfolio_mix(c, &set, root);
+
     // The engine's own cost: no pack in force (only assembling the decision and its hashes), a
     // pack of 40 rules that do nothing, and the same reading one fact each.
     let mut g = c.benchmark_group("overhead");
@@ -67,6 +72,38 @@ fn benches(c: &mut Criterion) {
         files.insert("o-1.0.0/r.rhai".to_owned(), src.into_bytes());
         let set = PolicySet::from_files(files, imvo_engine::script::Limits::default()).unwrap();
         g.bench_function(name, |b| b.iter(|| screen(&set, black_box(&app), date)));
+    }
+    g.finish();
+}
+
+/// 1,000 applications like a real portfolio, parsed, screened and serialised, in reference mode
+/// and with gates. Needs `python3` (the generator is the one the batch benchmark uses).
+fn portfolio_mix(c: &mut Criterion, set: &PolicySet, root: &Path) {
+    let out = std::process::Command::new("python3")
+        .arg(root.join("tools/make_portfolio.py"))
+        .args(["1000", "--seed", "7"])
+        .output()
+        .expect("python3 runs tools/make_portfolio.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let reference = set.without_gates();
+    let mut g = c.benchmark_group("portfolio_mix_1000");
+    g.sample_size(10);
+    for (name, set) in [("end_to_end_no_gates", &reference), ("end_to_end", set)] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                for line in &lines {
+                    let app = Application::parse(black_box(line)).unwrap();
+                    let d = screen(set, &app, app.application_date);
+                    black_box(serde_json::to_string(&d).unwrap());
+                }
+            })
+        });
     }
     g.finish();
 }
