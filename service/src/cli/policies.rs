@@ -100,7 +100,8 @@ pub(super) fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Fa
     if as_json {
         outln!(
             "{}",
-            json!({"manifest": m, "hash": pack.hash, "rules": pack.rules, "params": pack.params})
+            json!({"manifest": m, "hash": pack.hash, "rules": pack.rules, "params": pack.params,
+                "conditions": pack.conditions.iter().map(|(name, when)| json!({"name": name, "when": when})).collect::<Vec<_>>()})
         )?;
         return Ok(exit::OK);
     }
@@ -158,8 +159,17 @@ pub(super) fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Fa
                 .map(|s| format!(", {s}"))
                 .unwrap_or_default()
         )?;
+        if !r.when.is_empty() {
+            outln!("  {:<51} runs when: {}", "", r.when)?;
+        }
         if !r.note.is_empty() {
             outln!("  {:<51} note: {}", "", r.note)?;
+        }
+    }
+    if pack.conditions.iter().next().is_some() {
+        outln!("\nConditions (gates.csv)")?;
+        for (name, when) in pack.conditions.iter() {
+            outln!("  {name}: {when}")?;
         }
     }
     if !pack.params.is_empty() {

@@ -98,6 +98,7 @@ pub(super) async fn get_policy(
     };
     Ok(Json(serde_json::json!({
         "manifest": p.manifest, "hash": p.hash, "rules": p.rules, "params": p.params,
+        "conditions": p.conditions.iter().map(|(name, when)| serde_json::json!({"name": name, "when": when})).collect::<Vec<_>>(),
     }))
     .into_response())
 }

@@ -50,7 +50,7 @@ pub(in crate::policy) fn compile_gates(
                         conditions: &conditions,
                     };
                     match compile(cell(&row, 1), &names) {
-                        Ok(g) => conditions.push(name.to_owned(), g),
+                        Ok(g) => conditions.push(name.to_owned(), cell(&row, 1).to_owned(), g),
                         Err(e) => errors.push(LoadError::invalid(
                             &file,
                             Some(line),

@@ -140,6 +140,7 @@ pub struct Gate {
 #[derive(Debug, Clone, Default)]
 pub struct Conditions {
     names: Vec<String>,
+    texts: Vec<String>,
     gates: Vec<Gate>,
 }
 
@@ -148,9 +149,18 @@ impl Conditions {
         self.names.iter().position(|n| n == name)
     }
 
-    pub(in crate::policy) fn push(&mut self, name: String, gate: Gate) {
+    pub(in crate::policy) fn push(&mut self, name: String, text: String, gate: Gate) {
         self.names.push(name);
+        self.texts.push(text);
         self.gates.push(gate);
+    }
+
+    /// Each condition's name and its gate as written, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .zip(self.texts.iter().map(String::as_str))
     }
 
     /// Whether a condition of this name is defined.
