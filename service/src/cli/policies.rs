@@ -128,44 +128,7 @@ pub(super) fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Fa
                 .unwrap_or_default()
         )?;
     }
-    outln!("\nRules")?;
-    outln!(
-        "  {:<11} {:<18} {:<9} {:<10} title / source",
-        "id",
-        "phase",
-        "evidence",
-        "verified"
-    )?;
-    for r in &pack.rules {
-        outln!(
-            "  {:<11} {:<18} {:<9} {:<10} {}{}",
-            r.id,
-            r.phase_names(),
-            r.evidence_level,
-            if r.verified { "yes" } else { "no" },
-            r.title,
-            if r.data_unavailable {
-                " [data unavailable]"
-            } else {
-                ""
-            }
-        )?;
-        outln!(
-            "  {:<51} {}{}",
-            "",
-            r.document,
-            r.section
-                .as_deref()
-                .map(|s| format!(", {s}"))
-                .unwrap_or_default()
-        )?;
-        if !r.when.is_empty() {
-            outln!("  {:<51} runs when: {}", "", r.when)?;
-        }
-        if !r.note.is_empty() {
-            outln!("  {:<51} note: {}", "", r.note)?;
-        }
-    }
+    print_rules(pack)?;
     if pack.conditions.iter().next().is_some() {
         outln!("\nConditions (gates.csv)")?;
         for (name, when) in pack.conditions.iter() {
@@ -221,4 +184,47 @@ pub(super) fn run(cli: &Cli, command: &PoliciesCommand) -> Result<u8, Failure> {
         }
         PoliciesCommand::Show { pack } => show(&set, pack, cli.json),
     }
+}
+
+/// The rule table of `policies show`: id, phases, evidence, title, citation, gate and note.
+fn print_rules(pack: &imvo_engine::policy::Pack) -> Result<(), Failure> {
+    outln!("\nRules")?;
+    outln!(
+        "  {:<11} {:<18} {:<9} {:<10} title / source",
+        "id",
+        "phase",
+        "evidence",
+        "verified"
+    )?;
+    for r in &pack.rules {
+        outln!(
+            "  {:<11} {:<18} {:<9} {:<10} {}{}",
+            r.id,
+            r.phase_names(),
+            r.evidence_level,
+            if r.verified { "yes" } else { "no" },
+            r.title,
+            if r.data_unavailable {
+                " [data unavailable]"
+            } else {
+                ""
+            }
+        )?;
+        outln!(
+            "  {:<51} {}{}",
+            "",
+            r.document,
+            r.section
+                .as_deref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default()
+        )?;
+        if !r.when.is_empty() {
+            outln!("  {:<51} runs when: {}", "", r.when)?;
+        }
+        if !r.note.is_empty() {
+            outln!("  {:<51} note: {}", "", r.note)?;
+        }
+    }
+    Ok(())
 }
