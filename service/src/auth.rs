@@ -82,6 +82,9 @@ impl fmt::Display for Role {
 pub struct Principal {
     /// The key id (stored as `created_by`).
     pub id: String,
+    /// Who holds the key (stored as `holder` with every act; a key created without one reads
+    /// as its id).
+    pub holder: String,
     /// Its roles.
     pub roles: Vec<Role>,
 }
@@ -118,18 +121,30 @@ pub fn parse_key(key: &str) -> Option<(&str, &str)> {
     (ok(id, 12) && ok(secret, 64)).then_some((id, secret))
 }
 
-/// Creates a key with `roles` in the store and returns the full key (shown once).
+/// Creates a key with `roles`, held by `holder` (a person's or a system's name; `None`: the key
+/// reads as held by its id), in the store and returns the full key (shown once).
 ///
 /// # Errors
 /// Database errors.
-pub async fn create_key(store: &Store, roles: &[Role]) -> Result<(String, String), StoreError> {
+pub async fn create_key(
+    store: &Store,
+    roles: &[Role],
+    holder: Option<&str>,
+) -> Result<(String, String), StoreError> {
     let (id, key, hash) = generate();
     let names: Vec<String> = normalise(roles)
         .iter()
         .map(|r| r.as_str().to_owned())
         .collect();
-    store.insert_key(&id, &hash, &names).await?;
+    store.insert_key(&id, &hash, &names, holder).await?;
     Ok((id, key))
+}
+
+/// What a holder's name may be: 1 to 100 characters, printable, no leading or trailing space.
+#[must_use]
+pub fn valid_holder(name: &str) -> bool {
+    let n = name.chars().count();
+    (1..=100).contains(&n) && name.trim() == name && !name.chars().any(char::is_control)
 }
 
 /// Roles sorted, each once: a key stores `[analyst, analyst]` as `[analyst]`.
@@ -141,8 +156,8 @@ pub fn normalise(roles: &[Role]) -> Vec<Role> {
     r
 }
 
-/// A verified key: its stored hash, its roles, when it was read.
-type CachedKey = (String, Vec<Role>, Instant);
+/// A verified key: its stored hash, its roles, its holder, when it was read.
+type CachedKey = (String, Vec<Role>, String, Instant);
 
 /// Verifies keys against the store, with a short cache.
 #[derive(Debug, Default)]
@@ -173,9 +188,9 @@ impl Keys {
             .lock()
             .ok()
             .and_then(|c| c.get(id).cloned())
-            .filter(|(_, _, at)| at.elapsed() < KEY_CACHE_TTL);
-        let (hash, roles) = match cached {
-            Some((hash, roles, _)) => (hash, roles),
+            .filter(|(_, _, _, at)| at.elapsed() < KEY_CACHE_TTL);
+        let (hash, roles, holder) = match cached {
+            Some((hash, roles, holder, _)) => (hash, roles, holder),
             None => {
                 let Some(row) = store.key(id).await? else {
                     return Ok(None);
@@ -193,15 +208,21 @@ impl Keys {
                     }
                     c.insert(
                         id.to_owned(),
-                        (row.hash.clone(), roles.clone(), Instant::now()),
+                        (
+                            row.hash.clone(),
+                            roles.clone(),
+                            row.holder.clone(),
+                            Instant::now(),
+                        ),
                     );
                 }
-                (row.hash, roles)
+                (row.hash, roles, row.holder)
             }
         };
         if bool::from(hash.as_bytes().ct_eq(presented.as_bytes())) {
             Ok(Some(Principal {
                 id: id.to_owned(),
+                holder,
                 roles,
             }))
         } else {

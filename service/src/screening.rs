@@ -34,7 +34,8 @@ pub fn evaluate(
 }
 
 /// The record that stores a screening: `decision` is the decision's JSON and `input` the
-/// application's canonical JSON, as [`evaluate`] gives them.
+/// application's canonical JSON, as [`evaluate`] gives them; `created_by` the key and
+/// `holder` who holds it.
 #[must_use]
 pub fn record(
     app: &Application,
@@ -42,10 +43,12 @@ pub fn record(
     decision: String,
     input: String,
     created_by: &str,
+    holder: Option<&str>,
 ) -> NewRecord {
     NewRecord {
         kind: RecordKind::Screening,
         created_by: created_by.to_owned(),
+        holder: holder.map(str::to_owned),
         reference: app.reference.clone(),
         instrument: app.instrument.as_str().to_owned(),
         outcome: Some(d.outcome.as_str().to_owned()),

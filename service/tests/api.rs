@@ -52,7 +52,7 @@ async fn api_on(store: Store, set: PolicySet) -> Api {
         .unwrap();
     let key = |r: Role| {
         let store = store.clone();
-        async move { create_key(&store, &[r]).await.unwrap().1 }
+        async move { create_key(&store, &[r], None).await.unwrap().1 }
     };
     Api {
         app: router(state),
@@ -905,7 +905,10 @@ async fn idempotency_keys_return_the_first_result_and_refuse_another_body() {
     assert_eq!(r.status, StatusCode::CONFLICT);
     r.problem();
     // The key is scoped to the API key: another analyst's key of the same name is its own.
-    let other_analyst = create_key(&api.store, &[Role::Analyst]).await.unwrap().1;
+    let other_analyst = create_key(&api.store, &[Role::Analyst], None)
+        .await
+        .unwrap()
+        .1;
     let r = call(
         &api.app,
         "POST",
@@ -1264,7 +1267,7 @@ async fn overload_is_shed_and_slow_bodies_hold_no_slot() {
     };
     let (state, _writer) = AppState::new(store.clone(), set, settings).await.unwrap();
     let app = router(state);
-    let key = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let key = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
     let body = example("gas-plant-id-2022.json");
     // Bodies that never arrive, as many as one key may send at once: each is cut off with 408
     // after the body deadline, and while they trickle the only slot still serves others.
@@ -1290,7 +1293,7 @@ async fn overload_is_shed_and_slow_bodies_hold_no_slot() {
         "one key, too many bodies"
     );
     assert_eq!(over.problem()["type"], "urn:imvo:problem:too-many-bodies");
-    let other = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let other = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
     let r = post_app_on(&app, &other, &body).await;
     assert_eq!(
         r.status,
@@ -1481,7 +1484,7 @@ async fn every_role_and_every_pair_of_roles_gets_the_union_of_its_roles() {
     assert_eq!(sets.len(), 4 + 6);
     let review = json!({"verdict": "agree", "text": "checked against the file"}).to_string();
     for roles in &sets {
-        let key = create_key(&api.store, roles).await.unwrap().1;
+        let key = create_key(&api.store, roles, None).await.unwrap().1;
         for (tm, app, id, batch) in &targets {
             let line: Value = serde_json::from_str(app).unwrap();
             let requests: Vec<MatrixRequest> = vec![
@@ -1778,8 +1781,8 @@ async fn upload_limits_answer_at_once_and_per_key() {
         .await
         .unwrap();
     let app = router(state);
-    let key = create_key(&store, &[Role::Analyst]).await.unwrap().1;
-    let other = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let key = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
+    let other = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
     let line = format!(
         "{}\n",
         serde_json::from_str::<Value>(&example("gas-plant-id-2022.json")).unwrap()
@@ -1830,4 +1833,100 @@ async fn upload_limits_answer_at_once_and_per_key() {
         String::from_utf8_lossy(&third.body)
     );
     assert_eq!(first.status, StatusCode::ACCEPTED);
+}
+
+/// A key has a holder (issue 17): set when the key is created, shown with it, and recorded with
+/// every act stored under it, inside the record's hash. A key created without one, and its
+/// records, read as held by the key's id. On SQLite and (when configured) PostgreSQL.
+#[tokio::test]
+async fn keys_have_holders_recorded_with_every_act() {
+    for (name, store) in support::stores().await {
+        let api = api_on(store.clone(), policies()).await;
+        let new_key = |body: Value| {
+            let app = api.app.clone();
+            let admin = api.admin.clone();
+            async move {
+                call(
+                    &app,
+                    "POST",
+                    "/v1/keys",
+                    Some(&admin),
+                    json_body(&body.to_string()),
+                    &[],
+                )
+                .await
+            }
+        };
+        let r = new_key(json!({"roles": ["analyst"], "holder": "Anna de Vries"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{name}");
+        let created = r.json();
+        assert_eq!(created["holder"], "Anna de Vries", "{name}");
+        let anna = created["key"].as_str().unwrap().to_owned();
+        for bad in [" Anna", "", "a\u{7}b"] {
+            let r = new_key(json!({"roles": ["analyst"], "holder": bad})).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{name}: {bad:?}"
+            );
+            assert_eq!(r.problem()["errors"][0]["path"], "holder");
+        }
+
+        let rec = post_app(&api, &anna, &example("gas-plant-id-2022.json"))
+            .await
+            .json();
+        assert_eq!(rec["holder"], "Anna de Vries", "{name}");
+        assert_eq!(rec["created_by"], created["id"], "{name}");
+        let id = rec["id"].as_str().unwrap();
+        let review = call(
+            &api.app,
+            "POST",
+            &format!("/v1/screenings/{id}/review"),
+            Some(&anna),
+            json_body(&json!({"verdict": "agree"}).to_string()),
+            &[],
+        )
+        .await
+        .json();
+        assert_eq!(review["holder"], "Anna de Vries", "{name}");
+        // The holder is part of the hashed content of the record.
+        let stored = store.record(id).await.unwrap().unwrap();
+        assert!(
+            stored.content().contains(r#""holder":"Anna de Vries""#),
+            "{name}"
+        );
+        assert_eq!(stored.compute_hash(), stored.hash, "{name}");
+
+        // A key made without a holder reads as its id, and so does what it stores.
+        let plain = post_app(&api, &api.analyst, &example("gas-plant-id-2022.json"))
+            .await
+            .json();
+        assert_eq!(plain["holder"], plain["created_by"], "{name}");
+        let keys = call(&api.app, "GET", "/v1/keys", Some(&api.admin), None, &[])
+            .await
+            .json();
+        let holders: Vec<(&str, &str)> = keys["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| (k["id"].as_str().unwrap(), k["holder"].as_str().unwrap()))
+            .collect();
+        assert!(holders.contains(&(created["id"].as_str().unwrap(), "Anna de Vries")));
+        assert!(
+            holders.iter().filter(|(id, h)| id == h).count() >= 4,
+            "{holders:?}"
+        );
+
+        let v = call(
+            &api.app,
+            "GET",
+            "/v1/audit/verify",
+            Some(&api.auditor),
+            None,
+            &[],
+        )
+        .await
+        .json();
+        assert!(v["broken"].is_null(), "{name}: {v}");
+    }
 }

@@ -75,7 +75,7 @@ async fn api_on(store: Store) -> Api {
     let workers = Workers::start(state.batch_context());
     let key = |r: Role| {
         let store = store.clone();
-        async move { create_key(&store, &[r]).await.unwrap().1 }
+        async move { create_key(&store, &[r], None).await.unwrap().1 }
     };
     Api {
         app: router(Arc::clone(&state)),
@@ -524,7 +524,10 @@ async fn uploads_are_limited_and_a_dropped_upload_is_abandoned() {
     let mut tasks = Vec::new();
     // Four keys: one key may hold only half of the process's upload slots.
     for _ in 0..4 {
-        let key = create_key(&api.store, &[Role::Analyst]).await.unwrap().1;
+        let key = create_key(&api.store, &[Role::Analyst], None)
+            .await
+            .unwrap()
+            .1;
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(1);
         let stream =
             futures_util::stream::unfold(

@@ -454,6 +454,49 @@ fn keys_and_audit_commands_use_the_database() {
         None,
     );
     assert_eq!(bad.status.code(), Some(4));
+    // A key for a named person: the holder is listed with it (one without reads as its id).
+    let held = imvo(
+        &[
+            "--database",
+            &db,
+            "keys",
+            "create",
+            "--role",
+            "analyst",
+            "--holder",
+            "Anna de Vries",
+        ],
+        None,
+    );
+    assert_eq!(held.status.code(), Some(0), "{}", text(&held.stderr));
+    assert!(text(&held.stderr).contains("held by Anna de Vries"));
+    let listed = text(&imvo(&["--database", &db, "--json", "keys", "list"], None).stdout);
+    let keys: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let holders: Vec<&str> = keys["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["holder"].as_str().unwrap())
+        .collect();
+    assert_eq!(holders.len(), 2, "{listed}");
+    assert!(
+        holders.contains(&"Anna de Vries") && holders.contains(&id),
+        "{listed}"
+    );
+    let bad = imvo(
+        &[
+            "--database",
+            &db,
+            "keys",
+            "create",
+            "--role",
+            "analyst",
+            "--holder",
+            " x",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(4), "{}", text(&bad.stderr));
     assert_eq!(
         imvo(&["--database", &db, "keys", "revoke", id], None)
             .status
@@ -700,6 +743,7 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
             let rec = imvo_service::store::NewRecord {
                 kind: imvo_service::store::RecordKind::Screening,
                 created_by: "test".into(),
+                holder: None,
                 reference: app.reference.clone(),
                 instrument: app.instrument.as_str().into(),
                 outcome: Some(d.outcome.as_str().into()),

@@ -109,7 +109,7 @@ async fn no_answer_contradicts_the_record(
     };
     let (state, _writer) = AppState::new(store.clone(), set, settings).await.unwrap();
     let app = router(state);
-    let key = create_key(&store, &[Role::Analyst]).await.unwrap().1;
+    let key = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
     let run = imvo_service::store::sha256(name);
     let run = run.get(7..15).unwrap();
     // Warm: the pool holds a connection that the stall then catches mid-use.

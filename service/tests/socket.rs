@@ -35,7 +35,7 @@ async fn slow_headers_are_cut_off_and_shutdown_drains() {
         body_read_timeout: Duration::from_secs(1),
         ..Settings::default()
     };
-    let key = imvo_service::auth::create_key(&store, &[imvo_service::auth::Role::Analyst])
+    let key = imvo_service::auth::create_key(&store, &[imvo_service::auth::Role::Analyst], None)
         .await
         .unwrap()
         .1;

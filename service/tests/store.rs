@@ -66,6 +66,9 @@ async fn records_chain_list_and_verify() {
         let got = store.record(&a[0].id).await.unwrap().unwrap();
         assert_eq!(got.hash, a[0].hash, "{name}");
         assert_eq!(got.compute_hash(), got.hash, "{name}");
+        // A record without a holder (as every record stored before keys had holders) hashes
+        // content without one, exactly as before.
+        assert!(!got.content().contains("holder"), "{name}");
 
         let all = store
             .list(&ListFilter {
@@ -301,15 +304,64 @@ async fn idempotency_keys_claim_in_flight_done_and_mismatch() {
     }
 }
 
+/// A record's holder is stored and covered by its hash, and the chain verifies with records
+/// with and without one.
+#[tokio::test]
+async fn a_holder_is_covered_by_the_record_hash() {
+    for (name, store) in support::stores().await {
+        store
+            .append(vec![(screening("REF-1", "proceed", Some("C")), None)])
+            .await
+            .unwrap();
+        let held = store
+            .append(vec![(
+                NewRecord {
+                    holder: Some("Anna de Vries".into()),
+                    ..screening("REF-3", "proceed", Some("C"))
+                },
+                None,
+            )])
+            .await
+            .unwrap();
+        let held = store.record(&held[0].id).await.unwrap().unwrap();
+        assert_eq!(held.holder.as_deref(), Some("Anna de Vries"), "{name}");
+        assert!(
+            held.content().contains(r#""holder":"Anna de Vries""#),
+            "{name}"
+        );
+        assert_eq!(held.compute_hash(), held.hash, "{name}");
+        let v = store.verify(None).await.unwrap();
+        assert!(v.broken.is_none() && v.records == 2, "{name}: {v:?}");
+    }
+}
+
 #[tokio::test]
 async fn keys_and_policy_sets_are_kept() {
     for (name, store) in support::stores().await {
         store
-            .insert_key("abc123", "sha256:x", &["analyst".into(), "auditor".into()])
+            .insert_key(
+                "abc123",
+                "sha256:x",
+                &["analyst".into(), "auditor".into()],
+                None,
+            )
             .await
             .unwrap();
         let k = store.key("abc123").await.unwrap().unwrap();
         assert_eq!(k.roles, vec!["analyst", "auditor"], "{name}");
+        assert_eq!(
+            k.holder, "abc123",
+            "{name}: a key without a holder reads as its id"
+        );
+        store
+            .insert_key("def456", "sha256:y", &["analyst".into()], Some("Bram"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.key("def456").await.unwrap().unwrap().holder,
+            "Bram",
+            "{name}"
+        );
         assert!(store.revoke_key("abc123").await.unwrap(), "{name}");
         assert!(
             !store.revoke_key("abc123").await.unwrap(),

@@ -243,6 +243,9 @@ async fn process(
         .as_deref()
         .and_then(imvo_engine::application::parse_date);
     let items: Vec<ChunkItem> = serde_json::from_str(&c.items)?;
+    // The records name the holder of the key that uploaded the batch (a revoked key keeps its
+    // holder); a key that no longer exists is left without one.
+    let holder = state.store.key(&c.created_by).await?.map(|k| k.holder);
     let (created_by, missions_only) = (c.created_by.clone(), c.missions_only);
     let lines = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -269,6 +272,7 @@ async fn process(
                                 decision,
                                 input,
                                 &created_by,
+                                holder.as_deref(),
                             )))
                         }
                     },

@@ -14,6 +14,10 @@ pub(super) enum KeysCommand {
         /// A role of the key: analyst, mission_organiser, auditor or admin (repeatable).
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
+        /// Who holds the key: a person's or a system's name (recorded with every act stored
+        /// under it; four-eyes checks compare holders). Without it the key is held by its id.
+        #[arg(long)]
+        holder: Option<String>,
     },
     /// List the keys (ids, roles, dates; secrets are never stored).
     List,
@@ -29,7 +33,17 @@ pub(super) fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
     local_runtime()?.block_on(async {
         let store = open_store(&cli.database).await?;
         match command {
-            KeysCommand::Create { roles } => {
+            KeysCommand::Create { roles, holder } => {
+                if let Some(h) = holder.as_deref()
+                    && !imvo_service::auth::valid_holder(h)
+                {
+                    return Err(Failure {
+                        code: exit::USAGE_OR_IO,
+                        kind: "usage",
+                        message: format!("`{h}` is not a holder's name: expected 1 to 100 characters, without control characters or leading or trailing spaces"),
+                        details: json!(null),
+                    });
+                }
                 let mut parsed = Vec::new();
                 for r in roles {
                     let role = Role::parse(r).ok_or_else(|| Failure {
@@ -42,12 +56,13 @@ pub(super) fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
                         parsed.push(role);
                     }
                 }
-                let (id, key) = imvo_service::auth::create_key(&store, &parsed).await.map_err(|e| db_failure(&e))?;
+                let (id, key) = imvo_service::auth::create_key(&store, &parsed, holder.as_deref()).await.map_err(|e| db_failure(&e))?;
                 // The key alone on stdout, so `KEY=$(imvo keys create --role analyst)` works;
                 // what it is, on stderr.
                 outln!("{key}")?;
                 errln!(
-                    "created key {id} with role(s) {}; it is shown only this once",
+                    "created key {id} held by {} with role(s) {}; it is shown only this once",
+                    holder.as_deref().unwrap_or(&id),
                     parsed.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
                 );
             }
@@ -58,8 +73,9 @@ pub(super) fn keys(cli: &Cli, command: &KeysCommand) -> Result<u8, Failure> {
                 } else {
                     for k in keys {
                         outln!(
-                            "{}  {:<28} created {}{}",
+                            "{}  {:<24} {:<28} created {}{}",
                             k.id,
+                            k.holder,
                             k.roles.join(","),
                             k.created_at,
                             k.revoked_at.map(|r| format!(", revoked {r}")).unwrap_or_default()

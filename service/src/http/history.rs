@@ -29,6 +29,8 @@ pub struct ReviewRecord {
     pub created_at: String,
     /// The analyst's key.
     pub created_by: String,
+    /// Who holds that key (the key's id for a record stored before keys had holders).
+    pub holder: String,
     /// The screening reviewed.
     pub review_of: String,
     /// The call.
@@ -45,6 +47,7 @@ pub(super) fn review_record(r: &Record) -> Result<ReviewRecord, Problem> {
         id: r.id.clone(),
         created_at: r.created_at.clone(),
         created_by: r.created_by.clone(),
+        holder: r.holder.clone().unwrap_or_else(|| r.created_by.clone()),
         review_of: r.review_of.clone().unwrap_or_default(),
         review: raw_json(r.review.as_ref())?,
         seq: r.seq,

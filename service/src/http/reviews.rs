@@ -182,6 +182,7 @@ pub(super) async fn post_review(
     let rec = NewRecord {
         kind: RecordKind::Review,
         created_by: auth.0.id.clone(),
+        holder: Some(auth.0.holder.clone()),
         reference: screening.reference.clone(),
         instrument: screening.instrument.clone(),
         outcome,

@@ -33,6 +33,8 @@ pub struct ScreeningRecord {
     pub created_at: String,
     /// The API key that stored it.
     pub created_by: String,
+    /// Who holds that key (the key's id for a record stored before keys had holders).
+    pub holder: String,
     /// The decision, exactly as the engine made it (stored bytes; a decision made before engine
     /// 0.2.0 has no `category_status` or `indicative`).
     #[schema(value_type = imvo_engine::Decision)]
@@ -53,6 +55,7 @@ pub(super) fn screening_record(r: &Record) -> Result<ScreeningRecord, Problem> {
         id: r.id.clone(),
         created_at: r.created_at.clone(),
         created_by: r.created_by.clone(),
+        holder: r.holder.clone().unwrap_or_else(|| r.created_by.clone()),
         decision: raw_json(r.decision.as_ref())?,
         seq: r.seq,
         hash: r.hash.clone(),
@@ -149,7 +152,7 @@ async fn screen_and_store(
 ) -> Result<Record, Problem> {
     let set = Arc::clone(&state.set);
     let (decision, text, input) = evaluate(state, set, app.clone(), as_of).await?;
-    let rec = screening::record(&app, &decision, text, input, &who.id);
+    let rec = screening::record(&app, &decision, text, input, &who.id, Some(&who.holder));
     let stored = state
         .writer
         .append(rec, idem, ticket)

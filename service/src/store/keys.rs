@@ -9,6 +9,8 @@ use super::{Db, Store, StoreError, now};
 pub struct KeyRow {
     /// Key id.
     pub id: String,
+    /// Who holds it (its id where it was created without a holder).
+    pub holder: String,
     /// Roles.
     pub roles: Vec<String>,
     /// Created.
@@ -30,8 +32,9 @@ impl Store {
         id: &str,
         hash: &str,
         roles: &[String],
+        holder: Option<&str>,
     ) -> Result<(), StoreError> {
-        let sql = "INSERT INTO api_keys (id, hash, roles, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)";
+        let sql = "INSERT INTO api_keys (id, hash, roles, created_at, revoked_at, holder) VALUES ($1, $2, $3, $4, NULL, $5)";
         let created = now();
         let roles = roles.join(",");
         on_db!(self, |p| sqlx::query(sql)
@@ -39,6 +42,7 @@ impl Store {
             .bind(hash)
             .bind(&roles)
             .bind(&created)
+            .bind(holder)
             .execute(p)
             .await
             .map(|_| ()))?;
@@ -50,12 +54,12 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn key(&self, id: &str) -> Result<Option<KeyRow>, StoreError> {
-        let sql = "SELECT id, hash, roles, created_at, revoked_at FROM api_keys WHERE id = $1";
-        let row: Option<(String, String, String, String, Option<String>)> =
-            on_db!(self, |p| sqlx::query_as(sql)
-                .bind(id)
-                .fetch_optional(p)
-                .await)?;
+        let sql =
+            "SELECT id, hash, roles, created_at, revoked_at, holder FROM api_keys WHERE id = $1";
+        let row: Option<KeyColumns> = on_db!(self, |p| sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?;
         Ok(row.map(key_row))
     }
 
@@ -64,10 +68,8 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn keys(&self) -> Result<Vec<KeyRow>, StoreError> {
-        let sql =
-            "SELECT id, hash, roles, created_at, revoked_at FROM api_keys ORDER BY created_at, id";
-        let rows: Vec<(String, String, String, String, Option<String>)> =
-            on_db!(self, |p| sqlx::query_as(sql).fetch_all(p).await)?;
+        let sql = "SELECT id, hash, roles, created_at, revoked_at, holder FROM api_keys ORDER BY created_at, id";
+        let rows: Vec<KeyColumns> = on_db!(self, |p| sqlx::query_as(sql).fetch_all(p).await)?;
         Ok(rows.into_iter().map(key_row).collect())
     }
 
@@ -88,10 +90,19 @@ impl Store {
     }
 }
 
-fn key_row(
-    (id, hash, roles, created_at, revoked_at): (String, String, String, String, Option<String>),
-) -> KeyRow {
+/// The columns of `api_keys` as read: id, hash, roles, created, revoked, holder.
+type KeyColumns = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+fn key_row((id, hash, roles, created_at, revoked_at, holder): KeyColumns) -> KeyRow {
     KeyRow {
+        holder: holder.unwrap_or_else(|| id.clone()),
         id,
         hash,
         roles: roles

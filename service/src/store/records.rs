@@ -51,6 +51,8 @@ pub struct NewRecord {
     pub kind: RecordKind,
     /// Who created it (API key id).
     pub created_by: String,
+    /// Who holds that key (a person's or a system's name), where known.
+    pub holder: Option<String>,
     /// The application's reference.
     pub reference: String,
     /// The application's instrument.
@@ -91,6 +93,9 @@ pub struct Record {
     pub created_at: String,
     /// Who stored it.
     pub created_by: String,
+    /// Who holds the key that stored it (records stored before keys had holders have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
     /// Application reference.
     pub reference: String,
     /// Instrument.
@@ -122,11 +127,13 @@ pub struct Record {
 impl Record {
     /// The content the hash covers, as canonical JSON (RFC 8785): every column except the hashes
     /// themselves, with the three large texts (input, decision, review) each represented by its
-    /// own SHA-256, so the record hash covers them exactly without re-escaping them.
+    /// own SHA-256, so the record hash covers them exactly without re-escaping them. The
+    /// holder is part of it where there is one (records stored before keys had holders keep
+    /// their hashes).
     #[must_use]
     pub fn content(&self) -> String {
         let digest = |t: &Option<String>| t.as_deref().map(sha256);
-        imvo_engine::json::canonical(&json!({
+        let mut content = json!({
             "seq": self.seq, "id": self.id, "kind": self.kind, "created_at": self.created_at,
             "created_by": self.created_by, "reference": self.reference,
             "instrument": self.instrument, "outcome": self.outcome, "category": self.category,
@@ -134,7 +141,11 @@ impl Record {
             "engine_version": self.engine_version, "input_sha256": digest(&self.input),
             "decision_sha256": digest(&self.decision), "review_of": self.review_of,
             "review_sha256": digest(&self.review),
-        }))
+        });
+        if let (Some(h), Some(map)) = (&self.holder, content.as_object_mut()) {
+            map.insert("holder".to_owned(), json!(h));
+        }
+        imvo_engine::json::canonical(&content)
     }
 
     /// `sha256:` over the previous hash, a newline and [`Record::content`].
@@ -169,10 +180,10 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-pub(super) const RECORD_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, input, decision, review_of, review, prev_hash, hash";
+pub(super) const RECORD_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, input, decision, review_of, review, prev_hash, hash, holder";
 
 /// The record columns without the application (for lists that do not return it).
-pub(super) const LIGHT_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, NULL AS input, decision, review_of, review, prev_hash, hash";
+pub(super) const LIGHT_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, NULL AS input, decision, review_of, review, prev_hash, hash, holder";
 
 /// Runs `$body`, an async block over `$conn` that evaluates to `Result<(value, commit?),
 /// StoreError>`, in a transaction holding the chain's write lock, on either database, and
@@ -245,6 +256,7 @@ macro_rules! record_from {
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
             created_at: row.try_get("created_at")?,
             created_by: row.try_get("created_by")?,
+            holder: row.try_get("holder")?,
             reference: row.try_get("reference")?,
             instrument: row.try_get("instrument")?,
             outcome: row.try_get("outcome")?,
@@ -304,6 +316,7 @@ macro_rules! append_in {
                     kind: r.kind,
                     created_at: created_at.clone(),
                     created_by: r.created_by,
+                    holder: r.holder,
                     reference: r.reference,
                     instrument: r.instrument,
                     outcome: r.outcome,
@@ -355,7 +368,8 @@ macro_rules! append_in {
                         .bind(rec.review_of.as_deref())
                         .bind(rec.review.as_deref())
                         .bind(rec.prev_hash.as_str())
-                        .bind(rec.hash.as_str());
+                        .bind(rec.hash.as_str())
+                        .bind(rec.holder.as_deref());
                 }
                 q.execute(&mut **conn).await?;
                 rows = rest;
@@ -384,6 +398,9 @@ macro_rules! append_in {
 pub(super) const INSERT_CHUNKS: [usize; 4] = [64, 16, 4, 1];
 
 /// `INSERT INTO records (...) VALUES ($1, ..., $18), ($19, ...)` for `rows` rows.
+/// The number of columns in [`RECORD_COLUMNS`].
+const COLUMNS: usize = 19;
+
 pub(super) fn insert_sql(rows: usize) -> String {
     let mut sql = format!("INSERT INTO records ({RECORD_COLUMNS}) VALUES ");
     for r in 0..rows {
@@ -391,11 +408,11 @@ pub(super) fn insert_sql(rows: usize) -> String {
             sql.push_str(", ");
         }
         sql.push('(');
-        for c in 1..=18 {
+        for c in 1..=COLUMNS {
             if c > 1 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", r * 18 + c));
+            sql.push_str(&format!("${}", r * COLUMNS + c));
         }
         sql.push(')');
     }
