@@ -23,6 +23,9 @@ pub enum Action {
     Replay,
     /// `POST /v1/screenings/{id}/review`.
     Review,
+    /// Approve or reject another person's pending override
+    /// (`POST /v1/screenings/{id}/review/{review_id}/approve`, `/reject`).
+    ApproveReview,
     /// `POST /v1/batches`.
     UploadBatch,
     /// Read batches, their results and errors.
@@ -37,12 +40,13 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Screen,
         Action::Simulate,
         Action::Read,
         Action::Replay,
         Action::Review,
+        Action::ApproveReview,
         Action::UploadBatch,
         Action::ReadBatches,
         Action::ReadPolicies,
@@ -69,6 +73,7 @@ pub fn grant(role: Role, action: Action) -> Option<Scope> {
     use Scope::{All, Own, TradeMissions};
     match (role, action) {
         (Role::Analyst, A::Screen | A::Simulate | A::Read | A::Replay | A::Review) => Some(All),
+        (Role::Analyst | Role::Admin, A::ApproveReview) => Some(All),
         (Role::Analyst, A::UploadBatch | A::ReadBatches | A::ReadPolicies) => Some(All),
         (Role::MissionOrganiser, A::Screen | A::Simulate | A::Read | A::Replay) => {
             Some(TradeMissions)

@@ -1429,7 +1429,7 @@ fn documented(role: Role, endpoint: &str, tm: bool) -> Answer {
         (Role::MissionOrganiser, _) => Forbidden,
         (Role::Auditor, "read" | "replay" | "batch" | "policies" | "verify") => Allowed,
         (Role::Auditor, _) => Forbidden,
-        (Role::Admin, "keys") => Allowed,
+        (Role::Admin, "keys" | "approve") => Allowed,
         (Role::Admin, _) => Forbidden,
     }
 }
@@ -1519,6 +1519,32 @@ async fn every_role_and_every_pair_of_roles_gets_the_union_of_its_roles() {
                 ("verify", "GET", "/v1/audit/verify".into(), None),
                 ("keys", "GET", "/v1/keys".into(), None),
             ];
+            // Approving needs a pending override by another person: an analyst's, lowering
+            // the export credit's Category A to B (a trade mission has no category to lower).
+            let mut requests = requests;
+            if !*tm {
+                let lowering = json!({"verdict": "override", "reason_code": "mitigation_agreed", "text": "moved out of the habitat", "outcome": "proceed_with_conditions", "category": "B"}).to_string();
+                let pending = call(
+                    &api.app,
+                    "POST",
+                    &format!("/v1/screenings/{id}/review"),
+                    Some(&api.analyst),
+                    json_body(&lowering),
+                    &[],
+                )
+                .await
+                .json();
+                assert_eq!(pending["status"], "pending");
+                requests.push((
+                    "approve",
+                    "POST",
+                    format!(
+                        "/v1/screenings/{id}/review/{}/approve",
+                        pending["id"].as_str().unwrap()
+                    ),
+                    json_body("{}"),
+                ));
+            }
             for (endpoint, method, uri, body) in requests {
                 let r = call(&api.app, method, &uri, Some(&key), body, &[]).await;
                 let got = answer_of(r.status);
@@ -1929,4 +1955,174 @@ async fn keys_have_holders_recorded_with_every_act() {
         .json();
         assert!(v["broken"].is_null(), "{name}: {v}");
     }
+}
+
+/// Four eyes (issue 17): an override that lowers A to B stays pending; its author cannot approve
+/// it, not even with another key of the same holder; a second analyst approves it; the history
+/// shows the three records with their statuses; the chain verifies. A rejection leaves the
+/// screening's decision standing, an override that lowers nothing is final, and a decided one is
+/// not decided again.
+#[tokio::test]
+async fn an_override_that_lowers_the_category_needs_a_second_person() {
+    let api = api().await;
+    let holder_key = |holder: &'static str| {
+        let store = api.store.clone();
+        async move {
+            create_key(&store, &[Role::Analyst], Some(holder))
+                .await
+                .unwrap()
+                .1
+        }
+    };
+    let (anna, anna_again, bram) = (
+        holder_key("Anna").await,
+        holder_key("Anna").await,
+        holder_key("Bram").await,
+    );
+    let rec = post_app(&api, &anna, &example("gas-plant-id-2022.json"))
+        .await
+        .json();
+    assert_eq!(rec["decision"]["category"], "A");
+    let id = rec["id"].as_str().unwrap();
+    let review = |key: String, body: Value| {
+        let app = api.app.clone();
+        let uri = format!("/v1/screenings/{id}/review");
+        async move {
+            call(
+                &app,
+                "POST",
+                &uri,
+                Some(&key),
+                json_body(&body.to_string()),
+                &[],
+            )
+            .await
+        }
+    };
+    let decide = |key: String, review_id: String, verb: &'static str| {
+        let app = api.app.clone();
+        let uri = format!("/v1/screenings/{id}/review/{review_id}/{verb}");
+        async move {
+            call(
+                &app,
+                "POST",
+                &uri,
+                Some(&key),
+                json_body(r#"{"text": "checked"}"#),
+                &[],
+            )
+            .await
+        }
+    };
+    let lowering = json!({"verdict": "override", "reason_code": "mitigation_agreed", "text": "the plant moved out of the natural habitat", "outcome": "proceed_with_conditions", "category": "B"});
+    let r = review(anna.clone(), lowering.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let pending = r.json();
+    assert_eq!(pending["status"], "pending");
+    let pending_id = pending["id"].as_str().unwrap().to_owned();
+
+    for key in [&anna, &anna_again] {
+        let r = decide(key.clone(), pending_id.clone(), "approve").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "the author's own holder");
+        assert!(
+            r.problem()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("four eyes")
+        );
+    }
+    let r = decide(api.auditor.clone(), pending_id.clone(), "approve").await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "an auditor may not approve"
+    );
+    let r = decide(bram.clone(), "no-such-review".into(), "approve").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = decide(bram.clone(), pending_id.clone(), "approve").await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let approval = r.json();
+    assert_eq!(approval["holder"], "Bram");
+    assert_eq!(approval["review"]["verdict"], "approve");
+    assert_eq!(approval["review"]["review_id"], pending_id.as_str());
+    let r = decide(api.admin.clone(), pending_id.clone(), "reject").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "decided once");
+    assert_eq!(r.problem()["type"], "urn:imvo:problem:not-pending");
+
+    let history = |key: String| {
+        let app = api.app.clone();
+        async move {
+            call(
+                &app,
+                "GET",
+                "/v1/applications/ADSB-2022-0412/screenings",
+                Some(&key),
+                None,
+                &[],
+            )
+            .await
+            .json()
+        }
+    };
+    let h = history(api.auditor.clone()).await;
+    let shown: Vec<(String, String)> = h["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_owned(),
+                r["status"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect();
+    let expected = [("screening", "-"), ("review", "approved"), ("review", "-")];
+    assert_eq!(
+        shown,
+        expected.map(|(k, s)| (k.to_owned(), s.to_owned())),
+        "{h}"
+    );
+
+    // A rejection: the override is rejected by an admin of another holder.
+    let r = review(anna.clone(), lowering.clone()).await.json();
+    let second = r["id"].as_str().unwrap().to_owned();
+    let r = decide(api.admin.clone(), second.clone(), "reject").await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.json()["review"]["verdict"], "reject");
+    // An override that lowers nothing (A stays A, the outcome is more severe) is final.
+    let harsher = json!({"verdict": "override", "reason_code": "new_information", "text": "credible reports of forced evictions", "outcome": "refer", "category": "A"});
+    let r = review(anna.clone(), harsher).await.json();
+    assert_eq!(r["status"], "final");
+    let r = decide(
+        bram.clone(),
+        r["id"].as_str().unwrap().to_owned(),
+        "approve",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let h = history(api.auditor.clone()).await;
+    let statuses: Vec<&str> = h["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["approved", "rejected", "final"], "{h}");
+
+    let v = call(
+        &api.app,
+        "GET",
+        "/v1/audit/verify",
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await
+    .json();
+    assert!(v["broken"].is_null() && v["records"] == 6, "{v}");
 }

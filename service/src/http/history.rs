@@ -33,16 +33,23 @@ pub struct ReviewRecord {
     pub holder: String,
     /// The screening reviewed.
     pub review_of: String,
-    /// The call.
+    /// The call: `{"verdict": "agree"}`, an override (`verdict`, `reason_code`, `text`,
+    /// `outcome`, `category`), or a second person's `{"verdict": "approve" | "reject",
+    /// "review_id", "text"}` of a pending override.
     #[schema(value_type = Object)]
     pub review: Box<RawValue>,
+    /// For an agreement or override: `final`, `pending` (an override that lowers the category
+    /// or softens a decline or refer, until another person approves or rejects it), `approved`
+    /// or `rejected`. Absent on an approval or rejection itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// Position in the record chain.
     pub seq: i64,
     /// The record's hash.
     pub hash: String,
 }
 
-pub(super) fn review_record(r: &Record) -> Result<ReviewRecord, Problem> {
+pub(super) fn review_record(r: &Record, status: Option<&str>) -> Result<ReviewRecord, Problem> {
     Ok(ReviewRecord {
         id: r.id.clone(),
         created_at: r.created_at.clone(),
@@ -50,6 +57,7 @@ pub(super) fn review_record(r: &Record) -> Result<ReviewRecord, Problem> {
         holder: r.holder.clone().unwrap_or_else(|| r.created_by.clone()),
         review_of: r.review_of.clone().unwrap_or_default(),
         review: raw_json(r.review.as_ref())?,
+        status: status.map(str::to_owned),
         seq: r.seq,
         hash: r.hash.clone(),
     })
@@ -95,11 +103,12 @@ pub(super) async fn application_history(
             "no screening of application `{reference}`"
         )));
     }
+    let statuses = super::approvals::statuses(&rows);
     let records = rows
         .iter()
         .map(|r| {
             if r.kind == RecordKind::Review {
-                review_record(r).map(HistoryEntry::Review)
+                review_record(r, statuses.get(&r.id).copied()).map(HistoryEntry::Review)
             } else {
                 screening_record(r).map(HistoryEntry::Screening)
             }

@@ -13,6 +13,7 @@
 //! async workers, so a slow policy cannot starve `/healthz`; a stored screening is answered only
 //! after the group commit that holds it; status codes are chosen here and nowhere else.
 
+mod approvals;
 mod audit;
 mod batches;
 mod extract;
@@ -82,6 +83,14 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/screenings/{id}", get(get_screening))
         .route("/v1/screenings/{id}/replay", post(replay))
         .route("/v1/screenings/{id}/review", post(post_review))
+        .route(
+            "/v1/screenings/{id}/review/{review_id}/approve",
+            post(approvals::approve),
+        )
+        .route(
+            "/v1/screenings/{id}/review/{review_id}/reject",
+            post(approvals::reject),
+        )
         .route(
             "/v1/applications/{reference}/screenings",
             get(application_history),

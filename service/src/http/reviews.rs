@@ -1,4 +1,5 @@
-//! `POST /v1/screenings/{id}/review`: an analyst's final call on a screening.
+//! `POST /v1/screenings/{id}/review`: an analyst's final call on a screening (one that lowers
+//! the category or softens a decline or refer waits for a second person: `approvals`).
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -163,9 +164,10 @@ pub(super) async fn post_review(
                     "this Idempotency-Key was used with another request body",
                 ));
             }
+            let status = status_of(&screening, &done);
             return Ok(created(
                 format!("/v1/screenings/{}", screening.id),
-                review_record(&done)?,
+                review_record(&done, Some(status))?,
             ));
         }
     }
@@ -203,8 +205,23 @@ pub(super) async fn post_review(
     if let Some(g) = guard.as_mut() {
         g.armed = false;
     }
+    let status = status_of(&screening, &stored);
     Ok(created(
         format!("/v1/screenings/{}", screening.id),
-        review_record(&stored)?,
+        review_record(&stored, Some(status))?,
     ))
+}
+
+/// A review just stored: `pending` where it needs a second person, else `final`.
+fn status_of(screening: &crate::store::Record, review: &crate::store::Record) -> &'static str {
+    let v: serde_json::Value = review
+        .review
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    if super::approvals::lowers(screening, &v) {
+        "pending"
+    } else {
+        "final"
+    }
 }

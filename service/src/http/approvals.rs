@@ -1,0 +1,278 @@
+//! Four eyes on reviews: an override that lowers the category or softens a `decline` or `refer`
+//! is *pending* until a second person approves or rejects it
+//! (`POST /v1/screenings/{id}/review/{review_id}/approve` and `/reject`). "Second person" means
+//! another holder than the override's author, not merely another key, with the analyst or admin
+//! role. Both acts are new records in the chain; nothing is ever changed.
+//!
+//! The status of a review is derived from the records, never stored: `final` (an agreement, or
+//! an override that lowers nothing), `pending`, `approved` or `rejected` (the first approval or
+//! rejection of it in the chain decides; a later one is refused, and one racing it is stored but
+//! does not count).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use imvo_engine::{ENGINE_VERSION, Outcome};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::extract::{Auth, read_json};
+use super::history::review_record;
+use super::idempotency::{ClaimGuard, claim, record_idem_key};
+use super::problem::{FieldProblem, Problem};
+use super::problem::{body_problem, unavailable, write_problem};
+use super::screenings::{created, visible_screening};
+use super::state::Shared;
+use crate::access::Action;
+use crate::store::{NewRecord, Record, RecordKind};
+use crate::writer::Ticket;
+
+/// Body of `.../approve` and `.../reject`.
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondOpinion {
+    /// Why, in words (optional; at most 4000 bytes).
+    pub text: Option<String>,
+}
+
+/// Whether an override review (its JSON) lowers the screening's category (to a lower one, or to
+/// none) or softens its `decline` or `refer`: such an override needs a second person.
+pub(super) fn lowers(screening: &Record, review: &Value) -> bool {
+    if field(review, "verdict") != Some("override") {
+        return false;
+    }
+    let rank = |c: Option<&str>| match c {
+        Some("A") => 3,
+        Some("B") => 2,
+        Some("C") => 1,
+        _ => 0,
+    };
+    let lower = rank(field(review, "category")) < rank(screening.category.as_deref());
+    let before = screening.outcome.as_deref().and_then(Outcome::parse);
+    let after = field(review, "outcome").and_then(Outcome::parse);
+    let softer = matches!(before, Some(Outcome::Decline | Outcome::Refer))
+        && after.is_some_and(|a| Some(a) < before);
+    lower || softer
+}
+
+/// A string member of a JSON object.
+fn field<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
+    v.get(name).and_then(Value::as_str)
+}
+
+fn review_json(r: &Record) -> Value {
+    r.review
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// The status of every agreement and override among `rows` (one application's records, oldest
+/// first), by record id.
+pub(super) fn statuses(rows: &[Record]) -> HashMap<String, &'static str> {
+    let mut decided: HashMap<String, &'static str> = HashMap::new();
+    for r in rows.iter().filter(|r| r.kind == RecordKind::Review) {
+        let v = review_json(r);
+        let verdict = match field(&v, "verdict") {
+            Some("approve") => "approved",
+            Some("reject") => "rejected",
+            _ => continue,
+        };
+        if let Some(of) = field(&v, "review_id") {
+            decided.entry(of.to_owned()).or_insert(verdict);
+        }
+    }
+    let mut out = HashMap::new();
+    for r in rows.iter().filter(|r| r.kind == RecordKind::Review) {
+        let v = review_json(r);
+        if !matches!(field(&v, "verdict"), Some("agree" | "override")) {
+            continue;
+        }
+        let screening = rows.iter().find(|s| Some(&s.id) == r.review_of.as_ref());
+        let status = if screening.is_some_and(|s| lowers(s, &v)) {
+            decided.get(&r.id).copied().unwrap_or("pending")
+        } else {
+            "final"
+        };
+        out.insert(r.id.clone(), status);
+    }
+    out
+}
+
+/// A second person approves a pending override: it becomes the final call.
+#[utoipa::path(post, path = "/v1/screenings/{id}/review/{review_id}/approve", tag = "reviews",
+    request_body = SecondOpinion,
+    params(("id" = String, Path, description = "record id of the screening"),
+           ("review_id" = String, Path, description = "record id of the pending override")),
+    responses((status = 201, body = super::history::ReviewRecord), (status = 401, body = Problem),
+        (status = 403, description = "no role that may approve, or the override's own author", body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "the review is not pending", body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(super) async fn approve(
+    state: State<Shared>,
+    auth: Auth,
+    ticket: Ticket,
+    headers: HeaderMap,
+    Path((id, review_id)): Path<(String, String)>,
+    raw: axum::body::Body,
+) -> Result<Response, Problem> {
+    decide(
+        state,
+        auth,
+        ticket,
+        headers,
+        (id, review_id),
+        raw,
+        "approve",
+    )
+    .await
+}
+
+/// A second person rejects a pending override: the screening's decision stands.
+#[utoipa::path(post, path = "/v1/screenings/{id}/review/{review_id}/reject", tag = "reviews",
+    request_body = SecondOpinion,
+    params(("id" = String, Path, description = "record id of the screening"),
+           ("review_id" = String, Path, description = "record id of the pending override")),
+    responses((status = 201, body = super::history::ReviewRecord), (status = 401, body = Problem),
+        (status = 403, description = "no role that may reject, or the override's own author", body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "the review is not pending", body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(super) async fn reject(
+    state: State<Shared>,
+    auth: Auth,
+    ticket: Ticket,
+    headers: HeaderMap,
+    Path((id, review_id)): Path<(String, String)>,
+    raw: axum::body::Body,
+) -> Result<Response, Problem> {
+    decide(state, auth, ticket, headers, (id, review_id), raw, "reject").await
+}
+
+async fn decide(
+    State(state): State<Shared>,
+    auth: Auth,
+    ticket: Ticket,
+    headers: HeaderMap,
+    (id, review_id): (String, String),
+    raw: axum::body::Body,
+    verdict: &'static str,
+) -> Result<Response, Problem> {
+    auth.allow(Action::ApproveReview)?;
+    let idem = record_idem_key(&headers, &auth)?;
+    let body = read_json(&headers, raw).await?;
+    let b: SecondOpinion =
+        serde_json::from_slice(&body).map_err(|e| body_problem("invalid-approval", &e))?;
+    if b.text.as_deref().is_some_and(|t| t.len() > 4000) {
+        return Err(Problem::invalid(
+            "invalid-approval",
+            "the approval is not valid",
+            vec![FieldProblem {
+                path: "text".into(),
+                expected: "at most 4000 bytes".into(),
+            }],
+        ));
+    }
+    let screening = visible_screening(&state, &auth, Action::ApproveReview, &id).await?;
+    if let Some(k) = &idem {
+        let mut h = Sha256::new();
+        h.update(verdict.as_bytes());
+        h.update(b"\n");
+        h.update(review_id.as_bytes());
+        h.update(b"\n");
+        h.update(&body);
+        if let Some(done) = claim(&state, k, &imvo_engine::codes::hex(&h.finalize())).await? {
+            if done.kind != RecordKind::Review {
+                return Err(Problem::conflict(
+                    "idempotency-mismatch",
+                    "this Idempotency-Key was used with another request body",
+                ));
+            }
+            return Ok(created(
+                format!("/v1/screenings/{}", screening.id),
+                review_record(&done, None)?,
+            ));
+        }
+    }
+    // Released if this request ends without storing, also when it is cut off mid-way.
+    let mut guard = idem
+        .as_ref()
+        .map(|k| ClaimGuard::held(&state.store, k, &ticket));
+    let rows = state
+        .store
+        .history(&screening.reference, Some(&screening.instrument))
+        .await
+        .map_err(unavailable)?;
+    let Some(review) = rows.iter().find(|r| {
+        r.id == review_id
+            && r.kind == RecordKind::Review
+            && r.review_of.as_deref() == Some(screening.id.as_str())
+    }) else {
+        return Err(Problem::not_found(format!(
+            "no review `{review_id}` of screening `{}`",
+            screening.id
+        )));
+    };
+    match statuses(&rows).get(&review.id).copied() {
+        Some("pending") => {}
+        Some(status) => {
+            return Err(Problem::conflict(
+                "not-pending",
+                format!(
+                    "review `{review_id}` is {status}: only an override that lowers the category or softens a decline or refer waits for a second person, once"
+                ),
+            ));
+        }
+        None => {
+            return Err(Problem::not_found(format!(
+                "no review `{review_id}` of screening `{}`",
+                screening.id
+            )));
+        }
+    }
+    let author = review.holder.as_deref().unwrap_or(&review.created_by);
+    if author == auth.0.holder {
+        return Err(Problem::forbidden(format!(
+            "four eyes: the override of `{author}` must be approved or rejected by another person (another holder, not merely another key)"
+        )));
+    }
+    let (outcome, category) = if verdict == "approve" {
+        (review.outcome.clone(), review.category.clone())
+    } else {
+        (screening.outcome.clone(), screening.category.clone())
+    };
+    let text = json!({"verdict": verdict, "review_id": review_id, "text": b.text});
+    let rec = NewRecord {
+        kind: RecordKind::Review,
+        created_by: auth.0.id.clone(),
+        holder: Some(auth.0.holder.clone()),
+        reference: screening.reference.clone(),
+        instrument: screening.instrument.clone(),
+        outcome,
+        category,
+        as_of: screening.as_of.clone(),
+        policy_set: screening.policy_set.clone(),
+        engine_version: ENGINE_VERSION.to_owned(),
+        input: None,
+        decision: None,
+        review_of: Some(screening.id.clone()),
+        review: Some(imvo_engine::json::canonical(&text)),
+    };
+    let stored = state
+        .writer
+        .append(rec, idem, ticket)
+        .await
+        .map_err(write_problem)?;
+    if let Some(g) = guard.as_mut() {
+        g.armed = false;
+    }
+    tracing::info!(principal = %auth.0.id, review = %review_id, verdict, "override decided");
+    Ok(created(
+        format!("/v1/screenings/{}", screening.id),
+        review_record(&stored, None)?,
+    ))
+}
