@@ -14,20 +14,20 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use imvo_engine::{ENGINE_VERSION, Outcome};
+use imvo_engine::Outcome;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::extract::{Auth, read_json};
 use super::history::review_record;
-use super::idempotency::{ClaimGuard, claim, record_idem_key};
+use super::idempotency::{ClaimGuard, record_idem_key};
 use super::problem::{FieldProblem, Problem};
 use super::problem::{body_problem, unavailable, write_problem};
+use super::reviews::{claim_review, review_of};
 use super::screenings::{created, visible_screening};
 use super::state::Shared;
 use crate::access::Action;
-use crate::store::{NewRecord, Record, RecordKind};
+use crate::store::{Record, RecordKind};
 use crate::writer::Ticket;
 
 /// Body of `.../approve` and `.../reject`.
@@ -178,25 +178,12 @@ async fn decide(
         ));
     }
     let screening = visible_screening(&state, &auth, Action::ApproveReview, &id).await?;
-    if let Some(k) = &idem {
-        let mut h = Sha256::new();
-        h.update(verdict.as_bytes());
-        h.update(b"\n");
-        h.update(review_id.as_bytes());
-        h.update(b"\n");
-        h.update(&body);
-        if let Some(done) = claim(&state, k, &imvo_engine::codes::hex(&h.finalize())).await? {
-            if done.kind != RecordKind::Review {
-                return Err(Problem::conflict(
-                    "idempotency-mismatch",
-                    "this Idempotency-Key was used with another request body",
-                ));
-            }
-            return Ok(created(
-                format!("/v1/screenings/{}", screening.id),
-                review_record(&done, None)?,
-            ));
-        }
+    let parts: [&[u8]; 3] = [verdict.as_bytes(), review_id.as_bytes(), &body];
+    if let Some(done) = claim_review(&state, idem.as_ref(), &parts).await? {
+        return Ok(created(
+            format!("/v1/screenings/{}", screening.id),
+            review_record(&done, None)?,
+        ));
     }
     // Released if this request ends without storing, also when it is cut off mid-way.
     let mut guard = idem
@@ -246,22 +233,12 @@ async fn decide(
         (screening.outcome.clone(), screening.category.clone())
     };
     let text = json!({"verdict": verdict, "review_id": review_id, "text": b.text});
-    let rec = NewRecord {
-        kind: RecordKind::Review,
-        created_by: auth.0.id.clone(),
-        holder: Some(auth.0.holder.clone()),
-        reference: screening.reference.clone(),
-        instrument: screening.instrument.clone(),
-        outcome,
-        category,
-        as_of: screening.as_of.clone(),
-        policy_set: screening.policy_set.clone(),
-        engine_version: ENGINE_VERSION.to_owned(),
-        input: None,
-        decision: None,
-        review_of: Some(screening.id.clone()),
-        review: Some(imvo_engine::json::canonical(&text)),
-    };
+    let rec = review_of(
+        &auth,
+        &screening,
+        (outcome, category),
+        imvo_engine::json::canonical(&text),
+    );
     let stored = state
         .writer
         .append(rec, idem, ticket)

@@ -151,25 +151,18 @@ pub(super) async fn post_review(
             }],
         ));
     }
-    if let Some(k) = &idem {
-        let mut h = Sha256::new();
-        h.update(b"review\n");
-        h.update(screening.id.as_bytes());
-        h.update(b"\n");
-        h.update(&body);
-        if let Some(done) = claim(&state, k, &imvo_engine::codes::hex(&h.finalize())).await? {
-            if done.kind != RecordKind::Review {
-                return Err(Problem::conflict(
-                    "idempotency-mismatch",
-                    "this Idempotency-Key was used with another request body",
-                ));
-            }
-            let status = status_of(&screening, &done);
-            return Ok(created(
-                format!("/v1/screenings/{}", screening.id),
-                review_record(&done, Some(status))?,
-            ));
-        }
+    if let Some(done) = claim_review(
+        &state,
+        idem.as_ref(),
+        &[b"review", screening.id.as_bytes(), &body],
+    )
+    .await?
+    {
+        let status = status_of(&screening, &done);
+        return Ok(created(
+            format!("/v1/screenings/{}", screening.id),
+            review_record(&done, Some(status))?,
+        ));
     }
     // Released if this request ends without storing, also when it is cut off mid-way.
     let mut guard = idem
@@ -181,7 +174,56 @@ pub(super) async fn post_review(
         (b.outcome.clone(), b.category.clone())
     };
     let review = imvo_engine::json::canonical(&serde_json::to_value(&b).map_err(internal)?);
-    let rec = NewRecord {
+    let rec = review_of(&auth, &screening, (outcome, category), review);
+    let stored = state
+        .writer
+        .append(rec, idem, ticket)
+        .await
+        .map_err(write_problem)?;
+    if let Some(g) = guard.as_mut() {
+        g.armed = false;
+    }
+    let status = status_of(&screening, &stored);
+    Ok(created(
+        format!("/v1/screenings/{}", screening.id),
+        review_record(&stored, Some(status))?,
+    ))
+}
+
+/// Under an `Idempotency-Key`: the review record already stored for it (`None` if this request
+/// claimed the key and is to store one), or `409` where the key was used for another kind of
+/// record. `parts` are what makes the request the same (joined by newlines and hashed).
+pub(super) async fn claim_review(
+    state: &Shared,
+    idem: Option<&crate::store::IdemKey>,
+    parts: &[&[u8]],
+) -> Result<Option<crate::store::Record>, Problem> {
+    let Some(k) = idem else { return Ok(None) };
+    let mut h = Sha256::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update(b"\n");
+        }
+        h.update(p);
+    }
+    match claim(state, k, &imvo_engine::codes::hex(&h.finalize())).await? {
+        Some(done) if done.kind != RecordKind::Review => Err(Problem::conflict(
+            "idempotency-mismatch",
+            "this Idempotency-Key was used with another request body",
+        )),
+        done => Ok(done),
+    }
+}
+
+/// The record of a review-kind act (a review, an approval, a rejection) of `screening` by the
+/// caller: the final call's outcome and category, and the act as canonical JSON.
+pub(super) fn review_of(
+    auth: &Auth,
+    screening: &crate::store::Record,
+    (outcome, category): (Option<String>, Option<String>),
+    review: String,
+) -> NewRecord {
+    NewRecord {
         kind: RecordKind::Review,
         created_by: auth.0.id.clone(),
         holder: Some(auth.0.holder.clone()),
@@ -196,20 +238,7 @@ pub(super) async fn post_review(
         decision: None,
         review_of: Some(screening.id.clone()),
         review: Some(review),
-    };
-    let stored = state
-        .writer
-        .append(rec, idem, ticket)
-        .await
-        .map_err(write_problem)?;
-    if let Some(g) = guard.as_mut() {
-        g.armed = false;
     }
-    let status = status_of(&screening, &stored);
-    Ok(created(
-        format!("/v1/screenings/{}", screening.id),
-        review_record(&stored, Some(status))?,
-    ))
 }
 
 /// A review just stored: `pending` where it needs a second person, else `final`.
