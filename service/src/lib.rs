@@ -8,6 +8,7 @@ pub mod batch;
 pub mod calibration;
 pub mod embedded;
 pub mod explain;
+pub mod four_eyes;
 pub mod http;
 
 pub mod metrics;

@@ -29,10 +29,26 @@ pub(super) struct ServeArgs {
     /// Batch uploads received at once by this process (more are answered 503).
     #[arg(long, env = "IMVO_BATCH_UPLOADS", default_value_t = 4)]
     pub(super) batch_uploads: usize,
+    /// The address people reach the service at, as they type it (`https://imvo.example.org`):
+    /// with `https` the pages' session cookie is sent over HTTPS only (`Secure`).
+    #[arg(long, env = "IMVO_PUBLIC_URL")]
+    pub(super) public_url: Option<String>,
 }
 
 /// Runs the service until it is told to stop (SIGINT or SIGTERM).
 pub(super) fn run(cli: &Cli, args: &ServeArgs) -> Result<u8, Failure> {
+    if let Some(url) = &args.public_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(Failure {
+            code: exit::USAGE_OR_IO,
+            kind: "usage",
+            message: format!(
+                "--public-url `{url}` is not an address people reach the service at: expected https://... (or http://...)"
+            ),
+            details: serde_json::json!(null),
+        });
+    }
     let defaults = imvo_service::http::Settings::default();
     let settings = imvo_service::http::Settings {
         concurrency: args.concurrency.max(1),
@@ -43,6 +59,7 @@ pub(super) fn run(cli: &Cli, args: &ServeArgs) -> Result<u8, Failure> {
         batch_lease: std::time::Duration::from_secs(args.batch_lease_secs.max(1)),
         batch_max_bytes: args.batch_max_bytes,
         batch_uploads: args.batch_uploads.max(1),
+        public_url: args.public_url.clone(),
         ..defaults
     };
     let listen = args.listen;

@@ -3,20 +3,13 @@
 //! (`POST /v1/screenings/{id}/review/{review_id}/approve` and `/reject`). "Second person" means
 //! another holder than the override's author, not merely another key, with the analyst or admin
 //! role. Both acts are new records in the chain; nothing is ever changed.
-//!
-//! The status of a review is derived from the records, never stored: `final` (an agreement, or
-//! an override that lowers nothing), `pending`, `approved` or `rejected` (the first approval or
-//! rejection of it in the chain decides; a later one is refused, and one racing it is stored but
-//! does not count).
-
-use std::collections::HashMap;
+//! The status of a review is derived from the records (`crate::four_eyes`).
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use imvo_engine::Outcome;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::extract::{Auth, read_json};
 use super::history::review_record;
@@ -27,7 +20,8 @@ use super::reviews::{claim_review, review_of};
 use super::screenings::{created, visible_screening};
 use super::state::Shared;
 use crate::access::Action;
-use crate::store::{Record, RecordKind};
+use crate::four_eyes::statuses;
+use crate::store::RecordKind;
 use crate::writer::Ticket;
 
 /// Body of `.../approve` and `.../reject`.
@@ -36,70 +30,6 @@ use crate::writer::Ticket;
 pub struct SecondOpinion {
     /// Why, in words (optional; at most 4000 bytes).
     pub text: Option<String>,
-}
-
-/// Whether an override review (its JSON) lowers the screening's category (to a lower one, or to
-/// none) or softens its `decline` or `refer`: such an override needs a second person.
-pub(super) fn lowers(screening: &Record, review: &Value) -> bool {
-    if field(review, "verdict") != Some("override") {
-        return false;
-    }
-    let rank = |c: Option<&str>| match c {
-        Some("A") => 3,
-        Some("B") => 2,
-        Some("C") => 1,
-        _ => 0,
-    };
-    let lower = rank(field(review, "category")) < rank(screening.category.as_deref());
-    let before = screening.outcome.as_deref().and_then(Outcome::parse);
-    let after = field(review, "outcome").and_then(Outcome::parse);
-    let softer = matches!(before, Some(Outcome::Decline | Outcome::Refer))
-        && after.is_some_and(|a| Some(a) < before);
-    lower || softer
-}
-
-/// A string member of a JSON object.
-fn field<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
-    v.get(name).and_then(Value::as_str)
-}
-
-fn review_json(r: &Record) -> Value {
-    r.review
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or(Value::Null)
-}
-
-/// The status of every agreement and override among `rows` (one application's records, oldest
-/// first), by record id.
-pub(super) fn statuses(rows: &[Record]) -> HashMap<String, &'static str> {
-    let mut decided: HashMap<String, &'static str> = HashMap::new();
-    for r in rows.iter().filter(|r| r.kind == RecordKind::Review) {
-        let v = review_json(r);
-        let verdict = match field(&v, "verdict") {
-            Some("approve") => "approved",
-            Some("reject") => "rejected",
-            _ => continue,
-        };
-        if let Some(of) = field(&v, "review_id") {
-            decided.entry(of.to_owned()).or_insert(verdict);
-        }
-    }
-    let mut out = HashMap::new();
-    for r in rows.iter().filter(|r| r.kind == RecordKind::Review) {
-        let v = review_json(r);
-        if !matches!(field(&v, "verdict"), Some("agree" | "override")) {
-            continue;
-        }
-        let screening = rows.iter().find(|s| Some(&s.id) == r.review_of.as_ref());
-        let status = if screening.is_some_and(|s| lowers(s, &v)) {
-            decided.get(&r.id).copied().unwrap_or("pending")
-        } else {
-            "final"
-        };
-        out.insert(r.id.clone(), status);
-    }
-    out
 }
 
 /// A second person approves a pending override: it becomes the final call.

@@ -103,7 +103,7 @@ pub(super) async fn application_history(
             "no screening of application `{reference}`"
         )));
     }
-    let statuses = super::approvals::statuses(&rows);
+    let statuses = crate::four_eyes::statuses(&rows);
     let records = rows
         .iter()
         .map(|r| {

@@ -23,6 +23,7 @@ mod keys;
 mod layers;
 mod openapi;
 mod ops;
+mod pages;
 mod policies;
 pub mod problem;
 mod results;
@@ -129,6 +130,8 @@ pub fn router(state: Shared) -> Router {
         .route("/openapi.json", get(openapi))
         .route_layer(middleware::from_fn_with_state(Arc::clone(&state), track))
         .with_state(Arc::clone(&state))
+        // The workbench's pages (sign-in for now), with their own security headers.
+        .merge(pages::routes(Arc::clone(&state)))
         // Batches: uploads and result streams run longer than the request timeout.
         .merge(batch_routes(state));
     let x_request_id = header::HeaderName::from_static("x-request-id");

@@ -248,7 +248,7 @@ fn status_of(screening: &crate::store::Record, review: &crate::store::Record) ->
         .as_deref()
         .and_then(|t| serde_json::from_str(t).ok())
         .unwrap_or_default();
-    if super::approvals::lowers(screening, &v) {
+    if crate::four_eyes::lowers(screening, &v) {
         "pending"
     } else {
         "final"

@@ -49,6 +49,11 @@ pub struct Settings {
     pub batch_upload_timeout: Duration,
     /// Uploads received at once by this process; more are answered 503.
     pub batch_uploads: usize,
+    /// The address people reach the service at (`--public-url`): an `https` one makes the
+    /// session cookie `Secure`.
+    pub public_url: Option<String>,
+    /// A page session unused for this long ends (8 hours).
+    pub session_idle: Duration,
 }
 
 impl Default for Settings {
@@ -69,6 +74,8 @@ impl Default for Settings {
             batch_idle_timeout: Duration::from_secs(30),
             batch_upload_timeout: Duration::from_secs(3600),
             batch_uploads: 4,
+            public_url: None,
+            session_idle: Duration::from_secs(8 * 3600),
         }
     }
 }

@@ -41,12 +41,14 @@ mod batches;
 mod idempotency;
 mod keys;
 mod policy_sets;
+mod sessions;
 mod verify;
 
 pub use batches::{BatchCounts, BatchRow, BatchState, ClaimedChunk, LineOutcome, NewBatch};
 pub use idempotency::{IDEMPOTENCY_STALE_SECS, IdemKey, IdemState};
 pub use keys::KeyRow;
 pub use records::{ListFilter, NewRecord, Record, RecordKind};
+pub use sessions::SessionRow;
 pub use verify::{Broken, Checkpoint, PolicySetCheck, Verification};
 
 /// The hash the first record chains from.

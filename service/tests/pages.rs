@@ -1,0 +1,268 @@
+//! The workbench's sign-in over HTTP (issue 17): the pages' security headers, the cookies'
+//! flags, CSRF on every form, sessions that end at sign-out, on revocation and after the idle
+//! time, and a key that is never echoed. (The browser tests come with the pages that need them.)
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::too_many_lines,
+    reason = "test code: a failed expectation is a test failure; a scenario test reads top to bottom"
+)]
+
+mod support;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use imvo_engine::PolicySet;
+use imvo_service::auth::{Role, create_key};
+use imvo_service::http::{AppState, Settings, router};
+use imvo_service::store::Store;
+use tower::ServiceExt;
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with(&format!("{name}=")))
+    }
+    fn cookie_value(&self, name: &str) -> String {
+        let c = self
+            .cookie(name)
+            .unwrap_or_else(|| panic!("no {name} cookie"));
+        c.split(';').next().unwrap()[name.len() + 1..].to_owned()
+    }
+    fn location(&self) -> &str {
+        self.headers[header::LOCATION].to_str().unwrap()
+    }
+}
+
+async fn app(settings: Settings) -> (Router, Store) {
+    let store = support::sqlite().await.0;
+    let set = PolicySet::load(&support::root().join("policies")).unwrap();
+    let (state, _writer) = AppState::new(store.clone(), set, settings).await.unwrap();
+    (router(state), store)
+}
+
+async fn page(app: &Router, method: &str, uri: &str, cookies: &str, form: Option<&str>) -> Page {
+    let mut b = Request::builder().method(method).uri(uri);
+    if !cookies.is_empty() {
+        b = b.header(header::COOKIE, cookies);
+    }
+    let req = match form {
+        Some(f) => b
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(f.to_owned()))
+            .unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    };
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Signs in with `key`; returns the session cookie (`imvo_session=...`) and the answer.
+async fn sign_in(app: &Router, key: &str) -> (String, Page) {
+    let form = page(app, "GET", "/sign-in", "", None).await;
+    let token = form.cookie_value("imvo_sign_in");
+    let r = page(
+        app,
+        "POST",
+        "/sign-in",
+        &format!("imvo_sign_in={token}"),
+        Some(&format!("key={}&csrf={token}", enc(key))),
+    )
+    .await;
+    let session = r
+        .cookie("imvo_session")
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .unwrap_or_default();
+    (session, r)
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html.find(r#"name="csrf" value=""#).unwrap() + r#"name="csrf" value=""#.len();
+    html[at..at + 64].to_owned()
+}
+
+#[tokio::test]
+async fn sign_in_keeps_a_session_with_safe_cookies_and_csrf_on_every_form() {
+    let (app, store) = app(Settings::default()).await;
+    let key = create_key(
+        &store,
+        &[Role::Analyst, Role::Auditor],
+        Some("Anna de Vries"),
+    )
+    .await
+    .unwrap()
+    .1;
+
+    // Not signed in: the start page sends to the sign-in page; every page has the headers.
+    let r = page(&app, "GET", "/", "", None).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/sign-in")
+    );
+    let form = page(&app, "GET", "/sign-in", "", None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    for r in [&r, &form] {
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(r.headers[header::REFERRER_POLICY], "no-referrer");
+    }
+    let token_cookie = form.cookie("imvo_sign_in").unwrap();
+    assert!(
+        token_cookie.contains("HttpOnly") && token_cookie.contains("SameSite=Strict"),
+        "{token_cookie}"
+    );
+    assert!(
+        !token_cookie.contains("Secure"),
+        "plain http: {token_cookie}"
+    );
+    assert_eq!(csrf_of(&form.body), form.cookie_value("imvo_sign_in"));
+    let css = page(&app, "GET", "/static/style.css", "", None).await;
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+
+    // A form whose token is not this browser's is refused; so is a wrong key, never echoed.
+    let token = form.cookie_value("imvo_sign_in");
+    let r = page(
+        &app,
+        "POST",
+        "/sign-in",
+        "imvo_sign_in=forged",
+        Some(&format!("key={}&csrf={token}", enc(&key))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.cookie("imvo_session").is_none() && !r.body.contains(&key));
+    let wrong = format!("{}0", &key[..key.len() - 1]);
+    let (session, r) = sign_in(&app, &wrong).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(session.is_empty() && r.body.contains("not valid") && !r.body.contains(&wrong));
+
+    // The right key: a session cookie, and the start page says who is signed in.
+    let (session, r) = sign_in(&app, &key).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/"));
+    let set = r.cookie("imvo_session").unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let home = page(&app, "GET", "/", &session, None).await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains("Anna de Vries") && home.body.contains("analyst, auditor"));
+    assert!(!home.body.contains(&key), "the key is never shown");
+    // Only the secret's hash is stored.
+    let secret = session.trim_start_matches("imvo_session=");
+    assert!(store.session(secret).await.unwrap().is_none());
+    let hash = imvo_service::auth::secret_hash(secret);
+    assert!(store.session(&hash).await.unwrap().is_some());
+
+    // Signing out needs the session's token; then the session is over.
+    let r = page(&app, "POST", "/sign-out", &session, Some("csrf=forged")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        page(&app, "GET", "/", &session, None).await.status,
+        StatusCode::OK
+    );
+    let csrf = csrf_of(&home.body);
+    let r = page(
+        &app,
+        "POST",
+        "/sign-out",
+        &session,
+        Some(&format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/sign-in")
+    );
+    assert!(r.cookie("imvo_session").unwrap().contains("Max-Age=0"));
+    let r = page(&app, "GET", "/", &session, None).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/sign-in")
+    );
+}
+
+#[tokio::test]
+async fn a_session_ends_when_its_key_is_revoked_or_it_is_idle() {
+    let (app, store) = app(Settings::default()).await;
+    let (id, key) = create_key(&store, &[Role::Analyst], None).await.unwrap();
+    let (session, _) = sign_in(&app, &key).await;
+    assert_eq!(
+        page(&app, "GET", "/", &session, None).await.status,
+        StatusCode::OK
+    );
+    assert!(store.revoke_key(&id).await.unwrap());
+    let r = page(&app, "GET", "/", &session, None).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/sign-in")
+    );
+
+    let idle = Settings {
+        session_idle: Duration::ZERO,
+        ..Settings::default()
+    };
+    let (app, store) = crate::app(idle).await;
+    let key = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
+    let (session, r) = sign_in(&app, &key).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let r = page(&app, "GET", "/", &session, None).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/sign-in")
+    );
+}
+
+#[tokio::test]
+async fn behind_https_the_cookies_are_secure() {
+    let settings = Settings {
+        public_url: Some("https://imvo.example.org".into()),
+        ..Settings::default()
+    };
+    let (app, store) = app(settings).await;
+    let key = create_key(&store, &[Role::Admin], Some("Beheer"))
+        .await
+        .unwrap()
+        .1;
+    let form = page(&app, "GET", "/sign-in", "", None).await;
+    assert!(form.cookie("imvo_sign_in").unwrap().contains("; Secure"));
+    let (session, r) = sign_in(&app, &key).await;
+    assert!(r.cookie("imvo_session").unwrap().contains("; Secure"));
+    let home = page(&app, "GET", "/", &session, None).await;
+    assert!(home.body.contains("create, list and revoke API keys"));
+}
