@@ -421,6 +421,7 @@ async fn postgres_app_role_cannot_change_records() {
             "GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.batches, {schema}.batch_chunks TO {role}"
         ),
         format!("GRANT SELECT, INSERT ON {schema}.batch_lines TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE ON {schema}.sessions TO {role}"),
         format!("GRANT SELECT ON {schema}._sqlx_migrations TO {role}"),
     ] {
         raw(&owner, &sql).await.unwrap();
@@ -466,6 +467,18 @@ async fn postgres_app_role_cannot_change_records() {
         BatchState::Done
     );
     assert!(app.verify(None).await.unwrap().broken.is_none());
+    // And keep the pages' sessions.
+    app.insert_session("sha256:s", "k", "t").await.unwrap();
+    app.touch_session("sha256:s").await.unwrap();
+    app.end_session("sha256:s").await.unwrap();
+    assert!(
+        app.session("sha256:s")
+            .await
+            .unwrap()
+            .unwrap()
+            .ended_at
+            .is_some()
+    );
     // It cannot change or remove a record, nor lift the guard.
     for sql in [
         "UPDATE records SET outcome = 'decline'",
