@@ -266,3 +266,129 @@ async fn behind_https_the_cookies_are_secure() {
     let home = page(&app, "GET", "/", &session, None).await;
     assert!(home.body.contains("create, list and revoke API keys"));
 }
+
+/// A signed-in session: the cookie and the page's CSRF token.
+async fn signed(app: &Router, key: &str) -> (String, String) {
+    let (session, _) = sign_in(app, key).await;
+    let home = page(app, "GET", "/", &session, None).await;
+    (session, csrf_of(&home.body))
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(support::root().join("examples").join(name)).unwrap()
+}
+
+#[tokio::test]
+async fn the_screening_form_tries_records_and_shows_the_decision() {
+    let (app, store) = app(Settings::default()).await;
+    let analyst = create_key(&store, &[Role::Analyst], Some("Anna"))
+        .await
+        .unwrap()
+        .1;
+    let (session, csrf) = signed(&app, &analyst).await;
+    let form = page(&app, "GET", "/screen", &session, None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("<textarea") && form.body.contains(&csrf));
+    let gas = example("gas-plant-id-2022.json");
+    let post = |body: String, action: &'static str, csrf: String| {
+        let (app, session) = (app.clone(), session.clone());
+        async move {
+            page(
+                &app,
+                "POST",
+                "/screen",
+                &session,
+                Some(&format!(
+                    "application={}&as_of=&action={action}&csrf={csrf}",
+                    enc(&body)
+                )),
+            )
+            .await
+        }
+    };
+
+    // A bad country code and an amount that is not a decimal: both named, the text kept.
+    let bad = gas
+        .replacen("\"country\": \"ID\"", "\"country\": \"XX\"", 1)
+        .replacen("\"70000000.00\"", "\"12,5 mln\"", 1);
+    let r = post(bad, "record", csrf.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("project.country"), "{}", r.body);
+    assert!(r.body.contains(".amount"), "{}", r.body);
+    assert!(
+        r.body.contains("12,5 mln") && r.body.contains("ADSB-2022-0412"),
+        "the entered text is kept: {}",
+        r.body
+    );
+
+    // Without the session's token: refused.
+    let r = post(gas.clone(), "record", "forged".into()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Try: the decision, not stored.
+    let r = post(gas.clone(), "try", csrf.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Category A: full environmental and social review")
+    );
+    assert!(r.body.contains("2023-01-30") && r.body.contains("Tried only"));
+    assert_eq!(
+        store.verify(None).await.unwrap().records,
+        0,
+        "nothing stored"
+    );
+
+    // Screen and record: stored, then its page.
+    let r = post(gas.clone(), "record", csrf.clone()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let at = r.location().to_owned();
+    assert!(at.starts_with("/screenings/"));
+    let d = page(&app, "GET", &at, &session, None).await;
+    assert_eq!(d.status, StatusCode::OK);
+    for text in [
+        "Category A: full environmental and social review",
+        "due by <strong>2023-01-30</strong>",
+        "R-EC-06.2",
+        "unverified",
+        "#1, stored",
+        "by Anna",
+    ] {
+        assert!(d.body.contains(text), "{text} in {}", d.body);
+    }
+    assert!(!d.body.contains("Tried only"));
+
+    // A mission organiser cannot see the export credit, nor screen one; an auditor may not screen.
+    let organiser = create_key(&store, &[Role::MissionOrganiser], Some("Org"))
+        .await
+        .unwrap()
+        .1;
+    let (org_session, org_csrf) = signed(&app, &organiser).await;
+    let r = page(&app, "GET", &at, &org_session, None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = page(
+        &app,
+        "POST",
+        "/screen",
+        &org_session,
+        Some(&format!(
+            "application={}&action=record&csrf={org_csrf}",
+            enc(&gas)
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("trade"), "the page says why: {}", r.body);
+    let auditor = create_key(&store, &[Role::Auditor], None).await.unwrap().1;
+    let (aud_session, _) = signed(&app, &auditor).await;
+    assert_eq!(
+        page(&app, "GET", "/screen", &aud_session, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        page(&app, "GET", &at, &aud_session, None).await.status,
+        StatusCode::OK
+    );
+}

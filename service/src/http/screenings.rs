@@ -142,7 +142,7 @@ pub(super) async fn post_screening(
 }
 
 /// Screens on the blocking pool (bounded by the screening slots) and stores the result.
-async fn screen_and_store(
+pub(super) async fn screen_and_store(
     state: &Shared,
     app: Application,
     as_of: Option<NaiveDate>,

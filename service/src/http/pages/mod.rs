@@ -4,6 +4,9 @@
 //! key once; the service keeps the session server-side (only the cookie secret's hash is stored)
 //! and ends it at sign-out, when the key is revoked, or after `Settings::session_idle`. Every
 //! form carries a CSRF token; every page carries the security headers (`page_headers`).
+//! `screening.rs` holds the screening form and the decision page.
+
+mod screening;
 
 use askama::Template;
 use axum::Router;
@@ -29,8 +32,14 @@ pub(super) fn routes(state: Shared) -> Router {
         .route("/", get(home))
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
+        .route(
+            "/screen",
+            get(screening::screen_page).post(screening::screen),
+        )
+        .route("/screenings/{id}", get(screening::decision_page))
         .route("/static/style.css", get(style))
-        .layer(DefaultBodyLimit::max(16 * 1024))
+        // A pasted application may be as large as the API takes, encoded as a form.
+        .layer(DefaultBodyLimit::max(4 * super::BODY_LIMIT))
         .layer(middleware::map_response(page_headers))
         .with_state(state)
 }
@@ -57,17 +66,17 @@ async fn page_headers(mut resp: Response) -> Response {
 }
 
 /// Who is signed in, as the pages show it.
-struct Who {
+pub(super) struct Who {
     key_id: String,
     holder: String,
     roles: String,
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 /// A session that is in force: the person, the page header's view of them, the session's id.
-struct Signed {
-    principal: Principal,
-    who: Who,
+pub(super) struct Signed {
+    pub(super) principal: Principal,
+    pub(super) who: Who,
     id_hash: String,
 }
 
@@ -92,7 +101,7 @@ struct HomePage {
 
 #[derive(Template)]
 #[template(path = "message.html")]
-struct MessagePage {
+pub(super) struct MessagePage {
     who: Option<Who>,
     title: String,
     text: String,
@@ -100,7 +109,7 @@ struct MessagePage {
     back_label: &'static str,
 }
 
-fn render(status: StatusCode, page: &impl Template) -> Response {
+pub(super) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (
             status,
@@ -115,7 +124,7 @@ fn render(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
-fn message(status: StatusCode, title: &str, text: &str) -> Response {
+pub(super) fn message(status: StatusCode, title: &str, text: &str) -> Response {
     render(
         status,
         &MessagePage {
@@ -163,11 +172,11 @@ fn set_cookie(state: &Shared, name: &str, value: &str, max_age: Option<u64>) -> 
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn same(a: &str, b: &str) -> bool {
+pub(super) fn same(a: &str, b: &str) -> bool {
     !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-fn unavailable() -> Response {
+pub(super) fn unavailable() -> Response {
     message(
         StatusCode::SERVICE_UNAVAILABLE,
         "Not available",
@@ -177,7 +186,10 @@ fn unavailable() -> Response {
 
 /// The session the request's cookie names, if it is in force: not ended, used within the idle
 /// time, and its key not revoked. A session found stale or orphaned is ended here.
-async fn signed_in(state: &Shared, headers: &HeaderMap) -> Result<Option<Signed>, Response> {
+pub(super) async fn signed_in(
+    state: &Shared,
+    headers: &HeaderMap,
+) -> Result<Option<Signed>, Response> {
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
@@ -406,7 +418,7 @@ async fn style() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
-        include_str!("../../static/style.css"),
+        include_str!("../../../static/style.css"),
     )
         .into_response()
 }

@@ -1,0 +1,352 @@
+//! The screening form (paste the application's JSON; *Try* or *Screen and record*) and the
+//! decision page, on the same functions as `POST /v1/simulate`, `POST /v1/screenings` and
+//! `GET /v1/screenings/{id}`: the same roles, the same record.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use imvo_engine::{Application, Category, Decision, Instrument, Outcome};
+use serde::Deserialize;
+
+use super::{MessagePage, Signed, Who, message, render, same, signed_in};
+use crate::access::Action;
+use crate::http::extract::{Auth, parse_date_param};
+use crate::http::problem::{Problem, input_problem};
+use crate::http::screenings::{evaluate, screen_and_store, visible_screening};
+use crate::http::state::Shared;
+use crate::store::Record;
+use crate::writer::Ticket;
+
+#[derive(Template)]
+#[template(path = "screen.html")]
+struct ScreenPage {
+    who: Option<Who>,
+    csrf: String,
+    application: String,
+    as_of: String,
+    errors: Vec<(String, String)>,
+}
+
+/// A finding as the decision page shows it.
+struct FindingView {
+    rule_id: String,
+    effect: String,
+    reason: String,
+    source: String,
+    evidence: String,
+    verified: bool,
+}
+
+/// The findings of one pack.
+struct Group {
+    pack: String,
+    findings: Vec<FindingView>,
+}
+
+struct StepView {
+    step: String,
+    provided: bool,
+    due_by: Option<String>,
+    note: Option<String>,
+    rules: String,
+}
+
+/// A decision in an analyst's words.
+struct DecisionView {
+    reference: String,
+    instrument: &'static str,
+    as_of: String,
+    outcome_words: &'static str,
+    category_words: String,
+    category_reason: Option<String>,
+    category_status: String,
+    stored: bool,
+    errors: Vec<String>,
+    steps: Vec<StepView>,
+    missing: Vec<(String, String)>,
+    groups: Vec<Group>,
+    policy_set: String,
+    engine_version: String,
+    input_hash: String,
+}
+
+/// Where a stored decision sits in the record.
+struct RecordView {
+    seq: i64,
+    hash: String,
+    created_at: String,
+    holder: String,
+}
+
+#[derive(Template)]
+#[template(path = "decision.html")]
+struct DecisionPage {
+    who: Option<Who>,
+    d: DecisionView,
+    record: Option<RecordView>,
+}
+
+fn outcome_words(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Proceed => "Proceed",
+        Outcome::ProceedWithConditions => "Proceed with conditions",
+        Outcome::InsufficientInformation => "Information missing: ask the applicant",
+        Outcome::Refer => "Refer: an analyst must review",
+        Outcome::Decline => "Decline",
+    }
+}
+
+fn category_words(c: Option<Category>, instrument: Instrument) -> String {
+    match (c, instrument) {
+        (_, Instrument::TradeMission) => "Trade mission: participants are not categorised".into(),
+        (Some(Category::A), _) => "Category A: full environmental and social review".into(),
+        (Some(Category::B), _) => "Category B: review of site-specific impacts".into(),
+        (Some(Category::C), _) => "Category C: minimal or no adverse impacts".into(),
+        (None, _) => "Not categorised".into(),
+    }
+}
+
+fn view(d: &Decision, stored: bool) -> DecisionView {
+    let mut groups: Vec<Group> = Vec::new();
+    for f in &d.findings {
+        let fv = FindingView {
+            rule_id: f.rule_id.clone(),
+            effect: {
+                let effect = serde_json::to_value(f.effect)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                match &f.value {
+                    Some(v) => format!("{effect} {v}"),
+                    None => effect,
+                }
+            },
+            reason: f.reason.clone(),
+            source: match &f.source.section {
+                Some(s) => format!("{}, {s}", f.source.document),
+                None => f.source.document.clone(),
+            },
+            evidence: f.evidence_level.clone(),
+            verified: f.verified,
+        };
+        match groups.iter_mut().find(|g| g.pack == f.pack) {
+            Some(g) => g.findings.push(fv),
+            None => groups.push(Group {
+                pack: f.pack.clone(),
+                findings: vec![fv],
+            }),
+        }
+    }
+    DecisionView {
+        reference: d.reference.clone(),
+        instrument: d.instrument.as_str(),
+        as_of: d.provenance.as_of.to_string(),
+        outcome_words: outcome_words(d.outcome),
+        category_words: category_words(d.category, d.instrument),
+        category_reason: d.category_reason.clone(),
+        category_status: serde_json::to_value(d.category_status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        stored,
+        errors: d
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.rule_id.as_deref().unwrap_or("-"), e.message))
+            .collect(),
+        steps: d
+            .required_steps
+            .iter()
+            .map(|s| StepView {
+                step: s.step.clone(),
+                provided: s.provided,
+                due_by: s.due_by.map(|d| d.to_string()),
+                note: s.note.clone(),
+                rules: s.rule_ids.join(", "),
+            })
+            .collect(),
+        missing: d
+            .missing
+            .iter()
+            .map(|m| (m.path.clone(), m.needed_by.join(", ")))
+            .collect(),
+        groups,
+        policy_set: d.provenance.policy_set.clone(),
+        engine_version: d.provenance.engine_version.clone(),
+        input_hash: d.provenance.input_hash.clone(),
+    }
+}
+
+/// A problem of the shared functions as a page: its status, title and detail.
+fn problem_page(p: &Problem, who: Who) -> Response {
+    render(
+        StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        &MessagePage {
+            who: Some(who),
+            title: p.title.clone(),
+            text: p.detail.clone(),
+            back: "/",
+            back_label: "Back to the start page",
+        },
+    )
+}
+
+async fn session(state: &Shared, headers: &HeaderMap) -> Result<Signed, Response> {
+    match signed_in(state, headers).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(Redirect::to("/sign-in").into_response()),
+        Err(page) => Err(page),
+    }
+}
+
+fn form_page(
+    status: StatusCode,
+    who: Who,
+    f: ScreenForm,
+    errors: Vec<(String, String)>,
+) -> Response {
+    render(
+        status,
+        &ScreenPage {
+            csrf: who.csrf.clone(),
+            who: Some(who),
+            application: f.application,
+            as_of: f.as_of,
+            errors,
+        },
+    )
+}
+
+pub(super) async fn screen_page(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(p) = Auth(s.principal.clone()).allow(Action::Simulate) {
+        return problem_page(&p, s.who);
+    }
+    form_page(StatusCode::OK, s.who, ScreenForm::default(), Vec::new())
+}
+
+/// The screening form.
+#[derive(Default, Deserialize)]
+pub(super) struct ScreenForm {
+    #[serde(default)]
+    application: String,
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(super) async fn screen(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<ScreenForm>,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same(&f.csrf, &s.who.csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Not screened",
+            "This request did not come from one of this service's own pages, so it was refused.",
+        );
+    }
+    let record = f.action == "record";
+    let action = if record {
+        Action::Screen
+    } else {
+        Action::Simulate
+    };
+    let auth = Auth(s.principal);
+    if let Err(p) = auth.allow(action) {
+        return problem_page(&p, s.who);
+    }
+    let as_of = match f.as_of.trim() {
+        "" => None,
+        text => match parse_date_param("as_of", text) {
+            Ok(d) => Some(d),
+            Err(p) => {
+                let errors = p.errors.into_iter().map(|e| (e.path, e.expected)).collect();
+                return form_page(StatusCode::UNPROCESSABLE_ENTITY, s.who, f, errors);
+            }
+        },
+    };
+    // The same parse as the API: every field the contract refuses is listed with its path.
+    let app = match Application::parse(&f.application) {
+        Ok(app) => app,
+        Err(e) => {
+            let p = input_problem(&e);
+            let errors: Vec<(String, String)> = if p.errors.is_empty() {
+                vec![("application".to_owned(), p.detail)]
+            } else {
+                p.errors.into_iter().map(|e| (e.path, e.expected)).collect()
+            };
+            return form_page(StatusCode::UNPROCESSABLE_ENTITY, s.who, f, errors);
+        }
+    };
+    if let Err(p) = auth.allow_instrument(action, app.instrument) {
+        return problem_page(&p, s.who);
+    }
+    if record {
+        return match screen_and_store(&state, app, as_of, &auth.0, None, Ticket::default()).await {
+            Ok(r) => Redirect::to(&format!("/screenings/{}", r.id)).into_response(),
+            Err(p) => problem_page(&p, s.who),
+        };
+    }
+    match evaluate(&state, Arc::clone(&state.set), app, as_of).await {
+        Ok((d, _, _)) => render(
+            StatusCode::OK,
+            &DecisionPage {
+                who: Some(s.who),
+                d: view(&d, false),
+                record: None,
+            },
+        ),
+        Err(p) => problem_page(&p, s.who),
+    }
+}
+
+pub(super) async fn decision_page(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let auth = Auth(s.principal);
+    let r: Record = match visible_screening(&state, &auth, Action::Read, &id).await {
+        Ok(r) => r,
+        Err(p) => return problem_page(&p, s.who),
+    };
+    let Some(d) = r
+        .decision
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<Decision>(t).ok())
+    else {
+        return problem_page(&Problem::internal(), s.who);
+    };
+    render(
+        StatusCode::OK,
+        &DecisionPage {
+            who: Some(s.who),
+            d: view(&d, true),
+            record: Some(RecordView {
+                seq: r.seq,
+                hash: r.hash.clone(),
+                created_at: r.created_at.clone(),
+                holder: r.holder.clone().unwrap_or_else(|| r.created_by.clone()),
+            }),
+        },
+    )
+}
