@@ -392,3 +392,52 @@ async fn the_screening_form_tries_records_and_shows_the_decision() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn the_cases_list_filters_and_each_application_has_its_history() {
+    let (app, store) = app(Settings::default()).await;
+    let analyst = create_key(&store, &[Role::Analyst], Some("Anna"))
+        .await
+        .unwrap()
+        .1;
+    let (session, csrf) = signed(&app, &analyst).await;
+    for name in ["gas-plant-id-2022.json", "trade-mission-vn-2027.json"] {
+        let r = page(
+            &app,
+            "POST",
+            "/screen",
+            &session,
+            Some(&format!(
+                "application={}&action=record&csrf={csrf}",
+                enc(&example(name))
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let all = page(&app, "GET", "/cases", &session, None).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("ADSB-2022-0412") && all.body.contains("RVO-TM-2027-VN-031"));
+    let a = page(&app, "GET", "/cases?category=A&outcome=", &session, None).await;
+    assert!(a.body.contains("ADSB-2022-0412") && !a.body.contains("RVO-TM-2027-VN-031"));
+    let none = page(&app, "GET", "/cases?outcome=decline", &session, None).await;
+    assert!(none.body.contains("No screening matches"));
+    let bad = page(&app, "GET", "/cases?from=2023-13-01", &session, None).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("<code>from</code>"), "{}", bad.body);
+    let history = page(&app, "GET", "/cases/ADSB-2022-0412", &session, None).await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(history.body.contains(">screening</a>"), "{}", history.body);
+
+    // A mission organiser's list holds the mission only, and the export credit's history is not
+    // there for them.
+    let organiser = create_key(&store, &[Role::MissionOrganiser], None)
+        .await
+        .unwrap()
+        .1;
+    let (org, _) = signed(&app, &organiser).await;
+    let list = page(&app, "GET", "/cases", &org, None).await;
+    assert!(list.body.contains("RVO-TM-2027-VN-031") && !list.body.contains("ADSB-2022-0412"));
+    let r = page(&app, "GET", "/cases/ADSB-2022-0412", &org, None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

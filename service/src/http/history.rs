@@ -92,17 +92,7 @@ pub(super) async fn application_history(
     auth: Auth,
     Path(reference): Path<String>,
 ) -> Result<Response, Problem> {
-    let only = (auth.allow(Action::Read)? == Scope::TradeMissions).then_some("trade_mission");
-    let rows = state
-        .store
-        .history(&reference, only)
-        .await
-        .map_err(unavailable)?;
-    if rows.is_empty() {
-        return Err(Problem::not_found(format!(
-            "no screening of application `{reference}`"
-        )));
-    }
+    let rows = application_records(&state, &auth, &reference).await?;
     let statuses = crate::four_eyes::statuses(&rows);
     let records = rows
         .iter()
@@ -115,6 +105,27 @@ pub(super) async fn application_history(
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(History { reference, records }).into_response())
+}
+
+/// Every record of one application the caller may read, oldest first (for the history endpoint
+/// and the case page); `404` where there is none.
+pub(super) async fn application_records(
+    state: &Shared,
+    auth: &Auth,
+    reference: &str,
+) -> Result<Vec<Record>, Problem> {
+    let only = (auth.allow(Action::Read)? == Scope::TradeMissions).then_some("trade_mission");
+    let rows = state
+        .store
+        .history(reference, only)
+        .await
+        .map_err(unavailable)?;
+    if rows.is_empty() {
+        return Err(Problem::not_found(format!(
+            "no screening of application `{reference}`"
+        )));
+    }
+    Ok(rows)
 }
 
 /// The result of a replay.

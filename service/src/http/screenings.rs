@@ -221,7 +221,7 @@ pub(super) async fn visible_screening(
 }
 
 /// Query of `GET /v1/screenings`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Application reference.
@@ -258,6 +258,21 @@ pub(super) async fn list_screenings(
     auth: Auth,
     Q(q): Q<ListQuery>,
 ) -> Result<Response, Problem> {
+    let (rows, next_cursor) = find_screenings(&state, &auth, &q).await?;
+    let items = rows
+        .iter()
+        .map(screening_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(ScreeningPage { items, next_cursor }).into_response())
+}
+
+/// The screenings the caller may read that match `q`, newest first, and the cursor of the next
+/// page (for `GET /v1/screenings` and the cases page); `422` naming every bad parameter.
+pub(super) async fn find_screenings(
+    state: &Shared,
+    auth: &Auth,
+    q: &ListQuery,
+) -> Result<(Vec<Record>, Option<String>), Problem> {
     let scope = auth.allow(Action::Read)?;
     let mut errors = Vec::new();
     if let Some(o) = &q.outcome
@@ -337,9 +352,5 @@ pub(super) async fn list_screenings(
     let next_cursor = (rows.len() == usize::try_from(limit).unwrap_or(0))
         .then(|| rows.last().map(|r| r.seq.to_string()))
         .flatten();
-    let items = rows
-        .iter()
-        .map(screening_record)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(ScreeningPage { items, next_cursor }).into_response())
+    Ok((rows, next_cursor))
 }

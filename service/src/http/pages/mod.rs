@@ -6,6 +6,7 @@
 //! form carries a CSRF token; every page carries the security headers (`page_headers`).
 //! `screening.rs` holds the screening form and the decision page.
 
+mod cases;
 mod screening;
 
 use askama::Template;
@@ -37,6 +38,8 @@ pub(super) fn routes(state: Shared) -> Router {
             get(screening::screen_page).post(screening::screen),
         )
         .route("/screenings/{id}", get(screening::decision_page))
+        .route("/cases", get(cases::cases))
+        .route("/cases/{reference}", get(cases::case))
         .route("/static/style.css", get(style))
         // A pasted application may be as large as the API takes, encoded as a form.
         .layer(DefaultBodyLimit::max(4 * super::BODY_LIMIT))
@@ -421,4 +424,26 @@ async fn style() -> Response {
         include_str!("../../../static/style.css"),
     )
         .into_response()
+}
+
+/// A problem of the shared functions as a page: its status, title and detail.
+fn problem_page(p: &Problem, who: Who) -> Response {
+    render(
+        StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        &MessagePage {
+            who: Some(who),
+            title: p.title.clone(),
+            text: p.detail.clone(),
+            back: "/",
+            back_label: "Back to the start page",
+        },
+    )
+}
+
+async fn session(state: &Shared, headers: &HeaderMap) -> Result<Signed, Response> {
+    match signed_in(state, headers).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(Redirect::to("/sign-in").into_response()),
+        Err(page) => Err(page),
+    }
 }

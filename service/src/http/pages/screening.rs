@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use imvo_engine::{Application, Category, Decision, Instrument, Outcome};
 use serde::Deserialize;
 
-use super::{MessagePage, Signed, Who, message, render, same, signed_in};
+use super::{Who, message, problem_page, render, same, session};
 use crate::access::Action;
 use crate::http::extract::{Auth, parse_date_param};
 use crate::http::problem::{Problem, input_problem};
@@ -87,6 +87,8 @@ struct DecisionPage {
     who: Option<Who>,
     d: DecisionView,
     record: Option<RecordView>,
+    /// The application's history page, for a stored decision (percent-encoded reference).
+    stored_path: String,
 }
 
 fn outcome_words(o: Outcome) -> &'static str {
@@ -177,28 +179,6 @@ fn view(d: &Decision, stored: bool) -> DecisionView {
         policy_set: d.provenance.policy_set.clone(),
         engine_version: d.provenance.engine_version.clone(),
         input_hash: d.provenance.input_hash.clone(),
-    }
-}
-
-/// A problem of the shared functions as a page: its status, title and detail.
-fn problem_page(p: &Problem, who: Who) -> Response {
-    render(
-        StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        &MessagePage {
-            who: Some(who),
-            title: p.title.clone(),
-            text: p.detail.clone(),
-            back: "/",
-            back_label: "Back to the start page",
-        },
-    )
-}
-
-async fn session(state: &Shared, headers: &HeaderMap) -> Result<Signed, Response> {
-    match signed_in(state, headers).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(Redirect::to("/sign-in").into_response()),
-        Err(page) => Err(page),
     }
 }
 
@@ -309,6 +289,7 @@ pub(super) async fn screen(
                 who: Some(s.who),
                 d: view(&d, false),
                 record: None,
+                stored_path: String::new(),
             },
         ),
         Err(p) => problem_page(&p, s.who),
@@ -340,6 +321,7 @@ pub(super) async fn decision_page(
         StatusCode::OK,
         &DecisionPage {
             who: Some(s.who),
+            stored_path: super::cases::enc(&d.reference),
             d: view(&d, true),
             record: Some(RecordView {
                 seq: r.seq,

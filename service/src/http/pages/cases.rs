@@ -1,0 +1,239 @@
+//! The cases list (screenings with filters and paging, on the same function as
+//! `GET /v1/screenings`) and one application's history (as
+//! `GET /v1/applications/{reference}/screenings`), with every review's four-eyes status.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Who, problem_page, render, session};
+use crate::http::extract::Auth;
+use crate::http::history::application_records;
+use crate::http::screenings::{ListQuery, find_screenings};
+use crate::http::state::Shared;
+use crate::store::{Record, RecordKind};
+
+/// The filters as the form sends them (an empty field is no filter).
+#[derive(Default, Deserialize)]
+pub(super) struct CasesQuery {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    cursor: String,
+}
+
+/// One row of the list.
+struct Row {
+    id: String,
+    seq: i64,
+    reference: String,
+    reference_path: String,
+    instrument: String,
+    outcome: String,
+    category: String,
+    created_at: String,
+    holder: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    who: Option<Who>,
+    q: CasesQuery,
+    outcomes: [(&'static str, &'static str); 6],
+    categories: [(&'static str, &'static str); 5],
+    errors: Vec<(String, String)>,
+    rows: Vec<Row>,
+    next: Option<String>,
+}
+
+/// One record of an application's history.
+struct Entry {
+    id: String,
+    seq: i64,
+    screening: bool,
+    what: String,
+    outcome: String,
+    category: String,
+    status: String,
+    created_at: String,
+    holder: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    who: Option<Who>,
+    reference: String,
+    entries: Vec<Entry>,
+}
+
+/// Percent-encodes everything but the unreserved characters (for a path segment or a query
+/// value).
+pub(super) fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn holder(r: &Record) -> String {
+    r.holder.clone().unwrap_or_else(|| r.created_by.clone())
+}
+
+pub(super) async fn cases(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<CasesQuery>,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let auth = Auth(s.principal);
+    let list = ListQuery {
+        reference: opt(&q.reference),
+        outcome: opt(&q.outcome),
+        category: opt(&q.category),
+        from: opt(&q.from),
+        to: opt(&q.to),
+        cursor: opt(&q.cursor),
+        limit: Some(50),
+    };
+    let (status, rows, next, errors) = match find_screenings(&state, &auth, &list).await {
+        Ok((rows, next)) => (StatusCode::OK, rows, next, Vec::new()),
+        Err(p) if p.status == 422 => {
+            let errors = p.errors.into_iter().map(|e| (e.path, e.expected)).collect();
+            (StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), None, errors)
+        }
+        Err(p) => return problem_page(&p, s.who),
+    };
+    let next = next.map(|cursor| {
+        format!(
+            "/cases?reference={}&outcome={}&category={}&from={}&to={}&cursor={cursor}",
+            enc(&q.reference),
+            enc(&q.outcome),
+            enc(&q.category),
+            enc(&q.from),
+            enc(&q.to)
+        )
+    });
+    let rows = rows
+        .iter()
+        .map(|r| Row {
+            id: r.id.clone(),
+            seq: r.seq,
+            reference: r.reference.clone(),
+            reference_path: enc(&r.reference),
+            instrument: r.instrument.clone(),
+            outcome: r.outcome.clone().unwrap_or_default(),
+            category: r.category.clone().unwrap_or_else(|| "none".into()),
+            created_at: r.created_at.clone(),
+            holder: holder(r),
+        })
+        .collect();
+    render(
+        status,
+        &CasesPage {
+            who: Some(s.who),
+            q,
+            outcomes: [
+                ("", "any"),
+                ("decline", "decline"),
+                ("refer", "refer"),
+                ("insufficient_information", "information missing"),
+                ("proceed_with_conditions", "proceed with conditions"),
+                ("proceed", "proceed"),
+            ],
+            categories: [
+                ("", "any"),
+                ("A", "A"),
+                ("B", "B"),
+                ("C", "C"),
+                ("none", "none"),
+            ],
+            errors,
+            rows,
+            next,
+        },
+    )
+}
+
+/// What a review record did, in words.
+fn review_words(r: &Record) -> String {
+    let v: Value = r
+        .review
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    let field = |name: &str| v.get(name).and_then(Value::as_str).unwrap_or_default();
+    match field("verdict") {
+        "override" => format!("override ({}): {}", field("reason_code"), field("text")),
+        "approve" => format!("approval of the override {}", field("review_id")),
+        "reject" => format!("rejection of the override {}", field("review_id")),
+        other => other.to_owned(),
+    }
+}
+
+pub(super) async fn case(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let auth = Auth(s.principal);
+    let rows = match application_records(&state, &auth, &reference).await {
+        Ok(rows) => rows,
+        Err(p) => return problem_page(&p, s.who),
+    };
+    let statuses = crate::four_eyes::statuses(&rows);
+    let entries = rows
+        .iter()
+        .map(|r| Entry {
+            id: r.id.clone(),
+            seq: r.seq,
+            screening: r.kind == RecordKind::Screening,
+            what: if r.kind == RecordKind::Review {
+                review_words(r)
+            } else {
+                String::new()
+            },
+            outcome: r.outcome.clone().unwrap_or_default(),
+            category: r.category.clone().unwrap_or_default(),
+            status: statuses.get(&r.id).copied().unwrap_or_default().to_owned(),
+            created_at: r.created_at.clone(),
+            holder: holder(r),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &CasePage {
+            who: Some(s.who),
+            reference,
+            entries,
+        },
+    )
+}
