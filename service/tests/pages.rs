@@ -441,3 +441,104 @@ async fn the_cases_list_filters_and_each_application_has_its_history() {
     let r = page(&app, "GET", "/cases/ADSB-2022-0412", &org, None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// The issue's third browser scenario over HTTP: an override that lowers A to B stays pending;
+/// its author cannot approve it; a second analyst approves it from the application's history;
+/// the history shows all three records; the chain verifies.
+#[tokio::test]
+async fn an_override_from_the_pages_waits_for_a_second_analyst() {
+    let (app, store) = app(Settings::default()).await;
+    let anna = create_key(&store, &[Role::Analyst], Some("Anna"))
+        .await
+        .unwrap()
+        .1;
+    let bram = create_key(&store, &[Role::Analyst], Some("Bram"))
+        .await
+        .unwrap()
+        .1;
+    let (a_session, a_csrf) = signed(&app, &anna).await;
+    let r = page(
+        &app,
+        "POST",
+        "/screen",
+        &a_session,
+        Some(&format!(
+            "application={}&action=record&csrf={a_csrf}",
+            enc(&example("gas-plant-id-2022.json"))
+        )),
+    )
+    .await;
+    let decision = r.location().to_owned();
+    let d = page(&app, "GET", &decision, &a_session, None).await;
+    assert!(d.body.contains("Record the review"));
+    let review_uri = format!("{decision}/review");
+    // An override without its reason is refused on the decision page, naming the fields.
+    let r = page(
+        &app,
+        "POST",
+        &review_uri,
+        &a_session,
+        Some(&format!(
+            "verdict=override&reason_code=&outcome=&category=B&text=&csrf={a_csrf}"
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("<code>reason_code</code>") && r.body.contains("<code>text</code>"));
+    let r = page(
+        &app,
+        "POST",
+        &review_uri,
+        &a_session,
+        Some(&format!(
+            "verdict=override&reason_code=mitigation_agreed&outcome=proceed_with_conditions&category=B&text={}&csrf={a_csrf}",
+            enc("the plant moved out of the natural habitat")
+        )),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/cases/ADSB-2022-0412")
+    );
+    let history = page(&app, "GET", "/cases/ADSB-2022-0412", &a_session, None).await;
+    assert!(history.body.contains("pending"), "{}", history.body);
+    let at = history.body.find("/approve\"").unwrap();
+    let start = history.body[..at].rfind("action=\"").unwrap() + "action=\"".len();
+    let approve = format!("{}/approve", &history.body[start..at]);
+    // The author cannot approve it.
+    let r = page(
+        &app,
+        "POST",
+        &approve,
+        &a_session,
+        Some(&format!("csrf={a_csrf}")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("four eyes"));
+    // A second analyst does.
+    let (b_session, b_csrf) = signed(&app, &bram).await;
+    let r = page(
+        &app,
+        "POST",
+        &approve,
+        &b_session,
+        Some(&format!("csrf={b_csrf}")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let history = page(&app, "GET", "/cases/ADSB-2022-0412", &b_session, None).await;
+    assert!(history.body.contains("approved") && history.body.contains("approval of the override"));
+    assert_eq!(
+        history.body.matches("<tr><td>").count(),
+        3,
+        "{}",
+        history.body
+    );
+    assert!(
+        !history.body.contains("/approve\""),
+        "nothing left to approve"
+    );
+    let v = store.verify(None).await.unwrap();
+    assert!(v.broken.is_none() && v.records == 3);
+}

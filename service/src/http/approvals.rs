@@ -21,7 +21,7 @@ use super::screenings::{created, visible_screening};
 use super::state::Shared;
 use crate::access::Action;
 use crate::four_eyes::statuses;
-use crate::store::RecordKind;
+use crate::store::{Record, RecordKind};
 use crate::writer::Ticket;
 
 /// Body of `.../approve` and `.../reject`.
@@ -119,6 +119,34 @@ async fn decide(
     let mut guard = idem
         .as_ref()
         .map(|k| ClaimGuard::held(&state.store, k, &ticket));
+    let review = pending_review(&state, &auth, &screening, &review_id).await?;
+    let stored = append_decision(
+        &state,
+        &auth,
+        (&screening, &review),
+        (verdict, b.text),
+        idem,
+        ticket,
+    )
+    .await?;
+    if let Some(g) = guard.as_mut() {
+        g.armed = false;
+    }
+    tracing::info!(principal = %auth.0.id, review = %review_id, verdict, "override decided");
+    Ok(created(
+        format!("/v1/screenings/{}", screening.id),
+        review_record(&stored, None)?,
+    ))
+}
+
+/// The override `review_id` of `screening`, if it waits for a second person and the caller is
+/// another holder than its author: `404`, `409 not-pending` or `403` otherwise.
+pub(super) async fn pending_review(
+    state: &Shared,
+    auth: &Auth,
+    screening: &Record,
+    review_id: &str,
+) -> Result<Record, Problem> {
     let rows = state
         .store
         .history(&screening.reference, Some(&screening.instrument))
@@ -157,29 +185,34 @@ async fn decide(
             "four eyes: the override of `{author}` must be approved or rejected by another person (another holder, not merely another key)"
         )));
     }
+    Ok(review.clone())
+}
+
+/// Stores a second person's approval or rejection of the pending override `review`.
+pub(super) async fn append_decision(
+    state: &Shared,
+    auth: &Auth,
+    (screening, review): (&Record, &Record),
+    (verdict, text): (&'static str, Option<String>),
+    idem: Option<crate::store::IdemKey>,
+    ticket: Ticket,
+) -> Result<Record, Problem> {
+    let review_id = review.id.clone();
     let (outcome, category) = if verdict == "approve" {
         (review.outcome.clone(), review.category.clone())
     } else {
         (screening.outcome.clone(), screening.category.clone())
     };
-    let text = json!({"verdict": verdict, "review_id": review_id, "text": b.text});
+    let text = json!({"verdict": verdict, "review_id": review_id, "text": text});
     let rec = review_of(
-        &auth,
-        &screening,
+        auth,
+        screening,
         (outcome, category),
         imvo_engine::json::canonical(&text),
     );
-    let stored = state
+    state
         .writer
         .append(rec, idem, ticket)
         .await
-        .map_err(write_problem)?;
-    if let Some(g) = guard.as_mut() {
-        g.armed = false;
-    }
-    tracing::info!(principal = %auth.0.id, review = %review_id, verdict, "override decided");
-    Ok(created(
-        format!("/v1/screenings/{}", screening.id),
-        review_record(&stored, None)?,
-    ))
+        .map_err(write_problem)
 }

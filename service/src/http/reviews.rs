@@ -48,7 +48,7 @@ const REASON_CODES: [&str; 5] = [
 impl ReviewBody {
     /// What is wrong with the review on its own (its fit with the screening is checked once the
     /// screening is read).
-    fn problems(&self) -> Vec<FieldProblem> {
+    pub(super) fn problems(&self) -> Vec<FieldProblem> {
         let mut errors = Vec::new();
         match self.verdict.as_str() {
             "agree" => {
@@ -131,26 +131,9 @@ pub(super) async fn post_review(
     let body = read_json(&headers, raw).await?;
     let b: ReviewBody =
         serde_json::from_slice(&body).map_err(|e| body_problem("invalid-review", &e))?;
-    let errors = b.problems();
-    if !errors.is_empty() {
-        return Err(Problem::invalid(
-            "invalid-review",
-            "the review is not valid",
-            errors,
-        ));
-    }
+    check_review(&b, None)?;
     let screening = visible_screening(&state, &auth, Action::Review, &id).await?;
-    // Validated against the screening it reviews: a trade mission has a risk level, no category.
-    if b.category.is_some() && screening.instrument == Instrument::TradeMission.as_str() {
-        return Err(Problem::invalid(
-            "invalid-review",
-            "the review is not valid",
-            vec![FieldProblem {
-                path: "category".into(),
-                expected: "nothing: a trade mission is not categorised".into(),
-            }],
-        ));
-    }
+    check_review(&b, Some(&screening))?;
     if let Some(done) = claim_review(
         &state,
         idem.as_ref(),
@@ -168,18 +151,7 @@ pub(super) async fn post_review(
     let mut guard = idem
         .as_ref()
         .map(|k| ClaimGuard::held(&state.store, k, &ticket));
-    let (outcome, category) = if b.verdict == "agree" {
-        (screening.outcome.clone(), screening.category.clone())
-    } else {
-        (b.outcome.clone(), b.category.clone())
-    };
-    let review = imvo_engine::json::canonical(&serde_json::to_value(&b).map_err(internal)?);
-    let rec = review_of(&auth, &screening, (outcome, category), review);
-    let stored = state
-        .writer
-        .append(rec, idem, ticket)
-        .await
-        .map_err(write_problem)?;
+    let stored = append_review(&state, &auth, &screening, &b, idem, ticket).await?;
     if let Some(g) = guard.as_mut() {
         g.armed = false;
     }
@@ -188,6 +160,55 @@ pub(super) async fn post_review(
         format!("/v1/screenings/{}", screening.id),
         review_record(&stored, Some(status))?,
     ))
+}
+
+/// A review checked on its own and, once read, against the screening it reviews (a trade
+/// mission has a risk level, no category): `422` naming every field that is wrong.
+pub(super) fn check_review(
+    b: &ReviewBody,
+    screening: Option<&crate::store::Record>,
+) -> Result<(), Problem> {
+    let mut errors = b.problems();
+    if b.category.is_some()
+        && screening.is_some_and(|s| s.instrument == Instrument::TradeMission.as_str())
+    {
+        errors.push(FieldProblem {
+            path: "category".into(),
+            expected: "nothing: a trade mission is not categorised".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid(
+            "invalid-review",
+            "the review is not valid",
+            errors,
+        ))
+    }
+}
+
+/// Stores a checked review of `screening` by the caller.
+pub(super) async fn append_review(
+    state: &Shared,
+    auth: &Auth,
+    screening: &crate::store::Record,
+    b: &ReviewBody,
+    idem: Option<crate::store::IdemKey>,
+    ticket: Ticket,
+) -> Result<crate::store::Record, Problem> {
+    let (outcome, category) = if b.verdict == "agree" {
+        (screening.outcome.clone(), screening.category.clone())
+    } else {
+        (b.outcome.clone(), b.category.clone())
+    };
+    let review = imvo_engine::json::canonical(&serde_json::to_value(b).map_err(internal)?);
+    let rec = review_of(auth, screening, (outcome, category), review);
+    state
+        .writer
+        .append(rec, idem, ticket)
+        .await
+        .map_err(write_problem)
 }
 
 /// Under an `Idempotency-Key`: the review record already stored for it (`None` if this request

@@ -69,6 +69,8 @@ struct Entry {
     status: String,
     created_at: String,
     holder: String,
+    /// For a pending override: the base of its approve and reject actions.
+    pending: Option<String>,
 }
 
 #[derive(Template)]
@@ -77,6 +79,8 @@ struct CasePage {
     who: Option<Who>,
     reference: String,
     entries: Vec<Entry>,
+    can_approve: bool,
+    csrf: String,
 }
 
 /// Percent-encodes everything but the unreserved characters (for a path segment or a query
@@ -226,11 +230,20 @@ pub(super) async fn case(
             status: statuses.get(&r.id).copied().unwrap_or_default().to_owned(),
             created_at: r.created_at.clone(),
             holder: holder(r),
+            pending: (statuses.get(&r.id) == Some(&"pending")).then(|| {
+                format!(
+                    "/screenings/{}/review/{}",
+                    r.review_of.clone().unwrap_or_default(),
+                    r.id
+                )
+            }),
         })
         .collect();
     render(
         StatusCode::OK,
         &CasePage {
+            can_approve: auth.allow(crate::access::Action::ApproveReview).is_ok(),
+            csrf: s.who.csrf.clone(),
             who: Some(s.who),
             reference,
             entries,

@@ -7,6 +7,7 @@
 //! `screening.rs` holds the screening form and the decision page.
 
 mod cases;
+mod reviews;
 mod screening;
 
 use askama::Template;
@@ -40,6 +41,11 @@ pub(super) fn routes(state: Shared) -> Router {
         .route("/screenings/{id}", get(screening::decision_page))
         .route("/cases", get(cases::cases))
         .route("/cases/{reference}", get(cases::case))
+        .route("/screenings/{id}/review", post(reviews::review))
+        .route(
+            "/screenings/{id}/review/{review_id}/{verb}",
+            post(reviews::decide),
+        )
         .route("/static/style.css", get(style))
         // A pasted application may be as large as the API takes, encoded as a form.
         .layer(DefaultBodyLimit::max(4 * super::BODY_LIMIT))

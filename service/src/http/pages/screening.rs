@@ -89,6 +89,11 @@ struct DecisionPage {
     record: Option<RecordView>,
     /// The application's history page, for a stored decision (percent-encoded reference).
     stored_path: String,
+    /// Whether the review form is shown (a stored decision, a caller who may review).
+    can_review: bool,
+    screening_id: String,
+    csrf: String,
+    review_errors: Vec<(String, String)>,
 }
 
 fn outcome_words(o: Outcome) -> &'static str {
@@ -290,6 +295,10 @@ pub(super) async fn screen(
                 d: view(&d, false),
                 record: None,
                 stored_path: String::new(),
+                can_review: false,
+                screening_id: String::new(),
+                csrf: String::new(),
+                review_errors: Vec::new(),
             },
         ),
         Err(p) => problem_page(&p, s.who),
@@ -310,18 +319,34 @@ pub(super) async fn decision_page(
         Ok(r) => r,
         Err(p) => return problem_page(&p, s.who),
     };
+    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new())
+}
+
+/// The decision page of a stored screening, with the review form for a caller who may review
+/// (and the errors of a review just refused).
+pub(super) fn stored_decision(
+    status: StatusCode,
+    who: Who,
+    auth: &Auth,
+    r: &Record,
+    review_errors: Vec<(String, String)>,
+) -> Response {
     let Some(d) = r
         .decision
         .as_deref()
         .and_then(|t| serde_json::from_str::<Decision>(t).ok())
     else {
-        return problem_page(&Problem::internal(), s.who);
+        return problem_page(&Problem::internal(), who);
     };
     render(
-        StatusCode::OK,
+        status,
         &DecisionPage {
-            who: Some(s.who),
             stored_path: super::cases::enc(&d.reference),
+            can_review: auth.allow(Action::Review).is_ok(),
+            screening_id: r.id.clone(),
+            csrf: who.csrf.clone(),
+            review_errors,
+            who: Some(who),
             d: view(&d, true),
             record: Some(RecordView {
                 seq: r.seq,
