@@ -542,3 +542,64 @@ async fn an_override_from_the_pages_waits_for_a_second_analyst() {
     let v = store.verify(None).await.unwrap();
     assert!(v.broken.is_none() && v.records == 3);
 }
+
+#[tokio::test]
+async fn policies_and_the_audit_pages() {
+    let (app, store) = app(Settings::default()).await;
+    let analyst = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
+    let auditor = create_key(&store, &[Role::Auditor], None).await.unwrap().1;
+    let (an, an_csrf) = signed(&app, &analyst).await;
+    page(
+        &app,
+        "POST",
+        "/screen",
+        &an,
+        Some(&format!(
+            "application={}&action=record&csrf={an_csrf}",
+            enc(&example("gas-plant-id-2022.json"))
+        )),
+    )
+    .await;
+    let p = page(&app, "GET", "/policies", &an, None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    for text in [
+        "R-EC-06.2",
+        "ca_in_scope",
+        "ca.size_threshold",
+        "unverified",
+        "category = A",
+    ] {
+        assert!(p.body.contains(text), "{text}");
+    }
+    assert_eq!(
+        page(&app, "GET", "/audit", &an, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (au, _) = signed(&app, &auditor).await;
+    let a = page(&app, "GET", "/audit", &au, None).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(
+        a.body.contains("The chain is intact: 1 record(s) checked"),
+        "{}",
+        a.body
+    );
+    let half = page(
+        &app,
+        "GET",
+        "/audit?checkpoint_seq=1&checkpoint_hash=",
+        &au,
+        None,
+    )
+    .await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(half.body.contains("checkpoint_hash"));
+    let wrong = page(
+        &app,
+        "GET",
+        "/audit?checkpoint_seq=1&checkpoint_hash=sha256%3A00",
+        &au,
+        None,
+    )
+    .await;
+    assert!(wrong.body.contains("does not match"), "{}", wrong.body);
+}

@@ -30,8 +30,20 @@ pub(super) async fn verify(
     auth: Auth,
     Q(q): Q<VerifyQuery>,
 ) -> Result<Response, Problem> {
+    let v = verify_chain(&state, &auth, q.checkpoint_seq, q.checkpoint_hash).await?;
+    Ok(Json(v).into_response())
+}
+
+/// Walks the chain for an auditor, with a checkpoint when both its parts are given (for the
+/// verify endpoint and the audit page); `422` for half a checkpoint.
+pub(super) async fn verify_chain(
+    state: &Shared,
+    auth: &Auth,
+    seq: Option<i64>,
+    hash: Option<String>,
+) -> Result<crate::store::Verification, Problem> {
     auth.allow(Action::VerifyAudit)?;
-    let checkpoint = match (q.checkpoint_seq, q.checkpoint_hash) {
+    let checkpoint = match (seq, hash) {
         (Some(seq), Some(hash)) => Some(crate::store::Checkpoint { seq, hash }),
         (None, None) => None,
         _ => {
@@ -45,10 +57,9 @@ pub(super) async fn verify(
             ));
         }
     };
-    let v = state
+    state
         .store
         .verify_with(checkpoint.as_ref(), true)
         .await
-        .map_err(unavailable)?;
-    Ok(Json(v).into_response())
+        .map_err(unavailable)
 }

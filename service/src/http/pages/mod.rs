@@ -7,6 +7,7 @@
 //! `screening.rs` holds the screening form and the decision page.
 
 mod cases;
+mod reference;
 mod reviews;
 mod screening;
 
@@ -41,6 +42,8 @@ pub(super) fn routes(state: Shared) -> Router {
         .route("/screenings/{id}", get(screening::decision_page))
         .route("/cases", get(cases::cases))
         .route("/cases/{reference}", get(cases::case))
+        .route("/policies", get(reference::policies))
+        .route("/audit", get(reference::audit))
         .route("/screenings/{id}/review", post(reviews::review))
         .route(
             "/screenings/{id}/review/{review_id}/{verb}",
@@ -106,6 +109,7 @@ struct HomePage {
     roles: String,
     plural: bool,
     can: Vec<&'static str>,
+    auditor: bool,
 }
 
 #[derive(Template)]
@@ -296,6 +300,7 @@ async fn home(State(state): State<Shared>, headers: HeaderMap) -> Response {
             roles: signed.who.roles.clone(),
             plural: p.roles.len() > 1,
             can: abilities(&p.roles),
+            auditor: crate::access::scope(&p.roles, crate::access::Action::VerifyAudit).is_some(),
             who: Some(signed.who),
         },
     )
