@@ -183,8 +183,8 @@ pub(super) async fn cases(
     )
 }
 
-/// What a review record did, in words.
-fn review_words(r: &Record) -> String {
+/// What a review record did, in words (an approval names the override by its number).
+fn review_words(r: &Record, rows: &[Record]) -> String {
     let v: Value = r
         .review
         .as_deref()
@@ -193,8 +193,18 @@ fn review_words(r: &Record) -> String {
     let field = |name: &str| v.get(name).and_then(Value::as_str).unwrap_or_default();
     match field("verdict") {
         "override" => format!("override ({}): {}", field("reason_code"), field("text")),
-        "approve" => format!("approval of the override {}", field("review_id")),
-        "reject" => format!("rejection of the override {}", field("review_id")),
+        verdict @ ("approve" | "reject") => {
+            let of = rows
+                .iter()
+                .find(|x| x.id == field("review_id"))
+                .map_or_else(|| field("review_id").to_owned(), |x| format!("#{}", x.seq));
+            let act = if verdict == "approve" {
+                "approval"
+            } else {
+                "rejection"
+            };
+            format!("{act} of the override {of}")
+        }
         other => other.to_owned(),
     }
 }
@@ -221,7 +231,7 @@ pub(super) async fn case(
             seq: r.seq,
             screening: r.kind == RecordKind::Screening,
             what: if r.kind == RecordKind::Review {
-                review_words(r)
+                review_words(r, &rows)
             } else {
                 String::new()
             },
