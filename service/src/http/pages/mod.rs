@@ -458,3 +458,17 @@ async fn session(state: &Shared, headers: &HeaderMap) -> Result<Signed, Response
         Err(page) => Err(page),
     }
 }
+
+/// A form posted by a signed-in person: the session, with the form's CSRF token checked against
+/// it (`403` page otherwise).
+async fn form_session(state: &Shared, headers: &HeaderMap, csrf: &str) -> Result<Signed, Response> {
+    let s = session(state, headers).await?;
+    if !same(csrf, &s.who.csrf) {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "This request did not come from one of this service's own pages, so it was refused.",
+        ));
+    }
+    Ok(s)
+}

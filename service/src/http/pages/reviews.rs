@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{message, problem_page, same, session};
+use super::{form_session, message, problem_page};
 use crate::access::Action;
 use crate::http::approvals::{append_decision, pending_review};
 use crate::http::extract::Auth;
@@ -19,14 +19,6 @@ use crate::writer::Ticket;
 fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
-}
-
-fn refused() -> Response {
-    message(
-        StatusCode::FORBIDDEN,
-        "Not recorded",
-        "This request did not come from one of this service's own pages, so it was refused.",
-    )
 }
 
 /// The review form of the decision page.
@@ -52,13 +44,10 @@ pub(super) async fn review(
     Path(id): Path<String>,
     Form(f): Form<ReviewForm>,
 ) -> Response {
-    let s = match session(&state, &headers).await {
+    let s = match form_session(&state, &headers, &f.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !same(&f.csrf, &s.who.csrf) {
-        return refused();
-    }
     let auth = Auth(s.principal);
     if let Err(p) = auth.allow(Action::Review) {
         return problem_page(&p, s.who);
@@ -109,13 +98,10 @@ pub(super) async fn decide(
     Path((id, review_id, verb)): Path<(String, String, String)>,
     Form(f): Form<DecisionForm>,
 ) -> Response {
-    let s = match session(&state, &headers).await {
+    let s = match form_session(&state, &headers, &f.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !same(&f.csrf, &s.who.csrf) {
-        return refused();
-    }
     let verdict = match verb.as_str() {
         "approve" => "approve",
         "reject" => "reject",

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use imvo_engine::{Application, Category, Decision, Instrument, Outcome};
 use serde::Deserialize;
 
-use super::{Who, message, problem_page, render, same, session};
+use super::{Who, form_session, problem_page, render, session};
 use crate::access::Action;
 use crate::http::extract::{Auth, parse_date_param};
 use crate::http::problem::{Problem, input_problem};
@@ -234,17 +234,10 @@ pub(super) async fn screen(
     headers: HeaderMap,
     Form(f): Form<ScreenForm>,
 ) -> Response {
-    let s = match session(&state, &headers).await {
+    let s = match form_session(&state, &headers, &f.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !same(&f.csrf, &s.who.csrf) {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Not screened",
-            "This request did not come from one of this service's own pages, so it was refused.",
-        );
-    }
     let record = f.action == "record";
     let action = if record {
         Action::Screen
