@@ -603,3 +603,58 @@ async fn policies_and_the_audit_pages() {
     .await;
     assert!(wrong.body.contains("does not match"), "{}", wrong.body);
 }
+
+#[tokio::test]
+async fn two_screenings_of_one_application_compared() {
+    let (app, store) = app(Settings::default()).await;
+    let analyst = create_key(&store, &[Role::Analyst], None).await.unwrap().1;
+    let (session, csrf) = signed(&app, &analyst).await;
+    let gas = example("gas-plant-id-2022.json");
+    let smaller = gas.replacen("\"thermal_mw\": \"400\"", "\"thermal_mw\": \"250\"", 1);
+    let mut ids = Vec::new();
+    for body in [&gas, &smaller] {
+        let r = page(
+            &app,
+            "POST",
+            "/screen",
+            &session,
+            Some(&format!(
+                "application={}&action=record&csrf={csrf}",
+                enc(body)
+            )),
+        )
+        .await;
+        ids.push(r.location().trim_start_matches("/screenings/").to_owned());
+    }
+    let history = page(&app, "GET", "/cases/ADSB-2022-0412", &session, None).await;
+    assert!(history.body.contains("/cases/ADSB-2022-0412/compare"));
+    let r = page(
+        &app,
+        "GET",
+        &format!("/cases/ADSB-2022-0412/compare?a={}&b={}", ids[0], ids[1]),
+        &session,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for text in [
+        "project.capacity.thermal_mw",
+        "&#34;400&#34;",
+        "&#34;250&#34;",
+        "R-EC-06.2 category_floor A: gone",
+        "public_disclosure: no longer required",
+    ] {
+        assert!(r.body.contains(text), "{text} in {}", r.body);
+    }
+    assert!(r.body.contains("<td>A</td><td>B</td>"), "{}", r.body);
+    // A screening of another application is not compared.
+    let r = page(
+        &app,
+        "GET",
+        &format!("/cases/OTHER-1/compare?a={}&b={}", ids[0], ids[1]),
+        &session,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -81,6 +81,9 @@ struct CasePage {
     entries: Vec<Entry>,
     can_approve: bool,
     csrf: String,
+    reference_path: String,
+    /// The screenings (id, number), for the comparison form.
+    screenings: Vec<(String, i64)>,
 }
 
 /// Percent-encodes everything but the unreserved characters (for a path segment or a query
@@ -253,6 +256,12 @@ pub(super) async fn case(
         StatusCode::OK,
         &CasePage {
             can_approve: auth.allow(crate::access::Action::ApproveReview).is_ok(),
+            reference_path: enc(&reference),
+            screenings: rows
+                .iter()
+                .filter(|r| r.kind == RecordKind::Screening)
+                .map(|r| (r.id.clone(), r.seq))
+                .collect(),
             csrf: s.who.csrf.clone(),
             who: Some(s.who),
             reference,

@@ -7,6 +7,7 @@
 //! `screening.rs` holds the screening form and the decision page.
 
 mod cases;
+mod compare;
 mod reference;
 mod reviews;
 mod screening;
@@ -42,6 +43,7 @@ pub(super) fn routes(state: Shared) -> Router {
         .route("/screenings/{id}", get(screening::decision_page))
         .route("/cases", get(cases::cases))
         .route("/cases/{reference}", get(cases::case))
+        .route("/cases/{reference}/compare", get(compare::compare))
         .route("/policies", get(reference::policies))
         .route("/audit", get(reference::audit))
         .route("/screenings/{id}/review", post(reviews::review))
