@@ -179,7 +179,7 @@ pub(super) async fn pending_review(
             )));
         }
     }
-    let author = review.holder.as_deref().unwrap_or(&review.created_by);
+    let author = review.acted_by();
     if author == auth.0.holder {
         return Err(Problem::forbidden(format!(
             "four eyes: the override of `{author}` must be approved or rejected by another person (another holder, not merely another key)"

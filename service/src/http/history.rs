@@ -54,7 +54,7 @@ pub(super) fn review_record(r: &Record, status: Option<&str>) -> Result<ReviewRe
         id: r.id.clone(),
         created_at: r.created_at.clone(),
         created_by: r.created_by.clone(),
-        holder: r.holder.clone().unwrap_or_else(|| r.created_by.clone()),
+        holder: r.acted_by().to_owned(),
         review_of: r.review_of.clone().unwrap_or_default(),
         review: raw_json(r.review.as_ref())?,
         status: status.map(str::to_owned),

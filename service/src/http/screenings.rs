@@ -55,7 +55,7 @@ pub(super) fn screening_record(r: &Record) -> Result<ScreeningRecord, Problem> {
         id: r.id.clone(),
         created_at: r.created_at.clone(),
         created_by: r.created_by.clone(),
-        holder: r.holder.clone().unwrap_or_else(|| r.created_by.clone()),
+        holder: r.acted_by().to_owned(),
         decision: raw_json(r.decision.as_ref())?,
         seq: r.seq,
         hash: r.hash.clone(),

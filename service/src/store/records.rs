@@ -125,6 +125,13 @@ pub struct Record {
 }
 
 impl Record {
+    /// Who acted: the holder of the key that stored the record, or the key's id for a record
+    /// stored before keys had holders (as such keys read).
+    #[must_use]
+    pub fn acted_by(&self) -> &str {
+        self.holder.as_deref().unwrap_or(&self.created_by)
+    }
+
     /// The content the hash covers, as canonical JSON (RFC 8785): every column except the hashes
     /// themselves, with the three large texts (input, decision, review) each represented by its
     /// own SHA-256, so the record hash covers them exactly without re-escaping them. The

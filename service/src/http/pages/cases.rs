@@ -105,7 +105,7 @@ fn opt(s: &str) -> Option<String> {
 }
 
 fn holder(r: &Record) -> String {
-    r.holder.clone().unwrap_or_else(|| r.created_by.clone())
+    r.acted_by().to_owned()
 }
 
 pub(super) async fn cases(

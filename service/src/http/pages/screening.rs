@@ -258,6 +258,17 @@ pub(super) async fn screen(
             }
         },
     };
+    // The same limit as the API's body: a larger application is refused, as it would be there.
+    if f.application.len() > crate::http::BODY_LIMIT {
+        let errors = vec![(
+            "application".to_owned(),
+            format!(
+                "at most {} KiB of JSON, as POST /v1/screenings takes",
+                crate::http::BODY_LIMIT / 1024
+            ),
+        )];
+        return form_page(StatusCode::UNPROCESSABLE_ENTITY, s.who, f, errors);
+    }
     // The same parse as the API: every field the contract refuses is listed with its path.
     let app = match Application::parse(&f.application) {
         Ok(app) => app,
@@ -345,7 +356,7 @@ pub(super) fn stored_decision(
                 seq: r.seq,
                 hash: r.hash.clone(),
                 created_at: r.created_at.clone(),
-                holder: r.holder.clone().unwrap_or_else(|| r.created_by.clone()),
+                holder: r.acted_by().to_owned(),
             }),
         },
     )
