@@ -170,6 +170,40 @@ impl Browser {
         assert!(bad.is_empty(), "{name}: accessibility violations: {bad:?}");
     }
 
+    /// Enters a value into the form field `name` as a person would: picks the choice of a
+    /// select, ticks the box of a list, types into a text field.
+    async fn enter(&self, name: &str, value: &str) {
+        let css = format!("[name='{name}']");
+        let e = self.c.find(Locator::Css(&css)).await.unwrap();
+        match (
+            e.tag_name().await.unwrap().as_str(),
+            e.attr("type").await.unwrap().as_deref(),
+        ) {
+            ("select", _) => {
+                self.c
+                    .find(Locator::Css(&format!("select{css} option[value='{value}']")))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+            }
+            (_, Some("checkbox")) => {
+                self.c
+                    .find(Locator::Css(&format!("input{css}[value='{value}']")))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+            }
+            _ => {
+                e.clear().await.unwrap();
+                e.send_keys(value).await.unwrap();
+            }
+        }
+    }
+
     async fn sign_in(&self, key: &str) {
         // A fresh browser session for each person: the cookies of the last one are dropped.
         self.open("/sign-in").await;
@@ -302,29 +336,41 @@ async fn the_workbench_in_a_real_browser() {
     b.check("start").await;
     b.open("/screen").await;
     b.check("screen").await;
+    b.open("/screen/export_credit").await;
+    b.check("screen-form").await;
     // 2. A bad country and an amount that is not a decimal.
-    let bad = gas
-        .replacen("\"country\": \"ID\"", "\"country\": \"XX\"", 1)
-        .replacen("\"70000000.00\"", "\"12,5 mln\"", 1);
-    b.fill("application", &bad).await;
+    let mut fields = Vec::new();
+    support::form_fields(&serde_json::from_str(&gas).unwrap(), "", &mut fields);
+    fields.retain(|(p, _)| p != "instrument");
+    for (p, v) in &fields {
+        let v = match p.as_str() {
+            "project.country" => "XX",
+            "transaction.contract_value.amount" => "12,5 mln",
+            _ => v,
+        };
+        b.enter(p, v).await;
+    }
     let page = b.submit("button[value=record]").await;
-    assert!(
-        page.contains("project.country") && page.contains(".amount"),
-        "{page}"
-    );
-    let kept: Value =
-        b.c.execute(
-            "return document.getElementById('application').value;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        kept.as_str().unwrap().contains("12,5 mln"),
-        "the entered text is kept"
-    );
+    assert!(page.contains("2 fields to correct"), "{page}");
+    for (id, says) in [
+        ("f-project-country", "ISO 3166-1"),
+        ("f-transaction-contract-value-amount", "decimal"),
+    ] {
+        let e = b.c.find(Locator::Id(&format!("{id}-error"))).await.unwrap();
+        assert!(e.text().await.unwrap().contains(says), "{id}");
+    }
+    for (id, kept) in [
+        ("f-transaction-contract-value-amount", "12,5 mln"),
+        ("f-applicant-name", "Turbine Export BV"),
+        ("f-project-capacity-thermal-mw", "400"),
+        ("f-project-technology", "combined_cycle"),
+    ] {
+        let e = b.c.find(Locator::Id(id)).await.unwrap();
+        assert_eq!(e.prop("value").await.unwrap().as_deref(), Some(kept), "{id}");
+    }
     b.check("screen-refused").await;
-    b.fill("application", &gas).await;
+    b.enter("project.country", "ID").await;
+    b.enter("transaction.contract_value.amount", "70000000.00").await;
     let page = b.submit("button[value=record]").await;
     assert!(
         page.contains("Category A: full environmental and social review"),

@@ -641,3 +641,94 @@ async fn two_screenings_of_one_application_compared() {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+fn input_hash(html: &str) -> String {
+    let at = html.find("sha256:").unwrap();
+    html[at..at + 71].to_owned()
+}
+
+#[tokio::test]
+async fn the_form_per_instrument_reads_as_the_json_would() {
+    let (app, store) = app(Settings::default()).await;
+    let analyst = create_key(&store, &[Role::Analyst], Some("Anna"))
+        .await
+        .unwrap()
+        .1;
+    let (session, csrf) = signed(&app, &analyst).await;
+
+    // Every field of the instrument, unknown by default; no field of another instrument.
+    let ec = page(&app, "GET", "/screen/export_credit", &session, None).await;
+    assert_eq!(ec.status, StatusCode::OK);
+    for name in [
+        "applicant.kvk_number",
+        "transaction.contract_value.amount",
+        "project.capacity.thermal_mw",
+        "project.location.ramsar_site",
+        "project.supply_chain[].good",
+        "information_deadline",
+    ] {
+        assert!(ec.body.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    assert!(!ec.body.contains("name=\"mission.destination\""));
+    assert!(ec.body.contains("<datalist id=\"dl-countries\">"));
+    assert!(ec.body.contains("<option value=\"\" selected>unknown</option>"));
+    assert!(!ec.body.contains("value=\"true\" selected"));
+    let tm = page(&app, "GET", "/screen/trade_mission", &session, None).await;
+    assert!(tm.body.contains("name=\"mission.destination\""));
+    assert!(!tm.body.contains("name=\"project.country\""));
+
+    // The README example through the form gives the decision its JSON gives.
+    let gas = example("gas-plant-id-2022.json");
+    let mut fields = Vec::new();
+    support::form_fields(&serde_json::from_str(&gas).unwrap(), "", &mut fields);
+    fields.retain(|(p, _)| p != "instrument");
+    let body = |fields: &[(String, String)], action: &str| {
+        let mut b = format!("csrf={csrf}&action={action}");
+        for (p, v) in fields {
+            b.push_str(&format!("&{}={}", enc(p), enc(v)));
+        }
+        b
+    };
+    let by_form = page(&app, "POST", "/screen/export_credit", &session, Some(&body(&fields, "try"))).await;
+    assert_eq!(by_form.status, StatusCode::OK, "{}", by_form.body);
+    let by_json = page(
+        &app,
+        "POST",
+        "/screen",
+        &session,
+        Some(&format!("application={}&action=try&csrf={csrf}", enc(&gas))),
+    )
+    .await;
+    assert!(by_form.body.contains("Category A"));
+    assert_eq!(input_hash(&by_form.body), input_hash(&by_json.body));
+
+    // A bad country code and an amount that is not a decimal: each message next to its field,
+    // every entered value kept.
+    for (p, v) in &mut fields {
+        match p.as_str() {
+            "project.country" => *v = "XX".into(),
+            "transaction.contract_value.amount" => *v = "12,5 mln".into(),
+            _ => {}
+        }
+    }
+    let bad = page(&app, "POST", "/screen/export_credit", &session, Some(&body(&fields, "record"))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error_of = |id: &str| {
+        let at = bad.body.find(&format!("id=\"{id}-error\">")).unwrap_or_else(|| panic!("no error at {id}"));
+        bad.body[at..at + 200].to_owned()
+    };
+    assert!(error_of("f-project-country").contains("ISO 3166-1"));
+    assert!(error_of("f-transaction-contract-value-amount").contains("decimal"));
+    assert!(bad.body.contains("value=\"12,5 mln\""));
+    assert!(bad.body.contains("value=\"Turbine Export BV\""));
+    assert!(bad.body.contains("<option value=\"combined_cycle\" selected>"));
+    assert!(bad.body.contains("value=\"thermal_power\" checked"));
+    let stored = store
+        .list(&imvo_service::store::ListFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "a refused form stores nothing");
+}

@@ -5,6 +5,7 @@
 //! [`Application::parse`] validates a JSON document and reports every problem it finds, each with
 //! its path and what was expected.
 
+mod fields;
 mod parse;
 pub mod vocab;
 
@@ -12,7 +13,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use parse::{FieldError, FieldKind, InputError, field_kinds, field_paths, is_field_path};
+pub use fields::{FieldSpec, Values};
+pub use parse::{
+    FieldError, FieldKind, InputError, field_kinds, field_paths, field_specs, is_field_path,
+};
 pub use vocab::{Term, Vocab};
 
 /// Parses a calendar date written exactly as `YYYY-MM-DD` (ISO 8601, four-digit year, no sign,

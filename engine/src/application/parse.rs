@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::fields::{FieldSpec, Values};
 use super::vocab::{self, Term, Vocab};
 use super::{
     Applicant, Application, BenchmarkScore, Capacity, Coal, IndigenousPeoples, Instrument, Land,
@@ -105,6 +106,7 @@ impl Application {
         let mut p = Parser {
             errors: Vec::new(),
             walk: None,
+            specs: Vec::new(),
         };
         let app = p.application(node);
         match app {
@@ -151,12 +153,31 @@ pub fn field_kinds() -> &'static BTreeMap<String, FieldKind> {
             let mut p = Parser {
                 errors: Vec::new(),
                 walk: Some(BTreeMap::new()),
+                specs: Vec::new(),
             };
             let node = Node::Object(vec![("instrument".into(), Node::String(instrument.into()))]);
             let _ = p.application(&node);
             kinds.extend(p.walk.unwrap_or_default());
         }
         kinds
+    })
+}
+
+/// Every field of the contract in the order it reads them (sections, lists and leaves; list
+/// members as `list[].field`), with the values each takes: what a form of the contract shows.
+pub fn field_specs() -> &'static [FieldSpec] {
+    static SPECS: OnceLock<Vec<FieldSpec>> = OnceLock::new();
+    SPECS.get_or_init(|| {
+        let mut p = Parser {
+            errors: Vec::new(),
+            walk: Some(BTreeMap::new()),
+            specs: Vec::new(),
+        };
+        let node = Node::Object(vec![("instrument".into(), Node::String("export_credit".into()))]);
+        let _ = p.application(&node);
+        let mut seen = BTreeSet::new();
+        p.specs.retain(|s| seen.insert(s.path.clone()));
+        p.specs
     })
 }
 
@@ -180,6 +201,8 @@ struct Parser {
     /// In walk mode every section is entered (absent or not) and every path asked is recorded
     /// with its kind.
     walk: Option<BTreeMap<String, FieldKind>>,
+    /// In walk mode, every field in the order the contract reads it, with its values.
+    specs: Vec<FieldSpec>,
 }
 
 struct Fields<'a> {
@@ -282,6 +305,7 @@ impl Parser {
                 FieldKind::Text
             };
             w.insert(join(&f.path, key), kind);
+            self.specs.push(FieldSpec::probe(join(&f.path, key), kind, &conv));
         }
         let node = self.get(f, key)?;
         match conv(node) {
@@ -316,6 +340,10 @@ impl Parser {
     /// Opens the nested object `key`; absent or null is `None` (in walk mode an empty object).
     fn section<'a>(&mut self, f: &mut Fields<'a>, key: &'static str) -> Option<Fields<'a>> {
         let path = join(&f.path, key);
+        if self.walk.is_some() {
+            self.specs
+                .push(FieldSpec::new(path.clone(), FieldKind::Section, Values::Free, ""));
+        }
         match self.get(f, key) {
             Some(node) => self.open(node, &path),
             None if self.walk.is_some() => self.open(&EMPTY, &path),
@@ -334,6 +362,12 @@ impl Parser {
             if let Some(w) = self.walk.as_mut() {
                 w.insert(path.clone(), FieldKind::List);
             }
+            self.specs.push(FieldSpec::new(
+                path.clone(),
+                FieldKind::List,
+                Values::Free,
+                "a list",
+            ));
             return Some((path, &[]));
         }
         let node = self.get(f, key)?;
@@ -357,6 +391,12 @@ impl Parser {
         vocab: &'static Vocab,
     ) -> Option<Vec<Term>> {
         let (path, items) = self.list(f, key)?;
+        if self.walk.is_some()
+            && let Some(spec) = self.specs.last_mut()
+        {
+            spec.values = Values::Terms(vocab);
+            spec.expected = format!("each one of {}, at most once", vocab.expected());
+        }
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
@@ -391,6 +431,10 @@ impl Parser {
         let walk = self.walk.is_some();
         if let Some(w) = self.walk.as_mut() {
             w.insert(path.clone(), FieldKind::ObjectList);
+            if let Some(spec) = self.specs.last_mut() {
+                spec.kind = FieldKind::ObjectList;
+                spec.expected = "a list of items".into();
+            }
         }
         let nodes: Vec<(Option<usize>, &'a Node<'a>)> = if walk {
             vec![(None, &EMPTY)]

@@ -154,3 +154,34 @@ pub fn to_csv(apps: &[serde_json::Value]) -> String {
     }
     String::from_utf8(w.into_inner().unwrap()).unwrap()
 }
+
+/// The application as the form posts it: (path, value) pairs, a list's values repeated, a
+/// known empty list `[]`, a list of objects one member column per row.
+pub fn form_fields(v: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match v {
+        Value::Null => {}
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                form_fields(v, &p, out);
+            }
+        }
+        Value::Array(items) if items.is_empty() => out.push((path.into(), "[]".into())),
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Object(m) => {
+                        for (k, v) in m {
+                            out.push((format!("{path}[].{k}"), v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
+                        }
+                    }
+                    other => out.push((path.into(), other.as_str().unwrap().to_owned())),
+                }
+            }
+        }
+        Value::String(s) => out.push((path.into(), s.clone())),
+        other => out.push((path.into(), other.to_string())),
+    }
+}
+

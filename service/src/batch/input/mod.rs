@@ -117,6 +117,36 @@ impl FileError {
     }
 }
 
+/// One application from (field path, value) pairs, read exactly as one CSV row under a header
+/// of those paths (an empty value is unknown, `[]` a known empty list, `;` between the values of
+/// a list): the workbench's form posts its fields this way, so a form and a spreadsheet row can
+/// never mean different things. Gives the JSON text, or every field the contract refuses.
+///
+/// # Errors
+/// The fields that do not fit, each with its path and what the contract expects.
+pub fn from_cells(cells: &[(&str, &str)]) -> Result<String, Vec<FieldError>> {
+    let header = csv::ByteRecord::from(cells.iter().map(|c| c.0).collect::<Vec<_>>());
+    let row = csv::ByteRecord::from(cells.iter().map(|c| c.1).collect::<Vec<_>>());
+    let columns = Columns::from_header(&header).map_err(|e| e.columns)?;
+    match columns.row(&row) {
+        Ok(json) => match imvo_engine::Application::parse(&json) {
+            Ok(_) => Ok(json),
+            Err(InputError::Invalid(errors)) => Err(errors),
+            Err(e) => Err(vec![FieldError {
+                path: "$".into(),
+                expected: e.to_string(),
+                found: None,
+            }]),
+        },
+        Err(InputError::Invalid(errors)) => Err(errors),
+        Err(e) => Err(vec![FieldError {
+            path: "$".into(),
+            expected: e.to_string(),
+            found: None,
+        }]),
+    }
+}
+
 /// The longest line (JSON Lines) or row (CSV) read: one application, as for a single screening
 /// ([`crate::screening::MAX_APPLICATION_BYTES`], the HTTP body limit too). A longer JSON line is rejected alone; a longer CSV row stops the
 /// file (an unclosed quote or a file whose lines end with a bare CR runs to its end).

@@ -8,6 +8,7 @@
 
 mod cases;
 mod compare;
+mod form;
 mod reference;
 mod reviews;
 mod screening;
@@ -39,6 +40,10 @@ pub(super) fn routes(state: Shared) -> Router {
         .route(
             "/screen",
             get(screening::screen_page).post(screening::screen),
+        )
+        .route(
+            "/screen/{instrument}",
+            get(form::form_page).post(form::form_post),
         )
         .route("/screenings/{id}", get(screening::decision_page))
         .route("/cases", get(cases::cases))

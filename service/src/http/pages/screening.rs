@@ -282,20 +282,38 @@ pub(super) async fn screen(
             return form_page(StatusCode::UNPROCESSABLE_ENTITY, s.who, f, errors);
         }
     };
+    outcome(&state, s.who, &auth, app, as_of, record).await
+}
+
+/// Screens a valid application from a page, as the API would: stored and shown on its own
+/// page (`record`), or only shown (*Try*). The caller's role is checked for the instrument.
+pub(super) async fn outcome(
+    state: &Shared,
+    who: Who,
+    auth: &Auth,
+    app: Application,
+    as_of: Option<chrono::NaiveDate>,
+    record: bool,
+) -> Response {
+    let action = if record {
+        Action::Screen
+    } else {
+        Action::Simulate
+    };
     if let Err(p) = auth.allow_instrument(action, app.instrument) {
-        return problem_page(&p, s.who);
+        return problem_page(&p, who);
     }
     if record {
-        return match screen_and_store(&state, app, as_of, &auth.0, None, Ticket::default()).await {
+        return match screen_and_store(state, app, as_of, &auth.0, None, Ticket::default()).await {
             Ok(r) => Redirect::to(&format!("/screenings/{}", r.id)).into_response(),
-            Err(p) => problem_page(&p, s.who),
+            Err(p) => problem_page(&p, who),
         };
     }
-    match evaluate(&state, Arc::clone(&state.set), app, as_of).await {
+    match evaluate(state, Arc::clone(&state.set), app, as_of).await {
         Ok((d, _, _)) => render(
             StatusCode::OK,
             &DecisionPage {
-                who: Some(s.who),
+                who: Some(who),
                 d: view(&d, false),
                 record: None,
                 stored_path: String::new(),
@@ -305,7 +323,7 @@ pub(super) async fn screen(
                 review_errors: Vec::new(),
             },
         ),
-        Err(p) => problem_page(&p, s.who),
+        Err(p) => problem_page(&p, who),
     }
 }
 
