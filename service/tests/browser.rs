@@ -33,7 +33,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// A program on the PATH (or where `var` says).
 fn program(var: &str, names: &[&str]) -> Option<PathBuf> {

@@ -19,12 +19,21 @@ const PAGE: i64 = 500;
 /// A batch's lines as an NDJSON stream, read `PAGE` rows at a time after the last line sent:
 /// `page(store, batch, after)` gives the next rows as (line, its JSON line). A database error
 /// midway breaks the stream off (the client sees an incomplete body, never a wrong one).
-fn paged<F, Fut>(state: Shared, id: String, what: &'static str, page: F) -> Response
+fn paged<F, Fut>(
+    state: Shared,
+    id: String,
+    what: &'static str,
+    head: &'static str,
+    page: F,
+) -> Response
 where
     F: Fn(Store, String, i64) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<Vec<(i64, String)>, StoreError>> + Send,
 {
     let page = Arc::new(page);
+    let head = futures_util::stream::iter(
+        (!head.is_empty()).then(|| Ok::<_, std::io::Error>(Bytes::from(format!("{head}\n")))),
+    );
     let stream = futures_util::stream::unfold(Some(0i64), move |after| {
         let (store, id, page) = (state.store.clone(), id.clone(), Arc::clone(&page));
         async move {
@@ -47,7 +56,7 @@ where
             }
         }
     });
-    let mut resp = Body::from_stream(stream).into_response();
+    let mut resp = Body::from_stream(futures_util::StreamExt::chain(head, stream)).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/x-ndjson"),
@@ -67,7 +76,12 @@ pub(crate) async fn batch_results(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     visible_batch(&state, &auth, &id).await?;
-    Ok(paged(state, id, "results", |store, id, after| async move {
+    Ok(results_stream(state, id))
+}
+
+/// The decisions of batch `id` as JSON Lines (the caller checked it may see the batch).
+pub(super) fn results_stream(state: Shared, id: String) -> Response {
+    paged(state, id, "results", "", |store, id, after| async move {
         let rows = store.batch_results(&id, after, PAGE).await?;
         Ok(rows
             .into_iter()
@@ -78,7 +92,35 @@ pub(crate) async fn batch_results(
                 (line, text)
             })
             .collect())
-    }))
+    })
+}
+
+/// The decisions of batch `id` as CSV, one row per screened line in the columns
+/// `imvo batch --out-format csv` writes.
+pub(super) fn csv_stream(state: Shared, id: String) -> Response {
+    let mut resp = paged(
+        state,
+        id,
+        "results",
+        crate::batch::CSV_HEADER,
+        |store, id, after| async move {
+            let rows = store.batch_results(&id, after, PAGE).await?;
+            Ok(rows
+                .into_iter()
+                .map(|(line, _, decision)| {
+                    let row = serde_json::from_str::<imvo_engine::Decision>(&decision)
+                        .map(|d| crate::batch::csv_row(u64::try_from(line).unwrap_or(0), &d))
+                        .unwrap_or_else(|_| format!("{line}"));
+                    (line, row)
+                })
+                .collect())
+        },
+    );
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    resp
 }
 
 /// The rejected lines of a batch in line order, as JSON Lines, each with its line number and
@@ -93,7 +135,12 @@ pub(crate) async fn batch_errors(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     visible_batch(&state, &auth, &id).await?;
-    Ok(paged(state, id, "errors", |store, id, after| async move {
+    Ok(errors_stream(state, id))
+}
+
+/// The rejected lines of batch `id` as JSON Lines.
+pub(super) fn errors_stream(state: Shared, id: String) -> Response {
+    paged(state, id, "errors", "", |store, id, after| async move {
         store.batch_errors(&id, after, PAGE).await
-    }))
+    })
 }

@@ -7,7 +7,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
 use tokio::sync::mpsc;
 
 use super::batches::{BatchQuery, BatchStatus, status};
@@ -160,28 +159,69 @@ pub(crate) async fn post_batch(
     Q(q): Q<BatchQuery>,
     body: Body,
 ) -> Result<Response, Problem> {
-    let upload = auth.allow(Action::UploadBatch)?;
+    // The role first, as before: a caller who may not upload learns nothing about the format.
+    auth.allow(Action::UploadBatch)?;
+    let upload = Upload {
+        format: upload_format(q.format.as_deref(), &headers)?,
+        as_of: q
+            .as_of
+            .as_deref()
+            .map(|s| parse_date_param("as_of", s))
+            .transpose()?,
+        idem: idempotency_key(&headers, &auth)?,
+        declared: headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok()),
+    };
+    let (row, code, counts) = store_upload(&state, &auth, upload, body.into_data_stream()).await?;
+    Ok(accepted(row, code, counts))
+}
+
+/// What an upload is, besides its bytes.
+pub(crate) struct Upload {
+    /// How to read it.
+    pub format: Format,
+    /// The screening date for every line.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The caller's idempotency key.
+    pub idem: Option<IdemKey>,
+    /// The size the client declared, if it did.
+    pub declared: Option<u64>,
+}
+
+/// Stores an upload read from `stream` as a queued batch (the workbench's upload page and
+/// `POST /v1/batches` both come here): the batch, `201`-like `202` or `200` for a retry, and its
+/// counters.
+pub(crate) async fn store_upload<S, E>(
+    state: &Shared,
+    auth: &Auth,
+    upload: Upload,
+    stream: S,
+) -> Result<(BatchRow, StatusCode, BatchCounts), Problem>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let scope = auth.allow(Action::UploadBatch)?;
     // A declared size over the limit is refused at once, before a byte of the body is read.
-    if let Some(declared) = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        && declared > state.settings.batch_max_bytes
+    if upload
+        .declared
+        .is_some_and(|d| d > state.settings.batch_max_bytes)
     {
         return Err(too_large(state.settings.batch_max_bytes));
     }
-    let format = upload_format(q.format.as_deref(), &headers)?;
-    let as_of = q
-        .as_of
-        .as_deref()
-        .map(|s| parse_date_param("as_of", s))
-        .transpose()?;
-    let idem = idempotency_key(&headers, &auth)?;
+    let Upload {
+        format,
+        as_of,
+        idem,
+        ..
+    } = upload;
     // A retry of an upload already stored gets that batch, without sending it again.
     if let Some(k) = &idem
-        && let Some(existing) = batch_of_key(&state, k).await?
+        && let Some(existing) = batch_of_key(state, k).await?
     {
-        return replayed(&state, existing).await;
+        return replayed(state, existing).await;
     }
     // A few uploads at a time per process: each holds a blocking thread while it streams.
     let Ok(_upload) = Arc::clone(&state.uploads).try_acquire_owned() else {
@@ -192,7 +232,7 @@ pub(crate) async fn post_batch(
     };
     // And at most half of them (at least one) per API key, so one key's slow uploads cannot
     // keep every other user's out.
-    let Some(_per_key) = KeyUpload::take(&state, &auth.0.id) else {
+    let Some(_per_key) = KeyUpload::take(state, &auth.0.id) else {
         return Err(Problem::unavailable(
             "too-many-uploads",
             "this key is already sending as many batch uploads as one key may at once; retry when one is stored",
@@ -205,7 +245,7 @@ pub(crate) async fn post_batch(
         format: format.as_str().to_owned(),
         as_of: as_of.map(|d| d.to_string()),
         policy_set: state.set.hash().to_owned(),
-        missions_only: upload == Scope::TradeMissions,
+        missions_only: scope == Scope::TradeMissions,
     };
     state
         .store
@@ -219,7 +259,7 @@ pub(crate) async fn post_batch(
         id: id.clone(),
         armed: true,
     };
-    let (lines, chunks, digest) = receive(&state, &id, format, body).await?;
+    let (lines, chunks, digest) = receive(state, &id, format, stream).await?;
     if lines == 0 {
         return Err(Problem::invalid(
             "empty-batch",
@@ -234,7 +274,7 @@ pub(crate) async fn post_batch(
     }
     // The same upload stored meanwhile under this key: keep that one.
     if let Some(k) = &idem
-        && let Some(existing) = claim_key(&state, k, &digest, Stores::Batch).await?
+        && let Some(existing) = claim_key(state, k, &digest, Stores::Batch).await?
     {
         let b = state
             .store
@@ -242,7 +282,7 @@ pub(crate) async fn post_batch(
             .await
             .map_err(unavailable)?
             .ok_or_else(Problem::internal)?;
-        return replayed(&state, b).await;
+        return replayed(state, b).await;
     }
     if let Err(e) = state
         .store
@@ -272,13 +312,16 @@ pub(crate) async fn post_batch(
         queued_at: Some(crate::store::now()),
         finished_at: None,
     };
-    Ok(accepted(row, StatusCode::ACCEPTED, BatchCounts::default()))
+    Ok((row, StatusCode::ACCEPTED, BatchCounts::default()))
 }
 
 /// The answer to a retried upload: the batch already stored, with its counters as they are.
-async fn replayed(state: &Shared, b: BatchRow) -> Result<Response, Problem> {
+async fn replayed(
+    state: &Shared,
+    b: BatchRow,
+) -> Result<(BatchRow, StatusCode, BatchCounts), Problem> {
     let c = state.store.batch_counts(&b.id).await.map_err(unavailable)?;
-    Ok(accepted(b, StatusCode::OK, c))
+    Ok((b, StatusCode::OK, c))
 }
 
 /// `Idempotency-Key` of a batch upload, in its own namespace (`batch:`) of the caller's keys.
@@ -389,12 +432,16 @@ fn store_chunks(
 
 /// Feeds the body to a blocking reader that cuts it into chunks and stores each; returns
 /// (applications, chunks, SHA-256 of the body).
-async fn receive(
+async fn receive<S, E>(
     state: &Shared,
     id: &str,
     format: Format,
-    body: Body,
-) -> Result<(i64, i64, String), Problem> {
+    mut body: S,
+) -> Result<(i64, i64, String), Problem>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let (tx, rx) = mpsc::channel::<Msg>(8);
     let store = state.store.clone();
     let handle = tokio::runtime::Handle::current();
@@ -403,13 +450,12 @@ async fn receive(
         tokio::task::spawn_blocking(move || store_chunks(&store, &handle, &batch_id, format, rx));
     let settings = &state.settings;
     let deadline = tokio::time::Instant::now() + settings.batch_upload_timeout;
-    let mut body = body;
     let mut total = 0u64;
     let mut digest = <sha2::Sha256 as sha2::Digest>::new();
     let mut cut: Option<Problem> = None;
     loop {
         let frame = tokio::select! {
-            f = tokio::time::timeout(settings.batch_idle_timeout, body.frame()) => f,
+            f = tokio::time::timeout(settings.batch_idle_timeout, futures_util::StreamExt::next(&mut body)) => f,
             // The reader stopped early (a bad CSV header): answer now.
             () = tx.closed() => break,
             () = tokio::time::sleep_until(deadline) => {
@@ -446,10 +492,7 @@ async fn receive(
                     format!("the upload could not be read ({e}); nothing was stored"),
                 ));
             }
-            Ok(Some(Ok(frame))) => {
-                let Ok(data) = frame.into_data() else {
-                    continue;
-                };
+            Ok(Some(Ok(data))) => {
                 total += data.len() as u64;
                 if total > settings.batch_max_bytes {
                     cut = Some(too_large(settings.batch_max_bytes));

@@ -33,6 +33,20 @@ pub(super) struct CasesQuery {
     cursor: String,
 }
 
+/// The outcome filter's choices (value, words).
+pub(super) const OUTCOMES: [(&str, &str); 6] = [
+    ("", "any"),
+    ("decline", "decline"),
+    ("refer", "refer"),
+    ("insufficient_information", "information missing"),
+    ("proceed_with_conditions", "proceed with conditions"),
+    ("proceed", "proceed"),
+];
+
+/// The category filter's choices.
+pub(super) const CATEGORIES: [(&str, &str); 5] =
+    [("", "any"), ("A", "A"), ("B", "B"), ("C", "C"), ("none", "none")];
+
 /// One row of the list.
 struct Row {
     id: String,
@@ -164,21 +178,8 @@ pub(super) async fn cases(
         &CasesPage {
             who: Some(s.who),
             q,
-            outcomes: [
-                ("", "any"),
-                ("decline", "decline"),
-                ("refer", "refer"),
-                ("insufficient_information", "information missing"),
-                ("proceed_with_conditions", "proceed with conditions"),
-                ("proceed", "proceed"),
-            ],
-            categories: [
-                ("", "any"),
-                ("A", "A"),
-                ("B", "B"),
-                ("C", "C"),
-                ("none", "none"),
-            ],
+            outcomes: OUTCOMES,
+            categories: CATEGORIES,
             errors,
             rows,
             next,

@@ -105,7 +105,7 @@ fn on_form(spec: &FieldSpec, instrument: Instrument) -> bool {
 }
 
 /// `project.capacity.thermal_mw` → "Thermal MW".
-fn words(name: &str) -> String {
+pub(super) fn words(name: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for (i, w) in name.split('_').enumerate() {
         let w = match w {
@@ -130,6 +130,16 @@ fn words(name: &str) -> String {
     out.join(" ")
 }
 
+/// A missing fact as a question to the applicant: its name and what the contract takes.
+pub(super) fn question(path: &str) -> String {
+    let label = words(path.rsplit('.').next().unwrap_or(path));
+    match field_specs().iter().find(|s| s.path == path) {
+        Some(s) if s.kind == FieldKind::Bool => format!("{label}? (yes or no)"),
+        Some(s) if !s.expected.is_empty() => format!("{label}: {}", s.expected),
+        _ => label,
+    }
+}
+
 fn html_id(path: &str) -> String {
     format!(
         "f-{}",
@@ -139,6 +149,9 @@ fn html_id(path: &str) -> String {
 
 /// A field's group: the section or list it sits in (`""` for the application itself).
 fn group_of(path: &str) -> &str {
+    if matches!(path, "documents" | "refusals" | "information_deadline") {
+        return "documents";
+    }
     match path.split_once("[].") {
         Some((list, _)) => list,
         None => path.rsplit_once('.').map_or("", |(g, _)| g),
@@ -148,6 +161,7 @@ fn group_of(path: &str) -> &str {
 fn group_title(path: &str) -> String {
     match path {
         "" => "Application".into(),
+        "documents" => "Documents, refusals and deadline".into(),
         "project.location" => "Location".into(),
         "project.land" => "Land".into(),
         "project.supply_chain" => "Supply chain".into(),

@@ -6,9 +6,11 @@
 //! form carries a CSRF token; every page carries the security headers (`page_headers`).
 //! `screening.rs` holds the screening form and the decision page.
 
+mod batches;
 mod cases;
 mod compare;
 mod form;
+mod missions;
 mod reference;
 mod reviews;
 mod screening;
@@ -19,6 +21,7 @@ use axum::extract::{DefaultBodyLimit, Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::handler::Handler;
 use axum::routing::{get, post};
 use rand::RngCore;
 use serde::Deserialize;
@@ -49,6 +52,20 @@ pub(super) fn routes(state: Shared) -> Router {
         .route("/cases", get(cases::cases))
         .route("/cases/{reference}", get(cases::case))
         .route("/cases/{reference}/compare", get(compare::compare))
+        .route(
+            "/batches",
+            get(batches::batches_page)
+                // The upload counts its own bytes against the batch limit.
+                .post(batches::upload.layer(DefaultBodyLimit::disable())),
+        )
+        .route(
+            "/missions",
+            get(missions::missions_page)
+                .post(missions::upload.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/missions/{id}", get(missions::participants))
+        .route("/batches/{id}", get(batches::batch_page))
+        .route("/batches/{id}/{file}", get(batches::download))
         .route("/policies", get(reference::policies))
         .route("/audit", get(reference::audit))
         .route("/screenings/{id}/review", post(reviews::review))
