@@ -33,7 +33,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// A program on the PATH (or where `var` says).
 fn program(var: &str, names: &[&str]) -> Option<PathBuf> {
@@ -166,6 +166,16 @@ impl Browser {
     /// Checks the page with axe and keeps a screenshot of it.
     async fn check(&self, name: &str) {
         self.shot(name).await;
+        // The page's Content-Security-Policy is in force: an inline script put into it never runs.
+        let ran =
+            self.c
+                .execute(
+                    "const s = document.createElement('script'); s.textContent = 'window.__imvo_csp_broken = true;'; document.body.appendChild(s); return window.__imvo_csp_broken === true;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+        assert_eq!(ran, json!(false), "{name}: an inline script ran: no CSP in force");
         let bad = self.axe().await;
         assert!(bad.is_empty(), "{name}: accessibility violations: {bad:?}");
     }
@@ -246,6 +256,8 @@ async fn the_workbench_in_a_real_browser() {
     let shots = root.join("target/browser");
     std::fs::create_dir_all(&shots).unwrap();
     let db = format!("sqlite:{}", dir.join("imvo.db").display());
+    let downloads = dir.join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
     let anna = imvo(
         &db,
         &[
@@ -310,7 +322,9 @@ async fn the_workbench_in_a_real_browser() {
     caps.insert(
         "goog:chromeOptions".into(),
         json!({"binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-            "--disable-dev-shm-usage", "--disable-background-networking", "--window-size=1280,1000"]}),
+            "--disable-dev-shm-usage", "--disable-background-networking", "--window-size=1280,1000"],
+            "prefs": {"download.default_directory": downloads.to_str().unwrap(),
+                "download.prompt_for_download": false}}),
     );
     let c = ClientBuilder::native()
         .capabilities(caps)
@@ -424,10 +438,72 @@ async fn the_workbench_in_a_real_browser() {
     b.check("cases").await;
     b.open("/policies").await;
     b.check("policies").await;
+
+    // 4. A portfolio of 2,000 applications: progress to done, filtered, downloaded as CSV.
+    let templates = support::templates();
+    let apps: Vec<Value> = (0..2000)
+        .map(|i| {
+            let mut a = templates[i % templates.len()].clone();
+            a["reference"] = json!(format!("PF-{i:04}"));
+            a
+        })
+        .collect();
+    let portfolio = dir.join("portfolio.csv");
+    std::fs::write(&portfolio, support::to_csv(&apps)).unwrap();
+    b.open("/batches").await;
+    b.check("batches").await;
+    b.c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(portfolio.to_str().unwrap())
+        .await
+        .unwrap();
+    b.submit("form[action='/batches'] button").await;
+    let start = Instant::now();
+    let page = loop {
+        let page = b.c.source().await.unwrap();
+        if page.contains("<span id=\"status\">done</span>") {
+            break page;
+        }
+        assert!(start.elapsed() < Duration::from_secs(240), "the batch did not finish: {page}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert!(page.contains("<strong id=\"done\">2000</strong> of <strong>2000</strong>"), "{page}");
+    b.check("batch-done").await;
+    b.c.find(Locator::Css("#outcome option[value=refer]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = b.submit("form.filters button").await;
+    let rows = page.matches("<tr><td>").count();
+    assert!(rows > 0 && rows == page.matches("<td>refer</td>").count(), "{page}");
+    b.check("batch-filtered").await;
+    b.c.find(Locator::Css("a[href$='/results.csv']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let start = Instant::now();
+    let csv = loop {
+        let done = std::fs::read_dir(&downloads)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "csv"));
+        if let Some(p) = done {
+            break std::fs::read_to_string(p).unwrap();
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "no CSV downloaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(csv.lines().count(), 1 + 2000, "the CSV has 2,000 data rows");
     b.sign_in(&auditor).await;
     let page = b.open("/audit").await;
     assert!(
-        page.contains("The chain is intact: 3 record(s) checked"),
+        page.contains("The chain is intact: 2003 record(s) checked"),
         "{page}"
     );
     b.check("audit").await;
@@ -445,6 +521,41 @@ async fn the_workbench_in_a_real_browser() {
     let page = b.submit("button[value=record]").await;
     assert!(page.contains("Trade mission"), "{page}");
     b.check("mission-decision").await;
+    let list = dir.join("participants.csv");
+    std::fs::write(
+        &list,
+        "reference,applicant.name,applicant.kvk_number,applicant.self_assessment_completed,applicant.oecd_guidelines_commitment\n\
+         TM-1,Alpha BV,12345678,true,signed\n\
+         TM-2,Beta BV,23456789,,signed\n",
+    )
+    .unwrap();
+    b.open("/missions").await;
+    b.check("missions").await;
+    for (id, v) in [
+        ("m-application-date", "2027-01-10"),
+        ("m-mission-destination", "VN"),
+        ("m-mission-start-date", "2027-03-01"),
+    ] {
+        b.fill(id, v).await;
+    }
+    b.c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(list.to_str().unwrap())
+        .await
+        .unwrap();
+    b.submit("form[action='/missions'] button").await;
+    let start = Instant::now();
+    let page = loop {
+        let page = b.c.source().await.unwrap();
+        if page.contains("<span id=\"status\">done</span>") {
+            break page;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "{page}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(page.matches("<tr><td>").count(), 2, "{page}");
+    b.check("participants").await;
 
     b.c.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);

@@ -732,3 +732,146 @@ async fn the_form_per_instrument_reads_as_the_json_would() {
         .unwrap();
     assert!(stored.is_empty(), "a refused form stores nothing");
 }
+
+/// A multipart form: text fields, then the file.
+fn multipart(fields: &[(&str, &str)], file_name: &str, file: &str) -> (String, String) {
+    let boundary = "imvo-test-boundary-7d1f";
+    let mut b = String::new();
+    for (k, v) in fields {
+        b.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    b.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    ));
+    (format!("multipart/form-data; boundary={boundary}"), b)
+}
+
+async fn post_multipart(app: &Router, uri: &str, cookies: &str, form: (String, String)) -> Page {
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::COOKIE, cookies)
+        .header(header::CONTENT_TYPE, form.0)
+        .body(Body::from(form.1))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+/// Waits until the batch page says the batch is done.
+async fn done(app: &Router, session: &str, path: &str) -> Page {
+    for _ in 0..300 {
+        let p = page(app, "GET", path, session, None).await;
+        if p.body.contains("<span id=\"status\">done</span>") {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{path} not done");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portfolios_and_participant_lists_from_the_pages() {
+    let store = support::sqlite().await.0;
+    let set = PolicySet::load(&support::root().join("policies")).unwrap();
+    let (state, _writer) = AppState::new(store.clone(), set, Settings::default())
+        .await
+        .unwrap();
+    let workers = imvo_service::batch::workers::Workers::start(state.batch_context());
+    let app = router(state);
+    let analyst = create_key(&store, &[Role::Analyst], Some("Anna"))
+        .await
+        .unwrap()
+        .1;
+    let (session, csrf) = signed(&app, &analyst).await;
+
+    // A portfolio of 40 applications and one bad line.
+    let mut apps: Vec<serde_json::Value> = support::templates()
+        .into_iter()
+        .filter(|a| a["instrument"] != "trade_mission")
+        .take(40)
+        .collect();
+    apps[3]["project"]["country"] = "XX".into();
+    let csv = support::to_csv(&apps);
+    let list = page(&app, "GET", "/batches", &session, None).await;
+    assert!(list.body.contains("enctype=\"multipart/form-data\""));
+    let r = post_multipart(
+        &app,
+        "/batches",
+        &session,
+        multipart(&[("csrf", "not-the-token"), ("format", "")], "p.csv", &csv),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post_multipart(
+        &app,
+        "/batches",
+        &session,
+        multipart(&[("csrf", &csrf), ("format", "")], "portfolio.csv", &csv),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let path = r.location().to_owned();
+    let p = done(&app, &session, &path).await;
+    assert!(p.body.contains("<strong id=\"done\">40</strong> of <strong>40</strong>"), "{}", p.body);
+    assert!(!p.body.contains("http-equiv=\"refresh\""), "a finished batch stops reloading");
+    // Filtered: only the line not screened, with its field.
+    let failed = page(&app, "GET", &format!("{path}?state=failed"), &session, None).await;
+    assert_eq!(failed.body.matches("<tr><td>").count(), 1, "{}", failed.body);
+    assert!(failed.body.contains("project.country"));
+    let declined = page(&app, "GET", &format!("{path}?outcome=decline"), &session, None).await;
+    let rows = declined.body.matches("<tr><td>").count();
+    assert_eq!(declined.body.matches("<td>decline</td>").count(), rows);
+    assert!(rows < 39);
+    // Downloads: a CSV row per screened line, the rejected line with its number.
+    let csv_out = page(&app, "GET", &format!("{path}/results.csv"), &session, None).await;
+    assert_eq!(csv_out.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(csv_out.body.starts_with("line,reference,"));
+    assert_eq!(csv_out.body.lines().count(), 1 + 39);
+    let errors = page(&app, "GET", &format!("{path}/errors.jsonl"), &session, None).await;
+    assert!(errors.body.contains("\"line\":5"), "{}", errors.body);
+
+    // A participant list: the mission's fields once on the page.
+    let organiser = create_key(&store, &[Role::MissionOrganiser], Some("Olga"))
+        .await
+        .unwrap()
+        .1;
+    let (session, csrf) = signed(&app, &organiser).await;
+    let participants = "reference,applicant.name,applicant.kvk_number,applicant.self_assessment_completed,applicant.oecd_guidelines_commitment\n\
+        TM-1,Alpha BV,12345678,true,signed\n\
+        TM-2,Beta BV,23456789,,signed\n";
+    let r = post_multipart(
+        &app,
+        "/missions",
+        &session,
+        multipart(
+            &[
+                ("csrf", &csrf),
+                ("application_date", "2027-01-10"),
+                ("mission.destination", "VN"),
+                ("mission.start_date", "2027-03-01"),
+            ],
+            "participants.csv",
+            participants,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = done(&app, &session, r.location()).await;
+    assert!(p.body.contains("Participants of the mission list"));
+    assert_eq!(p.body.matches("<tr><td>").count(), 2, "{}", p.body);
+    assert!(p.body.contains("Self assessment completed? (yes or no)"), "{}", p.body);
+    // The organiser sees trade missions only: the analyst's portfolio is not theirs.
+    let other = page(&app, "GET", &path, &session, None).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    workers.stop(Duration::from_secs(10)).await;
+}
