@@ -6,6 +6,8 @@
 //! cargo run --release --example load -- --url http://127.0.0.1:8080/v1/screenings \
 //!     --key "$KEY" --body examples/gas-plant-id-2022.json --connections 64 --seconds 20
 //! cargo run --release --example load -- --url http://127.0.0.1:8080/healthz --connections 64
+//! cargo run --release --example load -- --url http://127.0.0.1:8080/cases \
+//!     --cookie "imvo_session=..." --connections 16
 //! ```
 //! (`scripts/load.sh` runs the whole comparison.)
 
@@ -26,6 +28,7 @@ struct Args {
     host: String,
     path: String,
     key: Option<String>,
+    cookie: Option<String>,
     body: Option<Vec<u8>>,
     connections: usize,
     seconds: u64,
@@ -36,6 +39,7 @@ fn args() -> Args {
         host: String::new(),
         path: String::new(),
         key: None,
+        cookie: None,
         body: None,
         connections: 64,
         seconds: 10,
@@ -51,6 +55,7 @@ fn args() -> Args {
                 a.path = format!("/{path}");
             }
             "--key" => a.key = Some(v),
+            "--cookie" => a.cookie = Some(v),
             "--body" => a.body = Some(std::fs::read(&v).unwrap()),
             "--connections" => a.connections = v.parse().unwrap(),
             "--seconds" => a.seconds = v.parse().unwrap(),
@@ -70,6 +75,9 @@ fn request(a: &Args) -> Vec<u8> {
     ));
     if let Some(k) = &a.key {
         r.push_str(&format!("Authorization: Bearer {k}\r\n"));
+    }
+    if let Some(c) = &a.cookie {
+        r.push_str(&format!("Cookie: {c}\r\n"));
     }
     let mut bytes = match &a.body {
         Some(b) => {

@@ -175,7 +175,11 @@ impl Browser {
                 )
                 .await
                 .unwrap();
-        assert_eq!(ran, json!(false), "{name}: an inline script ran: no CSP in force");
+        assert_eq!(
+            ran,
+            json!(false),
+            "{name}: an inline script ran: no CSP in force"
+        );
         let bad = self.axe().await;
         assert!(bad.is_empty(), "{name}: accessibility violations: {bad:?}");
     }
@@ -191,7 +195,9 @@ impl Browser {
         ) {
             ("select", _) => {
                 self.c
-                    .find(Locator::Css(&format!("select{css} option[value='{value}']")))
+                    .find(Locator::Css(&format!(
+                        "select{css} option[value='{value}']"
+                    )))
                     .await
                     .unwrap()
                     .click()
@@ -380,11 +386,16 @@ async fn the_workbench_in_a_real_browser() {
         ("f-project-technology", "combined_cycle"),
     ] {
         let e = b.c.find(Locator::Id(id)).await.unwrap();
-        assert_eq!(e.prop("value").await.unwrap().as_deref(), Some(kept), "{id}");
+        assert_eq!(
+            e.prop("value").await.unwrap().as_deref(),
+            Some(kept),
+            "{id}"
+        );
     }
     b.check("screen-refused").await;
     b.enter("project.country", "ID").await;
-    b.enter("transaction.contract_value.amount", "70000000.00").await;
+    b.enter("transaction.contract_value.amount", "70000000.00")
+        .await;
     let page = b.submit("button[value=record]").await;
     assert!(
         page.contains("Category A: full environmental and social review"),
@@ -465,10 +476,16 @@ async fn the_workbench_in_a_real_browser() {
         if page.contains("<span id=\"status\">done</span>") {
             break page;
         }
-        assert!(start.elapsed() < Duration::from_secs(240), "the batch did not finish: {page}");
+        assert!(
+            start.elapsed() < Duration::from_secs(240),
+            "the batch did not finish: {page}"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
-    assert!(page.contains("<strong id=\"done\">2000</strong> of <strong>2000</strong>"), "{page}");
+    assert!(
+        page.contains("<strong id=\"done\">2000</strong> of <strong>2000</strong>"),
+        "{page}"
+    );
     b.check("batch-done").await;
     b.c.find(Locator::Css("#outcome option[value=refer]"))
         .await
@@ -478,7 +495,10 @@ async fn the_workbench_in_a_real_browser() {
         .unwrap();
     let page = b.submit("form.filters button").await;
     let rows = page.matches("<tr><td>").count();
-    assert!(rows > 0 && rows == page.matches("<td>refer</td>").count(), "{page}");
+    assert!(
+        rows > 0 && rows == page.matches("<td>refer</td>").count(),
+        "{page}"
+    );
     b.check("batch-filtered").await;
     b.c.find(Locator::Css("a[href$='/results.csv']"))
         .await
@@ -496,7 +516,10 @@ async fn the_workbench_in_a_real_browser() {
         if let Some(p) = done {
             break std::fs::read_to_string(p).unwrap();
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "no CSV downloaded");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no CSV downloaded"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(csv.lines().count(), 1 + 2000, "the CSV has 2,000 data rows");

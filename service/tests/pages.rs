@@ -671,7 +671,10 @@ async fn the_form_per_instrument_reads_as_the_json_would() {
     }
     assert!(!ec.body.contains("name=\"mission.destination\""));
     assert!(ec.body.contains("<datalist id=\"dl-countries\">"));
-    assert!(ec.body.contains("<option value=\"\" selected>unknown</option>"));
+    assert!(
+        ec.body
+            .contains("<option value=\"\" selected>unknown</option>")
+    );
     assert!(!ec.body.contains("value=\"true\" selected"));
     let tm = page(&app, "GET", "/screen/trade_mission", &session, None).await;
     assert!(tm.body.contains("name=\"mission.destination\""));
@@ -689,7 +692,14 @@ async fn the_form_per_instrument_reads_as_the_json_would() {
         }
         b
     };
-    let by_form = page(&app, "POST", "/screen/export_credit", &session, Some(&body(&fields, "try"))).await;
+    let by_form = page(
+        &app,
+        "POST",
+        "/screen/export_credit",
+        &session,
+        Some(&body(&fields, "try")),
+    )
+    .await;
     assert_eq!(by_form.status, StatusCode::OK, "{}", by_form.body);
     let by_json = page(
         &app,
@@ -711,17 +721,30 @@ async fn the_form_per_instrument_reads_as_the_json_would() {
             _ => {}
         }
     }
-    let bad = page(&app, "POST", "/screen/export_credit", &session, Some(&body(&fields, "record"))).await;
+    let bad = page(
+        &app,
+        "POST",
+        "/screen/export_credit",
+        &session,
+        Some(&body(&fields, "record")),
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error_of = |id: &str| {
-        let at = bad.body.find(&format!("id=\"{id}-error\">")).unwrap_or_else(|| panic!("no error at {id}"));
+        let at = bad
+            .body
+            .find(&format!("id=\"{id}-error\">"))
+            .unwrap_or_else(|| panic!("no error at {id}"));
         bad.body[at..at + 200].to_owned()
     };
     assert!(error_of("f-project-country").contains("ISO 3166-1"));
     assert!(error_of("f-transaction-contract-value-amount").contains("decimal"));
     assert!(bad.body.contains("value=\"12,5 mln\""));
     assert!(bad.body.contains("value=\"Turbine Export BV\""));
-    assert!(bad.body.contains("<option value=\"combined_cycle\" selected>"));
+    assert!(
+        bad.body
+            .contains("<option value=\"combined_cycle\" selected>")
+    );
     assert!(bad.body.contains("value=\"thermal_power\" checked"));
     let stored = store
         .list(&imvo_service::store::ListFilter {
@@ -822,19 +845,42 @@ async fn portfolios_and_participant_lists_from_the_pages() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location().to_owned();
     let p = done(&app, &session, &path).await;
-    assert!(p.body.contains("<strong id=\"done\">40</strong> of <strong>40</strong>"), "{}", p.body);
-    assert!(!p.body.contains("http-equiv=\"refresh\""), "a finished batch stops reloading");
+    assert!(
+        p.body
+            .contains("<strong id=\"done\">40</strong> of <strong>40</strong>"),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body.contains("http-equiv=\"refresh\""),
+        "a finished batch stops reloading"
+    );
     // Filtered: only the line not screened, with its field.
     let failed = page(&app, "GET", &format!("{path}?state=failed"), &session, None).await;
-    assert_eq!(failed.body.matches("<tr><td>").count(), 1, "{}", failed.body);
+    assert_eq!(
+        failed.body.matches("<tr><td>").count(),
+        1,
+        "{}",
+        failed.body
+    );
     assert!(failed.body.contains("project.country"));
-    let declined = page(&app, "GET", &format!("{path}?outcome=decline"), &session, None).await;
+    let declined = page(
+        &app,
+        "GET",
+        &format!("{path}?outcome=decline"),
+        &session,
+        None,
+    )
+    .await;
     let rows = declined.body.matches("<tr><td>").count();
     assert_eq!(declined.body.matches("<td>decline</td>").count(), rows);
     assert!(rows < 39);
     // Downloads: a CSV row per screened line, the rejected line with its number.
     let csv_out = page(&app, "GET", &format!("{path}/results.csv"), &session, None).await;
-    assert_eq!(csv_out.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(
+        csv_out.headers[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
     assert!(csv_out.body.starts_with("line,reference,"));
     assert_eq!(csv_out.body.lines().count(), 1 + 39);
     let errors = page(&app, "GET", &format!("{path}/errors.jsonl"), &session, None).await;
@@ -869,7 +915,11 @@ async fn portfolios_and_participant_lists_from_the_pages() {
     let p = done(&app, &session, r.location()).await;
     assert!(p.body.contains("Participants of the mission list"));
     assert_eq!(p.body.matches("<tr><td>").count(), 2, "{}", p.body);
-    assert!(p.body.contains("Self assessment completed? (yes or no)"), "{}", p.body);
+    assert!(
+        p.body.contains("Self assessment completed? (yes or no)"),
+        "{}",
+        p.body
+    );
     // The organiser sees trade missions only: the analyst's portfolio is not theirs.
     let other = page(&app, "GET", &path, &session, None).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);

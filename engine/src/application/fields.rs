@@ -90,14 +90,21 @@ mod tests {
 
     #[test]
     fn fields_know_their_values() {
-        assert!(matches!(spec("project.country").values, Values::Codes(l) if l.name == "iso-3166-1"));
+        assert!(
+            matches!(spec("project.country").values, Values::Codes(l) if l.name == "iso-3166-1")
+        );
         assert!(matches!(spec("project.sector").values, Values::Codes(l) if l.name == "isic-rev4"));
         assert!(
             matches!(spec("transaction.contract_value.currency").values, Values::Codes(l) if l.name == "iso-4217")
         );
         assert!(matches!(spec("project.fuel").values, Values::Terms(v) if v.name == "fuel"));
-        assert!(matches!(spec("project.activities").values, Values::Terms(v) if v.name == "activity"));
-        assert!(matches!(spec("transaction.contract_value.amount").values, Values::Free));
+        assert!(
+            matches!(spec("project.activities").values, Values::Terms(v) if v.name == "activity")
+        );
+        assert!(matches!(
+            spec("transaction.contract_value.amount").values,
+            Values::Free
+        ));
         assert_eq!(spec("project.supply_chain").kind, FieldKind::ObjectList);
         assert_eq!(spec("project.location").kind, FieldKind::Section);
         assert_eq!(spec("project.coal.coal_fired_power").kind, FieldKind::Bool);

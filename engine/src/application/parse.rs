@@ -173,7 +173,10 @@ pub fn field_specs() -> &'static [FieldSpec] {
             walk: Some(BTreeMap::new()),
             specs: Vec::new(),
         };
-        let node = Node::Object(vec![("instrument".into(), Node::String("export_credit".into()))]);
+        let node = Node::Object(vec![(
+            "instrument".into(),
+            Node::String("export_credit".into()),
+        )]);
         let _ = p.application(&node);
         let mut seen = BTreeSet::new();
         p.specs.retain(|s| seen.insert(s.path.clone()));
@@ -305,7 +308,8 @@ impl Parser {
                 FieldKind::Text
             };
             w.insert(join(&f.path, key), kind);
-            self.specs.push(FieldSpec::probe(join(&f.path, key), kind, &conv));
+            self.specs
+                .push(FieldSpec::probe(join(&f.path, key), kind, &conv));
         }
         let node = self.get(f, key)?;
         match conv(node) {
@@ -341,8 +345,12 @@ impl Parser {
     fn section<'a>(&mut self, f: &mut Fields<'a>, key: &'static str) -> Option<Fields<'a>> {
         let path = join(&f.path, key);
         if self.walk.is_some() {
-            self.specs
-                .push(FieldSpec::new(path.clone(), FieldKind::Section, Values::Free, ""));
+            self.specs.push(FieldSpec::new(
+                path.clone(),
+                FieldKind::Section,
+                Values::Free,
+                "",
+            ));
         }
         match self.get(f, key) {
             Some(node) => self.open(node, &path),

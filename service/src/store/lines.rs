@@ -89,15 +89,17 @@ impl Store {
         })?;
         Ok(rows
             .into_iter()
-            .map(|(line, record_id, reference, outcome, category, error, decision)| LineRow {
-                line,
-                record_id,
-                reference,
-                outcome,
-                category,
-                error,
-                decision,
-            })
+            .map(
+                |(line, record_id, reference, outcome, category, error, decision)| LineRow {
+                    line,
+                    record_id,
+                    reference,
+                    outcome,
+                    category,
+                    error,
+                    decision,
+                },
+            )
             .collect())
     }
 }

@@ -163,7 +163,11 @@ pub fn form_fields(v: &serde_json::Value, path: &str, out: &mut Vec<(String, Str
         Value::Null => {}
         Value::Object(m) => {
             for (k, v) in m {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 form_fields(v, &p, out);
             }
         }
@@ -173,7 +177,10 @@ pub fn form_fields(v: &serde_json::Value, path: &str, out: &mut Vec<(String, Str
                 match item {
                     Value::Object(m) => {
                         for (k, v) in m {
-                            out.push((format!("{path}[].{k}"), v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
+                            out.push((
+                                format!("{path}[].{k}"),
+                                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                            ));
                         }
                     }
                     other => out.push((path.into(), other.as_str().unwrap().to_owned())),
@@ -184,4 +191,3 @@ pub fn form_fields(v: &serde_json::Value, path: &str, out: &mut Vec<(String, Str
         other => out.push((path.into(), other.to_string())),
     }
 }
-

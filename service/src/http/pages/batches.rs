@@ -92,7 +92,14 @@ pub(super) async fn batches_page(State(state): State<Shared>, headers: HeaderMap
         Ok(s) => s,
         Err(r) => return r,
     };
-    list(&state, s.who, &Auth(s.principal), StatusCode::OK, Vec::new()).await
+    list(
+        &state,
+        s.who,
+        &Auth(s.principal),
+        StatusCode::OK,
+        Vec::new(),
+    )
+    .await
 }
 
 async fn list(
@@ -215,8 +222,7 @@ pub(super) async fn upload(
                 Ok(d) => Some(d),
                 Err(_) => {
                     let e = vec![("as_of".into(), "a date YYYY-MM-DD, or nothing".into())];
-                    return list(&state, s.who, &auth, StatusCode::UNPROCESSABLE_ENTITY, e)
-                        .await;
+                    return list(&state, s.who, &auth, StatusCode::UNPROCESSABLE_ENTITY, e).await;
                 }
             },
         };
@@ -240,14 +246,20 @@ pub(super) async fn refused(state: &Shared, who: Who, auth: &Auth, p: &Problem) 
         return problem_page(p, who);
     }
     let mut errors = vec![("upload".to_owned(), p.detail.clone())];
-    errors.extend(p.errors.iter().map(|e| (e.path.clone(), e.expected.clone())));
+    errors.extend(
+        p.errors
+            .iter()
+            .map(|e| (e.path.clone(), e.expected.clone())),
+    );
     let code = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
     list(state, who, auth, code, errors).await
 }
 
 fn line_view(r: LineRow) -> LineView {
-    let decision: Option<serde_json::Value> =
-        r.decision.as_deref().and_then(|d| serde_json::from_str(d).ok());
+    let decision: Option<serde_json::Value> = r
+        .decision
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok());
     let missing = decision
         .as_ref()
         .and_then(|d| d.get("missing"))
@@ -270,7 +282,9 @@ fn line_view(r: LineRow) -> LineView {
                     format!(
                         "{}: {}",
                         e.get("path").and_then(|p| p.as_str()).unwrap_or("$"),
-                        e.get("expected").and_then(|p| p.as_str()).unwrap_or_default()
+                        e.get("expected")
+                            .and_then(|p| p.as_str())
+                            .unwrap_or_default()
                     )
                 })
                 .collect::<Vec<_>>()
@@ -373,7 +387,11 @@ pub(super) async fn show(
         &BatchPage {
             who: Some(s.who),
             running,
-            percent: if b.total > 0 { b.done * 100 / b.total } else { 0 },
+            percent: if b.total > 0 {
+                b.done * 100 / b.total
+            } else {
+                0
+            },
             rate: rate.map_or_else(|| "-".into(), |r| format!("{r:.0} a second")),
             left: match (running, rate) {
                 (true, Some(r)) => format!("about {:.0} s", (b.total - b.done) as f64 / r),

@@ -44,8 +44,13 @@ pub(super) const OUTCOMES: [(&str, &str); 6] = [
 ];
 
 /// The category filter's choices.
-pub(super) const CATEGORIES: [(&str, &str); 5] =
-    [("", "any"), ("A", "A"), ("B", "B"), ("C", "C"), ("none", "none")];
+pub(super) const CATEGORIES: [(&str, &str); 5] = [
+    ("", "any"),
+    ("A", "A"),
+    ("B", "B"),
+    ("C", "C"),
+    ("none", "none"),
+];
 
 /// One row of the list.
 struct Row {

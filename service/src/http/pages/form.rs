@@ -141,10 +141,7 @@ pub(super) fn question(path: &str) -> String {
 }
 
 fn html_id(path: &str) -> String {
-    format!(
-        "f-{}",
-        path.replace("[]", "").replace(['.', '_'], "-")
-    )
+    format!("f-{}", path.replace("[]", "").replace(['.', '_'], "-"))
 }
 
 /// A field's group: the section or list it sits in (`""` for the application itself).
@@ -261,7 +258,11 @@ fn groups(instrument: Instrument, p: &Posted) -> (Vec<Group>, Vec<CodeList>) {
         }
         let members: Vec<&FieldSpec> = specs
             .iter()
-            .filter(|m| m.path.strip_prefix(&spec.path).is_some_and(|r| r.starts_with("[].")))
+            .filter(|m| {
+                m.path
+                    .strip_prefix(&spec.path)
+                    .is_some_and(|r| r.starts_with("[]."))
+            })
             .copied()
             .collect();
         let view = field_view(spec, p, &members);
@@ -271,7 +272,11 @@ fn groups(instrument: Instrument, p: &Posted) -> (Vec<Group>, Vec<CodeList>) {
             {
                 lists.push(CodeList {
                     id: list_id(l),
-                    codes: l.entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    codes: l
+                        .entries
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
                 });
             }
         }
@@ -317,16 +322,25 @@ fn cells(instrument: Instrument, p: &Posted) -> Result<Vec<(String, String)>, Ve
                 let kept: Vec<&str> = values.into_iter().filter(|v| !v.is_empty()).collect();
                 out.push((spec.path.clone(), kept.join(";")));
             }
-            _ => out.push((spec.path.clone(), values.first().copied().unwrap_or("").to_owned())),
+            _ => out.push((
+                spec.path.clone(),
+                values.first().copied().unwrap_or("").to_owned(),
+            )),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The member columns of a list of objects, over the rows with anything in them.
 fn members(spec: &FieldSpec) -> impl Iterator<Item = &'static FieldSpec> {
     let prefix = format!("{}[].", spec.path);
-    field_specs().iter().filter(move |m| m.path.starts_with(&prefix))
+    field_specs()
+        .iter()
+        .filter(move |m| m.path.starts_with(&prefix))
 }
 
 fn has_rows(spec: &FieldSpec, p: &Posted) -> bool {
@@ -338,7 +352,10 @@ fn rows(spec: &FieldSpec, p: &Posted) -> Vec<(String, String)> {
         .map(|m| (m.path.as_str(), posted(p, &m.path).map(str::trim).collect()))
         .collect();
     let used: Vec<usize> = (0..ROWS)
-        .filter(|&i| cols.iter().any(|(_, v)| v.get(i).is_some_and(|c| !c.is_empty())))
+        .filter(|&i| {
+            cols.iter()
+                .any(|(_, v)| v.get(i).is_some_and(|c| !c.is_empty()))
+        })
         .collect();
     if used.is_empty() {
         return Vec::new();
@@ -379,10 +396,13 @@ fn place(groups: &mut [Group], errors: &[FieldError]) -> Vec<(String, String, Op
             Some(i) => format!("item {i}: {}", e.expected),
             None => e.expected.clone(),
         };
-        let field = groups.iter_mut().flat_map(|g| g.fields.iter_mut()).find(|f| {
-            let name = f.input.name.as_str();
-            name == path || path.starts_with(&format!("{name}."))
-        });
+        let field = groups
+            .iter_mut()
+            .flat_map(|g| g.fields.iter_mut())
+            .find(|f| {
+                let name = f.input.name.as_str();
+                name == path || path.starts_with(&format!("{name}."))
+            });
         let id = match field {
             Some(f) => {
                 f.error = Some(match f.error.take() {

@@ -42,7 +42,9 @@ struct MissionsPage {
 /// fields and the information deadline.
 fn shared_fields() -> impl Iterator<Item = &'static imvo_engine::application::FieldSpec> {
     field_specs().iter().filter(|s| {
-        (s.path.starts_with("mission.") && !s.path.contains('[') && s.kind != FieldKind::List
+        (s.path.starts_with("mission.")
+            && !s.path.contains('[')
+            && s.kind != FieldKind::List
             && s.kind != FieldKind::ObjectList
             && s.kind != FieldKind::Section)
             || matches!(s.path.as_str(), "application_date" | "information_deadline")
@@ -78,7 +80,12 @@ pub(super) async fn missions_page(State(state): State<Shared>, headers: HeaderMa
     if let Err(p) = Auth(s.principal).allow(Action::UploadBatch) {
         return problem_page(&p, s.who);
     }
-    page(StatusCode::OK, s.who, &FormHead { fields: Vec::new() }, Vec::new())
+    page(
+        StatusCode::OK,
+        s.who,
+        &FormHead { fields: Vec::new() },
+        Vec::new(),
+    )
 }
 
 /// The list with the mission's fields added: a column for each field entered on the page that
@@ -175,7 +182,11 @@ pub(super) async fn upload(
             Err(p) if p.status == 403 => problem_page(&p, s.who),
             Err(p) => {
                 let mut errors = vec![("file".to_owned(), p.detail.clone())];
-                errors.extend(p.errors.iter().map(|e| (e.path.clone(), e.expected.clone())));
+                errors.extend(
+                    p.errors
+                        .iter()
+                        .map(|e| (e.path.clone(), e.expected.clone())),
+                );
                 let code = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
                 page(code, s.who, &head, errors)
             }

@@ -18,10 +18,10 @@ mod screening;
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::handler::Handler;
 use axum::routing::{get, post};
 use rand::RngCore;
 use serde::Deserialize;
@@ -60,8 +60,7 @@ pub(super) fn routes(state: Shared) -> Router {
         )
         .route(
             "/missions",
-            get(missions::missions_page)
-                .post(missions::upload.layer(DefaultBodyLimit::disable())),
+            get(missions::missions_page).post(missions::upload.layer(DefaultBodyLimit::disable())),
         )
         .route("/missions/{id}", get(missions::participants))
         .route("/batches/{id}", get(batches::batch_page))
