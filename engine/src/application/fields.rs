@@ -2,10 +2,27 @@
 //! (a closed vocabulary, a compiled-in code list, or free) and what the contract expects there.
 //! Derived from the validator itself ([`super::field_specs`]), so a form cannot drift from it.
 
-use super::parse::FieldKind;
 use super::vocab::{self, Vocab};
 use crate::codes::{self, CodeList};
 use crate::json::Node;
+
+/// What a field of the contract holds, as far as a flat (CSV) form of the application needs to
+/// know: where a cell must become a JSON boolean, integer or string, or a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// An object of further fields.
+    Section,
+    /// `true` or `false`.
+    Bool,
+    /// A JSON integer.
+    Int,
+    /// A JSON string (text, code, term, date, or a decimal written as a string).
+    Text,
+    /// A list of strings (terms, field paths).
+    List,
+    /// A list of objects; its members are the paths `list[].member`.
+    ObjectList,
+}
 
 /// The values a field takes.
 #[derive(Debug, Clone, Copy)]
@@ -73,48 +90,5 @@ impl FieldSpec {
             values,
             expected,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::field_specs;
-    use super::*;
-
-    fn spec(path: &str) -> &'static FieldSpec {
-        field_specs()
-            .iter()
-            .find(|s| s.path == path)
-            .unwrap_or_else(|| panic!("no field {path}"))
-    }
-
-    #[test]
-    fn fields_know_their_values() {
-        assert!(
-            matches!(spec("project.country").values, Values::Codes(l) if l.name == "iso-3166-1")
-        );
-        assert!(matches!(spec("project.sector").values, Values::Codes(l) if l.name == "isic-rev4"));
-        assert!(
-            matches!(spec("transaction.contract_value.currency").values, Values::Codes(l) if l.name == "iso-4217")
-        );
-        assert!(matches!(spec("project.fuel").values, Values::Terms(v) if v.name == "fuel"));
-        assert!(
-            matches!(spec("project.activities").values, Values::Terms(v) if v.name == "activity")
-        );
-        assert!(matches!(
-            spec("transaction.contract_value.amount").values,
-            Values::Free
-        ));
-        assert_eq!(spec("project.supply_chain").kind, FieldKind::ObjectList);
-        assert_eq!(spec("project.location").kind, FieldKind::Section);
-        assert_eq!(spec("project.coal.coal_fired_power").kind, FieldKind::Bool);
-        assert!(spec("application_date").expected.contains("YYYY-MM-DD"));
-        // In the contract's order, each path once, and every path of `field_kinds`.
-        let paths: Vec<&str> = field_specs().iter().map(|s| s.path.as_str()).collect();
-        let pos = |p: &str| paths.iter().position(|x| *x == p);
-        assert!(pos("reference") < pos("applicant.name"));
-        assert!(pos("applicant.name") < pos("project.country"));
-        let kinds: Vec<&String> = super::super::field_kinds().keys().collect();
-        assert_eq!(paths.len(), kinds.len());
     }
 }

@@ -13,10 +13,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use fields::{FieldSpec, Values};
-pub use parse::{
-    FieldError, FieldKind, InputError, field_kinds, field_paths, field_specs, is_field_path,
-};
+pub use fields::{FieldKind, FieldSpec, Values};
+pub use parse::{FieldError, InputError, field_kinds, field_paths, field_specs, is_field_path};
 pub use vocab::{Term, Vocab};
 
 /// Parses a calendar date written exactly as `YYYY-MM-DD` (ISO 8601, four-digit year, no sign,
@@ -506,6 +504,42 @@ impl Application {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn spec(path: &str) -> &'static FieldSpec {
+        field_specs()
+            .iter()
+            .find(|s| s.path == path)
+            .unwrap_or_else(|| panic!("no field {path}"))
+    }
+
+    #[test]
+    fn fields_know_their_values() {
+        assert!(
+            matches!(spec("project.country").values, Values::Codes(l) if l.name == "iso-3166-1")
+        );
+        assert!(matches!(spec("project.sector").values, Values::Codes(l) if l.name == "isic-rev4"));
+        assert!(
+            matches!(spec("transaction.contract_value.currency").values, Values::Codes(l) if l.name == "iso-4217")
+        );
+        assert!(matches!(spec("project.fuel").values, Values::Terms(v) if v.name == "fuel"));
+        assert!(
+            matches!(spec("project.activities").values, Values::Terms(v) if v.name == "activity")
+        );
+        assert!(matches!(
+            spec("transaction.contract_value.amount").values,
+            Values::Free
+        ));
+        assert_eq!(spec("project.supply_chain").kind, FieldKind::ObjectList);
+        assert_eq!(spec("project.location").kind, FieldKind::Section);
+        assert_eq!(spec("project.coal.coal_fired_power").kind, FieldKind::Bool);
+        assert!(spec("application_date").expected.contains("YYYY-MM-DD"));
+        // In the contract's order, each path once, and every path of `field_kinds`.
+        let paths: Vec<&str> = field_specs().iter().map(|s| s.path.as_str()).collect();
+        let pos = |p: &str| paths.iter().position(|x| *x == p);
+        assert!(pos("reference") < pos("applicant.name"));
+        assert!(pos("applicant.name") < pos("project.country"));
+        assert_eq!(paths.len(), field_kinds().len());
+    }
 
     #[test]
     fn dates_must_be_exactly_iso() {

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::fields::{FieldSpec, Values};
+use super::fields::{FieldKind, FieldSpec, Values};
 use super::vocab::{self, Term, Vocab};
 use super::{
     Applicant, Application, BenchmarkScore, Capacity, Coal, IndigenousPeoples, Instrument, Land,
@@ -123,24 +123,6 @@ impl Application {
             }
         }
     }
-}
-
-/// What a field of the contract holds, as far as a flat (CSV) form of the application needs to
-/// know: where a cell must become a JSON boolean, integer or string, or a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    /// An object of further fields.
-    Section,
-    /// `true` or `false`.
-    Bool,
-    /// A JSON integer.
-    Int,
-    /// A JSON string (text, code, term, date, or a decimal written as a string).
-    Text,
-    /// A list of strings (terms, field paths).
-    List,
-    /// A list of objects; its members are the paths `list[].member`.
-    ObjectList,
 }
 
 /// Every field path of the contract with its kind (containers and leaves; list members as
