@@ -397,7 +397,7 @@ async fn the_screening_form_tries_records_and_shows_the_decision() {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(r.body.contains("trade"), "the page says why: {}", r.body);
     let auditor = create_key(&store, &[Role::Auditor], None).await.unwrap().1;
-    let (aud_session, _) = signed(&app, &auditor).await;
+    let (aud_session, aud_csrf) = signed(&app, &auditor).await;
     assert_eq!(
         page(&app, "GET", "/screen", &aud_session, None)
             .await
@@ -408,6 +408,26 @@ async fn the_screening_form_tries_records_and_shows_the_decision() {
         page(&app, "GET", &at, &aud_session, None).await.status,
         StatusCode::OK
     );
+    // The auditor replays the screening from its page: identical, nothing stored.
+    let r = page(
+        &app,
+        "POST",
+        &format!("{at}/replay"),
+        &aud_session,
+        Some(&format!("csrf={aud_csrf}")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("byte-identical"), "{}", r.body);
+    let r = page(
+        &app,
+        "POST",
+        &format!("{at}/replay"),
+        &aud_session,
+        Some("csrf=forged"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -711,6 +731,20 @@ async fn the_form_per_instrument_reads_as_the_json_would() {
     .await;
     assert!(by_form.body.contains("Category A"));
     assert_eq!(input_hash(&by_form.body), input_hash(&by_json.body));
+    // The JSON as an uploaded file, in place of pasted text.
+    let by_file = post_multipart(
+        &app,
+        "/screen",
+        &session,
+        multipart(
+            &[("csrf", &csrf), ("application", ""), ("action", "try")],
+            "gas.json",
+            &gas,
+        ),
+    )
+    .await;
+    assert_eq!(by_file.status, StatusCode::OK, "{}", by_file.body);
+    assert_eq!(input_hash(&by_file.body), input_hash(&by_json.body));
 
     // A bad country code and an amount that is not a decimal: each message next to its field,
     // every entered value kept.

@@ -108,6 +108,29 @@ pub(super) fn status(b: BatchRow, c: BatchCounts) -> BatchStatus {
     }
 }
 
+/// A batch's counters: counted from its lines, or, for a batch that is done (its counters
+/// final), kept from the first count.
+pub(super) async fn counts(state: &Shared, b: &BatchRow) -> Result<BatchCounts, Problem> {
+    let done = b.state == BatchState::Done;
+    if done
+        && let Some(c) = state
+            .done_counts
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&b.id).cloned())
+    {
+        return Ok(c);
+    }
+    let c = state.store.batch_counts(&b.id).await.map_err(unavailable)?;
+    if done && let Ok(mut m) = state.done_counts.lock() {
+        if m.len() >= super::state::DONE_COUNTS {
+            m.clear();
+        }
+        m.insert(b.id.clone(), c.clone());
+    }
+    Ok(c)
+}
+
 /// The batch `id` if this caller may see it: a mission organiser sees its own batches only.
 pub(super) async fn visible_batch(
     state: &Shared,
@@ -132,7 +155,7 @@ pub(crate) async fn get_batch(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let b = visible_batch(&state, &auth, &id).await?;
-    let c = state.store.batch_counts(&id).await.map_err(unavailable)?;
+    let c = counts(&state, &b).await?;
     Ok(axum::Json(status(b, c)).into_response())
 }
 

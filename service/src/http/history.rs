@@ -163,6 +163,12 @@ pub(super) async fn replay(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let r = visible_screening(&state, &auth, Action::Replay, &id).await?;
+    Ok(Json(replay_record(&state, &r).await?).into_response())
+}
+
+/// Re-runs stored screening `r` under the policy set it recorded (the caller checked it may).
+pub(super) async fn replay_record(state: &Shared, r: &Record) -> Result<Replay, Problem> {
+    let id = &r.id;
     let (Some(input), Some(stored), Some(hash), Some(as_of)) =
         (&r.input, &r.decision, &r.policy_set, &r.as_of)
     else {
@@ -174,7 +180,7 @@ pub(super) async fn replay(
         .ok_or_else(|| internal(format!("policy set {hash} of record {id} is not stored")))?;
     let app = Application::parse(input).map_err(internal)?;
     let as_of = imvo_engine::application::parse_date(as_of).ok_or_else(Problem::internal)?;
-    let (decision, text, _) = evaluate(&state, set, app, Some(as_of)).await?;
+    let (decision, text, _) = evaluate(state, set, app, Some(as_of)).await?;
     let identical = &text == stored;
     // The stored decision read back as typed (fields added since are defaulted); its bytes,
     // not a re-serialisation, are what `identical` compared.
@@ -184,7 +190,7 @@ pub(super) async fn replay(
         .errors
         .iter()
         .any(|e| e.kind == ErrorKind::Deadline);
-    Ok(Json(Replay {
+    Ok(Replay {
         id: r.id.clone(),
         identical,
         reproducible: !(deadline_then || deadline_now),
@@ -198,7 +204,6 @@ pub(super) async fn replay(
             RawValue::from_string(text).ok()
         },
     })
-    .into_response())
 }
 
 /// Body of `POST /v1/simulate`.

@@ -258,7 +258,7 @@ pub(super) async fn list_screenings(
     auth: Auth,
     Q(q): Q<ListQuery>,
 ) -> Result<Response, Problem> {
-    let (rows, next_cursor) = find_screenings(&state, &auth, &q).await?;
+    let (rows, next_cursor) = find_screenings(&state, &auth, &q, false).await?;
     let items = rows
         .iter()
         .map(screening_record)
@@ -272,6 +272,7 @@ pub(super) async fn find_screenings(
     state: &Shared,
     auth: &Auth,
     q: &ListQuery,
+    summary: bool,
 ) -> Result<(Vec<Record>, Option<String>), Problem> {
     let scope = auth.allow(Action::Read)?;
     let mut errors = Vec::new();
@@ -347,6 +348,7 @@ pub(super) async fn find_screenings(
         instrument: (scope == Scope::TradeMissions).then(|| "trade_mission".to_owned()),
         before,
         limit,
+        summary,
     };
     let rows = state.store.list(&filter).await.map_err(unavailable)?;
     let next_cursor = (rows.len() == usize::try_from(limit).unwrap_or(0))

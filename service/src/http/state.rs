@@ -110,7 +110,13 @@ pub struct AppState {
     /// Batch chunks being committed (one at a time: the chain takes one writer anyway, and
     /// waiting workers would only hold database connections that requests need).
     pub batch_commits: Arc<Semaphore>,
+    /// The counters of batches that are done (final, so counted once), at most
+    /// [`DONE_COUNTS`] of them.
+    pub done_counts: Arc<Mutex<HashMap<String, crate::store::BatchCounts>>>,
 }
+
+/// Done batches whose counters are kept in memory.
+pub const DONE_COUNTS: usize = 256;
 
 pub(crate) type Shared = Arc<AppState>;
 
@@ -143,6 +149,7 @@ impl AppState {
             uploads_by_key: Arc::new(Mutex::new(HashMap::new())),
             bodies_by_key: Arc::new(Mutex::new(HashMap::new())),
             batch_commits: Arc::new(Semaphore::new(1)),
+            done_counts: Arc::new(Mutex::new(HashMap::new())),
         };
         Ok((Arc::new(state), task))
     }

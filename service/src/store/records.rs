@@ -185,12 +185,17 @@ pub struct ListFilter {
     pub before: Option<i64>,
     /// Page size.
     pub limit: i64,
+    /// Without the application and the decision (a list that shows neither).
+    pub summary: bool,
 }
 
 pub(super) const RECORD_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, input, decision, review_of, review, prev_hash, hash, holder";
 
 /// The record columns without the application (for lists that do not return it).
 pub(super) const LIGHT_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, NULL AS input, decision, review_of, review, prev_hash, hash, holder";
+
+/// The record columns without the application and the decision.
+const SUMMARY_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, NULL AS input, NULL AS decision, review_of, review, prev_hash, hash, holder";
 
 /// Runs `$body`, an async block over `$conn` that evaluates to `Result<(value, commit?),
 /// StoreError>`, in a transaction holding the chain's write lock, on either database, and
@@ -488,8 +493,13 @@ impl Store {
         } else {
             f.category.clone()
         };
+        let columns = if f.summary {
+            SUMMARY_COLUMNS
+        } else {
+            RECORD_COLUMNS
+        };
         let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = 'screening' \
+            "SELECT {columns} FROM records WHERE kind = 'screening' \
              AND ($1 IS NULL OR reference = $1) AND ($2 IS NULL OR outcome = $2) \
              AND ($3 IS NULL OR category = $3) AND ($4 = 0 OR category IS NULL) \
              AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \

@@ -255,21 +255,27 @@ pub(super) async fn refused(state: &Shared, who: Who, auth: &Auth, p: &Problem) 
     list(state, who, auth, code, errors).await
 }
 
+/// What a line of the list shows of its decision (the rest of the JSON is skipped unread).
+#[derive(Deserialize, Default)]
+struct Brief {
+    #[serde(default)]
+    risk_level: Option<String>,
+    #[serde(default)]
+    missing: Vec<BriefMissing>,
+}
+
+#[derive(Deserialize)]
+struct BriefMissing {
+    path: String,
+}
+
 fn line_view(r: LineRow) -> LineView {
-    let decision: Option<serde_json::Value> = r
+    let brief: Brief = r
         .decision
         .as_deref()
-        .and_then(|d| serde_json::from_str(d).ok());
-    let missing = decision
-        .as_ref()
-        .and_then(|d| d.get("missing"))
-        .and_then(|m| m.as_array())
-        .map(|m| {
-            m.iter()
-                .filter_map(|x| x.get("path").and_then(|p| p.as_str()).map(str::to_owned))
-                .collect()
-        })
+        .and_then(|d| serde_json::from_str(d).ok())
         .unwrap_or_default();
+    let missing = brief.missing.into_iter().map(|m| m.path).collect();
     let error = r
         .error
         .as_deref()
@@ -298,12 +304,7 @@ fn line_view(r: LineRow) -> LineView {
         reference: r.reference.unwrap_or_default(),
         outcome: r.outcome.unwrap_or_default(),
         category: r.category.unwrap_or_default(),
-        risk: decision
-            .as_ref()
-            .and_then(|d| d.get("risk_level"))
-            .and_then(|r| r.as_str())
-            .unwrap_or_default()
-            .to_owned(),
+        risk: brief.risk_level.unwrap_or_default(),
         missing,
         error,
     }
@@ -345,9 +346,9 @@ pub(super) async fn show(
         Ok(b) => b,
         Err(p) => return problem_page(&p, s.who),
     };
-    let counts = match state.store.batch_counts(&id).await {
+    let counts = match crate::http::batches::counts(&state, &b).await {
         Ok(c) => c,
-        Err(e) => return problem_page(&unavailable(e), s.who),
+        Err(p) => return problem_page(&p, s.who),
     };
     let filter = LineFilter {
         outcome: (!q.outcome.is_empty()).then(|| q.outcome.clone()),

@@ -146,7 +146,7 @@ pub(super) async fn cases(
         cursor: opt(&q.cursor),
         limit: Some(50),
     };
-    let (status, rows, next, errors) = match find_screenings(&state, &auth, &list).await {
+    let (status, rows, next, errors) = match find_screenings(&state, &auth, &list, true).await {
         Ok((rows, next)) => (StatusCode::OK, rows, next, Vec::new()),
         Err(p) if p.status == 422 => {
             let errors = p.errors.into_iter().map(|e| (e.path, e.expected)).collect();

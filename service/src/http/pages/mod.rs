@@ -68,6 +68,7 @@ pub(super) fn routes(state: Shared) -> Router {
         .route("/policies", get(reference::policies))
         .route("/audit", get(reference::audit))
         .route("/screenings/{id}/review", post(reviews::review))
+        .route("/screenings/{id}/replay", post(screening::replay))
         .route(
             "/screenings/{id}/review/{review_id}/{verb}",
             post(reviews::decide),

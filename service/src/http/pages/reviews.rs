@@ -71,6 +71,7 @@ pub(super) async fn review(
             &auth,
             &screening,
             errors,
+            None,
         );
     }
     match append_review(&state, &auth, &screening, &b, None, Ticket::default()).await {

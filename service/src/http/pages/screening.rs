@@ -94,6 +94,10 @@ struct DecisionPage {
     screening_id: String,
     csrf: String,
     review_errors: Vec<(String, String)>,
+    /// Whether the replay button is shown (a stored decision, a caller who may replay).
+    can_replay: bool,
+    /// The result of a replay just asked for.
+    replayed: Option<String>,
 }
 
 fn outcome_words(o: Outcome) -> &'static str {
@@ -229,11 +233,55 @@ pub(super) struct ScreenForm {
     csrf: String,
 }
 
+/// The screening form as posted: URL-encoded, or multipart with the application as an uploaded
+/// JSON file (a file, when one is chosen, takes the place of the pasted text).
+async fn screen_form(state: &Shared, req: axum::extract::Request) -> Result<ScreenForm, Response> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if !multipart {
+        return match Form::<ScreenForm>::from_request(req, state).await {
+            Ok(Form(f)) => Ok(f),
+            Err(e) => Err(e.into_response()),
+        };
+    }
+    let mut m = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let mut f = ScreenForm::default();
+    let mut file = String::new();
+    while let Ok(Some(field)) = m.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let Ok(text) = field.text().await else {
+            return Err(super::batches::unreadable_form());
+        };
+        match name.as_str() {
+            "application" => f.application = text,
+            "file" => file = text,
+            "as_of" => f.as_of = text,
+            "action" => f.action = text,
+            "csrf" => f.csrf = text,
+            _ => {}
+        }
+    }
+    if !file.trim().is_empty() {
+        f.application = file;
+    }
+    Ok(f)
+}
+
 pub(super) async fn screen(
     State(state): State<Shared>,
     headers: HeaderMap,
-    Form(f): Form<ScreenForm>,
+    req: axum::extract::Request,
 ) -> Response {
+    let f = match screen_form(&state, req).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let s = match form_session(&state, &headers, &f.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -321,6 +369,8 @@ pub(super) async fn outcome(
                 screening_id: String::new(),
                 csrf: String::new(),
                 review_errors: Vec::new(),
+                can_replay: false,
+                replayed: None,
             },
         ),
         Err(p) => problem_page(&p, who),
@@ -341,7 +391,50 @@ pub(super) async fn decision_page(
         Ok(r) => r,
         Err(p) => return problem_page(&p, s.who),
     };
-    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new())
+    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new(), None)
+}
+
+/// `POST /screenings/{id}/replay`: the decision page with the replay's result (as
+/// `POST /v1/screenings/{id}/replay`).
+pub(super) async fn replay(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<ReplayForm>,
+) -> Response {
+    let s = match form_session(&state, &headers, &f.csrf).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let auth = Auth(s.principal);
+    let r: Record = match visible_screening(&state, &auth, Action::Replay, &id).await {
+        Ok(r) => r,
+        Err(p) => return problem_page(&p, s.who),
+    };
+    let result = match crate::http::history::replay_record(&state, &r).await {
+        Ok(x) => x,
+        Err(p) => return problem_page(&p, s.who),
+    };
+    let words = match (result.identical, result.reproducible, result.engine_changed) {
+        (true, _, _) => format!(
+            "Replayed under policy set {} with engine {}: the decision is byte-identical to the stored one.",
+            result.policy_set, result.engine_version_now
+        ),
+        (false, false, _) => "Replayed: the decision differs, but one of the two runs hit the time limit, so the difference depends on the machine's speed, not on the data.".to_owned(),
+        (false, true, true) => format!(
+            "Replayed: the decision differs. The engine changed since ({} then, {} now), which may explain it.",
+            result.engine_version_then, result.engine_version_now
+        ),
+        (false, true, false) => "Replayed: the decision DIFFERS from the stored one under the same policy set and engine. Report this: a stored decision should always replay identically.".to_owned(),
+    };
+    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new(), Some(words))
+}
+
+/// The replay form.
+#[derive(Deserialize)]
+pub(super) struct ReplayForm {
+    #[serde(default)]
+    csrf: String,
 }
 
 /// The decision page of a stored screening, with the review form for a caller who may review
@@ -352,6 +445,7 @@ pub(super) fn stored_decision(
     auth: &Auth,
     r: &Record,
     review_errors: Vec<(String, String)>,
+    replayed: Option<String>,
 ) -> Response {
     let Some(d) = r
         .decision
@@ -368,6 +462,8 @@ pub(super) fn stored_decision(
             screening_id: r.id.clone(),
             csrf: who.csrf.clone(),
             review_errors,
+            can_replay: auth.allow(Action::Replay).is_ok(),
+            replayed,
             who: Some(who),
             d: view(&d, true),
             record: Some(RecordView {
