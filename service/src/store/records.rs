@@ -185,7 +185,7 @@ pub struct ListFilter {
     pub before: Option<i64>,
     /// Page size.
     pub limit: i64,
-    /// Without the application and the decision (a list that shows neither).
+    /// Only what a list shows: no application, decision, review, date, policy set or hashes.
     pub summary: bool,
 }
 
@@ -195,7 +195,9 @@ pub(super) const RECORD_COLUMNS: &str = "seq, id, kind, created_at, created_by, 
 pub(super) const LIGHT_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, NULL AS input, decision, review_of, review, prev_hash, hash, holder";
 
 /// The record columns without the application and the decision.
-const SUMMARY_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, as_of, policy_set, engine_version, NULL AS input, NULL AS decision, review_of, review, prev_hash, hash, holder";
+/// Only columns of the `records_list` index, so that SQLite reads no row (see migration 0005);
+/// the hashes are left empty.
+const SUMMARY_COLUMNS: &str = "seq, id, kind, created_at, created_by, reference, instrument, outcome, category, NULL AS as_of, NULL AS policy_set, engine_version, NULL AS input, NULL AS decision, NULL AS review_of, NULL AS review, '' AS prev_hash, '' AS hash, holder";
 
 /// Runs `$body`, an async block over `$conn` that evaluates to `Result<(value, commit?),
 /// StoreError>`, in a transaction holding the chain's write lock, on either database, and

@@ -360,7 +360,9 @@ pub(super) async fn show(
         },
         after: q.after.parse().unwrap_or(0),
         limit: PAGE + 1,
-        decisions: true,
+        // Only the participant view shows what each decision misses; a portfolio's page stays
+        // light (the CSV download has every line's missing facts).
+        decisions: participants,
     };
     let mut rows = match state.store.batch_lines(&id, &filter).await {
         Ok(r) => r,
