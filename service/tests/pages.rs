@@ -449,6 +449,24 @@ async fn the_cases_list_filters_and_each_application_has_its_history() {
     assert!(a.body.contains("ADSB-2022-0412") && !a.body.contains("RVO-TM-2027-VN-031"));
     let none = page(&app, "GET", "/cases?outcome=decline", &session, None).await;
     assert!(none.body.contains("No screening matches"));
+    // By applicant (part of the name, any case) and by instrument.
+    let turbine = page(&app, "GET", "/cases?applicant=tURBINE+exp", &session, None).await;
+    assert!(
+        turbine.body.contains("ADSB-2022-0412") && !turbine.body.contains("RVO-TM-2027-VN-031")
+    );
+    let missions = page(
+        &app,
+        "GET",
+        "/cases?instrument=trade_mission",
+        &session,
+        None,
+    )
+    .await;
+    assert!(
+        !missions.body.contains("ADSB-2022-0412") && missions.body.contains("RVO-TM-2027-VN-031")
+    );
+    let bad = page(&app, "GET", "/cases?instrument=loan", &session, None).await;
+    assert!(bad.body.contains("<code>instrument</code>"), "{}", bad.body);
     let bad = page(&app, "GET", "/cases?from=2023-13-01", &session, None).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("<code>from</code>"), "{}", bad.body);

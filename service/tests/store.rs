@@ -27,7 +27,9 @@ fn screening(reference: &str, outcome: &str, category: Option<&str>) -> NewRecor
         as_of: Some("2022-11-01".into()),
         policy_set: Some("sha256:abc".into()),
         engine_version: "0.1.0".into(),
-        input: Some(format!(r#"{{"reference":"{reference}"}}"#)),
+        input: Some(format!(
+            r#"{{"applicant":{{"name":"Applicant of {reference}"}},"reference":"{reference}"}}"#
+        )),
         decision: Some(format!(r#"{{"outcome":"{outcome}"}}"#)),
         ..NewRecord::default()
     }
@@ -104,6 +106,19 @@ async fn records_chain_list_and_verify() {
             ..ListFilter::default()
         };
         assert_eq!(store.list(&f).await.unwrap().len(), 1, "{name}");
+        let f = ListFilter {
+            applicant: Some("OF ref-2".into()),
+            summary: true,
+            limit: 10,
+            ..ListFilter::default()
+        };
+        let found = store.list(&f).await.unwrap();
+        assert_eq!(found.len(), 1, "{name}: by applicant");
+        assert_eq!(found[0].reference, "REF-2", "{name}");
+        assert!(
+            found[0].decision.is_none(),
+            "{name}: a summary reads no decision"
+        );
         let f = ListFilter {
             before: Some(3),
             limit: 1,

@@ -230,6 +230,11 @@ pub struct ListQuery {
     pub outcome: Option<String>,
     /// `A`, `B`, `C`, or `none`.
     pub category: Option<String>,
+    /// `export_credit`, `project_finance` or `trade_mission`.
+    pub instrument: Option<String>,
+    /// The applicant's name contains this (case-insensitive; read from every stored application,
+    /// so slower than the other filters).
+    pub applicant: Option<String>,
     /// Stored on or after this date (YYYY-MM-DD).
     pub from: Option<String>,
     /// Stored on or before this date (YYYY-MM-DD).
@@ -294,6 +299,23 @@ pub(super) async fn find_screenings(
             expected: "A, B, C or none".into(),
         });
     }
+    if let Some(i) = &q.instrument
+        && imvo_engine::Instrument::from_name(i).is_none()
+    {
+        errors.push(FieldProblem {
+            path: "instrument".into(),
+            expected: "export_credit, project_finance or trade_mission".into(),
+        });
+    }
+    if q.applicant
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > 200)
+    {
+        errors.push(FieldProblem {
+            path: "applicant".into(),
+            expected: "at most 200 characters of the applicant's name".into(),
+        });
+    }
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         errors.push(FieldProblem {
@@ -345,7 +367,16 @@ pub(super) async fn find_screenings(
         category: q.category.clone(),
         from,
         to,
-        instrument: (scope == Scope::TradeMissions).then(|| "trade_mission".to_owned()),
+        instrument: if scope == Scope::TradeMissions {
+            // A mission organiser asking for another instrument sees none.
+            match q.instrument.as_deref() {
+                None | Some("trade_mission") => Some("trade_mission".to_owned()),
+                Some(_) => return Ok((Vec::new(), None)),
+            }
+        } else {
+            q.instrument.clone()
+        },
+        applicant: q.applicant.clone().filter(|a| !a.trim().is_empty()),
         before,
         limit,
         summary,

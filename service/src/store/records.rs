@@ -181,6 +181,9 @@ pub struct ListFilter {
     pub to: Option<String>,
     /// Only this instrument (a mission organiser sees trade missions only).
     pub instrument: Option<String>,
+    /// The applicant's name contains this (case-insensitive). Read from each stored
+    /// application, so a search by applicant reads every record; the other filters use columns.
+    pub applicant: Option<String>,
     /// Records before this sequence number (the cursor).
     pub before: Option<i64>,
     /// Page size.
@@ -495,6 +498,10 @@ impl Store {
         } else {
             f.category.clone()
         };
+        let applicant = match self.db {
+            Db::Sqlite(_) => "instr(lower(json_extract(input, '$.applicant.name')), lower($10))",
+            Db::Postgres(_) => "strpos(lower(input::jsonb #>> '{applicant,name}'), lower($10))",
+        };
         let columns = if f.summary {
             SUMMARY_COLUMNS
         } else {
@@ -506,6 +513,7 @@ impl Store {
              AND ($3 IS NULL OR category = $3) AND ($4 = 0 OR category IS NULL) \
              AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \
              AND ($7 IS NULL OR instrument = $7) AND ($8 IS NULL OR seq < $8) \
+             AND ($10 IS NULL OR {applicant} > 0) \
              ORDER BY seq DESC LIMIT $9"
         );
         let rows = on_db!(self, |p| {
@@ -519,6 +527,7 @@ impl Store {
                 .bind(&f.instrument)
                 .bind(f.before)
                 .bind(f.limit)
+                .bind(&f.applicant)
                 .fetch_all(p)
                 .await?;
             rows.iter()

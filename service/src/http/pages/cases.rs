@@ -22,6 +22,10 @@ pub(super) struct CasesQuery {
     #[serde(default)]
     reference: String,
     #[serde(default)]
+    applicant: String,
+    #[serde(default)]
+    instrument: String,
+    #[serde(default)]
     outcome: String,
     #[serde(default)]
     category: String,
@@ -72,6 +76,7 @@ struct CasesPage {
     q: CasesQuery,
     outcomes: [(&'static str, &'static str); 6],
     categories: [(&'static str, &'static str); 5],
+    instruments: [(&'static str, &'static str); 4],
     errors: Vec<(String, String)>,
     rows: Vec<Row>,
     next: Option<String>,
@@ -139,6 +144,8 @@ pub(super) async fn cases(
     let auth = Auth(s.principal);
     let list = ListQuery {
         reference: opt(&q.reference),
+        applicant: opt(&q.applicant),
+        instrument: opt(&q.instrument),
         outcome: opt(&q.outcome),
         category: opt(&q.category),
         from: opt(&q.from),
@@ -156,8 +163,10 @@ pub(super) async fn cases(
     };
     let next = next.map(|cursor| {
         format!(
-            "/cases?reference={}&outcome={}&category={}&from={}&to={}&cursor={cursor}",
+            "/cases?reference={}&applicant={}&instrument={}&outcome={}&category={}&from={}&to={}&cursor={cursor}",
             enc(&q.reference),
+            enc(&q.applicant),
+            enc(&q.instrument),
             enc(&q.outcome),
             enc(&q.category),
             enc(&q.from),
@@ -185,6 +194,12 @@ pub(super) async fn cases(
             q,
             outcomes: OUTCOMES,
             categories: CATEGORIES,
+            instruments: [
+                ("", "any"),
+                ("export_credit", "export credit"),
+                ("project_finance", "project finance"),
+                ("trade_mission", "trade mission"),
+            ],
             errors,
             rows,
             next,
