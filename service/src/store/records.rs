@@ -498,9 +498,17 @@ impl Store {
         } else {
             f.category.clone()
         };
-        let applicant = match self.db {
-            Db::Sqlite(_) => "instr(lower(json_extract(input, '$.applicant.name')), lower($10))",
-            Db::Postgres(_) => "strpos(lower(input::jsonb #>> '{applicant,name}'), lower($10))",
+        // Only a search by applicant names the application: without one, the list is answered
+        // from the `records_list` index alone (SQLite reads no row).
+        let applicant = match (&f.applicant, &self.db) {
+            (None, Db::Sqlite(_)) => "$10 IS NULL",
+            (None, Db::Postgres(_)) => "$10::text IS NULL",
+            (Some(_), Db::Sqlite(_)) => {
+                "instr(lower(json_extract(input, '$.applicant.name')), lower($10)) > 0"
+            }
+            (Some(_), Db::Postgres(_)) => {
+                "strpos(lower(input::jsonb #>> '{applicant,name}'), lower($10)) > 0"
+            }
         };
         let columns = if f.summary {
             SUMMARY_COLUMNS
@@ -513,7 +521,7 @@ impl Store {
              AND ($3 IS NULL OR category = $3) AND ($4 = 0 OR category IS NULL) \
              AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \
              AND ($7 IS NULL OR instrument = $7) AND ($8 IS NULL OR seq < $8) \
-             AND ($10 IS NULL OR {applicant} > 0) \
+             AND {applicant} \
              ORDER BY seq DESC LIMIT $9"
         );
         let rows = on_db!(self, |p| {
