@@ -220,6 +220,22 @@ impl Browser {
         }
     }
 
+    /// Waits on a batch's page (which reloads itself while the batch runs) until it says done.
+    async fn until_done(&self, secs: u64) -> String {
+        let start = Instant::now();
+        loop {
+            let page = self.c.source().await.unwrap();
+            if page.contains("<span id=\"status\">done</span>") {
+                return page;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(secs),
+                "the batch did not finish: {page}"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
     async fn sign_in(&self, key: &str) {
         // A fresh browser session for each person: the cookies of the last one are dropped.
         self.open("/sign-in").await;
@@ -470,18 +486,7 @@ async fn the_workbench_in_a_real_browser() {
         .await
         .unwrap();
     b.submit("form[action='/batches'] button").await;
-    let start = Instant::now();
-    let page = loop {
-        let page = b.c.source().await.unwrap();
-        if page.contains("<span id=\"status\">done</span>") {
-            break page;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(240),
-            "the batch did not finish: {page}"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
+    let page = b.until_done(240).await;
     assert!(
         page.contains("<strong id=\"done\">2000</strong> of <strong>2000</strong>"),
         "{page}"
@@ -568,15 +573,7 @@ async fn the_workbench_in_a_real_browser() {
         .await
         .unwrap();
     b.submit("form[action='/missions'] button").await;
-    let start = Instant::now();
-    let page = loop {
-        let page = b.c.source().await.unwrap();
-        if page.contains("<span id=\"status\">done</span>") {
-            break page;
-        }
-        assert!(start.elapsed() < Duration::from_secs(60), "{page}");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    };
+    let page = b.until_done(60).await;
     assert_eq!(page.matches("<tr><td>").count(), 2, "{page}");
     b.check("participants").await;
 

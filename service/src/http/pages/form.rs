@@ -428,6 +428,19 @@ fn instrument_of(name: &str) -> Option<(Instrument, &'static str)> {
     Some((i, words))
 }
 
+/// The instrument a form's path names, if the caller may screen it (`404` for a name that is
+/// none, `403` for one the role may not screen).
+fn allowed_instrument(
+    auth: &Auth,
+    name: &str,
+) -> Result<(Instrument, &'static str), crate::http::problem::Problem> {
+    let inst = instrument_of(name).ok_or_else(|| {
+        crate::http::problem::Problem::not_found(format!("no instrument `{name}`"))
+    })?;
+    auth.allow_instrument(Action::Simulate, inst.0)?;
+    Ok(inst)
+}
+
 fn page(
     status: StatusCode,
     who: Who,
@@ -462,16 +475,11 @@ pub(super) async fn form_page(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Some(inst) = instrument_of(&name) else {
-        return problem_page(
-            &crate::http::problem::Problem::not_found(format!("no instrument `{name}`")),
-            s.who,
-        );
-    };
-    if let Err(p) = Auth(s.principal).allow_instrument(Action::Simulate, inst.0) {
-        return problem_page(&p, s.who);
+    let auth = Auth(s.principal);
+    match allowed_instrument(&auth, &name) {
+        Ok(inst) => page(StatusCode::OK, s.who, inst, &Vec::new(), &[]),
+        Err(p) => problem_page(&p, s.who),
     }
-    page(StatusCode::OK, s.who, inst, &Vec::new(), &[])
 }
 
 /// `POST /screen/{instrument}`: the form read as one CSV row; refused fields shown next to
@@ -487,16 +495,11 @@ pub(super) async fn form_post(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Some(inst) = instrument_of(&name) else {
-        return problem_page(
-            &crate::http::problem::Problem::not_found(format!("no instrument `{name}`")),
-            s.who,
-        );
-    };
     let auth = Auth(s.principal);
-    if let Err(p) = auth.allow_instrument(Action::Simulate, inst.0) {
-        return problem_page(&p, s.who);
-    }
+    let inst = match allowed_instrument(&auth, &name) {
+        Ok(inst) => inst,
+        Err(p) => return problem_page(&p, s.who),
+    };
     let mut errors = Vec::new();
     let as_of = match first(&p, "as_of").trim() {
         "" => None,
