@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use imvo_engine::application::{FieldKind, field_specs};
 
-use super::batches::{FormHead, LinesQuery, csrf_refused, show, text_field, unreadable_form};
+use super::batches::{LinesQuery, show};
+use super::multipart::{FormHead, csrf_refused, text_field, unreadable_form};
 use super::{Who, problem_page, render, same, session};
 use crate::access::Action;
 use crate::batch::input::Format;

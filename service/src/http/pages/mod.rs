@@ -11,6 +11,7 @@ mod cases;
 mod compare;
 mod form;
 mod missions;
+mod multipart;
 mod reference;
 mod reviews;
 mod screening;
@@ -488,11 +489,7 @@ async fn session(state: &Shared, headers: &HeaderMap) -> Result<Signed, Response
 async fn form_session(state: &Shared, headers: &HeaderMap, csrf: &str) -> Result<Signed, Response> {
     let s = session(state, headers).await?;
     if !same(csrf, &s.who.csrf) {
-        return Err(message(
-            StatusCode::FORBIDDEN,
-            "Refused",
-            "This request did not come from one of this service's own pages, so it was refused.",
-        ));
+        return Err(multipart::csrf_refused());
     }
     Ok(s)
 }

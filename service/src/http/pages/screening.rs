@@ -256,7 +256,7 @@ async fn screen_form(state: &Shared, req: axum::extract::Request) -> Result<Scre
     while let Ok(Some(field)) = m.next_field().await {
         let name = field.name().unwrap_or_default().to_owned();
         let Ok(text) = field.text().await else {
-            return Err(super::batches::unreadable_form());
+            return Err(super::multipart::unreadable_form());
         };
         match name.as_str() {
             "application" => f.application = text,
