@@ -964,8 +964,28 @@ async fn portfolios_and_participant_lists_from_the_pages() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let p = done(&app, &session, r.location()).await;
+    let at = r.location().to_owned();
+    let p = done(&app, &session, &at).await;
     assert!(p.body.contains("Participants of the mission list"));
+    let csv = page(
+        &app,
+        "GET",
+        &format!("{at}/participants.csv"),
+        &session,
+        None,
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body
+            .starts_with("line,reference,outcome,risk_level,ask,")
+    );
+    assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
+    let tm2 = csv.body.lines().find(|l| l.contains("TM-2")).unwrap();
+    assert!(
+        tm2.contains("Self assessment completed? (yes or no)"),
+        "{tm2}"
+    );
     assert_eq!(p.body.matches("<tr><td>").count(), 2, "{}", p.body);
     assert!(
         p.body.contains("Self assessment completed? (yes or no)"),

@@ -146,7 +146,9 @@ pub const CSV_HEADER: &str = "line,reference,instrument,outcome,category,categor
 /// One CSV cell. A cell a spreadsheet would read as a formula (one that begins with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return, as OWASP lists them) gets a leading `'`, which the
 /// spreadsheet shows as text; a reader recovers the value by stripping that one quote.
-fn csv_field(s: &str) -> String {
+/// (Also the participant list's download.)
+#[must_use]
+pub fn csv_field(s: &str) -> String {
     let neutral;
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         neutral = format!("'{s}");

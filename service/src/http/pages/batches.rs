@@ -57,15 +57,15 @@ pub(super) struct LinesQuery {
 }
 
 /// One line of the results.
-struct LineView {
-    line: i64,
-    record_id: String,
-    reference: String,
-    outcome: String,
-    category: String,
-    risk: String,
-    missing: Vec<String>,
-    error: String,
+pub(super) struct LineView {
+    pub(super) line: i64,
+    pub(super) record_id: String,
+    pub(super) reference: String,
+    pub(super) outcome: String,
+    pub(super) category: String,
+    pub(super) risk: String,
+    pub(super) missing: Vec<String>,
+    pub(super) error: String,
 }
 
 #[derive(Template)]
@@ -222,7 +222,7 @@ struct BriefMissing {
     path: String,
 }
 
-fn line_view(r: LineRow) -> LineView {
+pub(super) fn line_view(r: LineRow) -> LineView {
     let brief: Brief = r
         .decision
         .as_deref()

@@ -205,3 +205,67 @@ pub(super) async fn participants(
 ) -> Response {
     show(state, headers, id, q, true).await
 }
+
+/// `GET /missions/{id}/participants.csv`: one row per participant (line, reference, outcome,
+/// risk level, what to ask, or why the row was not screened), in line order.
+pub(super) async fn participants_csv(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let auth = Auth(s.principal);
+    if let Err(p) = crate::http::batches::visible_batch(&state, &auth, &id).await {
+        return problem_page(&p, s.who);
+    }
+    let mut out = String::from("line,reference,outcome,risk_level,ask,not_screened_because\n");
+    let mut after = 0;
+    loop {
+        let filter = crate::store::LineFilter {
+            after,
+            limit: 500,
+            decisions: true,
+            ..Default::default()
+        };
+        let rows = match state.store.batch_lines(&id, &filter).await {
+            Ok(r) => r,
+            Err(e) => return problem_page(&crate::http::problem::unavailable(e), s.who),
+        };
+        let Some(last) = rows.last().map(|r| r.line) else {
+            break;
+        };
+        after = last;
+        for l in rows.into_iter().map(super::batches::line_view) {
+            let ask: Vec<String> = l.missing.iter().map(|m| super::form::question(m)).collect();
+            let cells = [
+                l.line.to_string(),
+                l.reference,
+                l.outcome,
+                l.risk,
+                ask.join("; "),
+                l.error,
+            ];
+            let row: Vec<String> = cells.iter().map(|c| crate::batch::csv_field(c)).collect();
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
+    }
+    let disposition = format!(
+        "attachment; filename=\"participants-{}.csv\"",
+        id.get(..8).unwrap_or(&id)
+    );
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        out,
+    )
+        .into_response()
+}

@@ -64,6 +64,10 @@ pub(super) fn routes(state: Shared) -> Router {
             get(missions::missions_page).post(missions::upload.layer(DefaultBodyLimit::disable())),
         )
         .route("/missions/{id}", get(missions::participants))
+        .route(
+            "/missions/{id}/participants.csv",
+            get(missions::participants_csv),
+        )
         .route("/batches/{id}", get(batches::batch_page))
         .route("/batches/{id}/{file}", get(batches::download))
         .route("/policies", get(reference::policies))
