@@ -236,6 +236,17 @@ impl Browser {
         }
     }
 
+    /// Clicks the element `css` names.
+    async fn click(&self, css: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
     async fn sign_in(&self, key: &str) {
         // A fresh browser session for each person: the cookies of the last one are dropped.
         self.open("/sign-in").await;
@@ -430,23 +441,13 @@ async fn the_workbench_in_a_real_browser() {
     assert!((1..=2).contains(&pages), "the memo is {pages} pages");
 
     // 3. Four eyes: Anna overrides A to B; she cannot approve it; Bram does.
-    b.c.find(Locator::Css("input[name=verdict][value=override]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("input[name=verdict][value=override]").await;
     for (id, value) in [
         ("reason_code", "mitigation_agreed"),
         ("outcome", "proceed_with_conditions"),
         ("category", "B"),
     ] {
-        b.c.find(Locator::Css(&format!("#{id} option[value={value}]")))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        b.click(&format!("#{id} option[value={value}]")).await;
     }
     b.fill("text", "the plant moved out of the natural habitat")
         .await;
@@ -492,12 +493,7 @@ async fn the_workbench_in_a_real_browser() {
         "{page}"
     );
     b.check("batch-done").await;
-    b.c.find(Locator::Css("#outcome option[value=refer]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#outcome option[value=refer]").await;
     let page = b.submit("form.filters button").await;
     let rows = page.matches("<tr><td>").count();
     assert!(
@@ -505,12 +501,7 @@ async fn the_workbench_in_a_real_browser() {
         "{page}"
     );
     b.check("batch-filtered").await;
-    b.c.find(Locator::Css("a[href$='/results.csv']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("a[href$='/results.csv']").await;
     let start = Instant::now();
     let csv = loop {
         let done = std::fs::read_dir(&downloads)

@@ -63,7 +63,8 @@ struct Group {
 /// A searchable list of codes.
 struct CodeList {
     id: &'static str,
-    codes: Vec<(String, String)>,
+    /// The compiled-in list itself (code to name), borrowed, not copied per page.
+    codes: &'static std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Template)]
@@ -272,11 +273,7 @@ fn groups(instrument: Instrument, p: &Posted) -> (Vec<Group>, Vec<CodeList>) {
             {
                 lists.push(CodeList {
                     id: list_id(l),
-                    codes: l
-                        .entries
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
+                    codes: &l.entries,
                 });
             }
         }
