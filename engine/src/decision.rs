@@ -189,8 +189,14 @@ pub struct Finding {
     /// The application facts the rule read (path to value; `null` where unknown).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub facts: BTreeMap<String, Value>,
-    /// Why, in words.
+    /// Why, in words (English). Where the pack has message catalogues, this is `message`
+    /// rendered in English when the rule reported it.
     pub reason: String,
+    /// Why, as a message id and its arguments, to render in any language (absent for packs
+    /// without catalogues and for decisions made before message ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub message: Option<crate::messages::Message>,
 }
 
 /// A step the applicant or sponsor must deliver.
@@ -208,9 +214,13 @@ pub struct RequiredStep {
     /// For a disclosure: the earliest permissible final commitment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earliest_final_commitment: Option<NaiveDate>,
-    /// A note on timing.
+    /// A note on timing (English).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note as a message of the engine's catalogue, to render in any language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub message: Option<crate::messages::Message>,
 }
 
 /// An IFC Performance Standard that applies.
@@ -425,6 +435,10 @@ pub struct Assumption {
     pub value: String,
     /// Why it is safe to assume for an indicative category.
     pub why: String,
+    /// `why` as a message, where the pack has catalogues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub message: Option<crate::messages::Message>,
     /// The rule that made the assumption.
     pub rule_id: String,
     /// The rule's citation.
@@ -457,6 +471,10 @@ pub struct Pointer {
     pub category: Category,
     /// Why, in words.
     pub reason: String,
+    /// `reason` as a message, where the pack has catalogues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub message: Option<crate::messages::Message>,
 }
 
 /// The lowest and highest category a decision could still reach once its unknowns are known.

@@ -14,7 +14,9 @@ pub mod codes;
 pub mod decision;
 pub mod json;
 mod load;
+pub mod messages;
 pub mod policy;
+pub mod render;
 mod screen;
 pub mod script;
 

@@ -7,7 +7,6 @@ pub mod auth;
 pub mod batch;
 pub mod calibration;
 pub mod embedded;
-pub mod explain;
 pub mod four_eyes;
 pub mod http;
 

@@ -11,7 +11,7 @@ pub mod vocab;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use fields::{FieldKind, FieldSpec, Values};
 pub use parse::{FieldError, InputError, field_kinds, field_paths, field_specs, is_field_path};
@@ -81,7 +81,7 @@ impl std::fmt::Display for Instrument {
 }
 
 /// An amount of money: an exact decimal and its ISO 4217 currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     /// The amount, with the scale it was written with.
     #[serde(with = "rust_decimal::serde::str")]

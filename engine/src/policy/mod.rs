@@ -11,6 +11,7 @@ mod files;
 mod gates;
 mod limits;
 mod manifest;
+mod messages;
 mod pack;
 mod params;
 mod rules;
@@ -114,6 +115,9 @@ pub struct Pack {
     pub conditions: Conditions,
     /// Each rule's compiled gate, by rule index (`None`: the rule always runs).
     pub gates: Vec<Option<Gate>>,
+    /// The pack's message catalogues (`messages/en.ftl`, `messages/nl.ftl`), if it has them:
+    /// then every explanation its rules report is a message id, never a sentence.
+    pub catalogue: Option<Arc<crate::messages::Catalogue>>,
     pub(crate) ast: AST,
 }
 

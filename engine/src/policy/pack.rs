@@ -100,6 +100,7 @@ pub(super) fn load_pack(
             "the pack has no `.rhai` script",
         ));
     }
+    let catalogue = super::messages::pack_catalogue(dir, files, &mut errors);
     check_functions(
         dir,
         &rules,
@@ -159,6 +160,7 @@ pub(super) fn load_pack(
         functions,
         conditions,
         gates,
+        catalogue,
         ast,
     })
 }

@@ -18,6 +18,8 @@ use crate::decision::{
     Category, DataRef, Decision, DecisionError, Effect, ErrorKind, Finding, Missing, Outcome,
     PackRef, PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
 };
+use crate::messages::catalogue::render_engine;
+use crate::messages::{Arg, Lang, Message};
 use crate::policy::{GateInput, Pack, Phase, PolicySet, Tri, dispatcher_name};
 use crate::script::api::AppView;
 use crate::script::budget::{DEADLINE_TOKEN, OPERATIONS_TOKEN, end_rule_budget};
@@ -303,12 +305,12 @@ fn required_steps(app: &Application, as_of: NaiveDate, out: &mut Accumulator) ->
         let mut rule_ids: Vec<String> = acc.rule_ids.into_iter().collect();
         rule_ids.sort_by(|a, b| rule_order(a, b));
         let provided = app.has_document(&step);
-        let (mut due_by, mut earliest, mut note) = (None, None, None);
+        let (mut due_by, mut earliest, mut note, mut message) = (None, None, None, None);
         if let Some(days) = acc.disclosure_days {
             let days_u = Days::new(days.unsigned_abs());
             due_by = commitment.and_then(|c| c.checked_sub_days(days_u));
             earliest = disclosed.and_then(|d| d.checked_add_days(days_u));
-            let mut text = format!("publish at least {days} calendar days before final commitment");
+            let mut m = Message::new("step-disclosure-note").with("days", Arg::Int(days));
             if commitment.is_none() {
                 for r in &rule_ids {
                     out.missing
@@ -316,16 +318,17 @@ fn required_steps(app: &Application, as_of: NaiveDate, out: &mut Accumulator) ->
                         .or_default()
                         .insert(r.clone());
                 }
-                text.push_str("; the due date needs `transaction.expected_final_commitment`");
-            } else if let (Some(due), false) = (due_by, provided)
+                m.id = "step-disclosure-note-no-date".to_owned();
+            } else if let (Some(due), false, Some(c)) = (due_by, provided, commitment)
                 && as_of > due
             {
-                text.push_str(&format!(
-                    "; overdue since {due}: the final commitment cannot be on {}",
-                    commitment.map(|c| c.to_string()).unwrap_or_default()
-                ));
+                m = Message::new("step-disclosure-note-overdue")
+                    .with("days", Arg::Int(days))
+                    .with("due", Arg::Date(due))
+                    .with("commitment", Arg::Date(c));
             }
-            note = Some(text);
+            note = render_engine(Lang::En, &m).ok();
+            message = Some(m);
         }
         required_steps.push(RequiredStep {
             step,
@@ -334,6 +337,7 @@ fn required_steps(app: &Application, as_of: NaiveDate, out: &mut Accumulator) ->
             due_by,
             earliest_final_commitment: earliest,
             note,
+            message,
         });
     }
     required_steps

@@ -58,6 +58,10 @@ pub(crate) struct Cli {
     /// Machine-readable output: the decision as JSON on stdout, errors as JSON on stderr.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// Language of the explanations a person reads (`en`, `nl`, or `pseudo` to check that
+    /// every sentence comes from a catalogue). The JSON decision is the same in every language.
+    #[arg(long, env = "IMVO_LANG", default_value = "en", value_parser = parse_lang, global = true)]
+    pub(crate) lang: imvo_engine::messages::Lang,
     /// The decision record: `sqlite:PATH` (created and migrated if missing) or `postgres://...`.
     #[arg(
         long,
@@ -68,6 +72,12 @@ pub(crate) struct Cli {
     pub(crate) database: String,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--lang`: a language imvo has catalogues for.
+fn parse_lang(s: &str) -> Result<imvo_engine::messages::Lang, String> {
+    imvo_engine::messages::Lang::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a language of imvo (expected `en`, `nl` or `pseudo`)"))
 }
 
 #[derive(Subcommand)]

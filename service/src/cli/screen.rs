@@ -1,8 +1,8 @@
 //! `imvo screen`: one application, screened and explained.
 
 use chrono::NaiveDate;
+use imvo_engine::render::explain;
 use imvo_engine::{Application, screen};
-use imvo_service::explain;
 
 use super::error::{Failure, exit, input_failure};
 use super::{Cli, policy_set, read_input};
@@ -16,7 +16,7 @@ pub(super) fn run(cli: &Cli, file: &str, as_of: Option<NaiveDate>) -> Result<u8,
     if cli.json {
         outln!("{}", decision.to_json_pretty())?;
     } else {
-        out!("{}", explain::explain(&decision))?;
+        out!("{}", explain(&decision, Some(&set), cli.lang))?;
     }
     Ok(exit::OK)
 }

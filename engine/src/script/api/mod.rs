@@ -14,6 +14,7 @@
 //! [`NAMED_ARGUMENTS`], beside the registration: the loader checks those literals in every
 //! script against the pack, and a test checks that each is registered.
 
+mod messages;
 mod params;
 mod queries;
 mod reporting;
@@ -92,6 +93,7 @@ pub(crate) fn register(e: &mut Engine) {
     register_types(e);
     register_views(e, &mut Vec::new());
     register_reporting(e);
+    messages::register_messages(e);
     register_queries(e);
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use rhai::{Dynamic, Engine};
 use serde_json::Value;
 
+use super::messages::explanation;
 use super::views::readers;
 use super::{Res, check_value, current_rule, dyn_to_json, fail, in_phase};
 use crate::application::is_field_path;
@@ -18,15 +19,19 @@ use crate::script::context::{self, StepAcc};
 /// under the default 100,000 operations).
 const REPORT_COST: u64 = 100;
 
-/// Adds a finding of the current rule.
-fn report(rule_id: &str, call: &str, effect: Effect, value: Option<&str>, reason: &str) -> Res<()> {
+/// Adds a finding of the current rule; `why` is a sentence or a message.
+fn report(
+    rule_id: &str,
+    call: &str,
+    effect: Effect,
+    value: Option<&str>,
+    why: &Dynamic,
+) -> Res<String> {
     // A finding is copied into the decision with the facts its rule read: charged as such, so a
     // rule reporting in a loop runs out of budget long before it floods the decision.
     charge(REPORT_COST)?;
-    if reason.trim().is_empty() {
-        return fail(format!("`{call}` needs a reason"));
-    }
-    context::with(|c| -> Res<()> {
+    let (reason, message) = explanation(call, why)?;
+    context::with(|c| -> Res<String> {
         let rule = current_rule(c, rule_id, call)?;
         let Some(pack) = c.pack.as_ref() else {
             return fail("no pack");
@@ -57,16 +62,17 @@ fn report(rule_id: &str, call: &str, effect: Effect, value: Option<&str>, reason
             evidence_level: rule.evidence_level.clone(),
             verified: rule.verified,
             facts,
-            reason: reason.to_owned(),
+            reason: reason.clone(),
+            message,
         };
         c.out.findings.push(finding);
-        Ok(())
+        Ok(reason)
     })
     .unwrap_or_else(|| fail(format!("`{call}` may only be called during a screening")))
 }
 
 /// `missing(rule, path, reason)`: a fact needed by the rule is unknown.
-fn missing(rule: &str, path: &str, reason: &str) -> Res<()> {
+fn missing(rule: &str, path: &str, reason: Dynamic) -> Res<()> {
     if !is_field_path(path) {
         return fail(format!("`{path}` is not a field path of the contract"));
     }
@@ -75,7 +81,7 @@ fn missing(rule: &str, path: &str, reason: &str) -> Res<()> {
         "missing",
         Effect::InsufficientInformation,
         None,
-        reason,
+        &reason,
     )?;
     let rule = rule.to_owned();
     let _ = context::with(|c| {
@@ -98,23 +104,29 @@ fn missing(rule: &str, path: &str, reason: &str) -> Res<()> {
 pub(super) fn register_reporting(e: &mut Engine) {
     e.register_fn(
         "floor",
-        |rule: &str, category: &str, reason: &str| -> Res<()> {
+        |rule: &str, category: &str, reason: Dynamic| -> Res<()> {
             in_phase("floor", &[Phase::Facts, Phase::Floors])?;
             let Some(cat) = Category::from_name(category) else {
                 return fail(format!(
                     "`{category}` is not a category (expected `A`, `B` or `C`)"
                 ));
             };
-            report(rule, "floor", Effect::CategoryFloor, Some(category), reason)?;
+            report(
+                rule,
+                "floor",
+                Effect::CategoryFloor,
+                Some(category),
+                &reason,
+            )?;
             let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
             Ok(())
         },
     );
     e.register_fn(
         "require",
-        |rule: &str, step: &str, reason: &str| -> Res<()> {
+        |rule: &str, step: &str, reason: Dynamic| -> Res<()> {
             check_value(&vocab::STEP, step)?;
-            report(rule, "require", Effect::Require, Some(step), reason)?;
+            report(rule, "require", Effect::Require, Some(step), &reason)?;
             let rule = rule.to_owned();
             let _ = context::with(|c| {
                 c.out
@@ -129,7 +141,7 @@ pub(super) fn register_reporting(e: &mut Engine) {
     );
     e.register_fn(
         "require_disclosure",
-        |rule: &str, step: &str, days: i64, reason: &str| -> Res<()> {
+        |rule: &str, step: &str, days: i64, reason: Dynamic| -> Res<()> {
             check_value(&vocab::STEP, step)?;
             if !(0..=3650).contains(&days) {
                 return fail(format!(
@@ -141,7 +153,7 @@ pub(super) fn register_reporting(e: &mut Engine) {
                 "require_disclosure",
                 Effect::Require,
                 Some(step),
-                reason,
+                &reason,
             )?;
             let rule = rule.to_owned();
             let _ = context::with(|c| {
@@ -158,9 +170,9 @@ pub(super) fn register_reporting(e: &mut Engine) {
     );
     e.register_fn(
         "trigger",
-        |rule: &str, standard: &str, reason: &str| -> Res<()> {
+        |rule: &str, standard: &str, reason: Dynamic| -> Res<()> {
             check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
-            report(rule, "trigger", Effect::Trigger, Some(standard), reason)
+            report(rule, "trigger", Effect::Trigger, Some(standard), &reason).map(drop)
         },
     );
     register_missing_and_indicative(e);
@@ -172,7 +184,7 @@ fn register_missing_and_indicative(e: &mut Engine) {
     e.register_fn("missing", missing);
     e.register_fn(
         "missing",
-        |rule: &str, path: &str, reason: &str, value: Dynamic, to: &str| -> Res<()> {
+        |rule: &str, path: &str, reason: Dynamic, value: Dynamic, to: &str| -> Res<()> {
             missing(rule, path, reason)?;
             let Some(to) = Move::from_name(to) else {
                 return fail(format!(
@@ -193,14 +205,15 @@ fn register_missing_and_indicative(e: &mut Engine) {
     );
     e.register_fn(
         "assume",
-        |rule: &str, path: &str, value: &str, why: &str| -> Res<()> {
+        |rule: &str, path: &str, value: &str, why: Dynamic| -> Res<()> {
             in_phase("assume", &[Phase::Facts, Phase::Floors])?;
             let Some(read) = readers().get(path) else {
                 return fail(format!("`{path}` is not a field path of the contract"));
             };
-            if value.trim().is_empty() || why.trim().is_empty() {
+            if value.trim().is_empty() {
                 return fail("`assume` needs the value assumed and why");
             }
+            let (why, message) = explanation("assume", &why)?;
             context::with(|c| -> Res<()> {
                 if !read(&c.app).is_unit() {
                     return fail(format!(
@@ -211,7 +224,8 @@ fn register_missing_and_indicative(e: &mut Engine) {
                 let assumption = Assumption {
                     path: path.to_owned(),
                     value: value.to_owned(),
-                    why: why.to_owned(),
+                    why,
+                    message,
                     rule_id: r.id.clone(),
                     source: Source {
                         document: r.document.clone(),
@@ -226,16 +240,14 @@ fn register_missing_and_indicative(e: &mut Engine) {
     );
     e.register_fn(
         "typical",
-        |rule: &str, category: &str, reason: &str| -> Res<()> {
+        |rule: &str, category: &str, reason: Dynamic| -> Res<()> {
             in_phase("typical", &[Phase::Floors])?;
             let Some(category) = Category::from_name(category) else {
                 return fail(format!(
                     "`{category}` is not a category (expected `A`, `B` or `C`)"
                 ));
             };
-            if reason.trim().is_empty() {
-                return fail("`typical` needs a reason");
-            }
+            let (reason, message) = explanation("typical", &reason)?;
             context::with(|c| -> Res<()> {
                 let rule_id = current_rule(c, rule, "typical")?.id.clone();
                 let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
@@ -243,7 +255,8 @@ fn register_missing_and_indicative(e: &mut Engine) {
                     c.out.typical.push(Pointer {
                         rule_id,
                         category,
-                        reason: reason.to_owned(),
+                        reason,
+                        message,
                     });
                 }
                 Ok(())
@@ -255,27 +268,26 @@ fn register_missing_and_indicative(e: &mut Engine) {
 
 /// The outcomes and the rest: `refer`, `decline`, `info`, `risk_level`, `no_category`.
 fn register_outcomes(e: &mut Engine) {
-    e.register_fn("refer", |rule: &str, reason: &str| {
-        report(rule, "refer", Effect::Refer, None, reason)
+    e.register_fn("refer", |rule: &str, reason: Dynamic| {
+        report(rule, "refer", Effect::Refer, None, &reason).map(drop)
     });
-    e.register_fn("decline", |rule: &str, reason: &str| {
-        report(rule, "decline", Effect::Decline, None, reason)
+    e.register_fn("decline", |rule: &str, reason: Dynamic| {
+        report(rule, "decline", Effect::Decline, None, &reason).map(drop)
     });
-    e.register_fn("info", |rule: &str, reason: &str| {
-        report(rule, "info", Effect::Info, None, reason)
+    e.register_fn("info", |rule: &str, reason: Dynamic| {
+        report(rule, "info", Effect::Info, None, &reason).map(drop)
     });
     e.register_fn(
         "risk_level",
-        |rule: &str, level: &str, reason: &str| -> Res<()> {
+        |rule: &str, level: &str, reason: Dynamic| -> Res<()> {
             in_phase("risk_level", &[Phase::Steps])?;
             check_value(&vocab::RISK_LEVEL, level)?;
-            report(rule, "risk_level", Effect::RiskLevel, Some(level), reason)
+            report(rule, "risk_level", Effect::RiskLevel, Some(level), &reason).map(drop)
         },
     );
-    e.register_fn("no_category", |rule: &str, reason: &str| -> Res<()> {
+    e.register_fn("no_category", |rule: &str, reason: Dynamic| -> Res<()> {
         in_phase("no_category", &[Phase::Facts, Phase::Floors])?;
-        report(rule, "no_category", Effect::Info, None, reason)?;
-        let reason = reason.to_owned();
+        let reason = report(rule, "no_category", Effect::Info, None, &reason)?;
         let _ = context::with(|c| c.out.category_reasons.insert(reason));
         Ok(())
     });

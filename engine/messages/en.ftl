@@ -1,0 +1,134 @@
+# The engine's own messages, in English: list words, outcomes, categories, steps, and the
+# headings of a decision explained. Each pack's rules have their own catalogue beside them.
+# Terms follow docs/glossary.md.
+
+## Lists
+
+list-and = and
+list-more = and { $count } more
+
+## Outcomes, instruments, categories
+
+outcome-proceed = proceed
+outcome-proceed_with_conditions = proceed with conditions
+outcome-insufficient_information = insufficient information
+outcome-refer = refer to an analyst
+outcome-decline = decline
+instrument-export_credit = export credit insurance
+instrument-project_finance = project finance
+instrument-trade_mission = trade mission
+category-status-determined = determined
+category-status-provisional = provisional: an unknown fact could still raise it
+category-status-undetermined = undetermined
+category-status-not_applicable = not applicable
+category-reason-missing = undetermined: missing information
+category-reason-trade-mission = not categorised: trade missions are screened for a risk level
+category-reason-no-pack = undetermined: no policy pack in force
+category-reason-failed = undetermined: a rule failed
+category-reason-no-floor = no rule raised a category floor
+risk-low = low
+risk-medium = medium
+risk-high = high
+
+## What a finding does
+
+effect-category_floor = category { $value }
+effect-require = requires a step
+effect-trigger = applies { $value }
+effect-risk_level = risk level
+effect-decline = decline
+effect-refer = refer
+effect-insufficient_information = needs information
+effect-info = note
+
+## Steps the applicant delivers
+
+step-esia = environmental and social impact assessment (ESIA)
+step-esmp = environmental and social management plan (ESMP)
+step-es_information = environmental and social information
+step-independent_review = independent review of the environmental and social documents
+step-public_disclosure = public disclosure of the impact assessment before final commitment
+step-ex_post_disclosure = publication of project information after final commitment
+step-rap = resettlement action plan (RAP)
+step-lrp = livelihood restoration plan
+step-ipp = Indigenous Peoples plan
+step-fpic = free, prior and informed consent of Indigenous Peoples (FPIC)
+step-icp = informed consultation and participation
+step-bap = biodiversity action plan
+step-esms = environmental and social management system
+step-stakeholder_engagement_plan = stakeholder engagement plan
+step-grievance_mechanism = grievance mechanism
+step-security_risk_assessment = security risk assessment
+step-ghg_quantification = quantification of greenhouse gas emissions
+step-public_ghg_reporting = public reporting of greenhouse gas emissions
+step-climate_risk_assessment = climate risk assessment
+step-alternatives_analysis = analysis of alternatives
+step-chance_find_procedure = chance-find procedure for cultural heritage
+step-hria = human rights impact assessment
+step-retrenchment_plan = retrenchment plan
+step-worker_accommodation_plan = worker accommodation plan
+step-young_worker_risk_assessment = risk assessment for young workers
+step-dam_safety_review = dam safety review
+step-cumulative_impact_assessment = cumulative impact assessment
+step-protected_area_permission = permission for work in a protected area
+step-supplier_traceability = traceability of suppliers
+step-external_expert_review = review by an external expert
+step-supply_chain_risk_assessment = supply chain risk assessment
+step-due_diligence_plan = due diligence plan
+step-oecd_fao_alignment = alignment with the OECD-FAO Guidance for agricultural supply chains
+step-agent_fee_disclosure = disclosure of agents' fees
+step-enhanced_integrity_due_diligence = enhanced integrity due diligence
+step-imvo_dialogue = dialogue on responsible business conduct
+step-disclosure-note = publish at least { $days } calendar days before final commitment
+step-disclosure-note-no-date = publish at least { $days } calendar days before final commitment; the due date needs `transaction.expected_final_commitment`
+step-disclosure-note-overdue = publish at least { $days } calendar days before final commitment; overdue since { $due }: the final commitment cannot be on { $commitment }
+
+## A decision explained
+
+ex-title = { $reference }  { $instrument }  as of { $date }
+ex-outcome = Outcome:   { $outcome }
+ex-category = Category:  { $category } ({ $status })
+ex-category-none = Category:  none ({ $reason })
+ex-risk = Risk:      { $level }
+ex-indicative = Indicative: { $text }
+ex-indicative-category = indicative Category { $category }
+ex-indicative-none = no indicative category yet
+ex-indicative-assuming = assuming { $facts }
+ex-indicative-assumed-fact = { $path } is { $value }
+ex-indicative-not-categorised-if = not categorised if { $path } is { $value }
+ex-indicative-definite-once = definite once { $paths } { $count ->
+    [one] is
+   *[other] are
+} known
+ex-range = range { $lowest } to { $highest }
+ex-range-or-none = range { $lowest } to { $highest }, or not categorised
+ex-assumed = assumed { $path } = { $value } ({ $rule }: { $why })
+ex-typical = typically { $category } ({ $rule }): { $reason }
+ex-deciding = deciding { $path } = { $value } → { $to } ({ $rules })
+ex-why = Why
+ex-why-none = no rule reported a finding
+ex-source = source: { $document }{ $section } [{ $level }, { $verified }]
+ex-verified = verified
+ex-unverified = unverified
+ex-in-english = (in English)
+ex-required = Required
+ex-nothing = nothing
+ex-provided = provided
+ex-to-deliver = TO DELIVER
+ex-due-by = due by { $date }
+ex-earliest-commitment = earliest final commitment { $date }
+ex-standards = Performance Standards
+ex-missing = Missing
+ex-needed-by = needed by { $rules }
+ex-errors = Errors (the decision fails closed)
+ex-basis = Basis
+ex-policy-set = policy set { $hash }  ({ $packs })
+ex-no-pack = no pack in force
+ex-rate = rate: 1 { $from } = { $rate } { $to } on { $date } ({ $source })
+ex-engine = engine { $version }, input { $hash }
+ex-engine-who = engine
+move-A = A
+move-B = B
+move-C = C
+move-not_categorised = not categorised
+value-unknown = ?

@@ -1,0 +1,134 @@
+# De eigen teksten van de engine, in het Nederlands: woorden voor opsommingen, uitkomsten,
+# categorieën, stappen en de kopjes van een uitgelegde beslissing. De regels van elk pakket
+# hebben hun eigen catalogus. De termen volgen docs/glossary.md.
+
+## Lists
+
+list-and = en
+list-more = en nog { $count }
+
+## Uitkomsten, instrumenten, categorieën
+
+outcome-proceed = doorgaan
+outcome-proceed_with_conditions = doorgaan onder voorwaarden
+outcome-insufficient_information = onvoldoende informatie
+outcome-refer = voorleggen aan een analist
+outcome-decline = afwijzen
+instrument-export_credit = exportkredietverzekering
+instrument-project_finance = projectfinanciering
+instrument-trade_mission = handelsmissie
+category-status-determined = definitief
+category-status-provisional = voorlopig: een onbekend feit kan de categorie nog verhogen
+category-status-undetermined = nog niet bepaald
+category-status-not_applicable = geen categorie
+category-reason-missing = nog niet bepaald: er ontbreekt informatie
+category-reason-trade-mission = geen categorie: bij handelsmissies bepalen we een risiconiveau
+category-reason-no-pack = nog niet bepaald: er is geen beleidspakket van kracht
+category-reason-failed = nog niet bepaald: een regel kon niet worden uitgevoerd
+category-reason-no-floor = geen regel verhoogde de categorie
+risk-low = laag
+risk-medium = middel
+risk-high = hoog
+
+## Wat een bevinding doet
+
+effect-category_floor = categorie { $value }
+effect-require = vraagt een stap
+effect-trigger = { $value } is van toepassing
+effect-risk_level = risiconiveau
+effect-decline = afwijzen
+effect-refer = voorleggen
+effect-insufficient_information = informatie nodig
+effect-info = opmerking
+
+## Stappen die de aanvrager levert
+
+step-esia = milieu- en sociale effectrapportage (ESIA)
+step-esmp = milieu- en sociaal managementplan (ESMP)
+step-es_information = informatie over milieu- en sociale effecten
+step-independent_review = onafhankelijke beoordeling van de milieu- en sociale documenten
+step-public_disclosure = openbaarmaking van de effectrapportage vóór de definitieve toezegging
+step-ex_post_disclosure = publicatie van projectinformatie na de definitieve toezegging
+step-rap = hervestigingsplan (RAP)
+step-lrp = plan voor herstel van middelen van bestaan
+step-ipp = plan voor inheemse volkeren
+step-fpic = vrije, voorafgaande en geïnformeerde toestemming van inheemse volkeren (FPIC)
+step-icp = geïnformeerde raadpleging en deelname
+step-bap = actieplan voor biodiversiteit
+step-esms = milieu- en sociaal managementsysteem
+step-stakeholder_engagement_plan = plan voor het betrekken van belanghebbenden
+step-grievance_mechanism = klachtenmechanisme
+step-security_risk_assessment = beoordeling van veiligheidsrisico's
+step-ghg_quantification = berekening van de uitstoot van broeikasgassen
+step-public_ghg_reporting = openbare rapportage over de uitstoot van broeikasgassen
+step-climate_risk_assessment = beoordeling van klimaatrisico's
+step-alternatives_analysis = analyse van alternatieven
+step-chance_find_procedure = procedure voor toevalsvondsten van cultureel erfgoed
+step-hria = mensenrechteneffectbeoordeling
+step-retrenchment_plan = plan voor gedwongen ontslagen
+step-worker_accommodation_plan = plan voor de huisvesting van werknemers
+step-young_worker_risk_assessment = risicobeoordeling voor jonge werknemers
+step-dam_safety_review = beoordeling van de veiligheid van de dam
+step-cumulative_impact_assessment = beoordeling van cumulatieve effecten
+step-protected_area_permission = toestemming voor werk in een beschermd gebied
+step-supplier_traceability = herleidbaarheid van leveranciers
+step-external_expert_review = beoordeling door een externe deskundige
+step-supply_chain_risk_assessment = risicobeoordeling van de toeleveringsketen
+step-due_diligence_plan = plan voor gepaste zorgvuldigheid (due diligence)
+step-oecd_fao_alignment = aansluiting bij de OESO-FAO-richtsnoeren voor landbouwketens
+step-agent_fee_disclosure = opgave van vergoedingen aan agenten
+step-enhanced_integrity_due_diligence = verscherpt integriteitsonderzoek
+step-imvo_dialogue = gesprek over internationaal maatschappelijk verantwoord ondernemen (IMVO)
+step-disclosure-note = minstens { $days } kalenderdagen vóór de definitieve toezegging openbaar maken
+step-disclosure-note-no-date = minstens { $days } kalenderdagen vóór de definitieve toezegging openbaar maken; voor de uiterste datum is `transaction.expected_final_commitment` nodig
+step-disclosure-note-overdue = minstens { $days } kalenderdagen vóór de definitieve toezegging openbaar maken; te laat sinds { $due }: de definitieve toezegging kan niet op { $commitment } vallen
+
+## Een uitgelegde beslissing
+
+ex-title = { $reference }  { $instrument }  per { $date }
+ex-outcome = Uitkomst:  { $outcome }
+ex-category = Categorie: { $category } ({ $status })
+ex-category-none = Categorie: geen ({ $reason })
+ex-risk = Risico:    { $level }
+ex-indicative = Verwacht:   { $text }
+ex-indicative-category = verwachte categorie { $category }
+ex-indicative-none = nog geen verwachte categorie
+ex-indicative-assuming = als { $facts }
+ex-indicative-assumed-fact = { $path } { $value } is
+ex-indicative-not-categorised-if = geen categorie als { $path } { $value } is
+ex-indicative-definite-once = definitief zodra { $paths } bekend { $count ->
+    [one] is
+   *[other] zijn
+}
+ex-range = tussen { $lowest } en { $highest }
+ex-range-or-none = tussen { $lowest } en { $highest }, of geen categorie
+ex-assumed = aangenomen { $path } = { $value } ({ $rule }: { $why })
+ex-typical = meestal { $category } ({ $rule }): { $reason }
+ex-deciding = beslissend { $path } = { $value } → { $to } ({ $rules })
+ex-why = Waarom
+ex-why-none = geen regel meldde een bevinding
+ex-source = bron: { $document }{ $section } [{ $level }, { $verified }]
+ex-verified = gecontroleerd
+ex-unverified = niet gecontroleerd
+ex-in-english = (in het Engels)
+ex-required = Nodig
+ex-nothing = niets
+ex-provided = geleverd
+ex-to-deliver = NOG LEVEREN
+ex-due-by = uiterlijk { $date }
+ex-earliest-commitment = definitieve toezegging op zijn vroegst { $date }
+ex-standards = Performance Standards
+ex-missing = Ontbreekt
+ex-needed-by = nodig voor { $rules }
+ex-errors = Fouten (de beslissing valt veilig uit)
+ex-basis = Grondslag
+ex-policy-set = beleidsset { $hash }  ({ $packs })
+ex-no-pack = geen pakket van kracht
+ex-rate = koers: 1 { $from } = { $rate } { $to } op { $date } ({ $source })
+ex-engine = engine { $version }, invoer { $hash }
+ex-engine-who = engine
+move-A = A
+move-B = B
+move-C = C
+move-not_categorised = geen categorie
+value-unknown = ?
