@@ -3,11 +3,13 @@
 #![deny(clippy::float_arithmetic)]
 
 // Layers, lowest first; a module imports only those before it (tests/layout.rs checks it):
-// `codes`, `json` -> `application` (the contract) -> `decision` -> `policy` (packs, manifests,
+// `codes`, `json` -> `application` (the contract) -> `messages` (message ids, Fluent catalogues,
+// number and date forms) -> `decision` -> `policy` (packs, manifests,
 // rule and parameter tables, data tables, the pack checks, `PolicySet`: no rhai engine of its
 // own, and never `script`) -> `script` (the one engine builder, the rule budget, the API
 // scripts see, the per-screening context) -> `load` (`PolicySet::load` and `from_files`, which
-// build the engine and assemble the set with the script API's surface) -> `screen`.
+// build the engine and assemble the set with the script API's surface) -> `screen` -> `render` (a
+// decision explained in a language).
 
 pub mod application;
 pub mod codes;

@@ -206,3 +206,135 @@ proptest! {
         prop_assert_eq!(again.hash(), changed.hash());
     }
 }
+
+/// The test pack with catalogues and a script reporting through them.
+fn with_messages(script: &str, en: &str, nl: &str) -> BTreeMap<String, Vec<u8>> {
+    let f = with(
+        pack("t-1.0.0", "t", "1.0.0", "2020-01-01", None),
+        "t-1.0.0/r.rhai",
+        script,
+    );
+    let f = with(f, "t-1.0.0/messages/en.ftl", en);
+    with(f, "t-1.0.0/messages/nl.ftl", nl)
+}
+
+#[test]
+fn message_catalogues_are_checked_against_the_scripts() {
+    let script = "fn r_t_01(app) {\n  info(\"R-T-01\", msg(\"t-limit\", #{mw: 10}));\n}\n";
+    let en = "t-limit = a limit of { $mw } MW\n";
+    let ok = with_messages(script, en, "t-limit = een grens van { $mw } MW\n");
+    assert!(PolicySet::from_files(ok, Limits::default()).is_ok());
+
+    // An id missing in Dutch, a Dutch variable the English lacks, a catalogue that does not parse.
+    let e = errors(with_messages(script, en, "t-other = x\n"));
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("t-1.0.0/messages/nl.ftl: `t-limit` is missing")),
+        "{e:?}"
+    );
+    let e = errors(with_messages(script, en, "t-limit = { $mw } en { $kw }\n"));
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("t-1.0.0/messages/nl.ftl:1: ") && m.contains("$kw")),
+        "{e:?}"
+    );
+    let e = errors(with_messages(script, "\n\nt-limit = { \n", "t-limit = x\n"));
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("t-1.0.0/messages/en.ftl:3: does not parse")),
+        "{e:?}"
+    );
+
+    // A call whose id is unknown, whose arguments do not match, or whose id is not a literal.
+    let e = errors(with_messages(
+        "fn r_t_01(app) {\n info(\"R-T-01\", msg(\"t-nope\"));\n}\n",
+        en,
+        "t-limit = x { $mw }\n",
+    ));
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("t-1.0.0/r.rhai:2: message `t-nope` is not in")),
+        "{e:?}"
+    );
+    let e = errors(with_messages(
+        "fn r_t_01(app) {\n info(\"R-T-01\", msg(\"t-limit\", #{kw: 1}));\n}\n",
+        en,
+        "t-limit = x { $mw }\n",
+    ));
+    assert!(
+        e.iter()
+            .any(|m| m.contains("uses `$mw`, which this call does not give")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter()
+            .any(|m| m.contains("gives `kw`, which message `t-limit` does not use")),
+        "{e:?}"
+    );
+    let e = errors(with_messages(
+        "fn r_t_01(app) {\n let id = \"t-limit\";\n info(\"R-T-01\", msg(id));\n}\n",
+        en,
+        "t-limit = x { $mw }\n",
+    ));
+    assert!(
+        e.iter().any(|m| m.contains("must be written as a literal")),
+        "{e:?}"
+    );
+
+    // A message no script uses.
+    let e = errors(with_messages(
+        script,
+        "t-limit = { $mw }\nt-spare = x\n",
+        "t-limit = { $mw }\nt-spare = x\n",
+    ));
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("t-1.0.0/messages/en.ftl:2: message `t-spare` is never used")),
+        "{e:?}"
+    );
+
+    // `msg` in a pack without catalogues.
+    let e = errors(with(
+        pack("t-1.0.0", "t", "1.0.0", "2020-01-01", None),
+        "t-1.0.0/r.rhai",
+        script,
+    ));
+    assert!(
+        e.iter()
+            .any(|m| m.contains("has no `t-1.0.0/messages/en.ftl`")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_pack_with_catalogues_cannot_report_a_sentence() {
+    let app =
+        imvo_engine::Application::parse(include_str!("../../examples/gas-plant-id-2022.json"))
+            .unwrap();
+    let screen_with = |script: &str| {
+        let f = with_messages(
+            script,
+            "t-limit = a limit of { $mw } MW\n",
+            "t-limit = een grens van { $mw } MW\n",
+        );
+        let set = PolicySet::from_files(f, Limits::default()).unwrap();
+        imvo_engine::screen(&set, &app, app.application_date)
+    };
+    let d = screen_with(
+        "fn r_t_01(app) { info(\"R-T-01\", msg(\"t-limit\", #{mw: 10})); }\n// msg(\"t-limit\", #{mw: 1})\n",
+    );
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert_eq!(d.findings[0].reason, "a limit of 10 MW");
+    assert_eq!(d.findings[0].message.as_ref().unwrap().id, "t-limit");
+    // A sentence, or a message missing an argument at run time: the rule fails, the decision fails closed.
+    let d = screen_with(
+        "fn r_t_01(app) { info(\"R-T-01\", \"a sentence\"); let m = #{}; info(\"R-T-01\", msg(\"t-limit\", #{mw: 1})); }\n",
+    );
+    assert!(
+        d.errors[0].message.contains("explanations are message ids"),
+        "{:?}",
+        d.errors
+    );
+    let d = screen_with("fn r_t_01(app) { let m = #{}; info(\"R-T-01\", msg(\"t-limit\", m)); }\n");
+    assert!(d.errors[0].message.contains("t-limit"), "{:?}", d.errors);
+}

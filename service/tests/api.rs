@@ -190,6 +190,36 @@ async fn screen_read_list_history_replay_and_simulate() {
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.json(), rec, "read back exactly as stored");
 
+    // Rendered on request, in the language asked; the decision itself is the same bytes.
+    let uri = format!("/v1/screenings/{id}?render=accept");
+    let nl = call(
+        &api.app,
+        "GET",
+        &uri,
+        Some(&api.auditor),
+        None,
+        &[("accept-language", "fr;q=0.9, nl-NL;q=0.8, en;q=0.1")],
+    )
+    .await
+    .json();
+    assert_eq!(nl["decision"], rec["decision"]);
+    let text = nl["text"].as_str().unwrap();
+    assert!(
+        text.contains("Uitkomst:  doorgaan onder voorwaarden"),
+        "{text}"
+    );
+    let bad = call(
+        &api.app,
+        "GET",
+        &format!("/v1/screenings/{id}?render=fr"),
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(String::from_utf8_lossy(&bad.body).contains("\"path\":\"render\""));
+
     // A second screening of the same application under another date, then the history.
     let r2 = call(
         &api.app,

@@ -82,17 +82,42 @@ fn the_bundled_example_is_explained() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     for needle in [
-        "Outcome:   PROCEED WITH CONDITIONS",
+        "Outcome:   proceed with conditions",
         "Category:  A",
         "R-EC-06.2",
         "thermal power station of 400 MWth",
-        "public_disclosure",
-        "due by 2023-01-30",
-        "earliest final commitment 2023-02-14",
+        "public disclosure of the impact assessment before final commitment",
+        "due by 30 January 2023",
+        "earliest final commitment 14 February 2023",
         "Missing\n  nothing",
     ] {
         assert!(s.contains(needle), "`{needle}` not in:\n{s}");
     }
+}
+
+#[test]
+fn the_example_is_explained_in_dutch_and_its_json_is_the_same_in_every_language() {
+    let file = "examples/gas-plant-id-2022.json";
+    let out = imvo(&["--lang", "nl", "screen", file], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for needle in [
+        "Uitkomst:  doorgaan onder voorwaarden",
+        "Categorie: A (definitief)",
+        "uiterlijk 30 januari 2023",
+        "milieu- en sociale effectrapportage (ESIA)",
+    ] {
+        assert!(s.contains(needle), "`{needle}` not in:\n{s}");
+    }
+    let en = imvo(&["--json", "--lang", "en", "screen", file], None);
+    let nl = imvo(&["--json", "--lang", "nl", "screen", file], None);
+    assert_eq!(
+        en.stdout, nl.stdout,
+        "the decision does not depend on the language"
+    );
+    let bad = imvo(&["--lang", "fr", "screen", file], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("`fr` is not a language of imvo"));
 }
 
 #[test]
@@ -101,7 +126,7 @@ fn the_trade_mission_example_is_referred_with_a_risk_level() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     for needle in [
-        "Outcome:   REFER",
+        "Outcome:   refer to an analyst",
         "Category:  none (not categorised: trade missions are screened for a risk level)",
         "Risk:      high",
         "R-X-07",

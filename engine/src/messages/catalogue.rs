@@ -138,9 +138,15 @@ fn parse_file(
         Ok(r) => r,
         Err((_, found)) => {
             for e in found {
+                // The entry that does not parse starts at the first visible character of the
+                // slice the parser skipped (its position is where it gave up).
+                let start = e.slice.as_ref().map_or(e.pos.start, |r| r.start);
+                let skipped = src
+                    .get(start..)
+                    .map_or(0, |rest| rest.len() - rest.trim_start().len());
                 errors.push(CatalogueError {
                     file: file.to_owned(),
-                    line: Some(line_of(src, e.pos.start)),
+                    line: Some(line_of(src, (start + skipped).min(e.pos.start))),
                     message: format!("does not parse: {}", e.kind),
                 });
             }

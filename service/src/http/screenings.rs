@@ -7,6 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use imvo_engine::messages::Lang;
+use imvo_engine::render::explain;
 use imvo_engine::{Application, Category, Instrument, Outcome, PolicySet};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -43,6 +45,64 @@ pub struct ScreeningRecord {
     pub seq: i64,
     /// The record's hash (SHA-256 over the previous hash and its content).
     pub hash: String,
+    /// The decision explained for a person, in the language asked with `?render=` (absent
+    /// otherwise). Rendered on each request, never stored: the decision and its hash are the same
+    /// in every language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// Query of `GET /v1/screenings/{id}`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RenderQuery {
+    /// Add the decision explained as `text`: `en`, `nl`, or `accept` for the best language of
+    /// the `Accept-Language` header (English when it names none imvo has).
+    pub render: Option<String>,
+}
+
+/// The language `?render=` asks for, if any; a value that is not a language is a 422 naming the
+/// parameter.
+pub(super) fn render_lang(
+    render: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Option<Lang>, Problem> {
+    let Some(r) = render else {
+        return Ok(None);
+    };
+    if r == "accept" {
+        let header = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        return Ok(Some(Lang::from_accept_language(header).unwrap_or(Lang::En)));
+    }
+    Lang::parse(r).map(Some).ok_or_else(|| {
+        Problem::invalid(
+            "invalid-parameter",
+            format!("`render` is not a language: `{r}`"),
+            vec![FieldProblem {
+                path: "render".to_owned(),
+                expected: "`en`, `nl`, `pseudo`, or `accept` (the Accept-Language header)".into(),
+            }],
+        )
+    })
+}
+
+/// Adds the rendered explanation of `r`'s decision in `lang` (with the packs' catalogues of the
+/// policy set in force; a pack version no longer loaded shows its stored English reasons).
+pub(super) fn with_text(
+    mut rec: ScreeningRecord,
+    r: &Record,
+    set: &PolicySet,
+    lang: Option<Lang>,
+) -> ScreeningRecord {
+    if let (Some(lang), Some(json)) = (lang, r.decision.as_ref())
+        && let Ok(d) = serde_json::from_str::<imvo_engine::Decision>(json)
+    {
+        rec.text = Some(explain(&d, Some(set), lang));
+    }
+    rec
 }
 
 /// A stored JSON text, returned as it is (`null` where there is none).
@@ -59,6 +119,7 @@ pub(super) fn screening_record(r: &Record) -> Result<ScreeningRecord, Problem> {
         decision: raw_json(r.decision.as_ref())?,
         seq: r.seq,
         hash: r.hash.clone(),
+        text: None,
     })
 }
 
@@ -76,6 +137,8 @@ pub(super) fn created(location: String, body: impl Serialize) -> Response {
 pub struct ScreenQuery {
     /// Screening date (default: the application date).
     pub as_of: Option<String>,
+    /// Add the decision explained as `text` (see `GET /v1/screenings/{id}`).
+    pub render: Option<String>,
 }
 
 /// Screen an application, store the application and its decision, return the stored record.
@@ -102,6 +165,7 @@ pub(super) async fn post_screening(
     raw: axum::body::Body,
 ) -> Result<Response, Problem> {
     auth.allow(Action::Screen)?;
+    let lang = render_lang(q.render.as_deref(), &headers)?;
     let body = read_json(&headers, raw).await?;
     let as_of = q
         .as_of
@@ -120,7 +184,7 @@ pub(super) async fn post_screening(
         if let Some(done) = claim(&state, k, &imvo_engine::codes::hex(&h.finalize())).await? {
             return Ok(created(
                 format!("/v1/screenings/{}", done.id),
-                screening_record(&done)?,
+                with_text(screening_record(&done)?, &done, &state.set, lang),
             ));
         }
     }
@@ -137,7 +201,7 @@ pub(super) async fn post_screening(
     let r = result?;
     Ok(created(
         format!("/v1/screenings/{}", r.id),
-        screening_record(&r)?,
+        with_text(screening_record(&r)?, &r, &state.set, lang),
     ))
 }
 
@@ -186,16 +250,20 @@ pub(super) async fn evaluate(
 
 /// A stored screening, exactly as it was returned when made (its reviews are in the history).
 #[utoipa::path(get, path = "/v1/screenings/{id}", tag = "screenings",
-    params(("id" = String, Path, description = "record id")),
-    responses((status = 200, body = ScreeningRecord), (status = 401, body = Problem), (status = 404, body = Problem)),
+    params(("id" = String, Path, description = "record id"), RenderQuery),
+    responses((status = 200, body = ScreeningRecord), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub(super) async fn get_screening(
     State(state): State<Shared>,
     auth: Auth,
+    headers: HeaderMap,
     Path(id): Path<String>,
+    Q(q): Q<RenderQuery>,
 ) -> Result<Response, Problem> {
+    let lang = render_lang(q.render.as_deref(), &headers)?;
     let r = visible_screening(&state, &auth, Action::Read, &id).await?;
-    Ok(Json(screening_record(&r)?).into_response())
+    let rec = with_text(screening_record(&r)?, &r, &state.set, lang);
+    Ok(Json(rec).into_response())
 }
 
 /// The screening `id` if this caller may do `action` to it: `403` without the action at all,
