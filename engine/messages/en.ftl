@@ -132,3 +132,25 @@ move-B = B
 move-C = C
 move-not_categorised = not categorised
 value-unknown = ?
+
+## A letter to the applicant
+
+letter-title = Your application { $reference }: { $instrument }
+letter-date = Date: { $date }
+letter-to = To: { $applicant }
+letter-salutation = Dear Sir or Madam,
+letter-intro-proceed = We have screened your application { $reference } against the policy on responsible business conduct that applies to { $instrument }. We found no reason in that policy to refuse support.
+letter-intro-proceed_with_conditions = We have screened your application { $reference } against the policy on responsible business conduct that applies to { $instrument }. Support can go ahead once you have delivered the steps below.
+letter-intro-insufficient_information = We have screened your application { $reference } against the policy on responsible business conduct that applies to { $instrument }. We need more information before we can decide. Please answer the questions below.
+letter-intro-refer = We have screened your application { $reference } against the policy on responsible business conduct that applies to { $instrument }. One of our analysts will now assess it. Please answer the questions and deliver the documents below: that helps us decide sooner.
+letter-intro-decline = We have screened your application { $reference } against the policy on responsible business conduct that applies to { $instrument }. We cannot support it. Below you can read why, and which rules this is based on.
+letter-questions = Information we need
+letter-questions-by = Please send your answers by { $date }.
+letter-steps = What you must deliver
+letter-step-due = by { $date }
+letter-why = Why we cannot support your application
+letter-why-source = Source: { $document }{ $section }
+letter-outro = If you have questions about this letter, please contact us and quote reference { $reference }.
+letter-closing = Kind regards,
+letter-signature = [name and position]
+letter-footer = Drafted by imvo { $version } from the decision on application { $reference } (policy set { $set }), for an analyst to check before sending.

@@ -132,3 +132,25 @@ move-B = B
 move-C = C
 move-not_categorised = geen categorie
 value-unknown = ?
+
+## Een brief aan de aanvrager
+
+letter-title = Uw aanvraag { $reference }: { $instrument }
+letter-date = Datum: { $date }
+letter-to = Aan: { $applicant }
+letter-salutation = Geachte heer, mevrouw,
+letter-intro-proceed = We hebben uw aanvraag { $reference } getoetst aan het beleid voor internationaal maatschappelijk verantwoord ondernemen (IMVO) dat geldt voor { $instrument }. Volgens dat beleid is er geen reden om steun te weigeren.
+letter-intro-proceed_with_conditions = We hebben uw aanvraag { $reference } getoetst aan het beleid voor internationaal maatschappelijk verantwoord ondernemen (IMVO) dat geldt voor { $instrument }. Uw aanvraag kan verder zodra u de stappen hieronder hebt geleverd.
+letter-intro-insufficient_information = We hebben uw aanvraag { $reference } getoetst aan het beleid voor internationaal maatschappelijk verantwoord ondernemen (IMVO) dat geldt voor { $instrument }. We hebben meer informatie nodig voordat we kunnen beslissen. Wilt u de vragen hieronder beantwoorden?
+letter-intro-refer = We hebben uw aanvraag { $reference } getoetst aan het beleid voor internationaal maatschappelijk verantwoord ondernemen (IMVO) dat geldt voor { $instrument }. Een van onze analisten beoordeelt uw aanvraag nu verder. Wilt u de vragen hieronder beantwoorden en de documenten leveren? Dan kunnen we sneller beslissen.
+letter-intro-decline = We hebben uw aanvraag { $reference } getoetst aan het beleid voor internationaal maatschappelijk verantwoord ondernemen (IMVO) dat geldt voor { $instrument }. Uw aanvraag komt niet in aanmerking voor steun. Hieronder leest u waarom, en op welke regels dat is gebaseerd.
+letter-questions = Informatie die we nodig hebben
+letter-questions-by = Wilt u uw antwoorden uiterlijk { $date } sturen?
+letter-steps = Wat u moet leveren
+letter-step-due = uiterlijk { $date }
+letter-why = Waarom we uw aanvraag niet kunnen steunen
+letter-why-source = Bron: { $document }{ $section }
+letter-outro = Hebt u vragen over deze brief? Neem dan contact met ons op en noem het kenmerk { $reference }.
+letter-closing = Met vriendelijke groet,
+letter-signature = [naam en functie]
+letter-footer = Opgesteld door imvo { $version } op basis van de beslissing over aanvraag { $reference } (beleidsset { $set }). Een analist controleert de brief voordat die wordt verstuurd.

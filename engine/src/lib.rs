@@ -9,12 +9,13 @@
 // own, and never `script`) -> `script` (the one engine builder, the rule budget, the API
 // scripts see, the per-screening context) -> `load` (`PolicySet::load` and `from_files`, which
 // build the engine and assemble the set with the script API's surface) -> `screen` -> `render` (a
-// decision explained in a language).
+// decision explained in a language) -> `letter` (a letter to the applicant).
 
 pub mod application;
 pub mod codes;
 pub mod decision;
 pub mod json;
+pub mod letter;
 mod load;
 pub mod messages;
 pub mod policy;

@@ -16,7 +16,7 @@ use crate::policy::PolicySet;
 
 /// An engine message in `lang`; the id itself if the catalogue lacks it (a test checks that
 /// every id used here exists in both languages).
-fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+pub(crate) fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
     let mut m = Message::new(id);
     for (k, v) in args {
         m.args.insert((*k).to_owned(), v.clone());
@@ -55,7 +55,7 @@ fn pack_text(
     }
 }
 
-fn finding_text(set: Option<&PolicySet>, f: &Finding, lang: Lang) -> String {
+pub(crate) fn finding_text(set: Option<&PolicySet>, f: &Finding, lang: Lang) -> String {
     pack_text(
         set,
         (&f.pack, &f.pack_version),

@@ -220,6 +220,33 @@ async fn screen_read_list_history_replay_and_simulate() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(String::from_utf8_lossy(&bad.body).contains("\"path\":\"render\""));
 
+    // The letter to the applicant, in Dutch, as a page to print.
+    let letter = call(
+        &api.app,
+        "GET",
+        &format!("/v1/screenings/{id}/letter?lang=nl&format=html&date=2022-11-02"),
+        Some(&api.auditor),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(
+        letter.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let page = String::from_utf8_lossy(&letter.body);
+    for needle in [
+        "<html lang=\"nl\">",
+        "Datum: 2 november 2022",
+        "Uw aanvraag kan verder zodra u de stappen hieronder hebt geleverd.",
+        "uiterlijk 30 januari 2023",
+    ] {
+        assert!(page.contains(needle), "`{needle}` not in:\n{page}");
+    }
+
     // A second screening of the same application under another date, then the history.
     let r2 = call(
         &api.app,

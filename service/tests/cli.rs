@@ -116,8 +116,28 @@ fn the_example_is_explained_in_dutch_and_its_json_is_the_same_in_every_language(
         "the decision does not depend on the language"
     );
     let bad = imvo(&["--lang", "fr", "screen", file], None);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.status.code(), Some(4));
     assert!(text(&bad.stderr).contains("`fr` is not a language of imvo"));
+}
+
+#[test]
+fn a_refused_participant_gets_a_letter_with_the_reasons_and_their_sources() {
+    let out = imvo(
+        &["--lang", "nl", "letter", "--date", "2027-02-01", "-"],
+        Some(include_str!("fixtures/not-registered.json")),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for needle in [
+        "# Uw aanvraag TM-not-registered: handelsmissie",
+        "Datum: 1 februari 2027",
+        "Uw aanvraag komt niet in aanmerking voor steun.",
+        "## Waarom we uw aanvraag niet kunnen steunen",
+        "niet ingeschreven in het Handelsregister van de KvK",
+        "Bron: RVO: conditions for attending trade missions",
+    ] {
+        assert!(s.contains(needle), "`{needle}` not in:\n{s}");
+    }
 }
 
 #[test]

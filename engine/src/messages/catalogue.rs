@@ -338,11 +338,23 @@ pub fn engine_catalogue() -> Result<&'static Catalogue, RenderError> {
     static CATALOGUE: OnceLock<Result<Catalogue, String>> = OnceLock::new();
     CATALOGUE
         .get_or_init(|| {
-            Catalogue::parse(
-                "engine/messages/en.ftl",
+            // The questions for missing facts are kept in files of their own, read as one
+            // catalogue with the rest (an error's line counts from the start of `en.ftl`).
+            let en = [
                 include_str!("../../messages/en.ftl"),
-                "engine/messages/nl.ftl",
+                include_str!("../../messages/questions.en.ftl"),
+            ]
+            .join("\n");
+            let nl = [
                 include_str!("../../messages/nl.ftl"),
+                include_str!("../../messages/questions.nl.ftl"),
+            ]
+            .join("\n");
+            Catalogue::parse(
+                "engine/messages/en.ftl (+ questions.en.ftl)",
+                &en,
+                "engine/messages/nl.ftl (+ questions.nl.ftl)",
+                &nl,
             )
             .map_err(|errors| {
                 errors

@@ -90,6 +90,22 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
     },
+    /// Screen one application (a file, or `-` for stdin) and write the letter to the applicant:
+    /// the missing facts as questions, the steps to deliver with their due dates, and for a
+    /// refusal why, with the sources (in the language of `--lang`).
+    Letter {
+        /// Application JSON file, or `-`.
+        file: String,
+        /// Screen under the packs in force on this date (default: the application date).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// The letter's date (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+        /// `md` (Markdown) or `html` (a page laid out for printing on A4).
+        #[arg(long, default_value = "md", value_parser = ["md", "html"])]
+        format: String,
+    },
     /// Inspect the policy packs.
     Policies {
         #[command(subcommand)]
@@ -282,6 +298,12 @@ fn read_input(file: &str) -> Result<String, Failure> {
 pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
     match &cli.command {
         Command::Screen { file, as_of } => screen::run(&cli, file, *as_of),
+        Command::Letter {
+            file,
+            as_of,
+            date,
+            format,
+        } => screen::letter(&cli, file, *as_of, *date, format == "html"),
         Command::Policies { command } => policies::run(&cli, command),
         Command::Serve(args) => serve::run(&cli, args),
         Command::Keys { command } => keys(&cli, command),

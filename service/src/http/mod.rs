@@ -21,6 +21,7 @@ mod history;
 mod idempotency;
 mod keys;
 mod layers;
+mod letters;
 mod openapi;
 mod ops;
 mod pages;
@@ -83,6 +84,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/screenings", post(post_screening).get(list_screenings))
         .route("/v1/screenings/{id}", get(get_screening))
         .route("/v1/screenings/{id}/replay", post(replay))
+        .route("/v1/screenings/{id}/letter", get(letters::get_letter))
         .route("/v1/screenings/{id}/review", post(post_review))
         .route(
             "/v1/screenings/{id}/review/{review_id}/approve",

@@ -18,7 +18,7 @@ use crate::auth::Role;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "imvo", description = "Screening of applications for government support abroad against responsible business conduct policies, with a tamper-evident decision record."),
-    paths(screenings::post_screening, screenings::get_screening, screenings::list_screenings,
+    paths(screenings::post_screening, screenings::get_screening, screenings::list_screenings, super::letters::get_letter,
           history::application_history, history::replay, history::simulate, reviews::post_review,
           super::approvals::approve, super::approvals::reject,
           policies::list_policies, policies::get_policy, audit::verify,
