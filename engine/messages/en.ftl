@@ -154,3 +154,16 @@ letter-outro = If you have questions about this letter, please contact us and qu
 letter-closing = Kind regards,
 letter-signature = [name and position]
 letter-footer = Drafted by imvo { $version } from the decision on application { $reference } (policy set { $set }), for an analyst to check before sending.
+
+## The workbench's decision page
+
+verdict-proceed = Proceed
+verdict-proceed_with_conditions = Proceed with conditions
+verdict-insufficient_information = Information missing: ask the applicant
+verdict-refer = Refer: an analyst must review
+verdict-decline = Decline
+verdict-category-trade-mission = Trade mission: participants are not categorised
+verdict-category-A = Category A: full environmental and social review
+verdict-category-B = Category B: review of site-specific impacts
+verdict-category-C = Category C: minimal or no adverse impacts
+verdict-category-none = Not categorised

@@ -154,3 +154,16 @@ letter-outro = Hebt u vragen over deze brief? Neem dan contact met ons op en noe
 letter-closing = Met vriendelijke groet,
 letter-signature = [naam en functie]
 letter-footer = Opgesteld door imvo { $version } op basis van de beslissing over aanvraag { $reference } (beleidsset { $set }). Een analist controleert de brief voordat die wordt verstuurd.
+
+## De beslissingspagina van de werkplek
+
+verdict-proceed = Doorgaan
+verdict-proceed_with_conditions = Doorgaan onder voorwaarden
+verdict-insufficient_information = Informatie ontbreekt: vraag het de aanvrager
+verdict-refer = Voorleggen: een analist moet beoordelen
+verdict-decline = Afwijzen
+verdict-category-trade-mission = Handelsmissie: deelnemers krijgen geen categorie
+verdict-category-A = Categorie A: volledige milieu- en sociale beoordeling
+verdict-category-B = Categorie B: beoordeling van plaatselijke effecten
+verdict-category-C = Categorie C: weinig of geen nadelige effecten
+verdict-category-none = Geen categorie

@@ -16,6 +16,16 @@ use crate::messages::{Arg, Lang};
 use crate::policy::PolicySet;
 use crate::render::{finding_text, t};
 
+/// The letter's print layout: A4, a serif face, the sources in a smaller grey line.
+pub const LETTER_CSS: &str = "@page { size: A4; margin: 25mm 22mm; }
+body { font-family: Georgia, 'Times New Roman', serif; font-size: 11pt; line-height: 1.45; max-width: 166mm; margin: 2em auto; color: #111; }
+h1 { font-size: 14pt; margin: 0 0 1.2em; }
+h2 { font-size: 12pt; margin: 1.4em 0 0.4em; }
+li { margin: 0.3em 0; break-inside: avoid; }
+.detail { display: block; color: #444; font-size: 10pt; }
+footer { margin-top: 2.5em; border-top: 1px solid #999; padding-top: 0.5em; font-size: 8.5pt; color: #555; word-break: break-all; }
+";
+
 /// One entry of a section: a sentence and, where there is one, a line under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -283,10 +293,21 @@ impl Letter {
     /// "print to PDF").
     #[must_use]
     pub fn to_html(&self) -> String {
+        self.html(&format!("<style>\n{LETTER_CSS}</style>"))
+    }
+
+    /// The letter as an HTML page that takes its layout from the stylesheet at `href` (for a
+    /// site whose content security policy allows no inline style; serve [`LETTER_CSS`] there).
+    #[must_use]
+    pub fn to_html_linking(&self, href: &str) -> String {
+        self.html(&format!("<link rel=\"stylesheet\" href=\"{}\">", esc(href)))
+    }
+
+    fn html(&self, style: &str) -> String {
         let mut s = String::new();
         let _ = write!(
             s,
-            "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n@page {{ size: A4; margin: 25mm 22mm; }}\nbody {{ font-family: Georgia, 'Times New Roman', serif; font-size: 11pt; line-height: 1.45; max-width: 166mm; margin: 2em auto; color: #111; }}\nh1 {{ font-size: 14pt; margin: 0 0 1.2em; }}\nh2 {{ font-size: 12pt; margin: 1.4em 0 0.4em; }}\nli {{ margin: 0.3em 0; break-inside: avoid; }}\n.detail {{ display: block; color: #444; font-size: 10pt; }}\nfooter {{ margin-top: 2.5em; border-top: 1px solid #999; padding-top: 0.5em; font-size: 8.5pt; color: #555; word-break: break-all; }}\n</style>\n</head>\n<body>\n",
+            "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n{style}\n</head>\n<body>\n",
             match self.lang {
                 Lang::Nl => "nl",
                 Lang::En | Lang::Pseudo => "en",

@@ -16,7 +16,8 @@ use crate::policy::PolicySet;
 
 /// An engine message in `lang`; the id itself if the catalogue lacks it (a test checks that
 /// every id used here exists in both languages).
-pub(crate) fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+#[must_use]
+pub fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
     let mut m = Message::new(id);
     for (k, v) in args {
         m.args.insert((*k).to_owned(), v.clone());
@@ -55,7 +56,10 @@ fn pack_text(
     }
 }
 
-pub(crate) fn finding_text(set: Option<&PolicySet>, f: &Finding, lang: Lang) -> String {
+/// A finding's explanation in `lang`, from its pack's catalogue in `set`; its stored English
+/// reason (marked as English in another language) where the message or catalogue is not at hand.
+#[must_use]
+pub fn finding_text(set: Option<&PolicySet>, f: &Finding, lang: Lang) -> String {
     pack_text(
         set,
         (&f.pack, &f.pack_version),
@@ -81,7 +85,8 @@ pub fn explain(d: &Decision, set: Option<&PolicySet>, lang: Lang) -> String {
 
 /// The engine's message for a category reason it wrote itself, else the message of the
 /// `no_category` finding that gave it.
-fn category_reason(d: &Decision, reason: &str, set: Option<&PolicySet>, lang: Lang) -> String {
+#[must_use]
+pub fn category_reason(d: &Decision, reason: &str, set: Option<&PolicySet>, lang: Lang) -> String {
     let engine = [
         (
             "undetermined: missing information",

@@ -359,7 +359,7 @@ async fn the_screening_form_tries_records_and_shows_the_decision() {
         r.body
             .contains("Category A: full environmental and social review")
     );
-    assert!(r.body.contains("2023-01-30") && r.body.contains("Tried only"));
+    assert!(r.body.contains("30 January 2023") && r.body.contains("Tried only"));
     assert_eq!(
         store.verify(None).await.unwrap().records,
         0,
@@ -375,7 +375,7 @@ async fn the_screening_form_tries_records_and_shows_the_decision() {
     assert_eq!(d.status, StatusCode::OK);
     for text in [
         "Category A: full environmental and social review",
-        "due by <strong>2023-01-30</strong>",
+        "due by <strong>30 January 2023</strong>",
         "R-EC-06.2",
         "unverified",
         "#1, stored",
@@ -384,6 +384,24 @@ async fn the_screening_form_tries_records_and_shows_the_decision() {
         assert!(d.body.contains(text), "{text} in {}", d.body);
     }
     assert!(!d.body.contains("Tried only"));
+
+    // The same decision explained in Dutch, and its letter to the applicant.
+    let nl = page(&app, "GET", &format!("{at}?lang=nl"), &session, None).await;
+    for text in [
+        "Categorie A: volledige milieu- en sociale beoordeling",
+        "due by <strong>30 januari 2023</strong>",
+        "openbaarmaking van de effectrapportage",
+        "<strong>Nederlands</strong>",
+    ] {
+        assert!(nl.body.contains(text), "{text} in {}", nl.body);
+    }
+    let letter = page(&app, "GET", &format!("{at}/letter?lang=nl"), &session, None).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(
+        letter.body.contains("Geachte heer, mevrouw,"),
+        "{}",
+        letter.body
+    );
 
     // A mission organiser cannot see the export credit, nor screen one; an auditor may not screen.
     let organiser = create_key(&store, &[Role::MissionOrganiser], Some("Org"))

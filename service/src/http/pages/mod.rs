@@ -50,6 +50,7 @@ pub(super) fn routes(state: Shared) -> Router {
             get(form::form_page).post(form::form_post),
         )
         .route("/screenings/{id}", get(screening::decision_page))
+        .route("/screenings/{id}/letter", get(screening::letter_page))
         .route("/cases", get(cases::cases))
         .route("/cases/{reference}", get(cases::case))
         .route("/cases/{reference}/compare", get(compare::compare))
@@ -79,6 +80,7 @@ pub(super) fn routes(state: Shared) -> Router {
             post(reviews::decide),
         )
         .route("/static/style.css", get(style))
+        .route("/static/letter.css", get(letter_style))
         // A pasted application may be as large as the API takes, encoded as a form.
         .layer(DefaultBodyLimit::max(4 * super::BODY_LIMIT))
         .layer(middleware::map_response(page_headers))
@@ -453,6 +455,17 @@ async fn sign_out(
         set_cookie(&state, SESSION_COOKIE, "", Some(0)),
     );
     resp
+}
+
+async fn letter_style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        imvo_engine::letter::LETTER_CSS,
+    )
+        .into_response()
 }
 
 async fn style() -> Response {

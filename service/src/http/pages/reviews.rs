@@ -72,6 +72,10 @@ pub(super) async fn review(
             &screening,
             errors,
             None,
+            &super::screening::StoredView {
+                set: &state.set,
+                lang: imvo_engine::messages::Lang::En,
+            },
         );
     }
     match append_review(&state, &auth, &screening, &b, None, Ticket::default()).await {

@@ -5,10 +5,13 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use imvo_engine::{Application, Category, Decision, Instrument, Outcome};
+use imvo_engine::letter::question_id;
+use imvo_engine::messages::{Lang, date, render_engine};
+use imvo_engine::render::{category_reason, finding_text, t};
+use imvo_engine::{Application, Category, Decision, Instrument, Outcome, PolicySet};
 use serde::Deserialize;
 
 use super::{Who, form_session, problem_page, render, session};
@@ -54,19 +57,26 @@ struct StepView {
     rules: String,
 }
 
+/// A missing fact: the question to ask, the field, the rules that need it.
+struct MissingView {
+    question: String,
+    path: String,
+    rules: String,
+}
+
 /// A decision in an analyst's words.
 struct DecisionView {
     reference: String,
     instrument: &'static str,
     as_of: String,
-    outcome_words: &'static str,
+    outcome_words: String,
     category_words: String,
     category_reason: Option<String>,
     category_status: String,
     stored: bool,
     errors: Vec<String>,
     steps: Vec<StepView>,
-    missing: Vec<(String, String)>,
+    missing: Vec<MissingView>,
     groups: Vec<Group>,
     policy_set: String,
     engine_version: String,
@@ -98,29 +108,26 @@ struct DecisionPage {
     can_replay: bool,
     /// The result of a replay just asked for.
     replayed: Option<String>,
+    /// The language of the explanations (`en`, `nl`).
+    lang: &'static str,
 }
 
-fn outcome_words(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Proceed => "Proceed",
-        Outcome::ProceedWithConditions => "Proceed with conditions",
-        Outcome::InsufficientInformation => "Information missing: ask the applicant",
-        Outcome::Refer => "Refer: an analyst must review",
-        Outcome::Decline => "Decline",
-    }
+fn outcome_words(o: Outcome, lang: Lang) -> String {
+    t(lang, &format!("verdict-{}", o.as_str()), &[])
 }
 
-fn category_words(c: Option<Category>, instrument: Instrument) -> String {
-    match (c, instrument) {
-        (_, Instrument::TradeMission) => "Trade mission: participants are not categorised".into(),
-        (Some(Category::A), _) => "Category A: full environmental and social review".into(),
-        (Some(Category::B), _) => "Category B: review of site-specific impacts".into(),
-        (Some(Category::C), _) => "Category C: minimal or no adverse impacts".into(),
-        (None, _) => "Not categorised".into(),
-    }
+fn category_words(c: Option<Category>, instrument: Instrument, lang: Lang) -> String {
+    let id = match (c, instrument) {
+        (_, Instrument::TradeMission) => "verdict-category-trade-mission",
+        (Some(Category::A), _) => "verdict-category-A",
+        (Some(Category::B), _) => "verdict-category-B",
+        (Some(Category::C), _) => "verdict-category-C",
+        (None, _) => "verdict-category-none",
+    };
+    t(lang, id, &[])
 }
 
-fn view(d: &Decision, stored: bool) -> DecisionView {
+fn view(d: &Decision, stored: bool, set: &PolicySet, lang: Lang) -> DecisionView {
     let mut groups: Vec<Group> = Vec::new();
     for f in &d.findings {
         let fv = FindingView {
@@ -135,7 +142,7 @@ fn view(d: &Decision, stored: bool) -> DecisionView {
                     None => effect,
                 }
             },
-            reason: f.reason.clone(),
+            reason: finding_text(Some(set), f, lang),
             source: match &f.source.section {
                 Some(s) => format!("{}, {s}", f.source.document),
                 None => f.source.document.clone(),
@@ -155,9 +162,12 @@ fn view(d: &Decision, stored: bool) -> DecisionView {
         reference: d.reference.clone(),
         instrument: d.instrument.as_str(),
         as_of: d.provenance.as_of.to_string(),
-        outcome_words: outcome_words(d.outcome),
-        category_words: category_words(d.category, d.instrument),
-        category_reason: d.category_reason.clone(),
+        outcome_words: outcome_words(d.outcome, lang),
+        category_words: category_words(d.category, d.instrument, lang),
+        category_reason: d
+            .category_reason
+            .as_deref()
+            .map(|r| category_reason(d, r, Some(set), lang)),
         category_status: serde_json::to_value(d.category_status)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -172,17 +182,25 @@ fn view(d: &Decision, stored: bool) -> DecisionView {
             .required_steps
             .iter()
             .map(|s| StepView {
-                step: s.step.clone(),
+                step: t(lang, &format!("step-{}", s.step), &[]),
                 provided: s.provided,
-                due_by: s.due_by.map(|d| d.to_string()),
-                note: s.note.clone(),
+                due_by: s.due_by.map(|d| date(lang, d)),
+                note: s
+                    .message
+                    .as_ref()
+                    .and_then(|m| render_engine(lang, m).ok())
+                    .or_else(|| s.note.clone()),
                 rules: s.rule_ids.join(", "),
             })
             .collect(),
         missing: d
             .missing
             .iter()
-            .map(|m| (m.path.clone(), m.needed_by.join(", ")))
+            .map(|m| MissingView {
+                question: t(lang, &question_id(&m.path), &[]),
+                path: m.path.clone(),
+                rules: m.needed_by.join(", "),
+            })
             .collect(),
         groups,
         policy_set: d.provenance.policy_set.clone(),
@@ -362,7 +380,7 @@ pub(super) async fn outcome(
             StatusCode::OK,
             &DecisionPage {
                 who: Some(who),
-                d: view(&d, false),
+                d: view(&d, false, &state.set, Lang::En),
                 record: None,
                 stored_path: String::new(),
                 can_review: false,
@@ -371,16 +389,41 @@ pub(super) async fn outcome(
                 review_errors: Vec::new(),
                 can_replay: false,
                 replayed: None,
+                lang: Lang::En.as_str(),
             },
         ),
         Err(p) => problem_page(&p, who),
     }
 }
 
+/// `?lang=` of the decision page and the letter.
+#[derive(Default, Deserialize)]
+pub(super) struct LangQuery {
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The language of a page: `?lang=` (`en` or `nl`), else the browser's `Accept-Language`, else
+/// English.
+fn page_lang(q: Option<&str>, headers: &HeaderMap) -> Lang {
+    q.and_then(Lang::parse)
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .filter(|l| *l != Lang::Pseudo)
+        .unwrap_or(Lang::En)
+}
+
 pub(super) async fn decision_page(
     State(state): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
 ) -> Response {
     let s = match session(&state, &headers).await {
         Ok(s) => s,
@@ -391,7 +434,62 @@ pub(super) async fn decision_page(
         Ok(r) => r,
         Err(p) => return problem_page(&p, s.who),
     };
-    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new(), None)
+    let lang = page_lang(q.lang.as_deref(), &headers);
+    let view = StoredView {
+        set: &state.set,
+        lang,
+    };
+    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new(), None, &view)
+}
+
+/// `GET /screenings/{id}/letter?lang=&format=`: the letter to the applicant, as
+/// `GET /v1/screenings/{id}/letter` writes it (a page to print, or Markdown to edit).
+pub(super) async fn letter_page(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let auth = Auth(s.principal);
+    let r: Record = match visible_screening(&state, &auth, Action::Read, &id).await {
+        Ok(r) => r,
+        Err(p) => return problem_page(&p, s.who),
+    };
+    let parsed = r
+        .input
+        .as_deref()
+        .and_then(|i| Application::parse(i).ok())
+        .zip(
+            r.decision
+                .as_deref()
+                .and_then(|t| serde_json::from_str::<Decision>(t).ok()),
+        );
+    let Some((app, d)) = parsed else {
+        return problem_page(&Problem::internal(), s.who);
+    };
+    let lang = page_lang(q.lang.as_deref(), &headers);
+    let today = chrono::Utc::now().date_naive();
+    let l = imvo_engine::letter::letter(&app, &d, Some(&state.set), lang, today);
+    let (body, kind) = if q.format.as_deref() == Some("md") {
+        (l.to_markdown(), "text/markdown; charset=utf-8")
+    } else {
+        // The pages allow no inline style: the layout comes from a stylesheet of the site.
+        (
+            l.to_html_linking("/static/letter.css"),
+            "text/html; charset=utf-8",
+        )
+    };
+    ([(axum::http::header::CONTENT_TYPE, kind)], body).into_response()
+}
+
+/// How a stored decision is shown: the policy set for the packs' messages, and the language.
+pub(super) struct StoredView<'a> {
+    pub(super) set: &'a PolicySet,
+    pub(super) lang: Lang,
 }
 
 /// `POST /screenings/{id}/replay`: the decision page with the replay's result (as
@@ -427,7 +525,19 @@ pub(super) async fn replay(
         ),
         (false, true, false) => "Replayed: the decision DIFFERS from the stored one under the same policy set and engine. Report this: a stored decision should always replay identically.".to_owned(),
     };
-    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new(), Some(words))
+    let view = StoredView {
+        set: &state.set,
+        lang: Lang::En,
+    };
+    stored_decision(
+        StatusCode::OK,
+        s.who,
+        &auth,
+        &r,
+        Vec::new(),
+        Some(words),
+        &view,
+    )
 }
 
 /// The replay form.
@@ -446,6 +556,7 @@ pub(super) fn stored_decision(
     r: &Record,
     review_errors: Vec<(String, String)>,
     replayed: Option<String>,
+    shown: &StoredView<'_>,
 ) -> Response {
     let Some(d) = r
         .decision
@@ -465,7 +576,8 @@ pub(super) fn stored_decision(
             can_replay: auth.allow(Action::Replay).is_ok(),
             replayed,
             who: Some(who),
-            d: view(&d, true),
+            d: view(&d, true, shown.set, shown.lang),
+            lang: shown.lang.as_str(),
             record: Some(RecordView {
                 seq: r.seq,
                 hash: r.hash.clone(),
