@@ -243,3 +243,64 @@ fn golden_renderings_in_dutch_and_english() {
         differ.join("\n")
     );
 }
+
+#[test]
+fn every_engine_word_and_question_is_in_both_languages() {
+    use imvo_engine::application::{field_specs, vocab};
+    use imvo_engine::render::t;
+    let mut ids: Vec<String> = Vec::new();
+    ids.extend(vocab::STEP.values.iter().map(|s| format!("step-{s}")));
+    for o in [
+        "proceed",
+        "proceed_with_conditions",
+        "insufficient_information",
+        "refer",
+        "decline",
+    ] {
+        ids.push(format!("outcome-{o}"));
+        ids.push(format!("verdict-{o}"));
+        ids.push(format!("letter-intro-{o}"));
+    }
+    for i in ["export_credit", "project_finance", "trade_mission"] {
+        ids.push(format!("instrument-{i}"));
+    }
+    for s in ["determined", "provisional", "undetermined", "not_applicable"] {
+        ids.push(format!("category-status-{s}"));
+    }
+    for e in [
+        "category_floor",
+        "require",
+        "trigger",
+        "risk_level",
+        "decline",
+        "refer",
+        "insufficient_information",
+        "info",
+    ] {
+        ids.push(format!("effect-{e}"));
+    }
+    ids.extend(vocab::RISK_LEVEL.values.iter().map(|r| format!("risk-{r}")));
+    ids.extend(["A", "B", "C", "not_categorised"].map(|m| format!("move-{m}")));
+    // Every field can be asked for in a letter.
+    ids.extend(
+        field_specs()
+            .iter()
+            .map(|f| imvo_engine::letter::question_id(&f.path)),
+    );
+    let mut absent = Vec::new();
+    for id in &ids {
+        for lang in [Lang::En, Lang::Nl] {
+            // `t` gives the id back when the catalogue lacks it.
+            let args = [
+                ("value", Arg::Text("x".into())),
+                ("count", Arg::Int(2)),
+                ("reference", Arg::Text("R".into())),
+                ("instrument", Arg::Text("I".into())),
+            ];
+            if t(lang, id, &args) == *id {
+                absent.push(format!("{id} ({lang})"));
+            }
+        }
+    }
+    assert!(absent.is_empty(), "not in the engine's catalogue: {absent:?}");
+}
