@@ -264,7 +264,12 @@ fn every_engine_word_and_question_is_in_both_languages() {
     for i in ["export_credit", "project_finance", "trade_mission"] {
         ids.push(format!("instrument-{i}"));
     }
-    for s in ["determined", "provisional", "undetermined", "not_applicable"] {
+    for s in [
+        "determined",
+        "provisional",
+        "undetermined",
+        "not_applicable",
+    ] {
         ids.push(format!("category-status-{s}"));
     }
     for e in [
@@ -302,5 +307,8 @@ fn every_engine_word_and_question_is_in_both_languages() {
             }
         }
     }
-    assert!(absent.is_empty(), "not in the engine's catalogue: {absent:?}");
+    assert!(
+        absent.is_empty(),
+        "not in the engine's catalogue: {absent:?}"
+    );
 }

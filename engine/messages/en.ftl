@@ -167,3 +167,23 @@ verdict-category-A = Category A: full environmental and social review
 verdict-category-B = Category B: review of site-specific impacts
 verdict-category-C = Category C: minimal or no adverse impacts
 verdict-category-none = Not categorised
+
+## The command line's reports
+
+report-batch-summary = { $lines } line(s) in { $seconds } s ({ $rate }/s): { $screened } screened, { $rejected } rejected
+report-batch-outcomes = outcomes: { $list }
+report-batch-categories = categories: { $list }
+report-batch-risk = risk levels (trade missions): { $list }
+report-batch-errors = decisions with evaluation errors: { $count }
+report-impact-head = { $applications } application(s) screened under { $from } and { $to }; { $changed } changed; { $rejected } line(s) rejected
+report-impact-categories = Category migration (from -> to: count)
+report-impact-outcomes = Outcome changes
+report-impact-risk = Risk level changes (trade missions)
+report-impact-rules = Rules behind the changes (findings that differ between the sets)
+report-impact-exposure = Exposure moved (support amounts of the changed applications)
+report-impact-first = { $title } (the first { $shown } of { $count }; --json lists all)
+report-impact-rejected = Rejected
+report-impact-changed = Changed applications
+report-impact-screening = screening { $id }
+report-impact-line = line { $line }
+report-impact-as-of = as of { $date }:

@@ -167,3 +167,23 @@ verdict-category-A = Categorie A: volledige milieu- en sociale beoordeling
 verdict-category-B = Categorie B: beoordeling van plaatselijke effecten
 verdict-category-C = Categorie C: weinig of geen nadelige effecten
 verdict-category-none = Geen categorie
+
+## De rapporten van de opdrachtregel
+
+report-batch-summary = { $lines } regel(s) in { $seconds } s ({ $rate }/s): { $screened } getoetst, { $rejected } geweigerd
+report-batch-outcomes = uitkomsten: { $list }
+report-batch-categories = categorieën: { $list }
+report-batch-risk = risiconiveaus (handelsmissies): { $list }
+report-batch-errors = beslissingen met fouten bij het toetsen: { $count }
+report-impact-head = { $applications } aanvraag/aanvragen getoetst onder { $from } en { $to }; { $changed } veranderd; { $rejected } regel(s) geweigerd
+report-impact-categories = Verschuiving van categorieën (van -> naar: aantal)
+report-impact-outcomes = Veranderde uitkomsten
+report-impact-risk = Veranderde risiconiveaus (handelsmissies)
+report-impact-rules = Regels achter de veranderingen (bevindingen die tussen de sets verschillen)
+report-impact-exposure = Verschoven blootstelling (steunbedragen van de veranderde aanvragen)
+report-impact-first = { $title } (de eerste { $shown } van { $count }; --json toont alles)
+report-impact-rejected = Geweigerd
+report-impact-changed = Veranderde aanvragen
+report-impact-screening = toetsing { $id }
+report-impact-line = regel { $line }
+report-impact-as-of = per { $date }:

@@ -20,6 +20,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use imvo_engine::messages::{Arg, Lang};
+use imvo_engine::render::t;
 use imvo_engine::{Application, Decision, InputError, PolicySet, screen};
 use serde::Serialize;
 use serde_json::json;
@@ -97,37 +99,43 @@ impl Summary {
 
     /// The summary as text.
     #[must_use]
-    pub fn render(&self) -> String {
+    pub fn render(&self, lang: Lang) -> String {
         let list = |m: &BTreeMap<String, u64>| {
-            m.iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            Arg::Text(
+                m.iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
         };
         let rate = if self.seconds > 0.0 {
             self.lines as f64 / self.seconds
         } else {
             0.0
         };
-        let risk = if self.by_risk_level.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "\n  risk levels (trade missions): {}",
-                list(&self.by_risk_level)
-            )
+        let n = |x: u64| Arg::Int(i64::try_from(x).unwrap_or(i64::MAX));
+        let mut s = t(
+            lang,
+            "report-batch-summary",
+            &[
+                ("lines", n(self.lines)),
+                ("seconds", Arg::Text(format!("{:.1}", self.seconds))),
+                ("rate", Arg::Text(format!("{rate:.0}"))),
+                ("screened", n(self.decided)),
+                ("rejected", n(self.rejected)),
+            ],
+        );
+        let mut line = |id: &str, arg: (&str, Arg)| {
+            s.push_str("\n  ");
+            s.push_str(&t(lang, id, &[arg]));
         };
-        format!(
-            "{} line(s) in {:.1} s ({:.0}/s): {} screened, {} rejected\n  outcomes: {}\n  categories: {}{risk}\n  decisions with evaluation errors: {}",
-            self.lines,
-            self.seconds,
-            rate,
-            self.decided,
-            self.rejected,
-            list(&self.by_outcome),
-            list(&self.by_category),
-            self.with_errors
-        )
+        line("report-batch-outcomes", ("list", list(&self.by_outcome)));
+        line("report-batch-categories", ("list", list(&self.by_category)));
+        if !self.by_risk_level.is_empty() {
+            line("report-batch-risk", ("list", list(&self.by_risk_level)));
+        }
+        line("report-batch-errors", ("count", n(self.with_errors)));
+        s
     }
 }
 

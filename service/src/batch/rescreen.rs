@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use imvo_engine::messages::{Arg, Lang};
+use imvo_engine::render::t;
 use imvo_engine::{Application, Decision, PolicySet, screen};
 
 use crate::batch::input::Item;
@@ -315,58 +317,89 @@ pub async fn impact_stored(
 }
 
 impl Impact {
-    /// The report as text.
+    /// The report as text, in `lang`.
     #[must_use]
-    pub fn render(&self, from: &str, to: &str) -> String {
-        let mut s = format!(
-            "{} application(s) screened under {from} and {to}; {} changed; {} line(s) rejected\n\nCategory migration (from -> to: count)\n",
-            self.applications,
-            self.changed,
-            self.rejected.len()
+    pub fn render(&self, from: &str, to: &str, lang: Lang) -> String {
+        let n = |x: usize| Arg::Int(i64::try_from(x).unwrap_or(i64::MAX));
+        let text = |x: &str| Arg::Text(x.to_owned());
+        let mut s = t(
+            lang,
+            "report-impact-head",
+            &[
+                (
+                    "applications",
+                    Arg::Int(i64::try_from(self.applications).unwrap_or(0)),
+                ),
+                ("from", text(from)),
+                ("to", text(to)),
+                (
+                    "changed",
+                    Arg::Int(i64::try_from(self.changed).unwrap_or(0)),
+                ),
+                ("rejected", n(self.rejected.len())),
+            ],
         );
+        s.push_str(&format!(
+            "\n\n{}\n",
+            t(lang, "report-impact-categories", &[])
+        ));
         for (k, v) in &self.categories {
             s.push_str(&format!("  {k:<14} {v}\n"));
         }
-        s.push_str("\nOutcome changes\n");
+        s.push_str(&format!("\n{}\n", t(lang, "report-impact-outcomes", &[])));
         for (k, v) in &self.outcome_changes {
             s.push_str(&format!("  {k:<50} {v}\n"));
         }
         if !self.risk_changes.is_empty() {
-            s.push_str("\nRisk level changes (trade missions)\n");
+            s.push_str(&format!("\n{}\n", t(lang, "report-impact-risk", &[])));
             for (k, v) in &self.risk_changes {
                 s.push_str(&format!("  {k:<20} {v}\n"));
             }
         }
-        s.push_str("\nRules behind the changes (findings that differ between the sets)\n");
+        s.push_str(&format!("\n{}\n", t(lang, "report-impact-rules", &[])));
         for (k, v) in &self.rules {
             s.push_str(&format!("  {k:<12} {v}\n"));
         }
-        s.push_str("\nExposure moved (support amounts of the changed applications)\n");
+        s.push_str(&format!("\n{}\n", t(lang, "report-impact-exposure", &[])));
         for (k, v) in &self.exposure_moved {
             s.push_str(&format!("  {k} {v}\n"));
         }
         // A list's heading, saying when only the first entries are shown.
-        let heading = |title: &str, len: usize, shown: usize| {
+        let heading = |id: &str, len: usize, shown: usize| {
+            let title = t(lang, id, &[]);
             if len > shown {
-                format!("\n{title} (the first {shown} of {len}; --json lists all)\n")
+                let args = [
+                    ("title", text(&title)),
+                    ("shown", n(shown)),
+                    ("count", n(len)),
+                ];
+                format!("\n{}\n", t(lang, "report-impact-first", &args))
             } else {
                 format!("\n{title}\n")
             }
         };
         if !self.rejections.is_empty() {
             const SHOWN: usize = 20;
-            s.push_str(&heading("Rejected", self.rejections.len(), SHOWN));
+            s.push_str(&heading(
+                "report-impact-rejected",
+                self.rejections.len(),
+                SHOWN,
+            ));
             for r in self.rejections.iter().take(SHOWN) {
                 s.push_str(&format!("  {r}\n"));
             }
         }
         if !self.changes.is_empty() {
             const SHOWN: usize = 50;
-            s.push_str(&heading("Changed applications", self.changes.len(), SHOWN));
+            s.push_str(&heading("report-impact-changed", self.changes.len(), SHOWN));
             for c in self.changes.iter().take(SHOWN) {
                 let at = match &c.screening_id {
-                    Some(id) => format!("screening {id}"),
-                    None => format!("line {}", c.line),
+                    Some(id) => t(lang, "report-impact-screening", &[("id", text(id))]),
+                    None => t(
+                        lang,
+                        "report-impact-line",
+                        &[("line", Arg::Int(i64::try_from(c.line).unwrap_or(0)))],
+                    ),
                 };
                 s.push_str(&format!(
                     "  {at}  {}: {} -> {}  [{}]\n",

@@ -110,7 +110,7 @@ pub(super) fn batch(cli: &Cli, args: &BatchArgs<'_>) -> Result<u8, Failure> {
     if cli.json {
         errln!("{}", json!({"summary": summary}));
     } else {
-        errln!("{}", summary.render());
+        errln!("{}", summary.render(cli.lang));
     }
     if summary.lines == 0 {
         return Err(no_applications(input));

@@ -113,9 +113,18 @@ pub(super) fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure
                 json!({"as_of": as_of_text, "from": from_name, "to": to.hash(), "impact": report})
             )?;
         } else {
+            let as_of_words = imvo_engine::render::t(
+                cli.lang,
+                "report-impact-as-of",
+                &[("date", imvo_engine::messages::Arg::Text(as_of_text.clone()))],
+            );
             outln!(
-                "as of {as_of_text}: {}",
-                report.render(&from_name, &format!("{} ({})", args.to, to.hash()))
+                "{as_of_words} {}",
+                report.render(
+                    &from_name,
+                    &format!("{} ({})", args.to, to.hash()),
+                    cli.lang
+                )
             )?;
         }
         Ok(if report.rejected.is_empty() {
