@@ -65,6 +65,10 @@ fn verbatim(d: &Decision) -> BTreeSet<String> {
             Arg::Text(t) => {
                 out.insert(t.clone());
             }
+            // A term without a name in the catalogue is shown as its code.
+            Arg::Term { value, .. } => {
+                out.insert(value.clone());
+            }
             Arg::Message(m) => args(m, out),
             Arg::List(items) => items.iter().for_each(|i| arg(i, out)),
             _ => {}

@@ -338,16 +338,19 @@ pub fn engine_catalogue() -> Result<&'static Catalogue, RenderError> {
     static CATALOGUE: OnceLock<Result<Catalogue, String>> = OnceLock::new();
     CATALOGUE
         .get_or_init(|| {
-            // The questions for missing facts are kept in files of their own, read as one
+            // The questions for missing facts and the vocabulary's words are kept in files of
+            // their own, read as one
             // catalogue with the rest (an error's line counts from the start of `en.ftl`).
             let en = [
                 include_str!("../../messages/en.ftl"),
                 include_str!("../../messages/questions.en.ftl"),
+                include_str!("../../messages/terms.en.ftl"),
             ]
             .join("\n");
             let nl = [
                 include_str!("../../messages/nl.ftl"),
                 include_str!("../../messages/questions.nl.ftl"),
+                include_str!("../../messages/terms.nl.ftl"),
             ]
             .join("\n");
             Catalogue::parse(
@@ -429,6 +432,12 @@ fn value(
         Arg::Amount(m) => FluentValue::from(amount(lang, m)),
         Arg::Date(d) => FluentValue::from(date(lang, *d)),
         Arg::Text(t) => FluentValue::from(t.clone()),
+        Arg::Term { vocab, value } => {
+            let m = Message::new(&format!("term-{vocab}-{value}"));
+            FluentValue::from(
+                render_in(None, lang, &m, depth + 1).unwrap_or_else(|_| value.clone()),
+            )
+        }
         Arg::Message(m) => FluentValue::from(render_in(own, lang, m, depth + 1)?),
         Arg::List(items) => {
             let mut words = Vec::with_capacity(items.len());

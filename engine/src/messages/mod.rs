@@ -153,6 +153,14 @@ pub enum Arg {
     Date(NaiveDate),
     /// Verbatim text that no language translates: codes, names, field paths, rule ids.
     Text(String),
+    /// A value of one of the contract's closed vocabularies, written as the language names it
+    /// (`term-<vocab>-<value>` in the engine's catalogue), or as its code where it has no name.
+    Term {
+        /// The vocabulary (`activity`, `goods`, ...).
+        vocab: String,
+        /// The value (`thermal_power`).
+        value: String,
+    },
     /// A message rendered in the same language (a part of a sentence).
     Message(Box<Message>),
     /// Items joined as the language lists them (`a, b en c`), duplicates dropped, at most

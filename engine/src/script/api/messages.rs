@@ -2,7 +2,8 @@
 //! sentence when its pack has catalogues.
 //!
 //! Argument types follow the script's values: an integer is a whole number, a decimal a
-//! quantity, a date a date, money an amount, a string or a vocabulary term verbatim text, a
+//! quantity, a date a date, money an amount, a string verbatim text, a vocabulary term its
+//! name in the language, a
 //! message a part of the sentence, and an array a list (`a, b and c`). An unknown value `()`
 //! is refused: a rule says what it knows.
 
@@ -47,7 +48,10 @@ fn arg(name: &str, d: &Dynamic, depth: usize) -> Res<Arg> {
         return Ok(Arg::Text(d.to_string()));
     }
     if let Some(t) = d.read_lock::<Term>() {
-        return Ok(Arg::Text(t.as_str().to_owned()));
+        return Ok(Arg::Term {
+            vocab: t.vocab().name.to_owned(),
+            value: t.as_str().to_owned(),
+        });
     }
     if let Some(x) = d.read_lock::<chrono::NaiveDate>() {
         return Ok(Arg::Date(*x));
