@@ -79,6 +79,7 @@ fn verbatim(d: &Decision) -> BTreeSet<String> {
     for f in &d.findings {
         out.insert(f.rule_id.clone());
         out.insert(f.source.document.clone());
+        out.insert(f.evidence_level.clone());
         out.extend(f.source.section.clone());
         out.extend(f.value.clone());
         out.extend(f.facts.keys().cloned());
@@ -96,6 +97,8 @@ fn verbatim(d: &Decision) -> BTreeSet<String> {
     for p in &d.provenance.packs {
         out.insert(p.id.clone());
     }
+    out.insert(d.provenance.policy_set.clone());
+    out.insert(d.provenance.input_hash.clone());
     for r in &d.provenance.rates {
         out.insert(r.source.clone());
     }

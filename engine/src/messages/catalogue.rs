@@ -432,6 +432,12 @@ fn value(
         Arg::Amount(m) => FluentValue::from(amount(lang, m)),
         Arg::Date(d) => FluentValue::from(date(lang, *d)),
         Arg::Text(t) => FluentValue::from(t.clone()),
+        // Data's own words; in the pseudo-language marked as catalogue text is, since it is
+        // translated (by the data) rather than composed.
+        Arg::Localized(l) => match lang {
+            Lang::Pseudo => FluentValue::from(pseudo(&l.en).into_owned()),
+            _ => FluentValue::from(l.get(lang).to_owned()),
+        },
         Arg::Term { vocab, value } => {
             let m = Message::new(&format!("term-{vocab}-{value}"));
             FluentValue::from(

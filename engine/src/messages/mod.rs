@@ -161,9 +161,31 @@ pub enum Arg {
         /// The value (`thermal_power`).
         value: String,
     },
+    /// Text given by data in each language (a table's `label` and `label_nl`).
+    Localized(Localized),
     /// A message rendered in the same language (a part of a sentence).
     Message(Box<Message>),
     /// Items joined as the language lists them (`a, b en c`), duplicates dropped, at most
     /// twelve named.
     List(Vec<Arg>),
+}
+
+/// A text that data gives in both languages (an indicator table's `label` and `label_nl`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Localized {
+    /// English.
+    pub en: String,
+    /// Dutch.
+    pub nl: String,
+}
+
+impl Localized {
+    /// The text in `lang` (the pseudo-language takes the English).
+    #[must_use]
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En | Lang::Pseudo => &self.en,
+        }
+    }
 }

@@ -217,6 +217,14 @@ impl SdrRates {
 
 /// The columns of an indicator table.
 pub(crate) const INDICATOR_COLUMNS: [&str; 4] = ["path", "test", "value", "label"];
+
+/// Whether `columns` are an indicator table's: [`INDICATOR_COLUMNS`], optionally followed by
+/// `label_nl`, the label in Dutch (the explanations' other language).
+pub(crate) fn is_indicator_table(columns: &[String]) -> bool {
+    let (head, rest) = columns.split_at(columns.len().min(INDICATOR_COLUMNS.len()));
+    head.iter().map(String::as_str).eq(INDICATOR_COLUMNS)
+        && (rest.is_empty() || rest.iter().map(String::as_str).eq(["label_nl"]))
+}
 /// The tests an indicator table may use.
 pub(crate) const INDICATOR_TESTS: [&str; 6] = [
     "is_true",
@@ -235,7 +243,7 @@ pub(crate) fn check_fact_table(
     is_fact: &dyn Fn(&str) -> bool,
 ) -> Vec<String> {
     let columns: Vec<&str> = t.columns.iter().map(String::as_str).collect();
-    let (activity, path, test, value) = if columns == INDICATOR_COLUMNS {
+    let (activity, path, test, value) = if is_indicator_table(&t.columns) {
         (None, 0, 1, 2)
     } else if columns == THRESHOLD_COLUMNS {
         (Some(0), 2, 3, 4)

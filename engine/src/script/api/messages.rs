@@ -12,7 +12,7 @@ use rhai::{Array, Dynamic, Engine, Map};
 use super::{Res, fail};
 use crate::application::Money;
 use crate::application::vocab::Term;
-use crate::messages::{Arg, Lang, Message};
+use crate::messages::{Arg, Lang, Localized, Message};
 use crate::script::budget::charge;
 use crate::script::context;
 
@@ -62,6 +62,9 @@ fn arg(name: &str, d: &Dynamic, depth: usize) -> Res<Arg> {
     if let Some(m) = d.read_lock::<Message>() {
         return Ok(Arg::Message(Box::new(m.clone())));
     }
+    if let Some(l) = d.read_lock::<Localized>() {
+        return Ok(Arg::Localized(l.clone()));
+    }
     if let Some(items) = d.read_lock::<Array>() {
         charge(items.len() as u64)?;
         let mut out = Vec::with_capacity(items.len());
@@ -94,6 +97,10 @@ pub(super) fn register_messages(e: &mut Engine) {
     e.register_type_with_name::<Message>("Message")
         .register_fn("to_string", |m: &mut Message| format!("msg(\"{}\")", m.id))
         .register_fn("to_debug", |m: &mut Message| format!("msg(\"{}\")", m.id));
+    // An indicator table's label in both languages: text (English) wherever a string is used.
+    e.register_type_with_name::<Localized>("Label")
+        .register_fn("to_string", |l: &mut Localized| l.en.clone())
+        .register_fn("to_debug", |l: &mut Localized| l.en.clone());
     e.register_fn("msg", |id: &str| message(id, &Map::new()));
     e.register_fn("msg", |id: &str, args: Map| message(id, &args));
 }

@@ -172,6 +172,9 @@ fn dyn_text(v: &Dynamic) -> Option<String> {
     if let Some(t) = v.read_lock::<Term>() {
         return Some(t.as_str().to_owned());
     }
+    if let Some(l) = v.read_lock::<crate::messages::Localized>() {
+        return Some(l.en.clone());
+    }
     v.is_string().then(|| v.to_string())
 }
 

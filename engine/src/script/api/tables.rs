@@ -9,7 +9,8 @@ use super::params::{meeting, meets};
 use super::views::readers;
 use super::{Res, dyn_decimal, dyn_text, fail, pack_table};
 use crate::application::Application;
-use crate::policy::tables::{INDICATOR_COLUMNS, THRESHOLD_COLUMNS};
+use crate::messages::Localized;
+use crate::policy::tables::{INDICATOR_COLUMNS, THRESHOLD_COLUMNS, is_indicator_table};
 use crate::script::budget::charge;
 use crate::script::context::{self};
 
@@ -100,12 +101,13 @@ fn present_unknown(present: Array, unknown: Array) -> Map {
 }
 
 /// `indicators(app, "table")`: evaluates every row of an indicator table (columns `path`, `test`,
-/// `value`, `label`) natively and returns `#{present: [labels], unknown: [paths]}`, recording
+/// `value`, `label`, optionally `label_nl`) natively and returns `#{present: [labels], unknown:
+/// [paths]}` (a label with a Dutch form is a `Label`, shown in the reader's language), recording
 /// each fact read. Lists of facts to check belong in data, not in arrays rebuilt by a script.
 pub(super) fn indicators(app: &Application, table: &str) -> Res<Map> {
     let t = pack_table(table)?;
     charge(t.rows.len() as u64)?;
-    if t.columns.iter().map(String::as_str).ne(INDICATOR_COLUMNS) {
+    if !is_indicator_table(&t.columns) {
         return fail(format!(
             "table `{table}` is not an indicator table (columns {})",
             INDICATOR_COLUMNS.join(",")
@@ -114,7 +116,7 @@ pub(super) fn indicators(app: &Application, table: &str) -> Res<Map> {
     let (mut present, mut unknown, mut at) = (Array::new(), Array::new(), Map::new());
     for row in t.rows.values() {
         let cell = |i: usize| row.get(i).map_or("", String::as_str);
-        let (path, test, value, label) = (cell(0), cell(1), cell(2), cell(3));
+        let (path, test, value, label, label_nl) = (cell(0), cell(1), cell(2), cell(3), cell(4));
         match test_fact(app, table, path, test, value)? {
             (None, key) => {
                 unknown.push(Dynamic::from(key));
@@ -122,6 +124,11 @@ pub(super) fn indicators(app: &Application, table: &str) -> Res<Map> {
                     at.insert(key.into(), v);
                 }
             }
+            // With a Dutch label, the label is shown in either language; without, as written.
+            (Some(true), _) if !label_nl.is_empty() => present.push(Dynamic::from(Localized {
+                en: label.to_owned(),
+                nl: label_nl.to_owned(),
+            })),
             (Some(true), _) => present.push(Dynamic::from(label.to_owned())),
             (Some(false), _) => {}
         }
