@@ -139,7 +139,8 @@ fn english_left(line: &str, verbatim: &BTreeSet<String>) -> Vec<String> {
         }
     }
     // Longest first, so a text is not cut by a shorter one inside it.
-    let mut texts: Vec<&String> = verbatim.iter().filter(|t| !t.is_empty()).collect();
+    // One letter (a category, an evidence level) is never a word: taking it out would cut words.
+    let mut texts: Vec<&String> = verbatim.iter().filter(|t| t.len() > 1).collect();
     texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
     for t in texts {
         rest = rest.replace(t.as_str(), " ");

@@ -187,3 +187,5 @@ report-impact-changed = Changed applications
 report-impact-screening = screening { $id }
 report-impact-line = line { $line }
 report-impact-as-of = as of { $date }:
+value-true = yes
+value-false = no

@@ -187,3 +187,5 @@ report-impact-changed = Veranderde aanvragen
 report-impact-screening = toetsing { $id }
 report-impact-line = regel { $line }
 report-impact-as-of = per { $date }:
+value-true = ja
+value-false = nee

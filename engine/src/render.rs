@@ -178,6 +178,7 @@ fn heading(s: &mut String, d: &Decision, set: Option<&PolicySet>, lang: Lang) {
 fn json_value(v: Option<&Value>, lang: Lang) -> String {
     match v {
         Some(Value::String(v)) => v.clone(),
+        Some(Value::Bool(b)) => t(lang, if *b { "value-true" } else { "value-false" }, &[]),
         Some(v) => v.to_string(),
         None => t(lang, "value-unknown", &[]),
     }
@@ -515,7 +516,12 @@ fn basis(s: &mut String, d: &Decision, lang: Lang) {
     for r in &p.rates {
         let args = [
             ("from", text(&r.from)),
-            ("rate", text(&r.rate)),
+            (
+                "rate",
+                r.rate
+                    .parse::<rust_decimal::Decimal>()
+                    .map_or_else(|_| text(&r.rate), Arg::Number),
+            ),
             ("to", text(&r.to)),
             ("date", Arg::Date(r.date)),
             ("source", text(&r.source)),

@@ -510,7 +510,7 @@ mod tests {
         );
         assert_eq!(
             c.render(Lang::Pseudo, &m).unwrap(),
-            "⟦Dúé ón ⟧12 January 2023⟦: ⟧EUR 12,500,000⟦.⟧"
+            "⟦Dúé ón ⟧12 ⟦Jánúáry⟧ 2023⟦: ⟧EUR 12,500,000⟦.⟧"
         );
     }
 

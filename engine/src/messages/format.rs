@@ -106,6 +106,20 @@ pub fn date(lang: Lang, d: NaiveDate) -> String {
         Lang::En | Lang::Pseudo => &MONTHS_EN,
     };
     let month = months.get(d.month0() as usize).copied().unwrap_or_default();
+    if lang == Lang::Pseudo {
+        // The month's name is the language's word: marked as catalogue text is.
+        let accented: String = month
+            .chars()
+            .map(|c| match c {
+                'a' => 'á',
+                'e' => 'é',
+                'o' => 'ó',
+                'u' => 'ú',
+                c => c,
+            })
+            .collect();
+        return format!("{} ⟦{accented}⟧ {}", d.day(), d.year());
+    }
     format!("{} {month} {}", d.day(), d.year())
 }
 

@@ -218,12 +218,22 @@ impl SdrRates {
 /// The columns of an indicator table.
 pub(crate) const INDICATOR_COLUMNS: [&str; 4] = ["path", "test", "value", "label"];
 
-/// Whether `columns` are an indicator table's: [`INDICATOR_COLUMNS`], optionally followed by
-/// `label_nl`, the label in Dutch (the explanations' other language).
-pub(crate) fn is_indicator_table(columns: &[String]) -> bool {
-    let (head, rest) = columns.split_at(columns.len().min(INDICATOR_COLUMNS.len()));
-    head.iter().map(String::as_str).eq(INDICATOR_COLUMNS)
+/// Whether `columns` are `base`, optionally followed by `label_nl`, the label in Dutch (the
+/// explanations' other language).
+fn with_optional_label_nl(columns: &[String], base: &[&str]) -> bool {
+    let (head, rest) = columns.split_at(columns.len().min(base.len()));
+    head.iter().map(String::as_str).eq(base.iter().copied())
         && (rest.is_empty() || rest.iter().map(String::as_str).eq(["label_nl"]))
+}
+
+/// Whether `columns` are an indicator table's: [`INDICATOR_COLUMNS`], optionally `label_nl`.
+pub(crate) fn is_indicator_table(columns: &[String]) -> bool {
+    with_optional_label_nl(columns, &INDICATOR_COLUMNS)
+}
+
+/// Whether `columns` are a threshold table's: [`THRESHOLD_COLUMNS`], optionally `label_nl`.
+pub(crate) fn is_threshold_table(columns: &[String]) -> bool {
+    with_optional_label_nl(columns, &THRESHOLD_COLUMNS)
 }
 /// The tests an indicator table may use.
 pub(crate) const INDICATOR_TESTS: [&str; 6] = [
@@ -242,10 +252,9 @@ pub(crate) fn check_fact_table(
     is_param: &dyn Fn(&str) -> bool,
     is_fact: &dyn Fn(&str) -> bool,
 ) -> Vec<String> {
-    let columns: Vec<&str> = t.columns.iter().map(String::as_str).collect();
     let (activity, path, test, value) = if is_indicator_table(&t.columns) {
         (None, 0, 1, 2)
-    } else if columns == THRESHOLD_COLUMNS {
+    } else if is_threshold_table(&t.columns) {
         (Some(0), 2, 3, 4)
     } else {
         return Vec::new();

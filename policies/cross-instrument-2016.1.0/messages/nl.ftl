@@ -68,9 +68,9 @@ x-dol-forced-labour = dwangarbeid ({ $items })
 x-dol-forced-child-labour = gedwongen kinderarbeid ({ $items })
 x-dol-derived = goederen gemaakt met grondstoffen die op de lijst staan ({ $items })
 x-dol-trigger = de directe toeleveringsketen staat op de lijst van het US DoL: { $listed }
-x-dol-require = PS2 para. 27-29: breng de toeleveringsketen in kaart en controleer die steeds op { $listed }
+x-dol-require = PS2 par. 27-29: breng de toeleveringsketen in kaart en controleer die steeds op { $listed }
 x-dol-forced-child-refer = gedwongen kinderarbeid in de directe toeleveringsketen ({ $items }): een analist moet dit beoordelen
 
 ## R-X-10: de ITUC Global Rights Index
 
-x-ituc-unavailable = data_unavailable: de ITUC Global Rights Index heeft geen open licentie en zit niet in imvo. Wie imvo gebruikt, moet de score van het projectland zelf invoeren. Bij een score van 5 of 5+ vraagt PS2 para. 13-14 om andere manieren waarop werknemers zorgen kunnen melden, en komen er vragen over arbeidsrechten bij
+x-ituc-unavailable = data_unavailable: de ITUC Global Rights Index heeft geen open licentie en zit niet in imvo. Wie imvo gebruikt, moet de score van het projectland zelf invoeren. Bij een score van 5 of 5+ vraagt PS2 par. 13-14 om andere manieren waarop werknemers zorgen kunnen melden, en komen er vragen over arbeidsrechten bij

@@ -10,7 +10,9 @@ use super::views::readers;
 use super::{Res, dyn_decimal, dyn_text, fail, pack_table};
 use crate::application::Application;
 use crate::messages::Localized;
-use crate::policy::tables::{INDICATOR_COLUMNS, THRESHOLD_COLUMNS, is_indicator_table};
+use crate::policy::tables::{
+    INDICATOR_COLUMNS, THRESHOLD_COLUMNS, is_indicator_table, is_threshold_table,
+};
 use crate::script::budget::charge;
 use crate::script::context::{self};
 
@@ -125,11 +127,7 @@ pub(super) fn indicators(app: &Application, table: &str) -> Res<Map> {
                 }
             }
             // With a Dutch label, the label is shown in either language; without, as written.
-            (Some(true), _) if !label_nl.is_empty() => present.push(Dynamic::from(Localized {
-                en: label.to_owned(),
-                nl: label_nl.to_owned(),
-            })),
-            (Some(true), _) => present.push(Dynamic::from(label.to_owned())),
+            (Some(true), _) => present.push(label_value(label, label_nl)),
             (Some(false), _) => {}
         }
     }
@@ -157,14 +155,31 @@ fn holding_value(test: &str, value: &str) -> Res<Option<Dynamic>> {
 }
 
 /// `listed(app, "table")`: which of the project's activities are listed in a threshold table
-/// (columns `activity`, `group`, `path`, `test`, `value`, `label`). An activity is listed when
-/// all rows of one of its groups hold; a row with test `always` holds without a fact. Returns
+/// One group of a threshold table's rows while it is evaluated: whether it holds (`None`:
+/// unknown), the unknown facts it needs, and its label in English and Dutch.
+type Group<'a> = (Option<bool>, Vec<&'static str>, (&'a str, &'a str));
+
+/// A row's label as scripts see it: a `Label` in both languages where the table gives the Dutch,
+/// else the text as written.
+fn label_value(label: &str, label_nl: &str) -> Dynamic {
+    if label_nl.is_empty() {
+        Dynamic::from(label.to_owned())
+    } else {
+        Dynamic::from(Localized {
+            en: label.to_owned(),
+            nl: label_nl.to_owned(),
+        })
+    }
+}
+
+/// (columns `activity`, `group`, `path`, `test`, `value`, `label`, optionally `label_nl`). An
+/// activity is listed when all rows of one of its groups hold; a row with test `always` holds without a fact. Returns
 /// `#{present: [labels of the groups that hold], unknown: [paths], at: #{path: value}}`, where
 /// `unknown` names the facts of groups that could still hold and `at` a value with which each
 /// such row holds, where its test gives one. A capacity counts only for its own activity.
 pub(super) fn listed(app: &Application, table: &str) -> Res<Map> {
     let t = pack_table(table)?;
-    if t.columns.iter().map(String::as_str).ne(THRESHOLD_COLUMNS) {
+    if !is_threshold_table(&t.columns) {
         return fail(format!(
             "table `{table}` is not a threshold table (columns {})",
             THRESHOLD_COLUMNS.join(",")
@@ -182,16 +197,16 @@ pub(super) fn listed(app: &Application, table: &str) -> Res<Map> {
     let (mut present, mut unknown, mut at) = (Array::new(), Array::new(), Map::new());
     for activity in &activities {
         // Rows are keyed (activity, group, path), so one activity's groups are contiguous.
-        let mut groups: BTreeMap<&str, (Option<bool>, Vec<&'static str>, &str)> = BTreeMap::new();
+        let mut groups: BTreeMap<&str, Group<'_>> = BTreeMap::new();
         for row in t.rows.values() {
             let cell = |i: usize| row.get(i).map_or("", String::as_str);
             if cell(0) != activity {
                 continue;
             }
-            let (group, path, test, value, label) = (cell(1), cell(2), cell(3), cell(4), cell(5));
+            let (group, path, test, value) = (cell(1), cell(2), cell(3), cell(4));
             let entry = groups
                 .entry(group)
-                .or_insert((Some(true), Vec::new(), label));
+                .or_insert((Some(true), Vec::new(), (cell(5), cell(6))));
             let outcome = if test == "always" {
                 Some(true)
             } else if test == "is_unknown" {
@@ -218,8 +233,8 @@ pub(super) fn listed(app: &Application, table: &str) -> Res<Map> {
                 _ => Some(true),
             };
         }
-        if let Some((_, _, label)) = groups.values().find(|g| g.0 == Some(true)) {
-            present.push(Dynamic::from((*label).to_owned()));
+        if let Some((_, _, (label, label_nl))) = groups.values().find(|g| g.0 == Some(true)) {
+            present.push(label_value(label, label_nl));
             continue;
         }
         for (_, paths, _) in groups.values().filter(|g| g.0.is_none()) {
