@@ -338,3 +338,45 @@ fn a_pack_with_catalogues_cannot_report_a_sentence() {
     let d = screen_with("fn r_t_01(app) { let m = #{}; info(\"R-T-01\", msg(\"t-limit\", m)); }\n");
     assert!(d.errors[0].message.contains("t-limit"), "{:?}", d.errors);
 }
+
+#[test]
+fn a_pack_without_catalogues_decides_exactly_as_before_message_ids() {
+    // A policy set stored before message ids replays byte for byte: no `message` anywhere, and
+    // the step's timing note in the engine's English as it always was.
+    let app =
+        imvo_engine::Application::parse(include_str!("../../examples/gas-plant-id-2022.json"))
+            .unwrap();
+    let script = "fn r_t_01(app) { require_disclosure(\"R-T-01\", \"public_disclosure\", 30, \"publish it\"); }\n";
+    let old = with(
+        pack("t-1.0.0", "t", "1.0.0", "2020-01-01", None),
+        "t-1.0.0/r.rhai",
+        script,
+    );
+    let set = PolicySet::from_files(old, Limits::default()).unwrap();
+    let d = imvo_engine::screen(&set, &app, app.application_date);
+    let json = serde_json::to_string(&d).unwrap();
+    assert!(!json.contains("\"message\""), "{json}");
+    assert_eq!(
+        d.required_steps[0].note.as_deref(),
+        Some("publish at least 30 calendar days before final commitment")
+    );
+
+    // The same rule through a catalogue: the finding and the step carry their messages.
+    let script = "fn r_t_01(app) { require_disclosure(\"R-T-01\", \"public_disclosure\", 30, msg(\"t-limit\", #{mw: 30})); }\n";
+    let f = with_messages(
+        script,
+        "t-limit = publish { $mw } days ahead\n",
+        "t-limit = { $mw } dagen vooraf publiceren\n",
+    );
+    let set = PolicySet::from_files(f, Limits::default()).unwrap();
+    let d = imvo_engine::screen(&set, &app, app.application_date);
+    assert_eq!(d.findings[0].reason, "publish 30 days ahead");
+    assert_eq!(
+        d.required_steps[0].message.as_ref().unwrap().id,
+        "step-disclosure-note"
+    );
+    assert_eq!(
+        d.required_steps[0].note.as_deref(),
+        Some("publish at least 30 calendar days before final commitment")
+    );
+}

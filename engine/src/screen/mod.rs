@@ -18,8 +18,7 @@ use crate::decision::{
     Category, DataRef, Decision, DecisionError, Effect, ErrorKind, Finding, Missing, Outcome,
     PackRef, PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
 };
-use crate::messages::catalogue::render_engine;
-use crate::messages::{Arg, Lang, Message};
+use crate::messages::{Arg, Message};
 use crate::policy::{GateInput, Pack, Phase, PolicySet, Tri, dispatcher_name};
 use crate::script::api::AppView;
 use crate::script::budget::{DEADLINE_TOKEN, OPERATIONS_TOKEN, end_rule_budget};
@@ -293,8 +292,17 @@ fn classify(
 }
 
 /// The required steps, with their disclosure dates (a due date that needs the expected final
-/// commitment reports it missing, in `out`).
-fn required_steps(app: &Application, as_of: NaiveDate, out: &mut Accumulator) -> Vec<RequiredStep> {
+/// commitment reports it missing, in `out`). The timing note is the engine's English, as it
+/// always was; where the packs in force explain through catalogues (`messages`), it also comes
+/// as a message to render in any language. Under packs without catalogues (a policy set stored
+/// before message ids) the steps are exactly what they were, so such decisions replay
+/// byte for byte.
+fn required_steps(
+    app: &Application,
+    as_of: NaiveDate,
+    out: &mut Accumulator,
+    messages: bool,
+) -> Vec<RequiredStep> {
     let mut required_steps = Vec::new();
     let commitment = app
         .transaction
@@ -310,6 +318,7 @@ fn required_steps(app: &Application, as_of: NaiveDate, out: &mut Accumulator) ->
             let days_u = Days::new(days.unsigned_abs());
             due_by = commitment.and_then(|c| c.checked_sub_days(days_u));
             earliest = disclosed.and_then(|d| d.checked_add_days(days_u));
+            let mut text = format!("publish at least {days} calendar days before final commitment");
             let mut m = Message::new("step-disclosure-note").with("days", Arg::Int(days));
             if commitment.is_none() {
                 for r in &rule_ids {
@@ -318,17 +327,21 @@ fn required_steps(app: &Application, as_of: NaiveDate, out: &mut Accumulator) ->
                         .or_default()
                         .insert(r.clone());
                 }
+                text.push_str("; the due date needs `transaction.expected_final_commitment`");
                 m.id = "step-disclosure-note-no-date".to_owned();
             } else if let (Some(due), false, Some(c)) = (due_by, provided, commitment)
                 && as_of > due
             {
+                text.push_str(&format!(
+                    "; overdue since {due}: the final commitment cannot be on {c}"
+                ));
                 m = Message::new("step-disclosure-note-overdue")
                     .with("days", Arg::Int(days))
                     .with("due", Arg::Date(due))
                     .with("commitment", Arg::Date(c));
             }
-            note = render_engine(Lang::En, &m).ok();
-            message = Some(m);
+            note = Some(text);
+            message = messages.then_some(m);
         }
         required_steps.push(RequiredStep {
             step,
@@ -351,7 +364,8 @@ fn finish(
     mut out: Accumulator,
     mut errors: Vec<DecisionError>,
 ) -> Decision {
-    let required_steps = required_steps(app, as_of, &mut out);
+    let messages = packs.iter().any(|p| p.catalogue.is_some());
+    let required_steps = required_steps(app, as_of, &mut out, messages);
     let (category, category_reason, category_status, indicative_block) =
         settle_category(app, &out, &errors);
 
