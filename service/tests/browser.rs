@@ -3,7 +3,7 @@
 //! SQLite database. The scenarios that the pages built so far can run:
 //!
 //! 1. sign in with an analyst key and screen the README's gas-plant example through the form:
-//!    Category A, disclosure due 2023-01-30;
+//!    Category A, disclosure due 30 January 2023;
 //! 2. a bad country code and an amount that is not a decimal: both named, the text kept;
 //! 3. an override that lowers A to B stays pending, its author cannot approve it, a second
 //!    analyst does, the history shows three records and the chain verifies;
@@ -428,7 +428,7 @@ async fn the_workbench_in_a_real_browser() {
         page.contains("Category A: full environmental and social review"),
         "{page}"
     );
-    assert!(page.contains("2023-01-30"), "{page}");
+    assert!(page.contains("30 January 2023"), "{page}");
     let decision_url = b.c.current_url().await.unwrap().to_string();
     b.check("decision").await;
     // 6. Printed: at most two A4 pages.
