@@ -245,11 +245,34 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// Escapes the characters Markdown would read as markup at the start of a line or inline.
+/// Text as Markdown shows it literally: line breaks folded to spaces (a value from the
+/// application cannot start a heading or a list of its own), and every character Markdown could
+/// read as markup escaped.
 fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#') {
+        let c = if matches!(c, '\r' | '\n' | '\u{2028}' | '\u{2029}') {
+            ' '
+        } else {
+            c
+        };
+        if matches!(
+            c,
+            '\\' | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '`'
+                | '|'
+                | '&'
+                | '!'
+                | '+'
+                | '='
+                | '~'
+        ) {
             out.push('\\');
         }
         out.push(c);

@@ -380,3 +380,36 @@ fn a_pack_without_catalogues_decides_exactly_as_before_message_ids() {
         Some("publish at least 30 calendar days before final commitment")
     );
 }
+
+#[test]
+fn a_hostile_pack_cannot_build_or_render_an_unbounded_message() {
+    let app =
+        imvo_engine::Application::parse(include_str!("../../examples/gas-plant-id-2022.json"))
+            .unwrap();
+    // A message of a million parts, built in a few native calls: refused at 256 parts.
+    let script = "fn r_t_01(app) { let a = []; a.pad(1000, msg(\"t-x\", #{a: \"y\"})); info(\"R-T-01\", msg(\"t-x\", #{a: a})); }\n";
+    let many = "{ $a }".repeat(100);
+    let f = with_messages(script, "t-x = { $a }\n", &format!("t-x = {many}\n"));
+    let set = PolicySet::from_files(f, Limits::default()).unwrap();
+    let d = imvo_engine::screen(&set, &app, app.application_date);
+    assert!(
+        d.errors[0].message.contains("more than 256 parts"),
+        "{:?}",
+        d.errors
+    );
+
+    // A Dutch text that repeats its argument a hundred times, nested: the English is short, the
+    // Dutch would be 10^10 bytes. Rendering stops at 8 KiB and falls back to the English.
+    let script = "fn r_t_01(app) { let m = msg(\"t-x\", #{a: \"0123456789\"}); for i in 0..4 { m = msg(\"t-x\", #{a: m}); } info(\"R-T-01\", m); }\n";
+    let f = with_messages(script, "t-x = { $a }\n", &format!("t-x = {many}\n"));
+    let set = PolicySet::from_files(f, Limits::default()).unwrap();
+    let d = imvo_engine::screen(&set, &app, app.application_date);
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert_eq!(d.findings[0].reason, "0123456789");
+    let nl = imvo_engine::render::finding_text(
+        Some(&set),
+        &d.findings[0],
+        imvo_engine::messages::Lang::Nl,
+    );
+    assert!(nl.starts_with("0123456789 "), "{nl}");
+}

@@ -16,13 +16,14 @@ use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use super::format::{amount, date, list, number};
-use super::{Arg, Lang, Message};
+use super::{Arg, Lang, MAX_TEXT, Message};
 
 /// At most this many items of a list argument are named; the rest are counted.
 const LIST_MAX: usize = 12;
 
-/// Nested message arguments deeper than this are refused (a script cannot recurse forever).
-const MAX_DEPTH: usize = 8;
+/// Nested message arguments deeper than this are refused; the list words and terms a list or
+/// term needs sit one level further down.
+const MAX_DEPTH: usize = super::MAX_DEPTH + 2;
 
 type Bundle = FluentBundle<Arc<FluentResource>>;
 
@@ -292,12 +293,43 @@ impl Catalogue {
                 e.refs.extend(n.refs.iter().cloned());
             }
         }
-        Ok(Catalogue {
+        let catalogue = Catalogue {
             en: bundle("en", &en_res, false),
             nl: bundle("nl", &nl_res, false),
             pseudo: bundle("en", &en_res, true),
             entries,
-        })
+        };
+        // Every message rendered once in each language with stand-in arguments: a reference to
+        // a message, term or function that does not exist, or a cycle, is found now, not when
+        // a reader first asks for that language.
+        for (id, e) in &catalogue.entries {
+            let mut args = FluentArgs::with_capacity(e.vars.len());
+            for v in &e.vars {
+                args.set(v.as_str(), FluentValue::from("x"));
+            }
+            for (lang, file, line) in [
+                (Lang::En, en_file, Some(e.line)),
+                (Lang::Nl, nl_file, nl_entries.get(id).map(|n| n.line)),
+            ] {
+                let bundle = catalogue.bundle(lang);
+                let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+                    continue;
+                };
+                let mut found = Vec::new();
+                let _ = bundle.format_pattern(pattern, Some(&args), &mut found);
+                if let Some(err) = found.first() {
+                    errors.push(CatalogueError {
+                        file: file.to_owned(),
+                        line,
+                        message: format!("`{id}` does not render: {err}"),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(catalogue)
     }
 
     /// The messages, by id, with their line and variables.
@@ -354,9 +386,9 @@ pub fn engine_catalogue() -> Result<&'static Catalogue, RenderError> {
             ]
             .join("\n");
             Catalogue::parse(
-                "engine/messages/en.ftl (+ questions.en.ftl)",
+                "engine/messages/en.ftl (+ questions.en.ftl, terms.en.ftl)",
                 &en,
-                "engine/messages/nl.ftl (+ questions.nl.ftl)",
+                "engine/messages/nl.ftl (+ questions.nl.ftl, terms.nl.ftl)",
                 &nl,
             )
             .map_err(|errors| {
@@ -414,6 +446,12 @@ fn render_in(
     let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
     if let Some(e) = errors.first() {
         return Err(fail(e.to_string()));
+    }
+    if text.len() > MAX_TEXT {
+        return Err(fail(format!(
+            "the text would be {} bytes, more than the {MAX_TEXT} a message may be",
+            text.len()
+        )));
     }
     Ok(text.into_owned())
 }

@@ -27,6 +27,17 @@ use crate::application::Money;
 pub use catalogue::{Catalogue, CatalogueError, RenderError, engine_catalogue, render_engine};
 pub use format::{amount, date, list, number};
 
+/// At most this many parts (the message, each argument, each list item, each nested message's
+/// parts) in one message: a script cannot build one that costs more to copy, store or render.
+pub const MAX_NODES: usize = 256;
+
+/// Messages and lists nested deeper than this are refused.
+pub const MAX_DEPTH: usize = 6;
+
+/// A rendered message longer than this (in bytes) is refused: no catalogue text multiplies an
+/// argument without bound.
+pub const MAX_TEXT: usize = 8192;
+
 /// A language text is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -136,6 +147,36 @@ impl Message {
     pub fn with(mut self, name: &str, arg: Arg) -> Message {
         self.args.insert(name.to_owned(), arg);
         self
+    }
+
+    /// Its parts: itself, each argument, each list item, each nested message's parts.
+    #[must_use]
+    pub fn nodes(&self) -> usize {
+        1 + self.args.values().map(Arg::nodes).sum::<usize>()
+    }
+
+    /// How deep its arguments nest (0 for plain arguments only).
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.args.values().map(Arg::depth).max().unwrap_or(0)
+    }
+}
+
+impl Arg {
+    fn nodes(&self) -> usize {
+        match self {
+            Arg::Message(m) => m.nodes(),
+            Arg::List(items) => 1 + items.iter().map(Arg::nodes).sum::<usize>(),
+            _ => 1,
+        }
+    }
+
+    fn depth(&self) -> usize {
+        match self {
+            Arg::Message(m) => 1 + m.depth(),
+            Arg::List(items) => 1 + items.iter().map(Arg::depth).max().unwrap_or(0),
+            _ => 1,
+        }
     }
 }
 

@@ -15,6 +15,9 @@ use super::LoadError;
 use super::files::text;
 use crate::messages::{Catalogue, Lang, engine_catalogue};
 
+/// The largest catalogue file a pack may ship.
+const MAX_CATALOGUE_BYTES: usize = 512 * 1024;
+
 /// One `msg(...)` call found in a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Use {
@@ -82,41 +85,78 @@ fn map_keys(s: &str) -> Option<BTreeSet<String>> {
     None
 }
 
-/// Every `msg(` call in a script, outside comments.
+/// The call that starts right after `msg(` at byte `at` of `src`: its id (if a literal) and the
+/// keys of its argument map (if a literal).
+fn call_at(src: &str, at: usize, line: usize) -> Use {
+    let rest = src.get(at..).unwrap_or_default().trim_start();
+    let id = rest
+        .strip_prefix('"')
+        .and_then(|r| r.find('"').and_then(|e| r.get(..e)))
+        .map(str::to_owned);
+    let after_id = id
+        .as_ref()
+        .and_then(|id| rest.get(id.len() + 2..))
+        .unwrap_or_default()
+        .trim_start();
+    let keys = match after_id.strip_prefix(',') {
+        None => Some(BTreeSet::new()),
+        Some(r) => r.trim_start().strip_prefix("#{").and_then(map_keys),
+    };
+    Use { line, id, keys }
+}
+
+/// Every `msg(` call in a script, outside comments and string literals (so a sentence that
+/// mentions `msg(` is not a call), with its line.
 pub(super) fn uses(src: &str) -> Vec<Use> {
     let mut out = Vec::new();
-    for (n, line) in src.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or_default();
-        let mut from = 0;
-        while let Some(i) = code.get(from..).and_then(|c| c.find("msg(")) {
-            let at = from + i;
-            from = at + 4;
-            let before = code.get(..at).and_then(|b| b.chars().next_back());
-            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+    let bytes = src.as_bytes();
+    let (mut i, mut line) = (0usize, 1usize);
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\n' => line += 1,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
                 continue;
             }
-            // The rest of the call may run over the following lines.
-            let offset: usize = src.lines().take(n).map(|l| l.len() + 1).sum::<usize>() + at + 4;
-            let rest = src.get(offset..).unwrap_or_default().trim_start();
-            let id = rest
-                .strip_prefix('"')
-                .and_then(|r| r.find('"').and_then(|e| r.get(..e)))
-                .map(str::to_owned);
-            let after_id = id
-                .as_ref()
-                .and_then(|id| rest.get(id.len() + 2..))
-                .unwrap_or_default()
-                .trim_start();
-            let keys = match after_id.strip_prefix(',') {
-                None => Some(BTreeSet::new()),
-                Some(r) => r.trim_start().strip_prefix("#{").and_then(map_keys),
-            };
-            out.push(Use {
-                line: n + 1,
-                id,
-                keys,
-            });
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                        i += 1;
+                        break;
+                    }
+                    line += usize::from(c == b'\n');
+                    i += 1;
+                }
+            }
+            b'"' | b'`' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'\\' {
+                        i += 1;
+                    } else if c == b {
+                        break;
+                    } else if c == b'\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'm' if src.get(i..i + 4) == Some("msg(")
+                && !i
+                    .checked_sub(1)
+                    .and_then(|p| bytes.get(p))
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') =>
+            {
+                out.push(call_at(src, i + 4, line));
+                i += 4;
+                continue;
+            }
+            _ => {}
         }
+        i += 1;
     }
     out
 }
@@ -149,6 +189,21 @@ pub(super) fn pack_catalogue(
             ));
         }
         return None;
+    }
+    // A catalogue is text a person reads: far below this. The cap keeps a hostile pack from
+    // making the loader parse and check megabytes of it.
+    for f in [&en_file, &nl_file] {
+        if files
+            .get(f.as_str())
+            .is_some_and(|b| b.len() > MAX_CATALOGUE_BYTES)
+        {
+            errors.push(LoadError::invalid(
+                f,
+                None,
+                format!("the catalogue is larger than {MAX_CATALOGUE_BYTES} bytes"),
+            ));
+            return None;
+        }
     }
     let (en, nl) = match (text(files, &en_file), text(files, &nl_file)) {
         (Ok(en), Ok(nl)) => (en, nl),
@@ -262,6 +317,16 @@ mod tests {
         );
         assert_eq!(found[2].id, None);
         assert_eq!(found[3].keys, None);
+    }
+
+    #[test]
+    fn strings_comments_and_crlf_do_not_mislead_the_scanner() {
+        let src = "fn a() {\r\n  info(\"R\", \"see msg(x) in the manual\");\r\n  /* msg(\"no\") */\r\n  info(\"R\", msg(\"yes\", #{a: 1}));\r\n}";
+        let found = uses(src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].id.as_deref(), Some("yes"));
+        assert_eq!(found[0].line, 4);
+        assert_eq!(found[0].keys, Some(["a"].map(str::to_owned).into()));
     }
 
     #[test]

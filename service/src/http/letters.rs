@@ -42,8 +42,12 @@ pub(super) async fn get_letter(
     Path(id): Path<String>,
     Q(q): Q<LetterQuery>,
 ) -> Result<Response, Problem> {
-    let lang =
-        render_lang(Some(q.lang.as_deref().unwrap_or("accept")), &headers)?.unwrap_or(Lang::En);
+    let lang = render_lang(
+        "lang",
+        Some(q.lang.as_deref().unwrap_or("accept")),
+        &headers,
+    )?
+    .unwrap_or(Lang::En);
     let html = match q.format.as_deref() {
         None | Some("md") => false,
         Some("html") => true,
@@ -76,5 +80,16 @@ pub(super) async fn get_letter(
     } else {
         (l.to_markdown(), "text/markdown; charset=utf-8")
     };
-    Ok(([(header::CONTENT_TYPE, kind)], body).into_response())
+    // A letter holds the applicant's data: never cached, never sniffed; and without `lang` it
+    // depends on the caller's Accept-Language.
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::VARY, "accept-language"),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -61,9 +61,10 @@ pub struct RenderQuery {
     pub render: Option<String>,
 }
 
-/// The language `?render=` asks for, if any; a value that is not a language is a 422 naming the
-/// parameter.
+/// The language the query parameter `param` (`render`, `lang`) asks for, if any; a value that
+/// is not a language is a 422 naming the parameter.
 pub(super) fn render_lang(
+    param: &str,
     render: Option<&str>,
     headers: &HeaderMap,
 ) -> Result<Option<Lang>, Problem> {
@@ -80,9 +81,9 @@ pub(super) fn render_lang(
     Lang::parse(r).map(Some).ok_or_else(|| {
         Problem::invalid(
             "invalid-parameter",
-            format!("`render` is not a language: `{r}`"),
+            format!("`{param}` is not a language: `{r}`"),
             vec![FieldProblem {
-                path: "render".to_owned(),
+                path: param.to_owned(),
                 expected: "`en`, `nl`, `pseudo`, or `accept` (the Accept-Language header)".into(),
             }],
         )
@@ -165,7 +166,7 @@ pub(super) async fn post_screening(
     raw: axum::body::Body,
 ) -> Result<Response, Problem> {
     auth.allow(Action::Screen)?;
-    let lang = render_lang(q.render.as_deref(), &headers)?;
+    let lang = render_lang("render", q.render.as_deref(), &headers)?;
     let body = read_json(&headers, raw).await?;
     let as_of = q
         .as_of
@@ -260,10 +261,16 @@ pub(super) async fn get_screening(
     Path(id): Path<String>,
     Q(q): Q<RenderQuery>,
 ) -> Result<Response, Problem> {
-    let lang = render_lang(q.render.as_deref(), &headers)?;
+    let lang = render_lang("render", q.render.as_deref(), &headers)?;
     let r = visible_screening(&state, &auth, Action::Read, &id).await?;
     let rec = with_text(screening_record(&r)?, &r, &state.set, lang);
-    Ok(Json(rec).into_response())
+    let mut resp = Json(rec).into_response();
+    if q.render.as_deref() == Some("accept") {
+        // The text depends on the caller's Accept-Language: a cache must not share it.
+        resp.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-language"));
+    }
+    Ok(resp)
 }
 
 /// The screening `id` if this caller may do `action` to it: `403` without the action at all,

@@ -16,8 +16,7 @@ use crate::messages::{Arg, Lang, Localized, Message};
 use crate::script::budget::charge;
 use crate::script::context;
 
-/// Nesting deeper than this is refused (messages within lists within messages ...).
-const MAX_DEPTH: usize = 6;
+use crate::messages::{MAX_DEPTH, MAX_NODES};
 
 /// Whether `id` is written as a Fluent message id: a letter, then letters, digits, `-`, `_`.
 fn is_message_id(id: &str) -> bool {
@@ -27,7 +26,26 @@ fn is_message_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn arg(name: &str, d: &Dynamic, depth: usize) -> Res<Arg> {
+/// The size of a message's tree so far, kept under [`MAX_NODES`] and [`MAX_DEPTH`] as it is
+/// built, so that no script can make one that costs more to copy, store or render.
+struct Size {
+    nodes: usize,
+}
+
+impl Size {
+    fn add(&mut self, name: &str, nodes: usize) -> Res<()> {
+        self.nodes = self.nodes.saturating_add(nodes);
+        if self.nodes > MAX_NODES {
+            return fail(format!(
+                "message argument `{name}`: the message would hold more than {MAX_NODES} parts"
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn arg(name: &str, d: &Dynamic, depth: usize, size: &mut Size) -> Res<Arg> {
+    size.add(name, 1)?;
     if depth > MAX_DEPTH {
         return fail(format!(
             "message argument `{name}` is nested more than {MAX_DEPTH} deep"
@@ -60,6 +78,14 @@ fn arg(name: &str, d: &Dynamic, depth: usize) -> Res<Arg> {
         return Ok(Arg::Amount(m.clone()));
     }
     if let Some(m) = d.read_lock::<Message>() {
+        // A message was checked when it was made: its own size and depth count here too.
+        let (nodes, deep) = (m.nodes(), m.depth());
+        size.add(name, nodes)?;
+        if depth + deep > MAX_DEPTH {
+            return fail(format!(
+                "message argument `{name}` is nested more than {MAX_DEPTH} deep"
+            ));
+        }
         return Ok(Arg::Message(Box::new(m.clone())));
     }
     if let Some(l) = d.read_lock::<Localized>() {
@@ -69,7 +95,7 @@ fn arg(name: &str, d: &Dynamic, depth: usize) -> Res<Arg> {
         charge(items.len() as u64)?;
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
-            out.push(arg(name, item, depth + 1)?);
+            out.push(arg(name, item, depth + 1, size)?);
         }
         return Ok(Arg::List(out));
     }
@@ -87,9 +113,12 @@ fn message(id: &str, args: &Map) -> Res<Message> {
     }
     charge(args.len() as u64)?;
     let mut m = Message::new(id);
+    let mut size = Size { nodes: 1 };
     for (name, value) in args {
-        m.args.insert(name.to_string(), arg(name, value, 0)?);
+        m.args
+            .insert(name.to_string(), arg(name, value, 1, &mut size)?);
     }
+    charge(size.nodes as u64)?;
     Ok(m)
 }
 
@@ -98,9 +127,14 @@ pub(super) fn register_messages(e: &mut Engine) {
         .register_fn("to_string", |m: &mut Message| format!("msg(\"{}\")", m.id))
         .register_fn("to_debug", |m: &mut Message| format!("msg(\"{}\")", m.id));
     // An indicator table's label in both languages: text (English) wherever a string is used.
+    // It compares with a string as its English does, as the table's plain labels did.
     e.register_type_with_name::<Localized>("Label")
         .register_fn("to_string", |l: &mut Localized| l.en.clone())
-        .register_fn("to_debug", |l: &mut Localized| l.en.clone());
+        .register_fn("to_debug", |l: &mut Localized| l.en.clone())
+        .register_fn("==", |l: &mut Localized, s: &str| l.en == s)
+        .register_fn("!=", |l: &mut Localized, s: &str| l.en != s)
+        .register_fn("==", |s: &str, l: Localized| l.en == s)
+        .register_fn("!=", |s: &str, l: Localized| l.en != s);
     e.register_fn("msg", |id: &str| message(id, &Map::new()));
     e.register_fn("msg", |id: &str, args: Map| message(id, &args));
 }
