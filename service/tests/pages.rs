@@ -389,7 +389,8 @@ async fn the_screening_form_tries_records_and_shows_the_decision() {
     let nl = page(&app, "GET", &format!("{at}?lang=nl"), &session, None).await;
     for text in [
         "Categorie A: volledige milieu- en sociale beoordeling",
-        "due by <strong>30 januari 2023</strong>",
+        "uiterlijk <strong>30 januari 2023</strong>",
+        "<h2>Bevindingen</h2>",
         "openbaarmaking van de effectrapportage",
         "<strong>Nederlands</strong>",
     ] {

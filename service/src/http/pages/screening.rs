@@ -67,7 +67,7 @@ struct MissingView {
 /// A decision in an analyst's words.
 struct DecisionView {
     reference: String,
-    instrument: &'static str,
+    instrument: String,
     as_of: String,
     outcome_words: String,
     category_words: String,
@@ -110,6 +110,17 @@ struct DecisionPage {
     replayed: Option<String>,
     /// The language of the explanations (`en`, `nl`).
     lang: &'static str,
+    /// The page's own words in that language.
+    tr: Tr,
+}
+
+/// The decision page's own words in its language (the engine's catalogue, `dp-*`).
+struct Tr(Lang);
+
+impl Tr {
+    fn t(&self, id: &str) -> String {
+        t(self.0, id, &[])
+    }
 }
 
 fn outcome_words(o: Outcome, lang: Lang) -> String {
@@ -160,18 +171,19 @@ fn view(d: &Decision, stored: bool, set: &PolicySet, lang: Lang) -> DecisionView
     }
     DecisionView {
         reference: d.reference.clone(),
-        instrument: d.instrument.as_str(),
-        as_of: d.provenance.as_of.to_string(),
+        instrument: t(lang, &format!("instrument-{}", d.instrument.as_str()), &[]),
+        as_of: date(lang, d.provenance.as_of),
         outcome_words: outcome_words(d.outcome, lang),
         category_words: category_words(d.category, d.instrument, lang),
         category_reason: d
             .category_reason
             .as_deref()
             .map(|r| category_reason(d, r, Some(set), lang)),
-        category_status: serde_json::to_value(d.category_status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        category_status: t(
+            lang,
+            &format!("category-status-{}", d.category_status.as_str()),
+            &[],
+        ),
         stored,
         errors: d
             .errors
@@ -390,6 +402,7 @@ pub(super) async fn outcome(
                 can_replay: false,
                 replayed: None,
                 lang: Lang::En.as_str(),
+                tr: Tr(Lang::En),
             },
         ),
         Err(p) => problem_page(&p, who),
@@ -578,6 +591,7 @@ pub(super) fn stored_decision(
             who: Some(who),
             d: view(&d, true, shown.set, shown.lang),
             lang: shown.lang.as_str(),
+            tr: Tr(shown.lang),
             record: Some(RecordView {
                 seq: r.seq,
                 hash: r.hash.clone(),
