@@ -15,7 +15,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
-use super::format::{amount, date, list, number};
+use super::format::{amount, date, list, number, pseudo};
 use super::{Arg, Lang, MAX_TEXT, Message};
 
 /// At most this many items of a list argument are named; the rest are counted.
@@ -202,26 +202,13 @@ fn parse_file(
     Some((Arc::new(resource), entries))
 }
 
-/// Wraps and accents a piece of catalogue text, for the pseudo-language.
-fn pseudo(text: &str) -> Cow<'_, str> {
+/// Wraps and accents a piece of catalogue text, for the pseudo-language (whitespace alone is
+/// left as it is).
+fn pseudo_transform(text: &str) -> Cow<'_, str> {
     if text.trim().is_empty() {
         return Cow::Borrowed(text);
     }
-    let accented: String = text
-        .chars()
-        .map(|c| match c {
-            'a' => 'á',
-            'e' => 'é',
-            'i' => 'í',
-            'o' => 'ó',
-            'u' => 'ú',
-            'A' => 'Á',
-            'E' => 'É',
-            'O' => 'Ó',
-            c => c,
-        })
-        .collect();
-    Cow::Owned(format!("⟦{accented}⟧"))
+    Cow::Owned(pseudo(text))
 }
 
 fn bundle(lang: &str, resource: &Arc<FluentResource>, transform: bool) -> Bundle {
@@ -229,7 +216,7 @@ fn bundle(lang: &str, resource: &Arc<FluentResource>, transform: bool) -> Bundle
     let mut b = FluentBundle::new_concurrent(vec![id]);
     b.set_use_isolating(false);
     if transform {
-        b.set_transform(Some(pseudo));
+        b.set_transform(Some(pseudo_transform));
     }
     // Duplicates were reported by `parse_file`; the bundle keeps the first.
     let _ = b.add_resource(Arc::clone(resource));
@@ -473,7 +460,7 @@ fn value(
         // Data's own words; in the pseudo-language marked as catalogue text is, since it is
         // translated (by the data) rather than composed.
         Arg::Localized(l) => match lang {
-            Lang::Pseudo => FluentValue::from(pseudo(&l.en).into_owned()),
+            Lang::Pseudo => FluentValue::from(pseudo(&l.en)),
             _ => FluentValue::from(l.get(lang).to_owned()),
         },
         Arg::Term { vocab, value } => {

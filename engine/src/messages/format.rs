@@ -108,19 +108,29 @@ pub fn date(lang: Lang, d: NaiveDate) -> String {
     let month = months.get(d.month0() as usize).copied().unwrap_or_default();
     if lang == Lang::Pseudo {
         // The month's name is the language's word: marked as catalogue text is.
-        let accented: String = month
-            .chars()
-            .map(|c| match c {
-                'a' => 'á',
-                'e' => 'é',
-                'o' => 'ó',
-                'u' => 'ú',
-                c => c,
-            })
-            .collect();
-        return format!("{} ⟦{accented}⟧ {}", d.day(), d.year());
+        return format!("{} {} {}", d.day(), pseudo(month), d.year());
     }
     format!("{} {month} {}", d.day(), d.year())
+}
+
+/// Text as the pseudo-language shows catalogue text: wrapped in `⟦…⟧`, vowels accented.
+#[must_use]
+pub fn pseudo(text: &str) -> String {
+    let accented: String = text
+        .chars()
+        .map(|c| match c {
+            'a' => 'á',
+            'e' => 'é',
+            'i' => 'í',
+            'o' => 'ó',
+            'u' => 'ú',
+            'A' => 'Á',
+            'E' => 'É',
+            'O' => 'Ó',
+            c => c,
+        })
+        .collect();
+    format!("⟦{accented}⟧")
 }
 
 /// Items joined as a list, with `and` and `more` given by the language (`a, b and c`;

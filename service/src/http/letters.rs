@@ -3,9 +3,10 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use imvo_engine::Application;
-use imvo_engine::letter::letter;
+use chrono::NaiveDate;
+use imvo_engine::letter::{Letter, letter};
 use imvo_engine::messages::Lang;
+use imvo_engine::{Application, PolicySet};
 use serde::Deserialize;
 
 use super::extract::{Auth, Q, parse_date_param};
@@ -13,6 +14,7 @@ use super::problem::{FieldProblem, Problem, internal};
 use super::screenings::{render_lang, visible_screening};
 use super::state::Shared;
 use crate::access::Action;
+use crate::store::Record;
 
 /// Query of `GET /v1/screenings/{id}/letter`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -69,12 +71,7 @@ pub(super) async fn get_letter(
         .transpose()?
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let r = visible_screening(&state, &auth, Action::Read, &id).await?;
-    let (Some(input), Some(decision)) = (r.input.as_deref(), r.decision.as_deref()) else {
-        return Err(Problem::not_found(format!("no screening `{id}`")));
-    };
-    let app = Application::parse(input).map_err(|e| internal(e.to_string()))?;
-    let d: imvo_engine::Decision = serde_json::from_str(decision).map_err(internal)?;
-    let l = letter(&app, &d, Some(&state.set), lang, date);
+    let l = stored_letter(&r, &state.set, lang, date)?;
     let (body, kind) = if html {
         (l.to_html(), "text/html; charset=utf-8")
     } else {
@@ -92,4 +89,20 @@ pub(super) async fn get_letter(
         body,
     )
         .into_response())
+}
+
+/// The letter drafted from a stored screening (its application and decision), for the API and
+/// the workbench alike.
+pub(crate) fn stored_letter(
+    r: &Record,
+    set: &PolicySet,
+    lang: Lang,
+    date: NaiveDate,
+) -> Result<Letter, Problem> {
+    let (Some(input), Some(decision)) = (r.input.as_deref(), r.decision.as_deref()) else {
+        return Err(Problem::not_found(format!("no screening `{}`", r.id)));
+    };
+    let app = Application::parse(input).map_err(|e| internal(e.to_string()))?;
+    let d: imvo_engine::Decision = serde_json::from_str(decision).map_err(internal)?;
+    Ok(letter(&app, &d, Some(set), lang, date))
 }

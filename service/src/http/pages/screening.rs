@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::{Who, form_session, problem_page, render, session};
 use crate::access::Action;
 use crate::http::extract::{Auth, parse_date_param};
+use crate::http::letters::stored_letter;
 use crate::http::problem::{Problem, input_problem};
 use crate::http::screenings::{evaluate, screen_and_store, visible_screening};
 use crate::http::state::Shared;
@@ -432,27 +433,36 @@ fn page_lang(q: Option<&str>, headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::En)
 }
 
+/// The signed-in caller and the screening `id`, if they may read it; else the page to show.
+async fn readable(
+    state: &Shared,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(Who, Auth, Record), Response> {
+    let s = session(state, headers).await?;
+    let auth = Auth(s.principal);
+    match visible_screening(state, &auth, Action::Read, id).await {
+        Ok(r) => Ok((s.who, auth, r)),
+        Err(p) => Err(problem_page(&p, s.who)),
+    }
+}
+
 pub(super) async fn decision_page(
     State(state): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let s = match session(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let auth = Auth(s.principal);
-    let r: Record = match visible_screening(&state, &auth, Action::Read, &id).await {
-        Ok(r) => r,
-        Err(p) => return problem_page(&p, s.who),
+    let (who, auth, r) = match readable(&state, &headers, &id).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     let lang = page_lang(q.lang.as_deref(), &headers);
     let view = StoredView {
         set: &state.set,
         lang,
     };
-    stored_decision(StatusCode::OK, s.who, &auth, &r, Vec::new(), None, &view)
+    stored_decision(StatusCode::OK, who, &auth, &r, Vec::new(), None, &view)
 }
 
 /// `GET /screenings/{id}/letter?lang=&format=`: the letter to the applicant, as
@@ -463,30 +473,16 @@ pub(super) async fn letter_page(
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let s = match session(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let auth = Auth(s.principal);
-    let r: Record = match visible_screening(&state, &auth, Action::Read, &id).await {
-        Ok(r) => r,
-        Err(p) => return problem_page(&p, s.who),
-    };
-    let parsed = r
-        .input
-        .as_deref()
-        .and_then(|i| Application::parse(i).ok())
-        .zip(
-            r.decision
-                .as_deref()
-                .and_then(|t| serde_json::from_str::<Decision>(t).ok()),
-        );
-    let Some((app, d)) = parsed else {
-        return problem_page(&Problem::internal(), s.who);
+    let (who, _, r) = match readable(&state, &headers, &id).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     let lang = page_lang(q.lang.as_deref(), &headers);
     let today = chrono::Utc::now().date_naive();
-    let l = imvo_engine::letter::letter(&app, &d, Some(&state.set), lang, today);
+    let l = match stored_letter(&r, &state.set, lang, today) {
+        Ok(l) => l,
+        Err(p) => return problem_page(&p, who),
+    };
     let (body, kind) = if q.format.as_deref() == Some("md") {
         (l.to_markdown(), "text/markdown; charset=utf-8")
     } else {
