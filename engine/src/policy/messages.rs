@@ -28,6 +28,17 @@ pub(super) struct Use {
     keys: Option<BTreeSet<String>>,
 }
 
+impl Use {
+    /// A use of message `id` from a table rule's row (`checks.csv`), with its argument names.
+    pub(super) fn new(line: usize, id: &str, keys: Option<BTreeSet<String>>) -> Use {
+        Use {
+            line,
+            id: Some(id.to_owned()),
+            keys,
+        }
+    }
+}
+
 /// Reads a rhai identifier at the start of `s`.
 fn ident(s: &str) -> &str {
     let end = s
@@ -161,15 +172,17 @@ pub(super) fn uses(src: &str) -> Vec<Use> {
     out
 }
 
-/// Loads the pack's catalogues, if it has any, and checks every `msg` call of its scripts.
+/// Loads the pack's catalogues, if it has any, and checks every `msg` call of its scripts and
+/// every message `table_uses` of its table rules' rows.
 pub(super) fn pack_catalogue(
     dir: &str,
     files: &BTreeMap<String, Vec<u8>>,
+    table_uses: Vec<(String, Use)>,
     errors: &mut Vec<LoadError>,
 ) -> Option<Arc<Catalogue>> {
     let en_file = format!("{dir}/{}", Lang::En.file());
     let nl_file = format!("{dir}/{}", Lang::Nl.file());
-    let mut calls: Vec<(String, Use)> = Vec::new();
+    let mut calls: Vec<(String, Use)> = table_uses;
     for (path, _) in files.iter().filter(|(p, _)| {
         p.strip_prefix(&format!("{dir}/"))
             .is_some_and(|n| !n.contains('/') && n.ends_with(".rhai"))
@@ -185,7 +198,7 @@ pub(super) fn pack_catalogue(
             errors.push(LoadError::invalid(
                 file,
                 Some(u.line),
-                format!("`msg` is called, but the pack has no `{en_file}` and `{nl_file}`"),
+                format!("a message is used, but the pack has no `{en_file}` and `{nl_file}`"),
             ));
         }
         return None;
@@ -292,7 +305,7 @@ fn check_calls(
             errors.push(LoadError::invalid(
                 en_file,
                 Some(e.line),
-                format!("message `{id}` is never used by the pack's scripts"),
+                format!("message `{id}` is never used by the pack's scripts or table rules"),
             ));
         }
     }

@@ -7,6 +7,7 @@
 //! any problem refuses the whole set, with every error found. A loaded [`PolicySet`] is
 //! immutable and identified by a SHA-256 over all its files.
 
+mod checks;
 mod files;
 mod gates;
 mod limits;
@@ -29,12 +30,14 @@ use sha2::{Digest, Sha256};
 use crate::application::Instrument;
 use crate::codes::hex;
 
+pub(crate) use checks::{ArgSource, Check, Then};
+pub(crate) use gates::Hooks;
 pub use gates::{Conditions, Gate, Tri};
 pub(crate) use gates::{GateInput, Reader};
 pub use limits::Limits;
 pub use manifest::{Manifest, SourceDoc, TableDecl};
 pub use params::{Comparator, Param, ParamValue};
-pub use rules::{Phase, Rule, dispatcher_name};
+pub use rules::{Phase, Rule, dispatcher_name, reference_dispatcher_name};
 pub use tables::{Rate, SdrRates, Table};
 
 /// Why a policy folder could not be loaded.
@@ -115,6 +118,8 @@ pub struct Pack {
     pub conditions: Conditions,
     /// Each rule's compiled gate, by rule index (`None`: the rule always runs).
     pub gates: Vec<Option<Gate>>,
+    /// Each rule's checks (`checks.csv`), by rule index: empty for a rule written as a script.
+    pub(crate) checks: Vec<Vec<Check>>,
     /// The pack's message catalogues (`messages/en.ftl`, `messages/nl.ftl`), if it has them:
     /// then every explanation its rules report is a message id, never a sentence.
     pub catalogue: Option<Arc<crate::messages::Catalogue>>,
@@ -129,6 +134,12 @@ impl Pack {
         self.manifest.instruments.contains(&instrument)
             && self.manifest.effective_from <= date
             && self.manifest.effective_to.is_none_or(|to| date < to)
+    }
+
+    /// Whether the rule at `index` is a table rule (rows in `checks.csv`).
+    #[must_use]
+    pub fn is_table_rule(&self, index: usize) -> bool {
+        self.checks.get(index).is_some_and(|c| !c.is_empty())
     }
 
     /// The rule with id `id`.
@@ -156,8 +167,9 @@ pub(crate) struct ScriptApi {
     /// The functions whose first string argument names a parameter or a table: such literals
     /// in scripts must exist in the pack.
     pub named_arguments: &'static [(&'static str, Named)],
-    /// The native reader of a fact path, resolved once when a gate is compiled.
-    pub reader: fn(&str) -> Option<Reader>,
+    /// The native reader of a fact path, with the path as the readers hold it, resolved once
+    /// when a gate or a table rule is compiled.
+    pub reader: fn(&str) -> Option<(&'static str, Reader)>,
 }
 
 /// An immutable, compiled set of packs and data, identified by a content hash.
@@ -298,9 +310,10 @@ impl PolicySet {
     }
 
     /// The same set in reference mode: every applicability gate forced open, so every rule's
-    /// script runs and decides for itself whether it applies. Decisions are identical (the
+    /// script runs and decides for itself whether it applies, and every table rule that keeps a
+    /// reference script runs that script instead of its rows. Decisions are identical (the
     /// differential property test holds the shipped packs to that); it is slower, and exists to
-    /// check a gate against its rule. Hash and provenance do not change.
+    /// check a gate or a table rule against its script. Hash and provenance do not change.
     #[must_use]
     pub fn without_gates(&self) -> PolicySet {
         PolicySet {

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use rhai::{AST, Engine};
 
+use super::checks::{Check, compile_checks};
 use super::files::text;
-use super::gates::compile_gates;
+use super::gates::{Conditions, Gate, compile_gates};
 use super::manifest::{Manifest, manifest};
 use super::params::{Param, params};
-use super::rules::{Phase, Rule, dispatcher_name, rules};
+use super::rules::{Phase, Rule, dispatcher_name, reference_dispatcher_name, rules};
 use super::tables::Table;
 use super::tables::check_fact_table;
 use super::{Limits, Named, ScriptApi};
@@ -67,6 +68,8 @@ pub(super) fn load_pack(
     let rules_ok = errors.len() == before_rules;
     let params = params(dir, &m, files, &mut errors);
     let (conditions, gates) = compile_gates(dir, files, &rules, &params, api, &mut errors);
+    let (checks, table_uses) =
+        compile_checks(dir, files, &rules, &params, &conditions, api, &mut errors);
     let manifest_file = format!("{dir}/pack.toml");
 
     let tables = pack_tables(
@@ -100,41 +103,34 @@ pub(super) fn load_pack(
             "the pack has no `.rhai` script",
         ));
     }
-    let catalogue = super::messages::pack_catalogue(dir, files, &mut errors);
+    let catalogue = super::messages::pack_catalogue(dir, files, table_uses, &mut errors);
     check_functions(
         dir,
         &rules,
+        &checks,
         &functions,
         rules_ok,
         script_count == 0 || compile_failed,
         &mut errors,
     );
+    if !compile_failed {
+        check_memos(
+            dir,
+            &rules,
+            &gates,
+            &checks,
+            &conditions,
+            &functions,
+            &mut errors,
+        );
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     let Some(mut ast) = ast else {
         return Err(errors);
     };
-    // One dispatcher per phase calls the phase's rules in table order, announcing each to the
-    // host; `from` lets the host resume after a rule that failed.
-    let mut dispatch = String::new();
-    for phase in Phase::ALL {
-        dispatch.push_str(&format!(
-            "fn {}(app, from, open) {{\n",
-            dispatcher_name(phase)
-        ));
-        for (i, r) in rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.runs_in(phase) && functions.contains_key(&r.function))
-        {
-            dispatch.push_str(&format!(
-                "    if from <= {i} && open[{i}] {{ __imvo_enter({i}); {}(app); }}\n",
-                r.function
-            ));
-        }
-        dispatch.push_str("}\n");
-    }
+    let dispatch = dispatchers(&rules, &checks, &functions);
     match engine.compile(&dispatch) {
         Ok(d) => ast = ast.merge(&d),
         Err(e) => {
@@ -160,9 +156,78 @@ pub(super) fn load_pack(
         functions,
         conditions,
         gates,
+        checks,
         catalogue,
         ast,
     })
+}
+
+/// One dispatcher per phase calls the phase's rules in table order, announcing each to the
+/// host; `from` lets the host resume after a rule that failed. A table rule is evaluated
+/// natively (`__imvo_table`); the reference dispatchers run its script instead, where it
+/// keeps one, to check the two agree.
+fn dispatchers(
+    rules: &[Rule],
+    checks: &[Vec<Check>],
+    functions: &BTreeMap<String, (String, usize)>,
+) -> String {
+    let mut dispatch = String::new();
+    for phase in Phase::ALL {
+        for (reference, name) in [
+            (false, dispatcher_name(phase)),
+            (true, reference_dispatcher_name(phase)),
+        ] {
+            dispatch.push_str(&format!("fn {name}(app, from, open) {{\n"));
+            for (i, r) in rules.iter().enumerate().filter(|(_, r)| r.runs_in(phase)) {
+                let script = functions.contains_key(&r.function);
+                let table = checks.get(i).is_some_and(|c| !c.is_empty());
+                let call = if table && !(reference && script) {
+                    "__imvo_table(app)".to_owned()
+                } else if script {
+                    format!("{}(app)", r.function)
+                } else {
+                    continue;
+                };
+                dispatch.push_str(&format!(
+                    "    if from <= {i} && open[{i}] {{ __imvo_enter({i}); {call}; }}\n"
+                ));
+            }
+            dispatch.push_str("}\n");
+        }
+    }
+    dispatch
+}
+
+/// Every helper a gate or a table rule names through `memo` is a function of the pack's scripts
+/// taking `app`.
+fn check_memos(
+    dir: &str,
+    rules: &[Rule],
+    gates: &[Option<Gate>],
+    checks: &[Vec<Check>],
+    conditions: &Conditions,
+    functions: &BTreeMap<String, (String, usize)>,
+    errors: &mut Vec<LoadError>,
+) {
+    let mut check = |file: String, line: usize, name: &str| {
+        if !matches!(functions.get(name), Some((_, 1))) {
+            errors.push(LoadError::invalid(
+                &file,
+                Some(line),
+                format!("column `when`: `memo {name}` names no function `{name}(app)` of the pack's scripts"),
+            ));
+        }
+    };
+    for (r, g) in rules.iter().zip(gates) {
+        for name in g.iter().flat_map(|g| g.memos(conditions)) {
+            check(format!("{dir}/rules.csv"), r.line, name);
+        }
+    }
+    for c in checks.iter().flatten() {
+        for name in c.when.memos(conditions) {
+            check(format!("{dir}/checks.csv"), c.line, name);
+        }
+    }
 }
 
 /// What the checks of a pack's scripts read: its rules, parameters and tables, and the script
@@ -430,6 +495,7 @@ fn check_literals(
 fn check_functions(
     dir: &str,
     rules: &[Rule],
+    checks: &[Vec<Check>],
     functions: &BTreeMap<String, (String, usize)>,
     rules_ok: bool,
     missing_ok: bool,
@@ -444,7 +510,9 @@ fn check_functions(
                 .any(|r| r.id == parent && functions.contains_key(&r.function))
         })
     };
-    for r in rules {
+    for (i, r) in rules.iter().enumerate() {
+        // A table rule may keep a script as its reference (run in reference mode).
+        let table = checks.get(i).is_some_and(|c| !c.is_empty());
         match functions.get(&r.function) {
             Some((_, 1)) => {}
             Some((file, n)) => errors.push(LoadError::invalid(
@@ -452,7 +520,7 @@ fn check_functions(
                 None,
                 format!("function `{}` of rule `{}` takes {n} parameters; it must take one, `app`", r.function, r.id),
             )),
-            None if has_parent_function(&r.id) || missing_ok => {}
+            None if table || has_parent_function(&r.id) || missing_ok => {}
             None => errors.push(LoadError::invalid(
                 &format!("{dir}/rules.csv"),
                 None,

@@ -107,6 +107,18 @@ fn parse_phases(text: &str) -> Option<Vec<Phase>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The generated function that runs every rule of `phase` in a pack in reference mode: a table
+/// rule through its reference script, where it keeps one.
+#[must_use]
+pub fn reference_dispatcher_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Facts => "__imvo_facts_reference",
+        Phase::Floors => "__imvo_floors_reference",
+        Phase::Steps => "__imvo_steps_reference",
+        Phase::Final => "__imvo_final_reference",
+    }
+}
+
 /// The generated function that runs every rule of `phase` in a pack.
 #[must_use]
 pub fn dispatcher_name(phase: Phase) -> &'static str {

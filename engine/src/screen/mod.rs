@@ -19,7 +19,9 @@ use crate::decision::{
     PackRef, PerformanceStandard, Provenance, RequiredStep, RiskLevel, rule_order,
 };
 use crate::messages::{Arg, Message};
-use crate::policy::{GateInput, Pack, Phase, PolicySet, Tri, dispatcher_name};
+use crate::policy::{
+    GateInput, Hooks, Pack, Phase, PolicySet, Tri, dispatcher_name, reference_dispatcher_name,
+};
 use crate::script::api::AppView;
 use crate::script::budget::{DEADLINE_TOKEN, OPERATIONS_TOKEN, end_rule_budget};
 use crate::script::context::{self, Accumulator, Ctx};
@@ -86,34 +88,23 @@ fn evaluate(
     let view = Dynamic::from(AppView(Arc::clone(app)));
     let engine = set.engine();
     for phase in Phase::ALL {
-        let _ = context::with(|c| {
-            c.phase = phase;
-            c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
-            c.out.earlier_effects = c.out.findings.iter().map(|f| f.effect).collect();
-            c.out.earlier_rule_effects = c
-                .out
-                .findings
-                .iter()
-                .map(|f| (f.rule_id.clone(), f.effect))
-                .collect();
-            c.out.earlier_triggered = c
-                .out
-                .findings
-                .iter()
-                .filter(|f| f.effect == Effect::Trigger)
-                .filter_map(|f| f.value.clone())
-                .collect();
-            if phase == Phase::Steps {
-                c.out.category = Some(category_of(&c.out).0);
-            }
-        });
-        let dispatcher = dispatcher_name(phase);
-        let input = GateInput {
-            app,
-            phase,
-            category: context::with(|c| c.out.category).flatten(),
+        start_phase(phase);
+        let dispatcher = if set.gates() {
+            dispatcher_name(phase)
+        } else {
+            reference_dispatcher_name(phase)
         };
+        let category = context::with(|c| c.out.category).flatten();
         for pack in packs {
+            let memoised = Memoised {
+                pack: Arc::as_ptr(pack) as usize,
+            };
+            let input = GateInput {
+                app,
+                phase,
+                category,
+                hooks: Some(&memoised),
+            };
             let Some(open) = open_rules(set, pack, phase, &input) else {
                 continue;
             };
@@ -188,6 +179,54 @@ fn evaluate(
         }
     }
     context::take(previous).map(|c| c.out).unwrap_or_default()
+}
+
+/// Sets the phase, and what its rules see of the phases before (`fired`, `raised`, `triggered`
+/// and, from the steps phase on, the category).
+fn start_phase(phase: Phase) {
+    let _ = context::with(|c| {
+        c.phase = phase;
+        c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
+        c.out.earlier_effects = c.out.findings.iter().map(|f| f.effect).collect();
+        c.out.earlier_rule_effects = c
+            .out
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.clone(), f.effect))
+            .collect();
+        c.out.earlier_triggered = c
+            .out
+            .findings
+            .iter()
+            .filter(|f| f.effect == Effect::Trigger)
+            .filter_map(|f| f.value.clone())
+            .collect();
+        if phase == Phase::Steps {
+            c.out.category = Some(category_of(&c.out).0);
+        }
+    });
+}
+
+/// What a rule's gate may see besides the application: the helpers some rule of the pack has
+/// already memoised in this screening (any other `memo` is unknown, so the rule runs). Reads
+/// are not recorded: a gate is not part of any finding.
+struct Memoised {
+    pack: usize,
+}
+
+impl Hooks for Memoised {
+    fn read(&self, _: &'static str) {}
+
+    fn memo(&self, name: &str) -> Tri {
+        context::with(|c| {
+            c.memo
+                .iter()
+                .find(|(k, n, _)| *k == self.pack && n.as_str() == name)
+                .map(|(_, _, v)| Tri::of_value(v))
+        })
+        .flatten()
+        .unwrap_or(Tri::Unknown)
+    }
 }
 
 /// Which rules of `pack` run in `phase`, as the dispatcher's `open` flags by rule index: those

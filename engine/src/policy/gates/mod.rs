@@ -20,8 +20,14 @@
 //!          | fact "has" (value | "[" value ("," value)* "]")   a list fact holding any of them
 //!          | fact "meets" PARAMETER                 the parameter's comparator and threshold
 //!          | fact "known"                           never unknown itself
+//!          | "memo" HELPER                          a script helper's memoised value
 //! subject := "instrument" | "phase" | "category" | fact
 //! ```
+//!
+//! `memo HELPER` is the value of `memo("HELPER", app)` in the pack's scripts: true, false, or
+//! unknown where the helper returned `()`. A rule's gate reads only a value some rule already
+//! memoised in this screening (unknown before: the rule runs); a table rule's check computes it
+//! as a script's `memo` call would.
 //!
 //! `category` is known from the steps phase on (it is the category the steps phase reads, `none`
 //! where the application is not categorised); in the facts and floors phases it is unknown.
@@ -61,6 +67,12 @@ impl Tri {
         if b { Tri::True } else { Tri::False }
     }
 
+    /// A script value as a truth value: `true`, `false`, or unknown for `()` (or anything
+    /// that is not a boolean).
+    pub(crate) fn of_value(v: &Dynamic) -> Tri {
+        v.as_bool().map_or(Tri::Unknown, Tri::of)
+    }
+
     fn not(self) -> Tri {
         match self {
             Tri::False => Tri::True,
@@ -70,6 +82,15 @@ impl Tri {
     }
 }
 
+/// What evaluating a gate may do besides reading: record each fact it reads (for a table
+/// rule's findings) and give a script helper's memoised value.
+pub(crate) trait Hooks {
+    /// A fact was read.
+    fn read(&self, path: &'static str);
+    /// The value of `memo("name", app)`: unknown where it cannot be had.
+    fn memo(&self, name: &str) -> Tri;
+}
+
 /// What a gate is evaluated against.
 #[derive(Clone, Copy)]
 pub(crate) struct GateInput<'a> {
@@ -77,6 +98,17 @@ pub(crate) struct GateInput<'a> {
     pub phase: Phase,
     /// The category the steps phase reads: `None` before it.
     pub category: Option<Option<Category>>,
+    /// Reads recorded and helpers' values (`None`: nothing recorded, every `memo` unknown).
+    pub hooks: Option<&'a dyn Hooks>,
+}
+
+impl GateInput<'_> {
+    fn read(&self, f: &Fact) -> Dynamic {
+        if let Some(h) = self.hooks {
+            h.read(f.path);
+        }
+        (f.read)(self.app)
+    }
 }
 
 /// A value written in a gate.
@@ -98,14 +130,14 @@ impl fmt::Display for Lit {
 }
 
 #[derive(Clone)]
-struct Fact {
-    path: String,
-    read: Reader,
+pub(crate) struct Fact {
+    pub path: &'static str,
+    pub read: Reader,
 }
 
 impl fmt::Debug for Fact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.path)
+        f.write_str(self.path)
     }
 }
 
@@ -126,8 +158,11 @@ enum Expr {
     Condition(usize),
     In(Subject, Vec<Lit>),
     Has(Fact, Vec<Lit>),
-    Meets(Fact, Comparator, ParamValue),
+    /// The fact, the parameter's comparator, its value and its name.
+    Meets(Fact, Comparator, ParamValue, String),
     Known(Fact),
+    /// A script helper's memoised value.
+    Memo(String),
 }
 
 /// A compiled gate: a rule's `when`, or a named condition.
@@ -173,6 +208,72 @@ impl Gate {
     /// Evaluates the gate; `conditions` are the pack's.
     pub(crate) fn eval(&self, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
         eval(&self.expr, conditions, input)
+    }
+
+    /// The script helpers the gate names through `memo` (its conditions' included).
+    pub(crate) fn memos<'a>(&'a self, conditions: &'a Conditions) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        walk(&self.expr, conditions, &mut |e| {
+            if let Expr::Memo(n) = e {
+                out.push(n.as_str());
+            }
+        });
+        out
+    }
+
+    /// The facts the gate reads (its conditions' included), each once.
+    pub(crate) fn facts<'a>(&'a self, conditions: &'a Conditions) -> Vec<&'a Fact> {
+        let mut out: Vec<&Fact> = Vec::new();
+        walk(&self.expr, conditions, &mut |e| {
+            let f = match e {
+                Expr::In(Subject::Fact(f), _)
+                | Expr::Has(f, _)
+                | Expr::Meets(f, ..)
+                | Expr::Known(f) => f,
+                _ => return,
+            };
+            if !out.iter().any(|o| o.path == f.path) {
+                out.push(f);
+            }
+        });
+        out
+    }
+
+    /// The parameter the gate compares `path` with through `meets`, if it does.
+    pub(crate) fn threshold_of<'a>(
+        &'a self,
+        conditions: &'a Conditions,
+        path: &str,
+    ) -> Option<&'a str> {
+        let mut found = None;
+        walk(&self.expr, conditions, &mut |e| {
+            if let Expr::Meets(f, _, _, param) = e
+                && f.path == path
+                && found.is_none()
+            {
+                found = Some(param.as_str());
+            }
+        });
+        found
+    }
+}
+
+/// Calls `visit` on every expression of `expr`, following named conditions.
+fn walk<'a>(expr: &'a Expr, conditions: &'a Conditions, visit: &mut dyn FnMut(&'a Expr)) {
+    visit(expr);
+    match expr {
+        Expr::And(parts) | Expr::Or(parts) => {
+            for p in parts {
+                walk(p, conditions, visit);
+            }
+        }
+        Expr::Not(inner) => walk(inner, conditions, visit),
+        Expr::Condition(i) => {
+            if let Some(g) = conditions.gates.get(*i) {
+                walk(&g.expr, conditions, visit);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -221,7 +322,7 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
                 }
             },
             Subject::Fact(f) => {
-                let v = (f.read)(input.app);
+                let v = input.read(f);
                 if v.is_unit() {
                     return Tri::Unknown;
                 }
@@ -238,7 +339,7 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
             }
         },
         Expr::Has(f, values) => {
-            let v = (f.read)(input.app);
+            let v = input.read(f);
             if v.is_unit() {
                 return Tri::Unknown;
             }
@@ -257,14 +358,15 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
             }
             out
         }
-        Expr::Meets(f, comparator, threshold) => {
-            let v = (f.read)(input.app);
+        Expr::Meets(f, comparator, threshold, _) => {
+            let v = input.read(f);
             if v.is_unit() {
                 return Tri::Unknown;
             }
             compare(&v, threshold).map_or(Tri::Unknown, |o| Tri::of(comparator.holds(o)))
         }
-        Expr::Known(f) => Tri::of(!(f.read)(input.app).is_unit()),
+        Expr::Known(f) => Tri::of(!input.read(f).is_unit()),
+        Expr::Memo(name) => input.hooks.map_or(Tri::Unknown, |h| h.memo(name)),
     }
 }
 
@@ -313,7 +415,7 @@ fn compare(v: &Dynamic, threshold: &ParamValue) -> Option<std::cmp::Ordering> {
 /// What a gate may name: facts (through the script layer's readers), the pack's parameters and
 /// its earlier conditions.
 pub(in crate::policy) struct Names<'a> {
-    pub reader: fn(&str) -> Option<Reader>,
+    pub reader: fn(&str) -> Option<(&'static str, Reader)>,
     pub params: &'a BTreeMap<String, Param>,
     pub conditions: &'a Conditions,
 }
@@ -392,10 +494,11 @@ struct Parser<'a, 'n> {
     names: &'a Names<'n>,
 }
 
-const KEYWORDS: [&str; 7] = ["and", "or", "not", "in", "has", "meets", "known"];
+const KEYWORDS: [&str; 8] = ["and", "or", "not", "in", "has", "meets", "known", "memo"];
 
 /// Words a condition may not be named.
-pub(in crate::policy) const RESERVED: [&str; 12] = [
+pub(in crate::policy) const RESERVED: [&str; 13] = [
+    "memo",
     "and",
     "or",
     "not",
@@ -486,6 +589,14 @@ impl Parser<'_, '_> {
         let Some(Tok::Word(name)) = self.peek().cloned() else {
             return self.err("expected a fact, `instrument`, `phase`, `category` or a condition");
         };
+        if name == "memo" {
+            self.pos += 1;
+            let Some(Tok::Word(helper)) = self.peek().cloned() else {
+                return self.err("expected the name of a script helper after `memo`");
+            };
+            self.pos += 1;
+            return Ok(Expr::Memo(helper));
+        }
         if KEYWORDS.contains(&name.as_str()) {
             return self.err(format!("expected a fact or a condition, found `{name}`"));
         }
@@ -499,10 +610,7 @@ impl Parser<'_, '_> {
                     return Ok(Expr::Condition(i));
                 }
                 match (self.names.reader)(&name) {
-                    Some(read) => Subject::Fact(Fact {
-                        path: name.clone(),
-                        read,
-                    }),
+                    Some((path, read)) => Subject::Fact(Fact { path, read }),
                     None => {
                         return Err(GateError {
                             at: start,
@@ -584,7 +692,7 @@ impl Parser<'_, '_> {
             ));
         }
         self.pos += 1;
-        Ok(Expr::Meets(f, comparator, p.value.clone()))
+        Ok(Expr::Meets(f, comparator, p.value.clone(), param))
     }
 
     fn list(&mut self, subject: &Subject) -> Result<Vec<Lit>, GateError> {
@@ -610,7 +718,7 @@ impl Parser<'_, '_> {
             (Subject::Instrument, Lit::Word(w)) => Instrument::from_name(w).is_some(),
             (Subject::Phase, Lit::Word(w)) => Phase::ALL.iter().any(|p| p.as_str() == w),
             (Subject::Category, Lit::Word(w)) => matches!(w.as_str(), "A" | "B" | "C" | "none"),
-            (Subject::Fact(f), Lit::Word(w)) => fact_word(&f.path, w),
+            (Subject::Fact(f), Lit::Word(w)) => fact_word(f.path, w),
             (Subject::Fact(_), _) => true,
             _ => false,
         };

@@ -105,7 +105,7 @@ fn arg(name: &str, d: &Dynamic, depth: usize, size: &mut Size) -> Res<Arg> {
     ))
 }
 
-fn message(id: &str, args: &Map) -> Res<Message> {
+pub(super) fn message(id: &str, args: &Map) -> Res<Message> {
     if !is_message_id(id) {
         return fail(format!(
             "`{id}` is not a message id (a letter, then letters, digits, `-` and `_`)"

@@ -18,6 +18,7 @@ mod messages;
 mod params;
 mod queries;
 mod reporting;
+mod table_rules;
 pub(crate) mod tables;
 #[cfg(test)]
 mod tests;
@@ -95,6 +96,7 @@ pub(crate) fn register(e: &mut Engine) {
     register_reporting(e);
     messages::register_messages(e);
     register_queries(e);
+    table_rules::register_table_rules(e);
 }
 
 /// The current rule's id, checking that `rule_id` is it or one of its items.

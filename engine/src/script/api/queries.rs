@@ -21,6 +21,15 @@ use crate::script::context::{self};
 /// `triggered` are refused inside it). The first call records the helper's reads; later calls
 /// read nothing.
 fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dynamic> {
+    memo_in(&ctx, name, app)
+}
+
+/// [`memo`], from a host function that has the call's context.
+pub(super) fn memo_in(
+    ctx: &NativeCallContext,
+    name: ImmutableString,
+    app: Dynamic,
+) -> Res<Dynamic> {
     let key =
         context::with(|c| c.pack.as_ref().map_or(0, |p| Arc::as_ptr(p) as usize)).unwrap_or(0);
     let hit = context::with(|c| {
@@ -35,7 +44,7 @@ fn memo(ctx: NativeCallContext, name: ImmutableString, app: Dynamic) -> Res<Dyna
     }
     let f = FnPtr::new(name.clone())?;
     let _ = context::with(|c| c.in_memo += 1);
-    let result: Res<Dynamic> = f.call_within_context(&ctx, (app,));
+    let result: Res<Dynamic> = f.call_within_context(ctx, (app,));
     let _ = context::with(|c| c.in_memo = c.in_memo.saturating_sub(1));
     let v = result?;
     let _ = context::with(|c| c.memo.push((key, name, v.clone())));

@@ -20,7 +20,7 @@ use crate::script::context::{self, StepAcc};
 const REPORT_COST: u64 = 100;
 
 /// Adds a finding of the current rule; `why` is a sentence or a message.
-fn report(
+pub(super) fn report(
     rule_id: &str,
     call: &str,
     effect: Effect,
@@ -72,7 +72,7 @@ fn report(
 }
 
 /// `missing(rule, path, reason)`: a fact needed by the rule is unknown.
-fn missing(rule: &str, path: &str, reason: Dynamic) -> Res<()> {
+pub(super) fn missing(rule: &str, path: &str, reason: Dynamic) -> Res<()> {
     if !is_field_path(path) {
         return fail(format!("`{path}` is not a field path of the contract"));
     }
@@ -101,44 +101,77 @@ fn missing(rule: &str, path: &str, reason: Dynamic) -> Res<()> {
     Ok(())
 }
 
-pub(super) fn register_reporting(e: &mut Engine) {
-    e.register_fn(
+/// `floor(rule, category, reason)`: the project is at least `category`.
+pub(super) fn floor(rule: &str, category: &str, reason: Dynamic) -> Res<()> {
+    in_phase("floor", &[Phase::Facts, Phase::Floors])?;
+    let Some(cat) = Category::from_name(category) else {
+        return fail(format!(
+            "`{category}` is not a category (expected `A`, `B` or `C`)"
+        ));
+    };
+    report(
+        rule,
         "floor",
-        |rule: &str, category: &str, reason: Dynamic| -> Res<()> {
-            in_phase("floor", &[Phase::Facts, Phase::Floors])?;
-            let Some(cat) = Category::from_name(category) else {
-                return fail(format!(
-                    "`{category}` is not a category (expected `A`, `B` or `C`)"
-                ));
-            };
-            report(
-                rule,
-                "floor",
-                Effect::CategoryFloor,
-                Some(category),
-                &reason,
-            )?;
-            let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
-            Ok(())
-        },
-    );
-    e.register_fn(
-        "require",
-        |rule: &str, step: &str, reason: Dynamic| -> Res<()> {
-            check_value(&vocab::STEP, step)?;
-            report(rule, "require", Effect::Require, Some(step), &reason)?;
-            let rule = rule.to_owned();
-            let _ = context::with(|c| {
-                c.out
-                    .steps
-                    .entry(step.to_owned())
-                    .or_insert_with(StepAcc::default)
-                    .rule_ids
-                    .insert(rule)
-            });
-            Ok(())
-        },
-    );
+        Effect::CategoryFloor,
+        Some(category),
+        &reason,
+    )?;
+    let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
+    Ok(())
+}
+
+/// `require(rule, step, reason)`: a step the applicant must deliver.
+pub(super) fn require(rule: &str, step: &str, reason: Dynamic) -> Res<()> {
+    check_value(&vocab::STEP, step)?;
+    report(rule, "require", Effect::Require, Some(step), &reason)?;
+    let rule = rule.to_owned();
+    let _ = context::with(|c| {
+        c.out
+            .steps
+            .entry(step.to_owned())
+            .or_insert_with(StepAcc::default)
+            .rule_ids
+            .insert(rule)
+    });
+    Ok(())
+}
+
+/// `trigger(rule, standard, reason)`: a Performance Standard applies.
+pub(super) fn trigger(rule: &str, standard: &str, reason: Dynamic) -> Res<()> {
+    check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
+    report(rule, "trigger", Effect::Trigger, Some(standard), &reason).map(drop)
+}
+
+/// `missing(rule, path, reason, value, to)`: a missing fact, and where the value `value` of it
+/// would move the category.
+pub(super) fn missing_moving(
+    rule: &str,
+    path: &str,
+    reason: Dynamic,
+    value: Dynamic,
+    to: &str,
+) -> Res<()> {
+    missing(rule, path, reason)?;
+    let Some(to) = Move::from_name(to) else {
+        return fail(format!(
+            "`{to}` is not where a fact can move the category (expected `A`, `B`, `C` or `not_categorised`)"
+        ));
+    };
+    let value = dyn_to_json(&value);
+    let rule = rule.to_owned();
+    let _ = context::with(|c| {
+        let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
+        if !overlay && matches!(c.phase, Phase::Facts | Phase::Floors) {
+            c.out.missing_for_category.insert(path.to_owned());
+            c.out.moves.push((path.to_owned(), value, to, rule));
+        }
+    });
+    Ok(())
+}
+
+pub(super) fn register_reporting(e: &mut Engine) {
+    e.register_fn("floor", floor);
+    e.register_fn("require", require);
     e.register_fn(
         "require_disclosure",
         |rule: &str, step: &str, days: i64, reason: Dynamic| -> Res<()> {
@@ -168,13 +201,7 @@ pub(super) fn register_reporting(e: &mut Engine) {
             Ok(())
         },
     );
-    e.register_fn(
-        "trigger",
-        |rule: &str, standard: &str, reason: Dynamic| -> Res<()> {
-            check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
-            report(rule, "trigger", Effect::Trigger, Some(standard), &reason).map(drop)
-        },
-    );
+    e.register_fn("trigger", trigger);
     register_missing_and_indicative(e);
     register_outcomes(e);
 }
@@ -182,27 +209,7 @@ pub(super) fn register_reporting(e: &mut Engine) {
 /// `missing`, and what the indicative category rests on: `assume`, `typical`.
 fn register_missing_and_indicative(e: &mut Engine) {
     e.register_fn("missing", missing);
-    e.register_fn(
-        "missing",
-        |rule: &str, path: &str, reason: Dynamic, value: Dynamic, to: &str| -> Res<()> {
-            missing(rule, path, reason)?;
-            let Some(to) = Move::from_name(to) else {
-                return fail(format!(
-                    "`{to}` is not where a fact can move the category (expected `A`, `B`, `C` or `not_categorised`)"
-                ));
-            };
-            let value = dyn_to_json(&value);
-            let rule = rule.to_owned();
-            let _ = context::with(|c| {
-                let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
-                if !overlay && matches!(c.phase, Phase::Facts | Phase::Floors) {
-                    c.out.missing_for_category.insert(path.to_owned());
-                    c.out.moves.push((path.to_owned(), value, to, rule));
-                }
-            });
-            Ok(())
-        },
-    );
+    e.register_fn("missing", missing_moving);
     e.register_fn(
         "assume",
         |rule: &str, path: &str, value: &str, why: Dynamic| -> Res<()> {

@@ -162,9 +162,10 @@ pub(super) fn readers() -> &'static std::collections::BTreeMap<&'static str, Rea
     })
 }
 
-/// The native reader of a fact path, for applicability gates.
-pub(super) fn reader(path: &str) -> Option<Reader> {
-    readers().get(path).copied()
+/// The native reader of a fact path, with the path as the readers hold it (so reads are
+/// recorded without building a string), for gates and table rules.
+pub(super) fn reader(path: &str) -> Option<(&'static str, Reader)> {
+    readers().get_key_value(path).map(|(k, r)| (*k, *r))
 }
 
 /// Whether `path` is a fact scripts can read (a leaf path of the views).

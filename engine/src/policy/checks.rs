@@ -1,0 +1,324 @@
+//! Table rules: a rule whose rows in the pack's `checks.csv` say what it reports, evaluated
+//! natively instead of through a script.
+//!
+//! Each row is one check of its rule, in the gate language (`policy::gates`) with the
+//! contract's three-valued logic:
+//!
+//! | column | what it holds |
+//! |---|---|
+//! | `rule` | the rule id (of `rules.csv`) |
+//! | `when` | the condition, as a gate: `project.activities has tannery and project.capacity.tannery_tonnes_per_day meets annex_i.tannery_t_day` |
+//! | `then` | what the rule reports: `floor A`, `refer`, `decline`, `info`, `require <step>`, `trigger <PS>` where the condition is true; `missing <fact>` or `missing <fact> -> <A, B, C or not_categorised>` where it is unknown and that fact is |
+//! | `message` | the message id of the finding |
+//! | `args` | the message's arguments, `name=<fact>`, `name=param:<parameter>`, `name=msg:<message id>` or `name=text:<word>`, separated by spaces |
+//!
+//! Every row of a rule is checked, in file order; the facts a finding lists are those the rule's
+//! rows read so far, as a script's findings list what it read. `missing <fact> -> A` reports what
+//! the fact would have to be for the category to move (the value meeting the parameter the
+//! condition compares it with), as a script's five-argument `missing` does.
+//!
+//! Refused when the set loads, each with the file, line and column: an unknown rule, fact,
+//! parameter, step or Performance Standard; a condition that does not compile; a `floor` of a
+//! rule that does not run in the facts or floors phase; a `missing` fact the condition never
+//! reads, or a move without a threshold for it; an argument written wrongly. The message ids and
+//! argument names are checked against the catalogues as a script's `msg` calls are.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::LoadError;
+use super::ScriptApi;
+use super::files::{cell, csv_rows, text};
+use super::gates::{Conditions, Fact, Gate, Names, compile};
+use super::messages::Use;
+use super::params::Param;
+use super::rules::{Phase, Rule};
+use crate::application::vocab;
+use crate::decision::{Category, Move};
+
+/// What a check reports.
+#[derive(Debug, Clone)]
+pub(crate) enum Then {
+    /// `floor A`: where the condition is true.
+    Floor(Category),
+    /// `refer`.
+    Refer,
+    /// `decline`.
+    Decline,
+    /// `info`.
+    Info,
+    /// `require <step>`.
+    Require(String),
+    /// `trigger <PS>`.
+    Trigger(String),
+    /// `missing <fact> [-> <to>]`: where the condition is unknown and the fact is; with the
+    /// category the fact could move the project to and the parameter whose threshold it must
+    /// meet for that.
+    Missing {
+        fact: Fact,
+        to: Option<(Move, String)>,
+    },
+}
+
+/// Where a message argument comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum ArgSource {
+    /// A fact of the application (read, and recorded as read).
+    Fact(Fact),
+    /// A parameter's value.
+    Param(String),
+    /// A message of the catalogues, without arguments.
+    Msg(String),
+    /// A word, verbatim.
+    Text(String),
+}
+
+/// One row of `checks.csv`, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Check {
+    /// The line of `checks.csv` (for errors at run time).
+    pub line: usize,
+    /// The condition.
+    pub when: Gate,
+    /// What it reports.
+    pub then: Then,
+    /// The finding's message id.
+    pub message: String,
+    /// The message's arguments, by name.
+    pub args: Vec<(String, ArgSource)>,
+}
+
+/// The header of `checks.csv`.
+const HEADER: [&str; 5] = ["rule", "when", "then", "message", "args"];
+
+/// Compiles the pack's `checks.csv` (optional): the checks of each rule by rule index (empty
+/// for a script rule), and the message uses of the rows for the catalogue's checks.
+pub(super) fn compile_checks(
+    dir: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    rules: &[Rule],
+    params: &BTreeMap<String, Param>,
+    conditions: &Conditions,
+    api: &ScriptApi,
+    errors: &mut Vec<LoadError>,
+) -> (Vec<Vec<Check>>, Vec<(String, Use)>) {
+    let mut by_rule: Vec<Vec<Check>> = vec![Vec::new(); rules.len()];
+    let mut uses = Vec::new();
+    let file = format!("{dir}/checks.csv");
+    if !files.contains_key(&file) {
+        return (by_rule, uses);
+    }
+    let rows = match text(files, &file).and_then(|t| csv_rows(&file, t, &HEADER, &[])) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(e);
+            return (by_rule, uses);
+        }
+    };
+    let names = Names {
+        reader: api.reader,
+        params,
+        conditions,
+    };
+    for (line, row) in rows {
+        let mut bad = |column: &str, m: String| {
+            errors.push(LoadError::invalid(
+                &file,
+                Some(line),
+                format!("column `{column}`: {m}"),
+            ));
+        };
+        let id = cell(&row, 0);
+        let Some(index) = rules.iter().position(|r| r.id == id) else {
+            bad(
+                "rule",
+                format!("rule `{id}` is not in the pack's rules.csv"),
+            );
+            continue;
+        };
+        let Some(rule) = rules.get(index) else {
+            continue;
+        };
+        let when = match compile(cell(&row, 1), &names) {
+            Ok(g) => g,
+            Err(e) => {
+                bad("when", format!("character {}: {}", e.at, e.message));
+                continue;
+            }
+        };
+        let then = match then(cell(&row, 2), rule, &when, conditions, api) {
+            Ok(t) => t,
+            Err(m) => {
+                bad("then", m);
+                continue;
+            }
+        };
+        let message = cell(&row, 3).trim().to_owned();
+        if message.is_empty() {
+            bad(
+                "message",
+                "a check needs the id of its finding's message".to_owned(),
+            );
+            continue;
+        }
+        let args = match args(cell(&row, 4), params, api) {
+            Ok(a) => a,
+            Err(m) => {
+                bad("args", m);
+                continue;
+            }
+        };
+        let keys: BTreeSet<String> = args.iter().map(|(n, _)| n.clone()).collect();
+        uses.push((file.clone(), Use::new(line, &message, Some(keys))));
+        for (_, a) in &args {
+            if let ArgSource::Msg(m) = a {
+                uses.push((file.clone(), Use::new(line, m, Some(BTreeSet::new()))));
+            }
+        }
+        if let Some(list) = by_rule.get_mut(index) {
+            list.push(Check {
+                line,
+                when,
+                then,
+                message,
+                args,
+            });
+        }
+    }
+    (by_rule, uses)
+}
+
+/// Parses the `then` column of a check of `rule`.
+fn then(
+    text: &str,
+    rule: &Rule,
+    when: &Gate,
+    conditions: &Conditions,
+    api: &ScriptApi,
+) -> Result<Then, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let one = |vocab: &'static vocab::Vocab| -> Result<String, String> {
+        match words.as_slice() {
+            [_, v] if vocab.term(v).is_some() => Ok((*v).to_owned()),
+            [_, v] => Err(format!(
+                "`{v}` is not a value of `{}` (expected {})",
+                vocab.name,
+                vocab.expected()
+            )),
+            _ => Err(format!(
+                "expected `{} <{}>`",
+                words.first().unwrap_or(&""),
+                vocab.name
+            )),
+        }
+    };
+    let t = match words.as_slice() {
+        ["refer"] => Then::Refer,
+        ["decline"] => Then::Decline,
+        ["info"] => Then::Info,
+        ["floor", c] => {
+            let Some(cat) = Category::from_name(c) else {
+                return Err(format!(
+                    "`{c}` is not a category (expected `A`, `B` or `C`)"
+                ));
+            };
+            if rule
+                .phases
+                .iter()
+                .any(|p| !matches!(p, Phase::Facts | Phase::Floors))
+            {
+                return Err(format!(
+                    "rule `{}` runs in the {} phase: a floor is raised only in the facts and floors phases",
+                    rule.id,
+                    rule.phase_names()
+                ));
+            }
+            Then::Floor(cat)
+        }
+        ["require", ..] => Then::Require(one(&vocab::STEP)?),
+        ["trigger", ..] => Then::Trigger(one(&vocab::PERFORMANCE_STANDARD)?),
+        ["missing", path, rest @ ..] => {
+            let Some((path, read)) = (api.reader)(path) else {
+                return Err(format!("`{path}` is not a fact of the contract"));
+            };
+            if !when.facts(conditions).iter().any(|f| f.path == path) {
+                return Err(format!(
+                    "the condition never reads `{path}`, so it is never missing for it"
+                ));
+            }
+            let to = match rest {
+                [] => None,
+                ["->", to] => {
+                    let Some(to) = Move::from_name(to) else {
+                        return Err(format!(
+                            "`{to}` is not where a fact can move the category (expected `A`, `B`, `C` or `not_categorised`)"
+                        ));
+                    };
+                    let Some(param) = when.threshold_of(conditions, path) else {
+                        return Err(format!(
+                            "the condition does not compare `{path}` with a parameter (`meets`), so what it would have to be is not known"
+                        ));
+                    };
+                    Some((to, param.to_owned()))
+                }
+                _ => {
+                    return Err(
+                        "expected `missing <fact>` or `missing <fact> -> <category>`".to_owned(),
+                    );
+                }
+            };
+            Then::Missing {
+                fact: Fact { path, read },
+                to,
+            }
+        }
+        _ => {
+            return Err(format!(
+                "`{text}` is not an effect (expected `floor <A, B or C>`, `refer`, `decline`, `info`, `require <step>`, `trigger <PS>` or `missing <fact> [-> <category>]`)"
+            ));
+        }
+    };
+    Ok(t)
+}
+
+/// Parses the `args` column: `name=source` separated by spaces.
+fn args(
+    text: &str,
+    params: &BTreeMap<String, Param>,
+    api: &ScriptApi,
+) -> Result<Vec<(String, ArgSource)>, String> {
+    let mut out: Vec<(String, ArgSource)> = Vec::new();
+    for part in text.split_whitespace() {
+        let Some((name, source)) = part.split_once('=') else {
+            return Err(format!("`{part}` is not `name=source`"));
+        };
+        let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid_name {
+            return Err(format!(
+                "`{name}` is not an argument name (a letter, then letters, digits and `_`)"
+            ));
+        }
+        if out.iter().any(|(n, _)| n == name) {
+            return Err(format!("argument `{name}` is given twice"));
+        }
+        let a = if let Some(p) = source.strip_prefix("param:") {
+            if !params.contains_key(p) {
+                return Err(format!("parameter `{p}` is not in the pack's params.csv"));
+            }
+            ArgSource::Param(p.to_owned())
+        } else if let Some(m) = source.strip_prefix("msg:") {
+            ArgSource::Msg(m.to_owned())
+        } else if let Some(w) = source.strip_prefix("text:") {
+            ArgSource::Text(w.to_owned())
+        } else {
+            let Some((path, read)) = (api.reader)(source) else {
+                return Err(format!(
+                    "`{source}` is not a fact of the contract, `param:<name>`, `msg:<id>` or `text:<word>`"
+                ));
+            };
+            ArgSource::Fact(Fact { path, read })
+        };
+        out.push((name.to_owned(), a));
+    }
+    Ok(out)
+}

@@ -1,0 +1,267 @@
+//! Table rules (`checks.csv`): rows decide natively, with the facts they read and their
+//! messages; an unknown condition reports the fact missing, with where it would move the
+//! category; `memo` reads a script helper; reference mode runs the rule's script instead; and a
+//! row that names what does not exist is refused with its file, line and column. (The shipped
+//! packs' table rules are checked against their reference scripts by the differential property
+//! in tests/properties.rs.)
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation is a test failure"
+)]
+
+use std::collections::BTreeMap;
+
+use imvo_engine::decision::Effect;
+use imvo_engine::script::Limits;
+use imvo_engine::{Application, Decision, PolicySet, screen};
+
+const RULES: &str = "id,title,phase,source,section,evidence_level,verified,note,status,when\n\
+R-T-01,a,floors,s,,R,false,,active,\n\
+R-T-02,b,facts,s,,R,false,,active,\n\
+R-T-03,c,steps,s,,R,false,,active,\n";
+
+const CHECKS: &str = "rule,when,then,message,args\n\
+R-T-01,project.activities has thermal_power and project.capacity.thermal_mw meets t.mwth,floor A,t-floor,mw=project.capacity.thermal_mw limit=param:t.mwth\n\
+R-T-01,project.activities has thermal_power and project.capacity.thermal_mw meets t.mwth,missing project.capacity.thermal_mw -> A,t-needed,what=msg:t-what\n\
+R-T-02,memo coal,refer,t-coal,\n";
+
+const EN: &str = "t-floor = { $mw } MWth is at least { $limit } MWth\n\
+t-needed = The { $what } is needed\n\
+t-what = heat input\n\
+t-coal = Coal-fired\n\
+t-script = The script ran\n";
+
+const NL: &str = "t-floor = { $mw } MWth is ten minste { $limit } MWth\n\
+t-needed = De { $what } is nodig\n\
+t-what = thermisch vermogen\n\
+t-coal = Kolengestookt\n\
+t-script = Het script liep\n";
+
+/// A pack of three rules: R-T-01 and R-T-02 are table rules (R-T-01 keeps a reference script
+/// that says something else, so the test can tell which ran), R-T-03 a script rule.
+fn pack(checks: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut f = BTreeMap::new();
+    f.insert(
+        "t-1.0.0/pack.toml".to_owned(),
+        b"id = \"t\"\nversion = \"1.0.0\"\ntitle = \"t\"\ninstruments = [\"export_credit\"]\neffective_from = \"2016-01-01\"\n[[sources]]\nid = \"s\"\ndocument = \"d\"\n".to_vec(),
+    );
+    f.insert("t-1.0.0/rules.csv".to_owned(), RULES.as_bytes().to_vec());
+    f.insert(
+        "t-1.0.0/params.csv".to_owned(),
+        b"name,value,unit,comparator,source,section,evidence_level,verified,note\nt.mwth,300,MWth,>=,s,,S,false,\n".to_vec(),
+    );
+    f.insert(
+        "t-1.0.0/r.rhai".to_owned(),
+        b"fn coal(app) { let f = app.project.fuel; if is_unknown(f) { return (); } f == \"coal\" }\n\
+fn r_t_01(app) { info(\"R-T-01\", msg(\"t-script\")); }\n\
+fn r_t_03(app) { if memo(\"coal\", app) == true { info(\"R-T-03\", msg(\"t-coal\")); } }\n"
+            .to_vec(),
+    );
+    f.insert("t-1.0.0/checks.csv".to_owned(), checks.as_bytes().to_vec());
+    f.insert("t-1.0.0/messages/en.ftl".to_owned(), EN.as_bytes().to_vec());
+    f.insert("t-1.0.0/messages/nl.ftl".to_owned(), NL.as_bytes().to_vec());
+    f
+}
+
+fn load(files: BTreeMap<String, Vec<u8>>) -> PolicySet {
+    PolicySet::from_files(files, Limits::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn errors(files: BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    match PolicySet::from_files(files, Limits::default()) {
+        Ok(_) => panic!("should not load"),
+        Err(e) => e.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn example(edit: impl FnOnce(&mut serde_json::Value)) -> Application {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("examples/gas-plant-id-2022.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    edit(&mut v);
+    Application::parse(&v.to_string()).unwrap()
+}
+
+fn decide(set: &PolicySet, app: &Application) -> Decision {
+    let d = screen(set, app, app.application_date);
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    d
+}
+
+#[test]
+fn a_row_that_holds_reports_its_finding_with_the_facts_it_read() {
+    let set = load(pack(CHECKS));
+    let d = decide(&set, &example(|_| {}));
+    let f: Vec<_> = d
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "R-T-01")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].effect, Effect::CategoryFloor);
+    assert_eq!(f[0].value.as_deref(), Some("A"));
+    assert_eq!(f[0].reason, "400 MWth is at least 300 MWth");
+    assert_eq!(
+        f[0].facts.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["project.activities", "project.capacity.thermal_mw"]
+    );
+    let m = f[0].message.as_ref().unwrap();
+    assert_eq!(m.id, "t-floor");
+    assert_eq!(
+        serde_json::to_value(m).unwrap()["args"],
+        serde_json::json!({"limit": {"number": "300"}, "mw": {"number": "400"}})
+    );
+    // Below the threshold the condition is false: nothing is reported.
+    let small = example(|v| v["project"]["capacity"]["thermal_mw"] = "250".into());
+    assert!(
+        decide(&set, &small)
+            .findings
+            .iter()
+            .all(|f| f.rule_id != "R-T-01")
+    );
+}
+
+#[test]
+fn an_unknown_condition_reports_the_fact_it_read_as_missing_with_its_move() {
+    let set = load(pack(CHECKS));
+    let app = example(|v| {
+        v["project"]["capacity"]
+            .as_object_mut()
+            .unwrap()
+            .remove("thermal_mw");
+    });
+    let d = decide(&set, &app);
+    let f: Vec<_> = d
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "R-T-01")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].effect, Effect::InsufficientInformation);
+    assert_eq!(f[0].reason, "The heat input is needed");
+    let missing: Vec<_> = d.missing.iter().map(|m| m.path.as_str()).collect();
+    assert!(
+        missing.contains(&"project.capacity.thermal_mw"),
+        "{missing:?}"
+    );
+    // The value that would make the project Category A is the threshold the row compares with.
+    let text = serde_json::to_string(&d).unwrap();
+    assert!(text.contains("\"to\":\"A\""), "{text}");
+    // Where the activity is another, the condition is false whatever the capacity: not missing.
+    let other = example(|v| {
+        v["project"]["activities"] = serde_json::json!(["road"]);
+        v["project"]["capacity"]
+            .as_object_mut()
+            .unwrap()
+            .remove("thermal_mw");
+    });
+    assert!(
+        decide(&set, &other)
+            .findings
+            .iter()
+            .all(|f| f.rule_id != "R-T-01")
+    );
+}
+
+#[test]
+fn memo_reads_a_script_helper_and_reference_mode_runs_the_script() {
+    let set = load(pack(CHECKS));
+    let coal = example(|v| v["project"]["fuel"] = "coal".into());
+    let d = decide(&set, &coal);
+    assert!(
+        d.findings
+            .iter()
+            .any(|f| f.rule_id == "R-T-02" && f.effect == Effect::Refer),
+        "{:?}",
+        d.findings
+    );
+    // The helper's value is memoised once for the screening: the script rule reads it too.
+    assert!(d.findings.iter().any(|f| f.rule_id == "R-T-03"));
+    assert!(
+        decide(&set, &example(|_| {}))
+            .findings
+            .iter()
+            .all(|f| f.rule_id != "R-T-02")
+    );
+    // Reference mode runs R-T-01's script instead of its rows; R-T-02 has no script, so its
+    // rows run in both modes.
+    let reference = set.without_gates();
+    let d = decide(&reference, &coal);
+    let t01: Vec<_> = d
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "R-T-01")
+        .collect();
+    assert_eq!(t01.len(), 1);
+    assert_eq!(t01[0].reason, "The script ran");
+    assert!(d.findings.iter().any(|f| f.rule_id == "R-T-02"));
+}
+
+#[test]
+fn a_row_that_names_what_does_not_exist_is_refused_with_file_line_and_column() {
+    let row = |r: &str| format!("rule,when,then,message,args\n{r}\n");
+    for (checks, expected) in [
+        (
+            row("R-T-09,project.fuel = coal,refer,t-coal,"),
+            "t-1.0.0/checks.csv:2: column `rule`: rule `R-T-09` is not in the pack's rules.csv",
+        ),
+        (
+            row("R-T-02,project.feul = coal,refer,t-coal,"),
+            "t-1.0.0/checks.csv:2: column `when`: character 1: `project.feul` is not a fact",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,reject,t-coal,"),
+            "column `then`: `reject` is not an effect",
+        ),
+        (
+            row("R-T-03,project.fuel = coal,floor A,t-coal,"),
+            "column `then`: rule `R-T-03` runs in the steps phase: a floor is raised only in the facts and floors phases",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,require esai,t-coal,"),
+            "column `then`: `esai` is not a value of `step`",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,missing project.stage,t-coal,"),
+            "column `then`: the condition never reads `project.stage`",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,missing project.fuel -> A,t-coal,"),
+            "column `then`: the condition does not compare `project.fuel` with a parameter",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,refer,t-coal,x=param:t.nope"),
+            "column `args`: parameter `t.nope` is not in the pack's params.csv",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,refer,t-coal,x=project.feul"),
+            "column `args`: `project.feul` is not a fact of the contract",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,refer,t-cole,"),
+            "t-1.0.0/checks.csv:2: message `t-cole` is not in",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,refer,t-coal,x=project.fuel"),
+            "t-1.0.0/checks.csv:2: this call gives `x`, which message `t-coal` does not use",
+        ),
+        (
+            row("R-T-02,project.fuel = coal,refer,t-floor,mw=project.fuel"),
+            "message `t-floor` uses `$limit`, which this call does not give",
+        ),
+        (
+            row("R-T-02,memo colal,refer,t-coal,"),
+            "t-1.0.0/checks.csv:2: column `when`: `memo colal` names no function `colal(app)`",
+        ),
+    ] {
+        let e = errors(pack(&checks));
+        assert!(
+            e.iter().any(|m| m.contains(expected)),
+            "{checks}: expected `{expected}` in {e:?}"
+        );
+    }
+}
