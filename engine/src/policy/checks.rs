@@ -77,6 +77,8 @@ pub(crate) enum ArgSource {
 pub(crate) struct Check {
     /// The line of `checks.csv` (for errors at run time).
     pub line: usize,
+    /// The row as written: `when`, `then`, `message`, `args` (for `imvo policies show`).
+    pub text: [String; 4],
     /// The condition.
     pub when: Gate,
     /// What it reports.
@@ -177,6 +179,7 @@ pub(super) fn compile_checks(
         if let Some(list) = by_rule.get_mut(index) {
             list.push(Check {
                 line,
+                text: [1, 2, 3, 4].map(|i| cell(&row, i).trim().to_owned()),
                 when,
                 then,
                 message,

@@ -142,6 +142,12 @@ impl Pack {
         self.checks.get(index).is_some_and(|c| !c.is_empty())
     }
 
+    /// The rows of the table rule at `index` as written (`when`, `then`, `message`, `args`),
+    /// in file order; none for a script rule.
+    pub fn table_rows(&self, index: usize) -> impl Iterator<Item = &[String; 4]> {
+        self.checks.get(index).into_iter().flatten().map(|c| &c.text)
+    }
+
     /// The rule with id `id`.
     #[must_use]
     pub fn rule(&self, id: &str) -> Option<&Rule> {

@@ -101,6 +101,7 @@ pub(super) fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Fa
         outln!(
             "{}",
             json!({"manifest": m, "hash": pack.hash, "rules": pack.rules, "params": pack.params,
+                "checks": pack.rules.iter().enumerate().flat_map(|(i, r)| pack.table_rows(i).map(move |[when, then, message, args]| json!({"rule": r.id, "when": when, "then": then, "message": message, "args": args}))).collect::<Vec<_>>(),
                 "conditions": pack.conditions.iter().map(|(name, when)| json!({"name": name, "when": when})).collect::<Vec<_>>()})
         )?;
         return Ok(exit::OK);
@@ -186,7 +187,8 @@ pub(super) fn run(cli: &Cli, command: &PoliciesCommand) -> Result<u8, Failure> {
     }
 }
 
-/// The rule table of `policies show`: id, phases, evidence, title, citation, gate and note.
+/// The rule table of `policies show`: id, phases, evidence, title, citation, gate, a table
+/// rule's rows, and note.
 fn print_rules(pack: &imvo_engine::policy::Pack) -> Result<(), Failure> {
     outln!("\nRules")?;
     outln!(
@@ -196,7 +198,7 @@ fn print_rules(pack: &imvo_engine::policy::Pack) -> Result<(), Failure> {
         "evidence",
         "verified"
     )?;
-    for r in &pack.rules {
+    for (i, r) in pack.rules.iter().enumerate() {
         outln!(
             "  {:<11} {:<18} {:<9} {:<10} {}{}",
             r.id,
@@ -221,6 +223,14 @@ fn print_rules(pack: &imvo_engine::policy::Pack) -> Result<(), Failure> {
         )?;
         if !r.when.is_empty() {
             outln!("  {:<51} runs when: {}", "", r.when)?;
+        }
+        for [when, then, message, args] in pack.table_rows(i) {
+            let args = if args.is_empty() {
+                String::new()
+            } else {
+                format!(" {{{args}}}")
+            };
+            outln!("  {:<51} row: {when} => {then}: {message}{args}", "")?;
         }
         if !r.note.is_empty() {
             outln!("  {:<51} note: {}", "", r.note)?;
