@@ -145,7 +145,11 @@ impl Pack {
     /// The rows of the table rule at `index` as written (`when`, `then`, `message`, `args`),
     /// in file order; none for a script rule.
     pub fn table_rows(&self, index: usize) -> impl Iterator<Item = &[String; 4]> {
-        self.checks.get(index).into_iter().flatten().map(|c| &c.text)
+        self.checks
+            .get(index)
+            .into_iter()
+            .flatten()
+            .map(|c| &c.text)
     }
 
     /// The rule with id `id`.
