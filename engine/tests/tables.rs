@@ -22,24 +22,28 @@ use imvo_engine::{Application, Decision, PolicySet, screen};
 const RULES: &str = "id,title,phase,source,section,evidence_level,verified,note,status,when\n\
 R-T-01,a,floors,s,,R,false,,active,\n\
 R-T-02,b,facts,s,,R,false,,active,\n\
-R-T-03,c,steps,s,,R,false,,active,\n";
+R-T-03,c,steps,s,,R,false,,active,\n\
+R-T-04,d,facts,s,,R,false,,active,\n";
 
 const CHECKS: &str = "rule,when,then,message,args\n\
 R-T-01,project.activities has thermal_power and project.capacity.thermal_mw meets t.mwth,floor A,t-floor,mw=project.capacity.thermal_mw limit=param:t.mwth\n\
 R-T-01,project.activities has thermal_power and project.capacity.thermal_mw meets t.mwth,missing project.capacity.thermal_mw -> A,t-needed,what=msg:t-what\n\
-R-T-02,memo coal,refer,t-coal,\n";
+R-T-02,memo coal,refer,t-coal,\n\
+R-T-04,,info,t-always,\n";
 
 const EN: &str = "t-floor = { $mw } MWth is at least { $limit } MWth\n\
 t-needed = The { $what } is needed\n\
 t-what = heat input\n\
 t-coal = Coal-fired\n\
-t-script = The script ran\n";
+t-script = The script ran\n\
+t-always = Always\n";
 
 const NL: &str = "t-floor = { $mw } MWth is ten minste { $limit } MWth\n\
 t-needed = De { $what } is nodig\n\
 t-what = thermisch vermogen\n\
 t-coal = Kolengestookt\n\
-t-script = Het script liep\n";
+t-script = Het script liep\n\
+t-always = Altijd\n";
 
 /// A pack of three rules: R-T-01 and R-T-02 are table rules (R-T-01 keeps a reference script
 /// that says something else, so the test can tell which ran), R-T-03 a script rule.
@@ -115,6 +119,13 @@ fn a_row_that_holds_reports_its_finding_with_the_facts_it_read() {
         serde_json::to_value(m).unwrap()["args"],
         serde_json::json!({"limit": {"number": "300"}, "mw": {"number": "400"}})
     );
+    // A row without a condition always reports, with no facts read.
+    let always: Vec<_> = d
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "R-T-04")
+        .collect();
+    assert_eq!((always.len(), always[0].facts.len()), (1, 0));
     // Below the threshold the condition is false: nothing is reported.
     let small = example(|v| v["project"]["capacity"]["thermal_mw"] = "250".into());
     assert!(

@@ -7,7 +7,7 @@
 //! | column | what it holds |
 //! |---|---|
 //! | `rule` | the rule id (of `rules.csv`) |
-//! | `when` | the condition, as a gate: `project.activities has tannery and project.capacity.tannery_tonnes_per_day meets annex_i.tannery_t_day` |
+//! | `when` | the condition, as a gate: `project.activities has tannery and project.capacity.tannery_tonnes_per_day meets annex_i.tannery_t_day`; empty: always |
 //! | `then` | what the rule reports: `floor A`, `refer`, `decline`, `info`, `require <step>`, `trigger <PS>` where the condition is true; `missing <fact>` or `missing <fact> -> <A, B, C or not_categorised>` where it is unknown and that fact is |
 //! | `message` | the message id of the finding |
 //! | `args` | the message's arguments, `name=<fact>`, `name=param:<parameter>`, `name=msg:<message id>` or `name=text:<word>`, separated by spaces |
@@ -140,12 +140,15 @@ pub(super) fn compile_checks(
         let Some(rule) = rules.get(index) else {
             continue;
         };
-        let when = match compile(cell(&row, 1), &names) {
-            Ok(g) => g,
-            Err(e) => {
-                bad("when", format!("character {}: {}", e.at, e.message));
-                continue;
-            }
+        let when = match cell(&row, 1).trim() {
+            "" => Gate::always(),
+            text => match compile(text, &names) {
+                Ok(g) => g,
+                Err(e) => {
+                    bad("when", format!("character {}: {}", e.at, e.message));
+                    continue;
+                }
+            },
         };
         let then = match then(cell(&row, 2), rule, &when, conditions, api) {
             Ok(t) => t,

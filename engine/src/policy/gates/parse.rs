@@ -1,0 +1,378 @@
+//! The gate language's parser: tokens, the grammar of the module's documentation, and the
+//! checks of what a gate names (facts, parameters, conditions, values).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{Conditions, Expr, Fact, Gate, Lit, Subject};
+use crate::application::Instrument;
+use crate::application::vocab;
+use crate::policy::Reader;
+use crate::policy::params::{Param, ParamValue};
+use crate::policy::rules::Phase;
+
+/// What a gate may name: facts (through the script layer's readers), the pack's parameters and
+/// its earlier conditions.
+pub(in crate::policy) struct Names<'a> {
+    pub reader: fn(&str) -> Option<(&'static str, Reader)>,
+    pub params: &'a BTreeMap<String, Param>,
+    pub conditions: &'a Conditions,
+}
+
+/// Why a gate does not compile: the character (1-based) and what is wrong.
+#[derive(Debug)]
+pub(in crate::policy) struct GateError {
+    pub at: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Number(Decimal),
+    Open,
+    Close,
+    OpenList,
+    CloseList,
+    Comma,
+    Eq,
+    NotEq,
+}
+
+fn tokens(text: &str) -> Result<Vec<(usize, Tok)>, GateError> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while let Some(&(at, c)) = chars.get(i) {
+        let col = text.get(..at).map_or(0, |s| s.chars().count()) + 1;
+        i += 1;
+        let tok = match c {
+            ' ' | '\t' => continue,
+            '(' => Tok::Open,
+            ')' => Tok::Close,
+            '[' => Tok::OpenList,
+            ']' => Tok::CloseList,
+            ',' => Tok::Comma,
+            '=' => Tok::Eq,
+            '!' if chars.get(i).is_some_and(|&(_, n)| n == '=') => {
+                i += 1;
+                Tok::NotEq
+            }
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => {
+                let mut end = text.len();
+                while let Some(&(j, n)) = chars.get(i) {
+                    if n.is_ascii_alphanumeric() || matches!(n, '_' | '-' | '.') {
+                        i += 1;
+                    } else {
+                        end = j;
+                        break;
+                    }
+                }
+                let w = text.get(at..end).unwrap_or_default();
+                match w.parse::<Decimal>() {
+                    Ok(n) if c.is_ascii_digit() || c == '-' => Tok::Number(n),
+                    _ => Tok::Word(w.to_owned()),
+                }
+            }
+            other => {
+                return Err(GateError {
+                    at: col,
+                    message: format!("unexpected character `{other}`"),
+                });
+            }
+        };
+        out.push((col, tok));
+    }
+    Ok(out)
+}
+
+struct Parser<'a, 'n> {
+    toks: Vec<(usize, Tok)>,
+    pos: usize,
+    end: usize,
+    names: &'a Names<'n>,
+}
+
+const KEYWORDS: [&str; 8] = ["and", "or", "not", "in", "has", "meets", "known", "memo"];
+
+/// Words a condition may not be named.
+pub(in crate::policy) const RESERVED: [&str; 13] = [
+    "memo",
+    "and",
+    "or",
+    "not",
+    "in",
+    "has",
+    "meets",
+    "known",
+    "true",
+    "false",
+    "instrument",
+    "phase",
+    "category",
+];
+
+impl Parser<'_, '_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|(_, t)| t)
+    }
+
+    fn at(&self) -> usize {
+        self.toks.get(self.pos).map_or(self.end, |(c, _)| *c)
+    }
+
+    fn err<T>(&self, message: impl Into<String>) -> Result<T, GateError> {
+        Err(GateError {
+            at: self.at(),
+            message: message.into(),
+        })
+    }
+
+    fn keyword(&mut self, k: &str) -> bool {
+        if matches!(self.peek(), Some(Tok::Word(w)) if w == k) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, t: &Tok, what: &str) -> Result<(), GateError> {
+        if self.peek() == Some(t) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.err(format!("expected {what}"))
+        }
+    }
+
+    fn gate(&mut self) -> Result<Expr, GateError> {
+        let mut parts = vec![self.conj()?];
+        while self.keyword("or") {
+            parts.push(self.conj()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
+    }
+
+    fn conj(&mut self) -> Result<Expr, GateError> {
+        let mut parts = vec![self.unary()?];
+        while self.keyword("and") {
+            parts.push(self.unary()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
+    }
+
+    fn unary(&mut self) -> Result<Expr, GateError> {
+        if self.keyword("not") {
+            return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        if self.peek() == Some(&Tok::Open) {
+            self.pos += 1;
+            let inner = self.gate()?;
+            self.expect(&Tok::Close, "`)`")?;
+            return Ok(inner);
+        }
+        self.test()
+    }
+
+    fn test(&mut self) -> Result<Expr, GateError> {
+        let start = self.at();
+        let Some(Tok::Word(name)) = self.peek().cloned() else {
+            return self.err("expected a fact, `instrument`, `phase`, `category` or a condition");
+        };
+        if name == "memo" {
+            self.pos += 1;
+            let Some(Tok::Word(helper)) = self.peek().cloned() else {
+                return self.err("expected the name of a script helper after `memo`");
+            };
+            self.pos += 1;
+            return Ok(Expr::Memo(helper));
+        }
+        if KEYWORDS.contains(&name.as_str()) {
+            return self.err(format!("expected a fact or a condition, found `{name}`"));
+        }
+        self.pos += 1;
+        let subject = match name.as_str() {
+            "instrument" => Subject::Instrument,
+            "phase" => Subject::Phase,
+            "category" => Subject::Category,
+            _ => {
+                if let Some(i) = self.names.conditions.index(&name) {
+                    return Ok(Expr::Condition(i));
+                }
+                match (self.names.reader)(&name) {
+                    Some((path, read)) => Subject::Fact(Fact { path, read }),
+                    None => {
+                        return Err(GateError {
+                            at: start,
+                            message: format!(
+                                "`{name}` is not a fact of the contract, `instrument`, `phase`, `category` or a condition of gates.csv defined above"
+                            ),
+                        });
+                    }
+                }
+            }
+        };
+        let fact = |s: &Subject, what: &str| -> Result<Fact, GateError> {
+            match s {
+                Subject::Fact(f) => Ok(f.clone()),
+                _ => Err(GateError {
+                    at: start,
+                    message: format!("`{what}` needs a fact, not `{name}`"),
+                }),
+            }
+        };
+        let negated = self.keyword("not");
+        let expr = match self.peek().cloned() {
+            Some(Tok::Eq | Tok::NotEq) if !negated => {
+                let ne = self.peek() == Some(&Tok::NotEq);
+                self.pos += 1;
+                let v = self.value(&subject)?;
+                let e = Expr::In(subject, vec![v]);
+                return Ok(if ne { Expr::Not(Box::new(e)) } else { e });
+            }
+            Some(Tok::Word(w)) if w == "in" => {
+                self.pos += 1;
+                let values = self.list(&subject)?;
+                Expr::In(subject, values)
+            }
+            Some(Tok::Word(w)) if w == "has" && !negated => {
+                self.pos += 1;
+                let f = fact(&subject, "has")?;
+                let values = if self.peek() == Some(&Tok::OpenList) {
+                    self.list(&Subject::Fact(f.clone()))?
+                } else {
+                    vec![self.value(&Subject::Fact(f.clone()))?]
+                };
+                return Ok(Expr::Has(f, values));
+            }
+            Some(Tok::Word(w)) if w == "meets" && !negated => {
+                self.pos += 1;
+                let f = fact(&subject, "meets")?;
+                return self.meets(f);
+            }
+            Some(Tok::Word(w)) if w == "known" && !negated => {
+                self.pos += 1;
+                return Ok(Expr::Known(fact(&subject, "known")?));
+            }
+            _ if negated => return self.err("expected `in` after `not`"),
+            _ => return self.err("expected `=`, `!=`, `in`, `not in`, `has`, `meets` or `known`"),
+        };
+        Ok(if negated {
+            Expr::Not(Box::new(expr))
+        } else {
+            expr
+        })
+    }
+
+    fn meets(&mut self, f: Fact) -> Result<Expr, GateError> {
+        let Some(Tok::Word(param)) = self.peek().cloned() else {
+            return self.err("expected a parameter of params.csv after `meets`");
+        };
+        let Some(p) = self.names.params.get(&param) else {
+            return self.err(format!(
+                "parameter `{param}` is not in the pack's params.csv"
+            ));
+        };
+        let Some(comparator) = p.comparator else {
+            return self.err(format!("parameter `{param}` has no comparator"));
+        };
+        if matches!(p.value, ParamValue::Money(_)) {
+            return self.err(format!(
+                "parameter `{param}` is an amount of money: comparing it may need an SDR rate, which only a rule may use (the decision records it)"
+            ));
+        }
+        self.pos += 1;
+        Ok(Expr::Meets(f, comparator, p.value.clone(), param))
+    }
+
+    fn list(&mut self, subject: &Subject) -> Result<Vec<Lit>, GateError> {
+        self.expect(&Tok::OpenList, "`[`")?;
+        let mut out = vec![self.value(subject)?];
+        while self.peek() == Some(&Tok::Comma) {
+            self.pos += 1;
+            out.push(self.value(subject)?);
+        }
+        self.expect(&Tok::CloseList, "`,` or `]`")?;
+        Ok(out)
+    }
+
+    fn value(&mut self, subject: &Subject) -> Result<Lit, GateError> {
+        let lit = match self.peek().cloned() {
+            Some(Tok::Number(n)) => Lit::Number(n),
+            Some(Tok::Word(w)) if w == "true" => Lit::Bool(true),
+            Some(Tok::Word(w)) if w == "false" => Lit::Bool(false),
+            Some(Tok::Word(w)) => Lit::Word(w),
+            _ => return self.err("expected a value"),
+        };
+        let valid = match (subject, &lit) {
+            (Subject::Instrument, Lit::Word(w)) => Instrument::from_name(w).is_some(),
+            (Subject::Phase, Lit::Word(w)) => Phase::ALL.iter().any(|p| p.as_str() == w),
+            (Subject::Category, Lit::Word(w)) => matches!(w.as_str(), "A" | "B" | "C" | "none"),
+            (Subject::Fact(f), Lit::Word(w)) => fact_word(f.path, w),
+            (Subject::Fact(_), _) => true,
+            _ => false,
+        };
+        if !valid {
+            let expected = match subject {
+                Subject::Instrument => {
+                    "an instrument (export_credit, project_finance, trade_mission)"
+                }
+                Subject::Phase => "a phase (facts, floors, steps, final)",
+                Subject::Category => "a category (A, B, C or none)",
+                Subject::Fact(f) => &format!(
+                    "a value `{}` can have (a misspelt value would skip the rule)",
+                    f.path
+                ),
+            };
+            return self.err(format!("`{lit}` is not {expected}"));
+        }
+        self.pos += 1;
+        Ok(lit)
+    }
+}
+
+/// Whether a word can be a value of the fact at `path`: a value of its vocabulary, where one is
+/// named as the field is (`project.fuel`: `fuel`; `project.activities`: `activity`), or else of
+/// some vocabulary of the contract. Free text (country codes, ISIC codes) is not compared in
+/// gates: a misspelt value would silently skip a rule.
+fn fact_word(path: &str, w: &str) -> bool {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let singular = field
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| field.strip_suffix('s').map(str::to_owned));
+    let own = vocab::ALL
+        .iter()
+        .find(|v| v.name == field || singular.as_deref() == Some(v.name));
+    match own {
+        Some(v) => v.values.contains(&w),
+        None => vocab::ALL.iter().any(|v| v.values.contains(&w)),
+    }
+}
+
+/// Compiles a gate's text against what it may name.
+pub(in crate::policy) fn compile(text: &str, names: &Names<'_>) -> Result<Gate, GateError> {
+    let toks = tokens(text)?;
+    let end = text.chars().count() + 1;
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end,
+        names,
+    };
+    let expr = p.gate()?;
+    if p.pos < p.toks.len() {
+        return p.err("expected `and`, `or` or the end of the gate");
+    }
+    Ok(Gate { expr })
+}
