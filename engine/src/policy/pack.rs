@@ -162,10 +162,11 @@ pub(super) fn load_pack(
     })
 }
 
-/// One dispatcher per phase calls the phase's rules in table order, announcing each to the
-/// host; `from` lets the host resume after a rule that failed. A table rule is evaluated
-/// natively (`__imvo_table`); the reference dispatchers run its script instead, where it
-/// keeps one, to check the two agree.
+/// One dispatcher per phase calls the phase's open rules in table order (`open`: their indices,
+/// ascending), announcing each to the host; `from` lets the host resume after a rule that
+/// failed. A rule that is not open costs nothing: the dispatcher goes through the open ones
+/// only, each found by one `switch`. A table rule is evaluated natively (`__imvo_table`); the
+/// reference dispatchers run its script instead, where it keeps one, to check the two agree.
 fn dispatchers(
     rules: &[Rule],
     checks: &[Vec<Check>],
@@ -177,7 +178,9 @@ fn dispatchers(
             (false, dispatcher_name(phase)),
             (true, reference_dispatcher_name(phase)),
         ] {
-            dispatch.push_str(&format!("fn {name}(app, from, open) {{\n"));
+            dispatch.push_str(&format!(
+                "fn {name}(app, from, open) {{\n    for i in open {{\n        if i < from {{ continue; }}\n        switch i {{\n"
+            ));
             for (i, r) in rules.iter().enumerate().filter(|(_, r)| r.runs_in(phase)) {
                 let script = functions.contains_key(&r.function);
                 let table = checks.get(i).is_some_and(|c| !c.is_empty());
@@ -189,10 +192,10 @@ fn dispatchers(
                     continue;
                 };
                 dispatch.push_str(&format!(
-                    "    if from <= {i} && open[{i}] {{ __imvo_enter({i}); {call}; }}\n"
+                    "            {i} => {{ __imvo_enter({i}); {call}; }}\n"
                 ));
             }
-            dispatch.push_str("}\n");
+            dispatch.push_str("        }\n    }\n}\n");
         }
     }
     dispatch

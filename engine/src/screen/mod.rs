@@ -229,33 +229,31 @@ impl Hooks for Memoised {
     }
 }
 
-/// Which rules of `pack` run in `phase`, as the dispatcher's `open` flags by rule index: those
-/// of the phase whose gate is not false (every one of the phase in reference mode). `None`
-/// where none runs: the pack is not entered at all.
+/// Which rules of `pack` run in `phase`, as the dispatcher's `open` list of rule indices in
+/// table order: those of the phase whose gate is not false (every one of the phase in reference
+/// mode). `None` where none runs: the pack is not entered at all.
 fn open_rules(
     set: &PolicySet,
     pack: &Pack,
     phase: Phase,
     input: &GateInput<'_>,
 ) -> Option<Dynamic> {
-    let mut any = false;
     let open: rhai::Array = pack
         .rules
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let gated_out = set.gates()
-                && pack
-                    .gates
-                    .get(i)
-                    .and_then(Option::as_ref)
-                    .is_some_and(|g| g.eval(&pack.conditions, input) == Tri::False);
-            let runs = r.runs_in(phase) && !gated_out;
-            any |= runs;
-            Dynamic::from_bool(runs)
+        .filter(|(i, r)| {
+            r.runs_in(phase)
+                && !(set.gates()
+                    && pack
+                        .gates
+                        .get(*i)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|g| g.eval(&pack.conditions, input) == Tri::False))
         })
+        .map(|(i, _)| Dynamic::from_int(i64::try_from(i).unwrap_or(i64::MAX)))
         .collect();
-    any.then(|| Dynamic::from_array(open))
+    (!open.is_empty()).then(|| Dynamic::from_array(open))
 }
 
 /// Maps a rhai error to the contract's error kinds, with a message that names the file, line
