@@ -751,9 +751,11 @@ proptest! {
 proptest! {
     #![proptest_config(config(256))]
 
-    /// The shipped packs with their gates, and the same set in reference mode (every gate forced
-    /// open, so every rule's script decides for itself whether it applies), give byte-identical
-    /// decisions: a gate only ever skips a rule that would have said nothing.
+    /// The shipped packs with their gates and table rules, and the same set in reference mode
+    /// (every gate forced open, so every rule's script decides for itself whether it applies,
+    /// and every table rule run through its reference script), give byte-identical decisions: a
+    /// gate only ever skips a rule that would have said nothing, and a table rule's rows say
+    /// exactly what its script says, with the same facts.
     #[test]
     fn gates_never_change_a_decision(v in prop_oneof![3 => application(), 1 => mission_application()]) {
         let app = parse(&v);
