@@ -276,3 +276,75 @@ fn a_row_that_names_what_does_not_exist_is_refused_with_file_line_and_column() {
         );
     }
 }
+
+#[test]
+fn a_row_that_runs_out_of_budget_is_a_limit_placed_in_checks_csv() {
+    // Whatever the budget, a table rule stopped by it is a limit, never a script error, in
+    // table mode as in reference mode; and its place is the pack's checks.csv.
+    let app = example(|v| v["project"]["fuel"] = "coal".into());
+    let mut seen = 0;
+    for max_operations in 1..=160 {
+        let limits = Limits {
+            max_operations,
+            ..Limits::default()
+        };
+        let set = PolicySet::from_files(pack(CHECKS), limits).unwrap();
+        let d = screen(&set, &app, app.application_date);
+        for e in d
+            .errors
+            .iter()
+            .filter(|e| e.rule_id.as_deref() == Some("R-T-02"))
+        {
+            seen += 1;
+            assert_eq!(
+                serde_json::to_value(e.kind).unwrap(),
+                "limit",
+                "{max_operations}: {e:?}"
+            );
+        }
+    }
+    assert!(seen > 0, "no budget in the sweep stopped the rule");
+    // A row that fails for another reason names checks.csv and its line.
+    let bad = CHECKS.replace(
+        "R-T-02,memo coal,refer,t-coal,",
+        "R-T-02,memo coal,refer,t-floor,mw=project.capacity.electrical_mw limit=project.capacity.runway_m",
+    );
+    // t-coal stays in use: R-T-03's script reports it.
+    let set = load(pack(&bad));
+    let d = screen(&set, &app, app.application_date);
+    let e = d
+        .errors
+        .iter()
+        .find(|e| e.rule_id.as_deref() == Some("R-T-02"))
+        .unwrap_or_else(|| panic!("{:?}", d.errors));
+    assert!(
+        e.message.contains("checks.csv line 4") && e.message.ends_with("at t-1.0.0/checks.csv"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_condition_cannot_nest_or_expand_without_bound() {
+    let deep = format!("{}project.fuel = coal{}", "(".repeat(40), ")".repeat(40));
+    let e = errors(pack(&format!(
+        "rule,when,then,message,args\nR-T-02,{deep},refer,t-coal,\n"
+    )));
+    assert!(
+        e.iter().any(|m| m.contains("nest more than 32 deep")),
+        "{e:?}"
+    );
+    // Named conditions that each use the one before twice would double at every level.
+    let mut gates = "name,when,note\nc0,project.fuel = coal,\n".to_owned();
+    for i in 1..12 {
+        gates.push_str(&format!("c{i},c{} and c{},\n", i - 1, i - 1));
+    }
+    let mut files = pack("rule,when,then,message,args\nR-T-02,c11,refer,t-coal,\n");
+    files.insert("t-1.0.0/gates.csv".to_owned(), gates.into_bytes());
+    let e = errors(files);
+    assert!(
+        e.iter()
+            .any(|m| m.contains("gates.csv") && m.contains("more than 512")),
+        "{e:?}"
+    );
+}

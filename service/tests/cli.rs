@@ -369,7 +369,7 @@ fn policies_list_check_and_show() {
     );
     // A table rule shows its rows.
     assert!(
-        s.contains("row: project.activities has tannery and annex_i and project.capacity.tannery_tonnes_per_day meets annex_i.tannery_t_day => floor A: ca-annex-item-24"),
+        s.contains("row: project.activities known and project.activities has tannery and annex_i and project.capacity.tannery_tonnes_per_day meets annex_i.tannery_t_day => floor A: ca-annex-item-24"),
         "{s}"
     );
     assert_eq!(

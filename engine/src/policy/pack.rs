@@ -68,8 +68,12 @@ pub(super) fn load_pack(
     let rules_ok = errors.len() == before_rules;
     let params = params(dir, &m, files, &mut errors);
     let (conditions, gates) = compile_gates(dir, files, &rules, &params, api, &mut errors);
-    let (checks, table_uses) =
-        compile_checks(dir, files, &rules, &params, &conditions, api, &mut errors);
+    // Rows of rules that did not load would only repeat the rule table's errors.
+    let (checks, table_uses) = if rules_ok {
+        compile_checks(dir, files, &rules, &params, &conditions, api, &mut errors)
+    } else {
+        (vec![Vec::new(); rules.len()], Vec::new())
+    };
     let manifest_file = format!("{dir}/pack.toml");
 
     let tables = pack_tables(

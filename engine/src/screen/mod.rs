@@ -157,12 +157,13 @@ fn evaluate(
                     break;
                 };
                 let rule = pack.rules.get(index);
-                let (kind, message) = classify(
-                    &e,
-                    pack,
-                    rule.map_or("", |r| r.function.as_str()),
-                    set.limits().max_operations,
-                );
+                // A table rule's rows ran in place of its script, unless in reference mode.
+                let rule_fn = if set.gates() && pack.is_table_rule(index) {
+                    TABLE_ROWS
+                } else {
+                    rule.map_or("", |r| r.function.as_str())
+                };
+                let (kind, message) = classify(&e, pack, rule_fn, set.limits().max_operations);
                 errors.push(DecisionError {
                     pack: Some(pack.manifest.id.clone()),
                     rule_id: rule.map(|r| r.id.clone()),
@@ -256,6 +257,11 @@ fn open_rules(
     (!open.is_empty()).then(|| Dynamic::from_array(open))
 }
 
+/// What `classify` is given as the function of a table rule that ran its rows: the host function
+/// the dispatcher called (so the chain of calls shown starts below it), and errors are placed in
+/// the pack's `checks.csv`.
+const TABLE_ROWS: &str = "__imvo_table";
+
 /// Maps a rhai error to the contract's error kinds, with a message that names the file, line
 /// and column of the failure and the chain of calls that led to it. (A pack's scripts are merged
 /// into one AST, whose own source name is only the last file's, so positions are attributed
@@ -286,8 +292,18 @@ fn classify(
         | EvalAltResult::ErrorTooManyModules(_) => ErrorKind::Limit,
         _ => ErrorKind::Script,
     };
-    let file_of = |f: &str| pack.functions.get(f).map_or("?", String::as_str);
+    let rows = format!("{}/checks.csv", pack.dir);
+    let file_of = |f: &str| {
+        if f == TABLE_ROWS {
+            rows.as_str()
+        } else {
+            pack.functions.get(f).map_or("?", String::as_str)
+        }
+    };
+    // A position in a table rule's rows would be one in the generated dispatcher: the rows'
+    // own errors name their line of checks.csv instead.
     let at = |file: &str, pos: rhai::Position| match (pos.line(), pos.position()) {
+        _ if file == rows => file.to_owned(),
         (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
         (Some(l), None) => format!("{file}:{l}"),
         _ => file.to_owned(),
@@ -318,8 +334,13 @@ fn classify(
     let mut caller = rule_fn;
     for (callee, pos) in &calls {
         if *callee != caller {
+            let from = if caller == TABLE_ROWS {
+                "the table rule's rows".to_owned()
+            } else {
+                format!("`{caller}`")
+            };
             message.push_str(&format!(
-                ", in `{callee}` called from `{caller}` at {}",
+                ", in `{callee}` called from {from} at {}",
                 at(file_of(caller), *pos)
             ));
         }

@@ -25,9 +25,12 @@
 //! ```
 //!
 //! `memo HELPER` is the value of `memo("HELPER", app)` in the pack's scripts: true, false, or
-//! unknown where the helper returned `()`. A rule's gate reads only a value some rule already
-//! memoised in this screening (unknown before: the rule runs); a table rule's check computes it
-//! as a script's `memo` call would.
+//! unknown where the helper returned `()`. A rule's gate, evaluated once before its pack's
+//! phase, reads only a value memoised in an earlier phase or pack (unknown otherwise: the rule
+//! runs); a table rule's check computes it as a script's `memo` call would.
+//!
+//! A condition nests at most 32 deep and expands to at most 512 tests (named conditions counted
+//! each time they are used), so evaluating one is bounded.
 //!
 //! `category` is known from the steps phase on (it is the category the steps phase reads, `none`
 //! where the application is not categorised); in the facts and floors phases it is unknown.
@@ -170,6 +173,8 @@ enum Expr {
 #[derive(Debug, Clone)]
 pub struct Gate {
     expr: Expr,
+    /// Its tests and operators, named conditions expanded (bounded when it is compiled).
+    size: usize,
 }
 
 /// The conditions of a pack (`gates.csv`), in file order; a condition may use earlier ones.
@@ -199,6 +204,11 @@ impl Conditions {
             .zip(self.texts.iter().map(String::as_str))
     }
 
+    /// The expanded size of the condition at `index` (see [`Gate::size`]).
+    fn size(&self, index: usize) -> usize {
+        self.gates.get(index).map_or(1, |g| g.size)
+    }
+
     /// Whether a condition of this name is defined.
     pub(in crate::policy) fn contains(&self, name: &str) -> bool {
         self.index(name).is_some()
@@ -210,7 +220,13 @@ impl Gate {
     pub(in crate::policy) fn always() -> Gate {
         Gate {
             expr: Expr::And(Vec::new()),
+            size: 1,
         }
+    }
+
+    /// Its tests and operators, named conditions expanded: what evaluating it costs, at most.
+    pub(crate) fn size(&self) -> usize {
+        self.size
     }
 
     /// Evaluates the gate; `conditions` are the pack's.

@@ -92,7 +92,16 @@ struct Parser<'a, 'n> {
     pos: usize,
     end: usize,
     names: &'a Names<'n>,
+    /// `not` and parentheses open around the current position.
+    depth: usize,
 }
+
+/// How deep `not` and parentheses may nest in a condition.
+const MAX_DEPTH: usize = 32;
+
+/// How many tests a condition may expand to, a named condition counted each time it is used:
+/// evaluating a gate, and walking it at load, are linear in this.
+const MAX_SIZE: usize = 512;
 
 const KEYWORDS: [&str; 8] = ["and", "or", "not", "in", "has", "meets", "known", "memo"];
 
@@ -172,16 +181,26 @@ impl Parser<'_, '_> {
     }
 
     fn unary(&mut self) -> Result<Expr, GateError> {
-        if self.keyword("not") {
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+        let nested = matches!(self.peek(), Some(Tok::Open))
+            || matches!(self.peek(), Some(Tok::Word(w)) if w == "not");
+        if !nested {
+            return self.test();
         }
-        if self.peek() == Some(&Tok::Open) {
+        if self.depth >= MAX_DEPTH {
+            return self.err(format!(
+                "`not` and parentheses nest more than {MAX_DEPTH} deep"
+            ));
+        }
+        self.depth += 1;
+        let out = if self.keyword("not") {
+            self.unary().map(|e| Expr::Not(Box::new(e)))
+        } else {
             self.pos += 1;
-            let inner = self.gate()?;
-            self.expect(&Tok::Close, "`)`")?;
-            return Ok(inner);
-        }
-        self.test()
+            self.gate()
+                .and_then(|inner| self.expect(&Tok::Close, "`)`").map(|()| inner))
+        };
+        self.depth -= 1;
+        out
     }
 
     fn test(&mut self) -> Result<Expr, GateError> {
@@ -369,10 +388,32 @@ pub(in crate::policy) fn compile(text: &str, names: &Names<'_>) -> Result<Gate, 
         pos: 0,
         end,
         names,
+        depth: 0,
     };
     let expr = p.gate()?;
     if p.pos < p.toks.len() {
         return p.err("expected `and`, `or` or the end of the gate");
     }
-    Ok(Gate { expr })
+    let size = expanded_size(&expr, names.conditions);
+    if size > MAX_SIZE {
+        return Err(GateError {
+            at: 1,
+            message: format!(
+                "the condition expands to {size} tests, more than {MAX_SIZE} (a named condition counts each time it is used)"
+            ),
+        });
+    }
+    Ok(Gate { expr, size })
+}
+
+/// The tests and operators of `expr`, a named condition counted at its own expanded size.
+fn expanded_size(expr: &Expr, conditions: &Conditions) -> usize {
+    match expr {
+        Expr::And(parts) | Expr::Or(parts) => parts.iter().fold(1usize, |n, p| {
+            n.saturating_add(expanded_size(p, conditions))
+        }),
+        Expr::Not(inner) => expanded_size(inner, conditions).saturating_add(1),
+        Expr::Condition(i) => conditions.size(*i),
+        _ => 1,
+    }
 }

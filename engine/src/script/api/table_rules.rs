@@ -21,7 +21,8 @@ use crate::policy::{ArgSource, Check, GateInput, Hooks, Then, Tri};
 use crate::script::budget::charge;
 use crate::script::context;
 
-/// Operations a check costs against its rule's budget, before what it reports.
+/// Operations a check costs against its rule's budget, besides one for each test and operator
+/// of its condition, before what it reports.
 const CHECK_COST: u64 = 10;
 
 /// What evaluating a check's condition records: the reads (into the rule's facts, and for this
@@ -88,7 +89,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
         hooks: Some(&hooks),
     };
     for check in checks {
-        charge(CHECK_COST)?;
+        charge(CHECK_COST.saturating_add(check.when.size() as u64))?;
         hooks.read.borrow_mut().clear();
         let holds = check.when.eval(&pack.conditions, &input);
         if let Some(e) = hooks.error.borrow_mut().take() {
@@ -145,6 +146,8 @@ fn explanation(check: &Check, app: &Application) -> Res<Dynamic> {
     }
     match message(&check.message, &args) {
         Ok(m) => Ok(Dynamic::from(m)),
+        // The budget's own stops pass unchanged, so they are still told as limits.
+        Err(e) if matches!(*e, EvalAltResult::ErrorTerminated(..)) => Err(e),
         Err(e) => fail(format!("checks.csv line {}: {e}", check.line)),
     }
 }
