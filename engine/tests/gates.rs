@@ -12,10 +12,12 @@
     reason = "test code: a failed expectation is a test failure"
 )]
 
+mod support;
+
 use std::collections::BTreeMap;
 
-use imvo_engine::script::Limits;
 use imvo_engine::{Application, Decision, PolicySet, screen};
+use support::{errors, example, load};
 
 const HEADER: &str = "id,title,phase,source,section,evidence_level,verified,note,status,when\n";
 
@@ -43,25 +45,6 @@ fn pack(when: &str, gates_csv: Option<&str>) -> BTreeMap<String, Vec<u8>> {
         f.insert("g-1.0.0/gates.csv".to_owned(), g.as_bytes().to_vec());
     }
     f
-}
-
-fn load(files: BTreeMap<String, Vec<u8>>) -> PolicySet {
-    PolicySet::from_files(files, Limits::default()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn errors(files: BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    match PolicySet::from_files(files, Limits::default()) {
-        Ok(_) => panic!("should not load"),
-        Err(e) => e.0.iter().map(ToString::to_string).collect(),
-    }
-}
-
-fn example(edit: impl FnOnce(&mut serde_json::Value)) -> Application {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let text = std::fs::read_to_string(root.join("examples/gas-plant-id-2022.json")).unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    edit(&mut v);
-    Application::parse(&v.to_string()).unwrap()
 }
 
 /// The phases the rule ran in, as its findings say.

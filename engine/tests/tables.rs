@@ -13,11 +13,14 @@
     reason = "test code: a failed expectation is a test failure"
 )]
 
+mod support;
+
 use std::collections::BTreeMap;
 
-use imvo_engine::decision::Effect;
+use imvo_engine::decision::{Effect, Finding};
 use imvo_engine::script::Limits;
 use imvo_engine::{Application, Decision, PolicySet, screen};
+use support::{errors, example, load};
 
 const RULES: &str = "id,title,phase,source,section,evidence_level,verified,note,status,when\n\
 R-T-01,a,floors,s,,R,false,,active,\n\
@@ -71,23 +74,9 @@ fn r_t_03(app) { if memo(\"coal\", app) == true { info(\"R-T-03\", msg(\"t-coal\
     f
 }
 
-fn load(files: BTreeMap<String, Vec<u8>>) -> PolicySet {
-    PolicySet::from_files(files, Limits::default()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn errors(files: BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    match PolicySet::from_files(files, Limits::default()) {
-        Ok(_) => panic!("should not load"),
-        Err(e) => e.0.iter().map(ToString::to_string).collect(),
-    }
-}
-
-fn example(edit: impl FnOnce(&mut serde_json::Value)) -> Application {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let text = std::fs::read_to_string(root.join("examples/gas-plant-id-2022.json")).unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    edit(&mut v);
-    Application::parse(&v.to_string()).unwrap()
+/// The findings of rule `rule`.
+fn of<'a>(d: &'a Decision, rule: &str) -> Vec<&'a Finding> {
+    d.findings.iter().filter(|f| f.rule_id == rule).collect()
 }
 
 fn decide(set: &PolicySet, app: &Application) -> Decision {
@@ -100,11 +89,7 @@ fn decide(set: &PolicySet, app: &Application) -> Decision {
 fn a_row_that_holds_reports_its_finding_with_the_facts_it_read() {
     let set = load(pack(CHECKS));
     let d = decide(&set, &example(|_| {}));
-    let f: Vec<_> = d
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == "R-T-01")
-        .collect();
+    let f: Vec<_> = of(&d, "R-T-01");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].effect, Effect::CategoryFloor);
     assert_eq!(f[0].value.as_deref(), Some("A"));
@@ -120,20 +105,11 @@ fn a_row_that_holds_reports_its_finding_with_the_facts_it_read() {
         serde_json::json!({"limit": {"number": "300"}, "mw": {"number": "400"}})
     );
     // A row without a condition always reports, with no facts read.
-    let always: Vec<_> = d
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == "R-T-04")
-        .collect();
+    let always: Vec<_> = of(&d, "R-T-04");
     assert_eq!((always.len(), always[0].facts.len()), (1, 0));
     // Below the threshold the condition is false: nothing is reported.
     let small = example(|v| v["project"]["capacity"]["thermal_mw"] = "250".into());
-    assert!(
-        decide(&set, &small)
-            .findings
-            .iter()
-            .all(|f| f.rule_id != "R-T-01")
-    );
+    assert!(of(&decide(&set, &small), "R-T-01").is_empty());
 }
 
 #[test]
@@ -146,11 +122,7 @@ fn an_unknown_condition_reports_the_fact_it_read_as_missing_with_its_move() {
             .remove("thermal_mw");
     });
     let d = decide(&set, &app);
-    let f: Vec<_> = d
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == "R-T-01")
-        .collect();
+    let f: Vec<_> = of(&d, "R-T-01");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].effect, Effect::InsufficientInformation);
     assert_eq!(f[0].reason, "The heat input is needed");
@@ -170,12 +142,7 @@ fn an_unknown_condition_reports_the_fact_it_read_as_missing_with_its_move() {
             .unwrap()
             .remove("thermal_mw");
     });
-    assert!(
-        decide(&set, &other)
-            .findings
-            .iter()
-            .all(|f| f.rule_id != "R-T-01")
-    );
+    assert!(of(&decide(&set, &other), "R-T-01").is_empty());
 }
 
 #[test]
@@ -184,32 +151,21 @@ fn memo_reads_a_script_helper_and_reference_mode_runs_the_script() {
     let coal = example(|v| v["project"]["fuel"] = "coal".into());
     let d = decide(&set, &coal);
     assert!(
-        d.findings
-            .iter()
-            .any(|f| f.rule_id == "R-T-02" && f.effect == Effect::Refer),
+        of(&d, "R-T-02").iter().any(|f| f.effect == Effect::Refer),
         "{:?}",
         d.findings
     );
     // The helper's value is memoised once for the screening: the script rule reads it too.
-    assert!(d.findings.iter().any(|f| f.rule_id == "R-T-03"));
-    assert!(
-        decide(&set, &example(|_| {}))
-            .findings
-            .iter()
-            .all(|f| f.rule_id != "R-T-02")
-    );
+    assert!(!of(&d, "R-T-03").is_empty());
+    assert!(of(&decide(&set, &example(|_| {})), "R-T-02").is_empty());
     // Reference mode runs R-T-01's script instead of its rows; R-T-02 has no script, so its
     // rows run in both modes.
     let reference = set.without_gates();
     let d = decide(&reference, &coal);
-    let t01: Vec<_> = d
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == "R-T-01")
-        .collect();
+    let t01: Vec<_> = of(&d, "R-T-01");
     assert_eq!(t01.len(), 1);
     assert_eq!(t01[0].reason, "The script ran");
-    assert!(d.findings.iter().any(|f| f.rule_id == "R-T-02"));
+    assert!(!of(&d, "R-T-02").is_empty());
 }
 
 #[test]

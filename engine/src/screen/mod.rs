@@ -97,7 +97,7 @@ fn evaluate(
         let category = context::with(|c| c.out.category).flatten();
         for pack in packs {
             let memoised = Memoised {
-                pack: Arc::as_ptr(pack) as usize,
+                pack: context::memo_key(pack),
             };
             let input = GateInput {
                 app,
@@ -219,14 +219,7 @@ impl Hooks for Memoised {
     fn read(&self, _: &'static str) {}
 
     fn memo(&self, name: &str) -> Tri {
-        context::with(|c| {
-            c.memo
-                .iter()
-                .find(|(k, n, _)| *k == self.pack && n.as_str() == name)
-                .map(|(_, _, v)| Tri::of_value(v))
-        })
-        .flatten()
-        .unwrap_or(Tri::Unknown)
+        context::memoised(self.pack, name).map_or(Tri::Unknown, |v| Tri::of_value(&v))
     }
 }
 

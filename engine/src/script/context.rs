@@ -92,6 +92,23 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut Ctx) -> R) -> Option<R> {
     CTX.with(|c| c.try_borrow_mut().ok().and_then(|mut g| g.as_mut().map(f)))
 }
 
+/// The key under which `memo` keeps a pack's helpers' values: the pack's address (a set's packs
+/// live as long as the screening).
+pub(crate) fn memo_key(pack: &Arc<Pack>) -> usize {
+    Arc::as_ptr(pack) as usize
+}
+
+/// The value `memo(name, app)` already gave for the pack with `key` in this screening.
+pub(crate) fn memoised(key: usize, name: &str) -> Option<Dynamic> {
+    with(|c| {
+        c.memo
+            .iter()
+            .find(|(k, n, _)| *k == key && n.as_str() == name)
+            .map(|(_, _, v)| v.clone())
+    })
+    .flatten()
+}
+
 /// Records that the current rule read `path`. Only the path is kept: the application is
 /// immutable, so a finding reads the value back when it is reported.
 pub(crate) fn record_read(path: &'static str) {

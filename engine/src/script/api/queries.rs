@@ -1,7 +1,5 @@
 //! Queries: dates, earlier phases, `memo` and `and_list`.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 use rhai::{Array, Dynamic, Engine, FnPtr, ImmutableString, NativeCallContext};
 
@@ -30,16 +28,10 @@ pub(super) fn memo_in(
     name: ImmutableString,
     app: Dynamic,
 ) -> Res<Dynamic> {
-    let key =
-        context::with(|c| c.pack.as_ref().map_or(0, |p| Arc::as_ptr(p) as usize)).unwrap_or(0);
-    let hit = context::with(|c| {
-        c.memo
-            .iter()
-            .find(|(k, n, _)| *k == key && *n == name)
-            .map(|(_, _, v)| v.clone())
-    })
-    .flatten();
-    if let Some(v) = hit {
+    let key = context::with(|c| c.pack.as_ref().map(context::memo_key))
+        .flatten()
+        .unwrap_or(0);
+    if let Some(v) = context::memoised(key, &name) {
         return Ok(v);
     }
     let f = FnPtr::new(name.clone())?;

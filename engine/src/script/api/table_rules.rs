@@ -103,7 +103,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
                 if !read || !(fact.read)(&application).is_unit() {
                     continue;
                 }
-                let why = explanation(check, &application)?;
+                let why = row_message(check, &application)?;
                 match to {
                     None => missing(id, fact.path, why)?,
                     Some((to, param)) => {
@@ -113,7 +113,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
             }
             (Then::Missing { .. }, _) | (_, Tri::False | Tri::Unknown) => {}
             (then, Tri::True) => {
-                let why = explanation(check, &application)?;
+                let why = row_message(check, &application)?;
                 match then {
                     Then::Floor(c) => floor(id, c.as_str(), why)?,
                     Then::Require(step) => require(id, step, why)?,
@@ -130,7 +130,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
 }
 
 /// The check's message with its arguments, as `msg(id, #{...})` would build it.
-fn explanation(check: &Check, app: &Application) -> Res<Dynamic> {
+fn row_message(check: &Check, app: &Application) -> Res<Dynamic> {
     let mut args = Map::new();
     for (name, source) in &check.args {
         let value = match source {
