@@ -174,7 +174,7 @@ fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() 
         ),
         (
             "project.activities has thermal_powr",
-            "character 24: `thermal_powr` is not a value",
+            "character 24: `thermal_powr` is not an item `project.activities` can hold",
         ),
         (
             "transaction.repayment_term_months meets g.monthz",
@@ -194,6 +194,24 @@ fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() 
         ("(project.fuel = coal", "expected `)`"),
         ("project.fuel coal", "expected `=`, `!=`, `in`"),
         ("instrument has export_credit", "`has` needs a fact"),
+        // A value of another kind than the fact's would never equal it: refused, not skipped.
+        (
+            "project.dams_or_tailings known and project.dams_or_tailings = 1",
+            "`1` is not a value `project.dams_or_tailings` can have (`true` or `false`;",
+        ),
+        (
+            "project.workforce = true",
+            "`true` is not a value `project.workforce` can have (a number;",
+        ),
+        ("project.fuel = 5", "`5` is not a value `project.fuel` can have"),
+        (
+            "project.activities = thermal_power",
+            "(a list: test its items with `has`;",
+        ),
+        (
+            "project.activities has true",
+            "`true` is not an item `project.activities` can hold",
+        ),
     ] {
         let e = errors(pack(when, None));
         assert!(

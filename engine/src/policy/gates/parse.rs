@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{Conditions, Expr, Fact, Gate, Lit, Subject};
-use crate::application::Instrument;
 use crate::application::vocab;
+use crate::application::{FieldKind, Instrument, field_kinds};
 use crate::policy::Reader;
 use crate::policy::params::{Param, ParamValue};
 use crate::policy::rules::Phase;
@@ -94,6 +94,8 @@ struct Parser<'a, 'n> {
     names: &'a Names<'n>,
     /// `not` and parentheses open around the current position.
     depth: usize,
+    /// Reading the values after `has`: items of a list fact, not the fact's own value.
+    items: bool,
 }
 
 /// How deep `not` and parentheses may nest in a condition.
@@ -267,12 +269,14 @@ impl Parser<'_, '_> {
             Some(Tok::Word(w)) if w == "has" && !negated => {
                 self.pos += 1;
                 let f = fact(&subject, "has")?;
+                self.items = true;
                 let values = if self.peek() == Some(&Tok::OpenList) {
-                    self.list(&Subject::Fact(f.clone()))?
+                    self.list(&Subject::Fact(f.clone()))
                 } else {
-                    vec![self.value(&Subject::Fact(f.clone()))?]
+                    self.value(&Subject::Fact(f.clone())).map(|v| vec![v])
                 };
-                return Ok(Expr::Has(f, values));
+                self.items = false;
+                return Ok(Expr::Has(f, values?));
             }
             Some(Tok::Word(w)) if w == "meets" && !negated => {
                 self.pos += 1;
@@ -337,8 +341,8 @@ impl Parser<'_, '_> {
             (Subject::Instrument, Lit::Word(w)) => Instrument::from_name(w).is_some(),
             (Subject::Phase, Lit::Word(w)) => Phase::ALL.iter().any(|p| p.as_str() == w),
             (Subject::Category, Lit::Word(w)) => matches!(w.as_str(), "A" | "B" | "C" | "none"),
-            (Subject::Fact(f), Lit::Word(w)) => fact_word(f.path, w),
-            (Subject::Fact(_), _) => true,
+            (Subject::Fact(f), Lit::Word(w)) if self.items => fact_word(f.path, w),
+            (Subject::Fact(f), lit) if !self.items => fact_takes(f.path, lit),
             _ => false,
         };
         if !valid {
@@ -348,9 +352,14 @@ impl Parser<'_, '_> {
                 }
                 Subject::Phase => "a phase (facts, floors, steps, final)",
                 Subject::Category => "a category (A, B, C or none)",
-                Subject::Fact(f) => &format!(
-                    "a value `{}` can have (a misspelt value would skip the rule)",
+                Subject::Fact(f) if self.items => &format!(
+                    "an item `{}` can hold (a word of its vocabulary; a misspelt value would skip the rule)",
                     f.path
+                ),
+                Subject::Fact(f) => &format!(
+                    "a value `{}` can have ({}; a misspelt value would skip the rule)",
+                    f.path,
+                    kind_expected(f.path)
                 ),
             };
             return self.err(format!("`{lit}` is not {expected}"));
@@ -360,22 +369,59 @@ impl Parser<'_, '_> {
     }
 }
 
-/// Whether a word can be a value of the fact at `path`: a value of its vocabulary, where one is
-/// named as the field is (`project.fuel`: `fuel`; `project.activities`: `activity`), or else of
-/// some vocabulary of the contract. Free text (country codes, ISIC codes) is not compared in
-/// gates: a misspelt value would silently skip a rule.
-fn fact_word(path: &str, w: &str) -> bool {
+/// Whether a value written in a gate is of the kind the fact at `path` has: `true` or `false`
+/// for a yes/no fact, a number for a count (or a decimal, which the contract writes as a
+/// string), a word of its vocabulary for a term. A value of another kind would never equal the
+/// fact: with `known and` before it the test would be false whatever the application says, and
+/// the rule silently skipped.
+fn fact_takes(path: &str, lit: &Lit) -> bool {
+    let kind = field_kinds().get(path).copied();
+    match (kind, lit) {
+        (Some(FieldKind::Bool), Lit::Bool(_)) | (Some(FieldKind::Int), Lit::Number(_)) => true,
+        // A transparency benchmark score is a number or `not_in_benchmark`.
+        (Some(FieldKind::Int), Lit::Word(w)) => fact_word(path, w),
+        // Text: a term of its vocabulary, or (without one) a decimal written as a string.
+        (Some(FieldKind::Text), Lit::Word(w)) => fact_word(path, w),
+        (Some(FieldKind::Text), Lit::Number(_)) => own_vocab(path).is_none(),
+        _ => false,
+    }
+}
+
+/// The vocabulary named as the field at `path` is (`project.fuel`: `fuel`; `project.activities`:
+/// `activity`), if any.
+fn own_vocab(path: &str) -> Option<&'static vocab::Vocab> {
     let field = path.rsplit('.').next().unwrap_or(path);
     let singular = field
         .strip_suffix("ies")
         .map(|s| format!("{s}y"))
         .or_else(|| field.strip_suffix('s').map(str::to_owned));
-    let own = vocab::ALL
+    vocab::ALL
         .iter()
-        .find(|v| v.name == field || singular.as_deref() == Some(v.name));
-    match own {
+        .find(|v| v.name == field || singular.as_deref() == Some(v.name))
+        .copied()
+}
+
+/// Whether a word can be a value of the fact at `path`: a value of its vocabulary, where one is
+/// named as the field is (`project.fuel`: `fuel`; `project.activities`: `activity`), or else of
+/// some vocabulary of the contract. Free text (country codes, ISIC codes) is not compared in
+/// gates: a misspelt value would silently skip a rule.
+fn fact_word(path: &str, w: &str) -> bool {
+    match own_vocab(path) {
         Some(v) => v.values.contains(&w),
         None => vocab::ALL.iter().any(|v| v.values.contains(&w)),
+    }
+}
+
+/// What a gate may compare the fact at `path` with, as an error says it.
+fn kind_expected(path: &str) -> &'static str {
+    match field_kinds().get(path) {
+        Some(FieldKind::Bool) => "`true` or `false`",
+        Some(FieldKind::Int) => "a number",
+        Some(FieldKind::Text) if own_vocab(path).is_some() => "a word of its vocabulary",
+        Some(FieldKind::Text) => "a number",
+        // `has` takes the list's items; `=` and `in` never equal a list.
+        Some(FieldKind::List | FieldKind::ObjectList) => "a list: test its items with `has`",
+        Some(FieldKind::Section) | None => "no value",
     }
 }
 
@@ -389,6 +435,7 @@ pub(in crate::policy) fn compile(text: &str, names: &Names<'_>) -> Result<Gate, 
         end,
         names,
         depth: 0,
+        items: false,
     };
     let expr = p.gate()?;
     if p.pos < p.toks.len() {
