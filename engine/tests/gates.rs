@@ -203,7 +203,10 @@ fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() 
             "project.workforce = true",
             "`true` is not a value `project.workforce` can have (a number;",
         ),
-        ("project.fuel = 5", "`5` is not a value `project.fuel` can have"),
+        (
+            "project.fuel = 5",
+            "`5` is not a value `project.fuel` can have",
+        ),
         (
             "project.activities = thermal_power",
             "(a list: test its items with `has`;",
@@ -244,4 +247,44 @@ fn a_rule_table_without_the_when_column_still_loads() {
     );
     let set = load(files);
     assert_eq!(run(&set, &example(|_| {})), ["facts"]);
+}
+
+#[test]
+fn the_rule_profile_counts_the_calls_a_gate_lets_through_and_those_that_said_nothing() {
+    use imvo_engine::script::profile;
+    // Reports in the facts phase only: in the steps phase it is entered and says nothing.
+    let mut files = pack("", None);
+    files.insert(
+        "g-1.0.0/r.rhai".to_owned(),
+        b"fn r_g_01(app) { if phase() == \"facts\" { info(\"R-G-01\", \"facts\"); } }\n".to_vec(),
+    );
+    let open = load(files.clone());
+    files.insert(
+        "g-1.0.0/rules.csv".to_owned(),
+        format!("{HEADER}R-G-01,a,facts+steps,s,,R,false,,active,phase = facts\n").into_bytes(),
+    );
+    let gated = load(files);
+    let app = example(|_| {});
+    let calls = |set: &PolicySet| {
+        profile::start();
+        let _ = screen(set, &app, app.application_date);
+        let _ = screen(set, &app, app.application_date);
+        let mut out: Vec<_> = profile::stop()
+            .into_iter()
+            .map(|c| (c.rule_id, c.phase.as_str(), c.calls, c.silent))
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(
+        calls(&open),
+        [
+            ("R-G-01".to_owned(), "facts", 2, 0),
+            ("R-G-01".to_owned(), "steps", 2, 2)
+        ]
+    );
+    assert_eq!(calls(&gated), [("R-G-01".to_owned(), "facts", 2, 0)]);
+    // Off unless started: nothing is kept.
+    let _ = screen(&gated, &app, app.application_date);
+    assert!(profile::stop().is_empty());
 }

@@ -25,6 +25,7 @@ use crate::policy::{
 use crate::script::api::AppView;
 use crate::script::budget::{DEADLINE_TOKEN, OPERATIONS_TOKEN, end_rule_budget};
 use crate::script::context::{self, Accumulator, Ctx};
+use crate::script::profile;
 
 /// The engine's version, recorded in every decision.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -130,6 +131,9 @@ fn evaluate(
                     )
                 }));
                 end_rule_budget();
+                if profile::on() {
+                    profile::leave(context::with(|c| c.out.findings.len()).unwrap_or(0));
+                }
                 let failure = match result {
                     Ok(Ok(_)) => None,
                     Ok(Err(e)) => Some(e),

@@ -5,5 +5,6 @@ pub(crate) mod api;
 pub(crate) mod budget;
 pub(crate) mod context;
 pub mod engine;
+pub mod profile;
 
 pub use engine::{Limits, build_engine};

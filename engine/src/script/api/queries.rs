@@ -12,6 +12,7 @@ use crate::application::vocab::{self, Term};
 use crate::policy::Phase;
 use crate::script::budget::charge;
 use crate::script::context::{self};
+use crate::script::profile;
 
 /// `memo("helper", app)`: calls the pack's helper function once per screening and returns the
 /// remembered value afterwards. For derived facts (scope, review, project status) that many rules
@@ -221,6 +222,14 @@ fn register_dates_and_phases(e: &mut Engine) {
             c.rule = i;
             c.entered = Some(i);
             c.reads.clear();
+            if profile::on()
+                && let (Some(pack), Some(rule)) = (
+                    c.pack.as_ref(),
+                    c.pack.as_ref().and_then(|p| p.rules.get(i)),
+                )
+            {
+                profile::enter(&pack.manifest.id, &rule.id, c.phase, c.out.findings.len());
+            }
             Ok((c.rule_operations, c.rule_deadline))
         });
         match budget {
