@@ -187,27 +187,35 @@ fn evaluate(
 }
 
 /// Sets the phase, and what its rules see of the phases before (`fired`, `raised`, `triggered`
-/// and, from the steps phase on, the category).
+/// and, from the steps phase on, the category). Findings only accumulate, so only those reported
+/// since the previous phase are added.
 fn start_phase(phase: Phase) {
     let _ = context::with(|c| {
         c.phase = phase;
-        c.out.earlier_fired = c.out.findings.iter().map(|f| f.rule_id.clone()).collect();
-        c.out.earlier_effects = c.out.findings.iter().map(|f| f.effect).collect();
-        c.out.earlier_rule_effects = c
-            .out
-            .findings
-            .iter()
-            .map(|f| (f.rule_id.clone(), f.effect))
-            .collect();
-        c.out.earlier_triggered = c
-            .out
-            .findings
-            .iter()
-            .filter(|f| f.effect == Effect::Trigger)
-            .filter_map(|f| f.value.clone())
-            .collect();
+        let out = &mut c.out;
+        for f in out.findings.get(out.earlier_seen..).unwrap_or_default() {
+            if !out.earlier_fired.contains(&f.rule_id) {
+                out.earlier_fired.insert(f.rule_id.clone());
+            }
+            out.earlier_effects.insert(f.effect);
+            if !out
+                .earlier_rule_effects
+                .iter()
+                .any(|(r, e)| *e == f.effect && *r == f.rule_id)
+            {
+                out.earlier_rule_effects
+                    .insert((f.rule_id.clone(), f.effect));
+            }
+            if f.effect == Effect::Trigger
+                && let Some(v) = &f.value
+                && !out.earlier_triggered.contains(v)
+            {
+                out.earlier_triggered.insert(v.clone());
+            }
+        }
+        out.earlier_seen = out.findings.len();
         if phase == Phase::Steps {
-            c.out.category = Some(category_of(&c.out).0);
+            out.category = Some(category_of(out).0);
         }
     });
 }

@@ -45,6 +45,8 @@ pub(crate) struct Accumulator {
     /// Effects reported, as of the end of the previous phase, overall and per rule.
     pub earlier_effects: BTreeSet<crate::decision::Effect>,
     pub earlier_rule_effects: BTreeSet<(String, crate::decision::Effect)>,
+    /// How many findings the four sets above were built from (findings only accumulate).
+    pub earlier_seen: usize,
     /// The category phase 3 reads (`None` outside phase 3).
     pub category: Option<Option<Category>>,
 }
