@@ -82,7 +82,7 @@ fn verbatim(d: &Decision) -> BTreeSet<String> {
         out.insert(f.evidence_level.clone());
         out.extend(f.source.section.clone());
         out.extend(f.value.clone());
-        out.extend(f.facts.keys().cloned());
+        out.extend(f.facts.keys().map(|k| k.to_string()));
         if let Some(m) = &f.message {
             args(m, &mut out);
         }

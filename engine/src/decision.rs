@@ -2,10 +2,12 @@
 //! needed to reproduce it. Field order and sorting follow the contract, so the same inputs give
 //! byte-identical JSON.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -186,9 +188,10 @@ pub struct Finding {
     pub evidence_level: String,
     /// Whether the rule was checked against the primary text.
     pub verified: bool,
-    /// The application facts the rule read (path to value; `null` where unknown).
+    /// The application facts the rule read (path to value; `null` where unknown). The paths
+    /// are the contract's, borrowed from the engine's readers (no copy per finding).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub facts: BTreeMap<String, Value>,
+    pub facts: BTreeMap<Cow<'static, str>, Value>,
     /// Why, in words (English). Where the pack has message catalogues, this is `message`
     /// rendered in English when the rule reported it.
     pub reason: String,

@@ -95,7 +95,7 @@ fn a_row_that_holds_reports_its_finding_with_the_facts_it_read() {
     assert_eq!(f[0].value.as_deref(), Some("A"));
     assert_eq!(f[0].reason, "400 MWth is at least 300 MWth");
     assert_eq!(
-        f[0].facts.keys().map(String::as_str).collect::<Vec<_>>(),
+        f[0].facts.keys().map(AsRef::as_ref).collect::<Vec<&str>>(),
         ["project.activities", "project.capacity.thermal_mw"]
     );
     let m = f[0].message.as_ref().unwrap();

@@ -81,6 +81,7 @@ fn evaluate(
         rule_operations: limits.max_operations,
         rule_deadline: limits.deadline,
         reads: Vec::new(),
+        read_values: Vec::new(),
         memo: Vec::new(),
         in_memo: 0,
         out: Accumulator::default(),

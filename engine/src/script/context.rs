@@ -67,6 +67,9 @@ pub(crate) struct Ctx {
     pub rule_deadline: std::time::Duration,
     /// Paths the current rule read (values are read back when a finding is reported).
     pub reads: Vec<&'static str>,
+    /// The values of the first `read_values.len()` of `reads`, as JSON, read back by the
+    /// rule's first finding after each was read (a rule's later findings copy them).
+    pub read_values: Vec<serde_json::Value>,
     /// Results of `memo(name, app)` in this screening: (pack address, function name, value).
     pub memo: Vec<(usize, rhai::ImmutableString, Dynamic)>,
     /// Depth of `memo` evaluations under way: helpers evaluated through `memo` may depend on the
@@ -109,6 +112,14 @@ pub(crate) fn memoised(key: usize, name: &str) -> Option<Dynamic> {
             .map(|(_, _, v)| v.clone())
     })
     .flatten()
+}
+
+impl Ctx {
+    /// Forgets what the current rule read (a new rule, or `reset_facts()`).
+    pub(crate) fn clear_reads(&mut self) {
+        self.reads.clear();
+        self.read_values.clear();
+    }
 }
 
 /// Records that the current rule read `path`. Only the path is kept: the application is

@@ -221,7 +221,7 @@ fn register_dates_and_phases(e: &mut Engine) {
             c.next_rule = i + 1;
             c.rule = i;
             c.entered = Some(i);
-            c.reads.clear();
+            c.clear_reads();
             if profile::on()
                 && let (Some(pack), Some(rule)) = (
                     c.pack.as_ref(),
@@ -245,7 +245,7 @@ fn register_dates_and_phases(e: &mut Engine) {
         and_list(&items)
     });
     e.register_fn("reset_facts", || {
-        let _ = context::with(|c| c.reads.clear());
+        let _ = context::with(|c| c.clear_reads());
     });
     e.register_fn("is_unknown", |d: Dynamic| d.is_unit());
 }

@@ -1,5 +1,6 @@
 //! Reporting: one script call per effect of the contract, each naming its rule id.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rhai::{Dynamic, Engine};
@@ -32,22 +33,22 @@ pub(super) fn report(
     charge(REPORT_COST)?;
     let (reason, message) = explanation(call, why)?;
     context::with(|c| -> Res<String> {
+        // Each path is looked up and read once per rule, by the first finding after it was read.
+        for p in c.reads.get(c.read_values.len()..).unwrap_or_default() {
+            let value = readers()
+                .get(p)
+                .map_or(Value::Null, |read| dyn_to_json(&read(&c.app)));
+            c.read_values.push(value);
+        }
         let rule = current_rule(c, rule_id, call)?;
         let Some(pack) = c.pack.as_ref() else {
             return fail("no pack");
         };
-        let app = &c.app;
-        let facts: BTreeMap<String, Value> = c
+        let facts: BTreeMap<Cow<'static, str>, Value> = c
             .reads
             .iter()
-            .map(|p| {
-                (
-                    (*p).to_owned(),
-                    readers()
-                        .get(p)
-                        .map_or(Value::Null, |read| dyn_to_json(&read(app))),
-                )
-            })
+            .zip(&c.read_values)
+            .map(|(p, v)| (Cow::Borrowed(*p), v.clone()))
             .collect();
         let finding = Finding {
             rule_id: rule.id.clone(),
