@@ -222,6 +222,18 @@ fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() 
             "{when}: expected `{expected}` in {e:?}"
         );
     }
+    // A bad helper in a named condition is reported once, at the condition's own line, not at
+    // every rule that uses it.
+    let e = errors(pack(
+        "helped",
+        Some("name,when,note\nhelped,memo no_helper,\n"),
+    ));
+    assert_eq!(
+        e,
+        [
+            "g-1.0.0/gates.csv:2: column `when`: `memo no_helper` names no function `no_helper(app)` of the pack's scripts"
+        ]
+    );
     let e = errors(pack(
         "ok",
         Some(

@@ -197,6 +197,10 @@ fn a_row_that_names_what_does_not_exist_is_refused_with_file_line_and_column() {
             "column `then`: the condition never reads `project.stage`",
         ),
         (
+            row("R-T-02,project.fuel known,missing project.fuel,t-coal,"),
+            "column `then`: the condition is never unknown (`known` is true or false), so `missing project.fuel` would never be reported",
+        ),
+        (
             row("R-T-02,project.fuel = coal,missing project.fuel -> A,t-coal,"),
             "column `then`: the condition does not compare `project.fuel` with a parameter",
         ),

@@ -251,6 +251,11 @@ fn then(
                     "the condition never reads `{path}`, so it is never missing for it"
                 ));
             }
+            if !when.can_be_unknown(conditions) {
+                return Err(format!(
+                    "the condition is never unknown (`known` is true or false), so `missing {path}` would never be reported"
+                ));
+            }
             let to = match rest {
                 [] => None,
                 ["->", to] => {

@@ -225,13 +225,18 @@ fn check_memos(
             ));
         }
     };
+    for (line, names) in conditions.memos() {
+        for name in names {
+            check(format!("{dir}/gates.csv"), line, name);
+        }
+    }
     for (r, g) in rules.iter().zip(gates) {
-        for name in g.iter().flat_map(|g| g.memos(conditions)) {
+        for name in g.iter().flat_map(Gate::memos) {
             check(format!("{dir}/rules.csv"), r.line, name);
         }
     }
     for c in checks.iter().flatten() {
-        for name in c.when.memos(conditions) {
+        for name in c.when.memos() {
             check(format!("{dir}/checks.csv"), c.line, name);
         }
     }

@@ -50,7 +50,9 @@ pub(in crate::policy) fn compile_gates(
                         conditions: &conditions,
                     };
                     match compile(cell(&row, 1), &names) {
-                        Ok(g) => conditions.push(name.to_owned(), cell(&row, 1).to_owned(), g),
+                        Ok(g) => {
+                            conditions.push(name.to_owned(), cell(&row, 1).to_owned(), g, line)
+                        }
                         Err(e) => errors.push(LoadError::invalid(
                             &file,
                             Some(line),

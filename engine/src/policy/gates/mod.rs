@@ -183,6 +183,8 @@ pub struct Conditions {
     names: Vec<String>,
     texts: Vec<String>,
     gates: Vec<Gate>,
+    /// Each condition's line in gates.csv.
+    lines: Vec<usize>,
 }
 
 impl Conditions {
@@ -190,10 +192,21 @@ impl Conditions {
         self.names.iter().position(|n| n == name)
     }
 
-    pub(in crate::policy) fn push(&mut self, name: String, text: String, gate: Gate) {
+    /// Adds the condition `name` of gates.csv line `line`.
+    pub(in crate::policy) fn push(&mut self, name: String, text: String, gate: Gate, line: usize) {
         self.names.push(name);
         self.texts.push(text);
         self.gates.push(gate);
+        self.lines.push(line);
+    }
+
+    /// Each condition's gates.csv line and the script helpers it names through `memo` itself
+    /// (not through the conditions it uses, which are reported at their own lines).
+    pub(in crate::policy) fn memos(&self) -> impl Iterator<Item = (usize, Vec<&str>)> {
+        self.lines
+            .iter()
+            .zip(&self.gates)
+            .map(|(line, g)| (*line, g.memos()))
     }
 
     /// Each condition's name and its gate as written, in file order.
@@ -234,14 +247,19 @@ impl Gate {
         eval(&self.expr, conditions, input)
     }
 
-    /// The script helpers the gate names through `memo` (its conditions' included).
-    pub(crate) fn memos<'a>(&'a self, conditions: &'a Conditions) -> Vec<&'a str> {
-        let mut out = Vec::new();
-        walk(&self.expr, conditions, &mut |e| {
-            if let Expr::Memo(n) = e {
-                out.push(n.as_str());
+    /// The script helpers the gate names through `memo` itself: those of the named conditions
+    /// it uses are their own ([`Conditions::memos`]), so a bad one is reported once, at its line.
+    pub(crate) fn memos(&self) -> Vec<&str> {
+        fn visit<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
+            match e {
+                Expr::Memo(n) => out.push(n.as_str()),
+                Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| visit(p, out)),
+                Expr::Not(inner) => visit(inner, out),
+                _ => {}
             }
-        });
+        }
+        let mut out = Vec::new();
+        visit(&self.expr, &mut out);
         out
     }
 
@@ -261,6 +279,23 @@ impl Gate {
             }
         });
         out
+    }
+
+    /// Whether the gate can be unknown at all: it has a test that is unknown where its fact (or
+    /// the category, or a helper's value) is. A gate of `known` tests only is always true or
+    /// false.
+    pub(crate) fn can_be_unknown(&self, conditions: &Conditions) -> bool {
+        let mut found = false;
+        walk(&self.expr, conditions, &mut |e| {
+            found |= matches!(
+                e,
+                Expr::In(Subject::Fact(_) | Subject::Category, _)
+                    | Expr::Has(..)
+                    | Expr::Meets(..)
+                    | Expr::Memo(_)
+            );
+        });
+        found
     }
 
     /// The parameter the gate compares `path` with through `meets`, if it does.
