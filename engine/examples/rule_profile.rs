@@ -1,4 +1,5 @@
-//! Which rules a portfolio spends its screening time in, and how often each says nothing: the
+//! Which rules a portfolio spends its screening time in, and how often each says nothing (or
+//! fails, which a gate must not skip): the
 //! rules worth an applicability gate or a table (docs/policy-authoring.md, "Finding the rules
 //! worth a gate"). One thread, wall time; the shares matter, not the absolute figures.
 //!
@@ -74,17 +75,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         per(serialise),
     );
     println!(
-        "{:<8} {:<28} {:<10} {:>8} {:>7} {:>9} {:>6}",
-        "phase", "pack", "rule", "calls", "silent", "µs/call", "share"
+        "{:<8} {:<28} {:<10} {:>8} {:>7} {:>7} {:>9} {:>6}",
+        "phase", "pack", "rule", "calls", "silent", "errors", "µs/call", "share"
     );
     for c in costs.iter().take(top) {
         println!(
-            "{:<8} {:<28} {:<10} {:>8} {:>6.0}% {:>9.1} {:>5.1}%",
+            "{:<8} {:<28} {:<10} {:>8} {:>6.0}% {:>7} {:>9.1} {:>5.1}%",
             c.phase.as_str(),
             c.pack,
             c.rule_id,
             c.calls,
             100.0 * c.silent as f64 / c.calls.max(1) as f64,
+            c.errors,
             c.nanos as f64 / 1e3 / c.calls.max(1) as f64,
             100.0 * c.nanos as f64 / in_rules.max(1) as f64,
         );

@@ -215,6 +215,18 @@ fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() 
             "project.activities has true",
             "`true` is not an item `project.activities` can hold",
         ),
+        (
+            "project.workforce = coal",
+            "`coal` is not a value `project.workforce` can have (a number;",
+        ),
+        (
+            "project.country = NL",
+            "(nothing: codes are not compared in gates;",
+        ),
+        (
+            "project.fuel has coal",
+            "`has` needs a list fact; `project.fuel` is not a list",
+        ),
     ] {
         let e = errors(pack(when, None));
         assert!(
@@ -222,6 +234,11 @@ fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() 
             "{when}: expected `{expected}` in {e:?}"
         );
     }
+    // The contract's spelled-out answers are values too.
+    let _ = load(pack(
+        "applicant.transparency_benchmark_score = not_in_benchmark or applicant.kvk_number = none",
+        None,
+    ));
     // A bad helper in a named condition is reported once, at the condition's own line, not at
     // every rule that uses it.
     let e = errors(pack(
@@ -283,7 +300,7 @@ fn the_rule_profile_counts_the_calls_a_gate_lets_through_and_those_that_said_not
         let _ = screen(set, &app, app.application_date);
         let mut out: Vec<_> = profile::stop()
             .into_iter()
-            .map(|c| (c.rule_id, c.phase.as_str(), c.calls, c.silent))
+            .map(|c| (c.rule_id, c.phase.as_str(), c.calls, c.silent, c.errors))
             .collect();
         out.sort();
         out
@@ -291,11 +308,24 @@ fn the_rule_profile_counts_the_calls_a_gate_lets_through_and_those_that_said_not
     assert_eq!(
         calls(&open),
         [
-            ("R-G-01".to_owned(), "facts", 2, 0),
-            ("R-G-01".to_owned(), "steps", 2, 2)
+            ("R-G-01".to_owned(), "facts", 2, 0, 0),
+            ("R-G-01".to_owned(), "steps", 2, 2, 0)
         ]
     );
-    assert_eq!(calls(&gated), [("R-G-01".to_owned(), "facts", 2, 0)]);
+    assert_eq!(calls(&gated), [("R-G-01".to_owned(), "facts", 2, 0, 0)]);
+    // A call that fails is counted as an error, never as silent (a gate must not skip it).
+    let mut failing = pack("", None);
+    failing.insert(
+        "g-1.0.0/r.rhai".to_owned(),
+        b"fn r_g_01(app) { if phase() == \"steps\" { throw \"no rate\"; } }\n".to_vec(),
+    );
+    assert_eq!(
+        calls(&load(failing)),
+        [
+            ("R-G-01".to_owned(), "facts", 2, 2, 0),
+            ("R-G-01".to_owned(), "steps", 2, 0, 2)
+        ]
+    );
     // Off unless started: nothing is kept.
     let _ = screen(&gated, &app, app.application_date);
     assert!(profile::stop().is_empty());

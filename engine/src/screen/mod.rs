@@ -132,8 +132,9 @@ fn evaluate(
                     )
                 }));
                 end_rule_budget();
+                let failed = !matches!(result, Ok(Ok(_)));
                 if profile::on() {
-                    profile::leave(context::with(|c| c.out.findings.len()).unwrap_or(0));
+                    profile::leave(context::with(|c| c.out.findings.len()).unwrap_or(0), failed);
                 }
                 let failure = match result {
                     Ok(Ok(_)) => None,
@@ -199,14 +200,8 @@ fn start_phase(phase: Phase) {
                 out.earlier_fired.insert(f.rule_id.clone());
             }
             out.earlier_effects.insert(f.effect);
-            if !out
-                .earlier_rule_effects
-                .iter()
-                .any(|(r, e)| *e == f.effect && *r == f.rule_id)
-            {
-                out.earlier_rule_effects
-                    .insert((f.rule_id.clone(), f.effect));
-            }
+            out.earlier_rule_effects
+                .insert((f.rule_id.clone(), f.effect));
             if f.effect == Effect::Trigger
                 && let Some(v) = &f.value
                 && !out.earlier_triggered.contains(v)

@@ -20,15 +20,31 @@ pub struct RuleCost {
     pub phase: Phase,
     /// Times it was entered (its gate was not false).
     pub calls: u64,
-    /// Of those, the times it reported no finding: a gate that says when could skip them.
+    /// Of those, the times it reported no finding and did not fail: a gate that says when
+    /// could skip them.
     pub silent: u64,
+    /// Of those, the times it failed (an error in the decision): a gate must not skip these
+    /// (docs/policy-authoring.md).
+    pub errors: u64,
     /// Wall time inside the rule, its host functions and findings included, in nanoseconds.
     pub nanos: u128,
 }
 
+/// A rule in a phase: pack id, rule id, phase.
+type Key = (String, String, Phase);
+
+/// Calls, silent calls, failed calls and nanoseconds.
+#[derive(Default)]
+struct Tally {
+    calls: u64,
+    silent: u64,
+    errors: u64,
+    nanos: u128,
+}
+
 /// The rule running, and when it started, with the number of findings reported before it.
 struct Running {
-    key: (String, String, Phase),
+    key: Key,
     since: Instant,
     findings: usize,
 }
@@ -36,7 +52,7 @@ struct Running {
 #[derive(Default)]
 struct Profile {
     running: Option<Running>,
-    costs: BTreeMap<(String, String, Phase), (u64, u64, u128)>,
+    costs: BTreeMap<Key, Tally>,
 }
 
 thread_local! {
@@ -56,16 +72,15 @@ pub fn stop() -> Vec<RuleCost> {
     let mut out: Vec<RuleCost> = profile
         .costs
         .into_iter()
-        .map(
-            |((pack, rule_id, phase), (calls, silent, nanos))| RuleCost {
-                pack,
-                rule_id,
-                phase,
-                calls,
-                silent,
-                nanos,
-            },
-        )
+        .map(|((pack, rule_id, phase), t)| RuleCost {
+            pack,
+            rule_id,
+            phase,
+            calls: t.calls,
+            silent: t.silent,
+            errors: t.errors,
+            nanos: t.nanos,
+        })
         .collect();
     out.sort_by_key(|c| std::cmp::Reverse(c.nanos));
     out
@@ -75,7 +90,8 @@ pub fn stop() -> Vec<RuleCost> {
 pub(crate) fn enter(pack: &str, rule_id: &str, phase: Phase, findings: usize) {
     PROFILE.with(|p| {
         if let Some(profile) = p.borrow_mut().as_mut() {
-            close(profile, findings);
+            // The rule before returned normally: the dispatcher went on to this one.
+            close(profile, findings, false);
             profile.running = Some(Running {
                 key: (pack.to_owned(), rule_id.to_owned(), phase),
                 since: Instant::now(),
@@ -85,24 +101,26 @@ pub(crate) fn enter(pack: &str, rule_id: &str, phase: Phase, findings: usize) {
     });
 }
 
-/// The dispatcher's call returned (after its last rule, or a failing one), with `findings`
-/// reported so far.
-pub(crate) fn leave(findings: usize) {
+/// The dispatcher's call returned, with `findings` reported so far: after its last rule, or
+/// (`failed`) with an error of the rule running.
+pub(crate) fn leave(findings: usize, failed: bool) {
     PROFILE.with(|p| {
         if let Some(profile) = p.borrow_mut().as_mut() {
-            close(profile, findings);
+            close(profile, findings, failed);
         }
     });
 }
 
-fn close(profile: &mut Profile, findings: usize) {
+fn close(profile: &mut Profile, findings: usize, failed: bool) {
     if let Some(r) = profile.running.take() {
-        let entry = profile.costs.entry(r.key).or_default();
-        entry.0 += 1;
-        if findings == r.findings {
-            entry.1 += 1;
+        let t = profile.costs.entry(r.key).or_default();
+        t.calls += 1;
+        if failed {
+            t.errors += 1;
+        } else if findings == r.findings {
+            t.silent += 1;
         }
-        entry.2 += r.since.elapsed().as_nanos();
+        t.nanos += r.since.elapsed().as_nanos();
     }
 }
 

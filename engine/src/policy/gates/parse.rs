@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{Conditions, Expr, Fact, Gate, Lit, Subject};
 use crate::application::vocab;
-use crate::application::{FieldKind, Instrument, field_kinds};
+use crate::application::{FieldKind, Instrument, Values, field_kinds, field_specs};
 use crate::policy::Reader;
 use crate::policy::params::{Param, ParamValue};
 use crate::policy::rules::Phase;
@@ -269,6 +269,15 @@ impl Parser<'_, '_> {
             Some(Tok::Word(w)) if w == "has" && !negated => {
                 self.pos += 1;
                 let f = fact(&subject, "has")?;
+                if field_kinds().get(f.path) != Some(&FieldKind::List) {
+                    return Err(GateError {
+                        at: start,
+                        message: format!(
+                            "`has` needs a list fact; `{}` is not a list (compare it with `=` or `in`)",
+                            f.path
+                        ),
+                    });
+                }
                 self.items = true;
                 let values = if self.peek() == Some(&Tok::OpenList) {
                     self.list(&Subject::Fact(f.clone()))
@@ -341,7 +350,7 @@ impl Parser<'_, '_> {
             (Subject::Instrument, Lit::Word(w)) => Instrument::from_name(w).is_some(),
             (Subject::Phase, Lit::Word(w)) => Phase::ALL.iter().any(|p| p.as_str() == w),
             (Subject::Category, Lit::Word(w)) => matches!(w.as_str(), "A" | "B" | "C" | "none"),
-            (Subject::Fact(f), Lit::Word(w)) if self.items => fact_word(f.path, w),
+            (Subject::Fact(f), Lit::Word(w)) if self.items => item_takes(f.path, w),
             (Subject::Fact(f), lit) if !self.items => fact_takes(f.path, lit),
             _ => false,
         };
@@ -369,26 +378,40 @@ impl Parser<'_, '_> {
     }
 }
 
-/// Whether a value written in a gate is of the kind the fact at `path` has: `true` or `false`
-/// for a yes/no fact, a number for a count (or a decimal, which the contract writes as a
-/// string), a word of its vocabulary for a term. A value of another kind would never equal the
-/// fact: with `known and` before it the test would be false whatever the application says, and
-/// the rule silently skipped.
-fn fact_takes(path: &str, lit: &Lit) -> bool {
-    let kind = field_kinds().get(path).copied();
-    match (kind, lit) {
-        (Some(FieldKind::Bool), Lit::Bool(_)) | (Some(FieldKind::Int), Lit::Number(_)) => true,
-        // A transparency benchmark score is a number or `not_in_benchmark`.
-        (Some(FieldKind::Int), Lit::Word(w)) => fact_word(path, w),
-        // Text: a term of its vocabulary, or (without one) a decimal written as a string.
-        (Some(FieldKind::Text), Lit::Word(w)) => fact_word(path, w),
-        (Some(FieldKind::Text), Lit::Number(_)) => own_vocab(path).is_none(),
-        _ => false,
+/// Words a fact without a vocabulary can still have: the contract's spelled-out answers.
+const SPECIAL_WORDS: [(&str, &str); 2] = [
+    ("applicant.kvk_number", "none"),
+    ("applicant.transparency_benchmark_score", "not_in_benchmark"),
+];
+
+/// What the field at `path` takes, for comparing it in a gate.
+enum Takes {
+    /// A term of this vocabulary (for a list: each item).
+    Terms(&'static vocab::Vocab),
+    /// A code of a compiled-in list (countries, ISIC): not compared in gates.
+    Codes,
+    /// Anything its check accepts: a decimal written as a string, a date, text.
+    Free,
+    /// Not in the contract's field list (a field of another instrument's form): judged by its
+    /// name, and else by every vocabulary.
+    Unlisted,
+}
+
+fn takes(path: &str) -> Takes {
+    match field_specs()
+        .iter()
+        .find(|s| s.path == path)
+        .map(|s| s.values)
+    {
+        Some(Values::Terms(v)) => Takes::Terms(v),
+        Some(Values::Codes(_)) => Takes::Codes,
+        Some(Values::Free) => Takes::Free,
+        None => own_vocab(path).map_or(Takes::Unlisted, Takes::Terms),
     }
 }
 
-/// The vocabulary named as the field at `path` is (`project.fuel`: `fuel`; `project.activities`:
-/// `activity`), if any.
+/// The vocabulary named as the field at `path` is (`mission.destination_regime`:
+/// `destination_regime`; a list `activities`: `activity`), if any.
 fn own_vocab(path: &str) -> Option<&'static vocab::Vocab> {
     let field = path.rsplit('.').next().unwrap_or(path);
     let singular = field
@@ -401,14 +424,42 @@ fn own_vocab(path: &str) -> Option<&'static vocab::Vocab> {
         .copied()
 }
 
-/// Whether a word can be a value of the fact at `path`: a value of its vocabulary, where one is
-/// named as the field is (`project.fuel`: `fuel`; `project.activities`: `activity`), or else of
-/// some vocabulary of the contract. Free text (country codes, ISIC codes) is not compared in
-/// gates: a misspelt value would silently skip a rule.
-fn fact_word(path: &str, w: &str) -> bool {
-    match own_vocab(path) {
-        Some(v) => v.values.contains(&w),
-        None => vocab::ALL.iter().any(|v| v.values.contains(&w)),
+/// Whether a word is a value of some vocabulary of the contract.
+fn any_term(w: &str) -> bool {
+    vocab::ALL.iter().any(|v| v.values.contains(&w))
+}
+
+/// Whether a value written in a gate is of the kind the fact at `path` has: `true` or `false`
+/// for a yes/no fact, a number for a count or a decimal, a word of its vocabulary for a term.
+/// A value of another kind never equals the fact: the test would stay unknown wherever the
+/// fact is known, and the gate would never decide anything.
+fn fact_takes(path: &str, lit: &Lit) -> bool {
+    let kind = field_kinds().get(path).copied();
+    match (kind, lit) {
+        (Some(FieldKind::Bool), Lit::Bool(_)) | (Some(FieldKind::Int), Lit::Number(_)) => true,
+        (Some(FieldKind::Int | FieldKind::Text), Lit::Word(w))
+            if SPECIAL_WORDS.contains(&(path, w.as_str())) =>
+        {
+            true
+        }
+        (Some(FieldKind::Text), Lit::Word(w)) => match takes(path) {
+            Takes::Terms(v) => v.values.contains(&w.as_str()),
+            Takes::Codes | Takes::Free => false,
+            Takes::Unlisted => any_term(w),
+        },
+        (Some(FieldKind::Text), Lit::Number(_)) => {
+            matches!(takes(path), Takes::Free | Takes::Unlisted)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a word can be an item of the list fact at `path` (after `has`).
+fn item_takes(path: &str, w: &str) -> bool {
+    match takes(path) {
+        Takes::Terms(v) => v.values.contains(&w),
+        Takes::Codes | Takes::Free => false,
+        Takes::Unlisted => any_term(w),
     }
 }
 
@@ -417,8 +468,12 @@ fn kind_expected(path: &str) -> &'static str {
     match field_kinds().get(path) {
         Some(FieldKind::Bool) => "`true` or `false`",
         Some(FieldKind::Int) => "a number",
-        Some(FieldKind::Text) if own_vocab(path).is_some() => "a word of its vocabulary",
-        Some(FieldKind::Text) => "a number",
+        Some(FieldKind::Text) => match takes(path) {
+            Takes::Terms(_) => "a word of its vocabulary",
+            Takes::Codes => "nothing: codes are not compared in gates",
+            Takes::Free => "a number (a decimal); dates and text are not compared in gates",
+            Takes::Unlisted => "a word of a vocabulary, or a number",
+        },
         // `has` takes the list's items; `=` and `in` never equal a list.
         Some(FieldKind::List | FieldKind::ObjectList) => "a list: test its items with `has`",
         Some(FieldKind::Section) | None => "no value",
