@@ -13,8 +13,9 @@
 # NO_GATES=1 the working tree's binary runs in reference mode (`--no-gates`): every rule's
 # script runs, so the comparison checks the gates against the rules they skip.
 #
-# Prints the number of applications and "identical", or the first differing lines, and exits 1
-# on a difference. Not part of .ci/run: it builds a second binary.
+# Prints the number of applications and "identical", or how many decisions differ and, for the
+# first three, the fields that differ with both values (and any difference in rejected lines),
+# and exits 1 on a difference. Not part of .ci/run: it builds a second binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REV="${1:-HEAD}"
@@ -78,6 +79,39 @@ if cmp -s "$WORK/old.jsonl" "$WORK/new.jsonl" && cmp -s "$WORK/old.jsonl.errors"
   echo "$lines applications: decisions identical ($REV and the working tree)"
 else
   echo "$lines applications: decisions differ ($REV and the working tree):" >&2
-  diff <(cat "$WORK/old.jsonl" "$WORK/old.jsonl.errors") <(cat "$WORK/new.jsonl" "$WORK/new.jsonl.errors") | head -20 >&2
+  # Where, not the whole lines (a decision is 10-20 KB): how many differ, and for the first three
+  # the fields that differ with both values.
+  python3 - "$WORK/old.jsonl" "$WORK/new.jsonl" >&2 <<'PY'
+import json, sys
+
+def walk(a, b, path, out):
+    if type(a) is not type(b):
+        out.append((path, a, b))
+    elif isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                out.append((f"{path}.{k}", a.get(k, "(absent)"), b.get(k, "(absent)")))
+            else:
+                walk(a[k], b[k], f"{path}.{k}", out)
+    elif isinstance(a, list):
+        if len(a) != len(b):
+            out.append((f"{path} (length)", len(a), len(b)))
+        for i, (x, y) in enumerate(zip(a, b)):
+            walk(x, y, f"{path}[{i}]", out)
+    elif a != b:
+        out.append((path, a, b))
+
+old = open(sys.argv[1]).read().splitlines()
+new = open(sys.argv[2]).read().splitlines()
+differ = [(i, o, n) for i, (o, n) in enumerate(zip(old, new), 1) if o != n]
+print(f"{len(differ)} of {len(old)} decisions differ; the first ones, field by field (old, new):")
+for i, o, n in differ[:3]:
+    out = []
+    walk(json.loads(o), json.loads(n), "", out)
+    print(f"line {i}:")
+    for path, a, b in out[:8]:
+        print(f"  {path}\n    old: {json.dumps(a)[:300]}\n    new: {json.dumps(b)[:300]}")
+PY
+  diff "$WORK/old.jsonl.errors" "$WORK/new.jsonl.errors" | head -10 >&2 || true
   exit 1
 fi
