@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

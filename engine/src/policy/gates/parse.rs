@@ -159,26 +159,29 @@ impl Parser<'_, '_> {
     }
 
     fn gate(&mut self) -> Result<Expr, GateError> {
-        let mut parts = vec![self.conj()?];
-        while self.keyword("or") {
-            parts.push(self.conj()?);
-        }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Expr::Or(parts)
-        })
+        self.joined("or", Self::conj, Expr::Or)
     }
 
     fn conj(&mut self) -> Result<Expr, GateError> {
-        let mut parts = vec![self.unary()?];
-        while self.keyword("and") {
-            parts.push(self.unary()?);
+        self.joined("and", Self::unary, Expr::And)
+    }
+
+    /// One or more `part`s separated by `keyword`: the part itself where there is one, else
+    /// `join` of them all.
+    fn joined(
+        &mut self,
+        keyword: &str,
+        part: fn(&mut Self) -> Result<Expr, GateError>,
+        join: fn(Vec<Expr>) -> Expr,
+    ) -> Result<Expr, GateError> {
+        let mut parts = vec![part(self)?];
+        while self.keyword(keyword) {
+            parts.push(part(self)?);
         }
         Ok(if parts.len() == 1 {
             parts.remove(0)
         } else {
-            Expr::And(parts)
+            join(parts)
         })
     }
 
