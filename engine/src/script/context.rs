@@ -67,9 +67,12 @@ pub(crate) struct Ctx {
     pub rule_deadline: std::time::Duration,
     /// Paths the current rule read (values are read back when a finding is reported).
     pub reads: Vec<&'static str>,
-    /// The values of the first `read_values.len()` of `reads`, as JSON, read back by the
-    /// rule's first finding after each was read (a rule's later findings copy them).
-    pub read_values: Vec<serde_json::Value>,
+    /// The first `facts_read` of `reads` with their values, as JSON: read back by the rule's
+    /// first finding after each was read, and shared by its later findings until the rule
+    /// reads another fact (a rule reporting fifteen missing facts keeps one map, not fifteen).
+    pub facts: Arc<crate::decision::Facts>,
+    /// How many of `reads` are in `facts`.
+    pub facts_read: usize,
     /// Results of `memo(name, app)` in this screening: (pack address, function name, value).
     pub memo: Vec<(usize, rhai::ImmutableString, Dynamic)>,
     /// Depth of `memo` evaluations under way: helpers evaluated through `memo` may depend on the
@@ -118,7 +121,8 @@ impl Ctx {
     /// Forgets what the current rule read (a new rule, or `reset_facts()`).
     pub(crate) fn clear_reads(&mut self) {
         self.reads.clear();
-        self.read_values.clear();
+        self.facts = Arc::default();
+        self.facts_read = 0;
     }
 }
 

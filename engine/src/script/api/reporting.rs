@@ -1,7 +1,7 @@
 //! Reporting: one script call per effect of the contract, each naming its rule id.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rhai::{Dynamic, Engine};
 use serde_json::Value;
@@ -33,23 +33,24 @@ pub(super) fn report(
     charge(REPORT_COST)?;
     let (reason, message) = explanation(call, why)?;
     context::with(|c| -> Res<String> {
-        // Each path is looked up and read once per rule, by the first finding after it was read.
-        for p in c.reads.get(c.read_values.len()..).unwrap_or_default() {
-            let value = readers()
-                .get(p)
-                .map_or(Value::Null, |read| dyn_to_json(&read(&c.app)));
-            c.read_values.push(value);
+        // Each path is looked up and read once per rule, by the first finding after it was read;
+        // findings with the same reads share one map (copied only when a later read extends it
+        // while an earlier finding holds it).
+        if c.facts_read < c.reads.len() {
+            let facts = Arc::make_mut(&mut c.facts);
+            for p in c.reads.get(c.facts_read..).unwrap_or_default() {
+                let value = readers()
+                    .get(p)
+                    .map_or(Value::Null, |read| dyn_to_json(&read(&c.app)));
+                facts.insert(Cow::Borrowed(*p), value);
+            }
+            c.facts_read = c.reads.len();
         }
         let rule = current_rule(c, rule_id, call)?;
         let Some(pack) = c.pack.as_ref() else {
             return fail("no pack");
         };
-        let facts: BTreeMap<Cow<'static, str>, Value> = c
-            .reads
-            .iter()
-            .zip(&c.read_values)
-            .map(|(p, v)| (Cow::Borrowed(*p), v.clone()))
-            .collect();
+        let facts = Arc::clone(&c.facts);
         let finding = Finding {
             rule_id: rule.id.clone(),
             pack: pack.manifest.id.clone(),
