@@ -139,6 +139,41 @@ fn gates_combine_with_three_valued_logic() {
 }
 
 #[test]
+fn empty_is_true_for_a_stated_empty_list_false_for_items_and_unknown_while_the_list_is() {
+    let with_items = example(|_| {});
+    let none = example(|v| {
+        v["project"]["activities"] = serde_json::json!([]);
+    });
+    let unknown = example(|v| {
+        v["project"].as_object_mut().unwrap().remove("activities");
+    });
+    // (gate, runs with items, runs with none, runs with the list unknown)
+    for (when, items, empty, unknown_list) in [
+        ("project.activities empty", false, true, true),
+        ("not project.activities empty", true, false, true),
+        (
+            "project.activities known and project.activities empty",
+            false,
+            true,
+            false,
+        ),
+    ] {
+        let set = load(pack(when, None));
+        assert_eq!(
+            !run(&set, &with_items).is_empty(),
+            items,
+            "{when} with items"
+        );
+        assert_eq!(!run(&set, &none).is_empty(), empty, "{when} with none");
+        assert_eq!(
+            !run(&set, &unknown).is_empty(),
+            unknown_list,
+            "{when} with the list unknown"
+        );
+    }
+}
+
+#[test]
 fn the_category_is_known_from_the_steps_phase_on_and_conditions_are_named() {
     // In the facts phase the category is unknown, so the rule runs whatever it says; in the
     // steps phase it is the decision's.
@@ -226,6 +261,16 @@ fn a_gate_that_names_what_does_not_exist_is_refused_with_file_line_and_column() 
         (
             "project.fuel has coal",
             "`has` needs a list fact; `project.fuel` is not a list",
+        ),
+        (
+            "project.fuel empty",
+            "`empty` needs a list fact; `project.fuel` is not a list",
+        ),
+        ("instrument empty", "`empty` needs a fact"),
+        // A trade mission's fields are judged by their own vocabularies too.
+        (
+            "mission.destination_regime = coal",
+            "`coal` is not a value `mission.destination_regime` can have",
         ),
     ] {
         let e = errors(pack(when, None));

@@ -20,6 +20,7 @@
 //!          | fact "has" (value | "[" value ("," value)* "]")   a list fact holding any of them
 //!          | fact "meets" PARAMETER                 the parameter's comparator and threshold
 //!          | fact "known"                           never unknown itself
+//!          | fact "empty"                           a list fact stated with no items
 //!          | "memo" HELPER                          a script helper's memoised value
 //! subject := "instrument" | "phase" | "category" | fact
 //! ```
@@ -165,6 +166,8 @@ enum Expr {
     /// The fact, the parameter's comparator, its value and its name.
     Meets(Fact, Comparator, ParamValue, String),
     Known(Fact),
+    /// A list fact stated with no items (unknown while the list is).
+    Empty(Fact),
     /// A script helper's memoised value.
     Memo(String),
 }
@@ -271,7 +274,8 @@ impl Gate {
                 Expr::In(Subject::Fact(f), _)
                 | Expr::Has(f, _)
                 | Expr::Meets(f, ..)
-                | Expr::Known(f) => f,
+                | Expr::Known(f)
+                | Expr::Empty(f) => f,
                 _ => return,
             };
             if !out.iter().any(|o| o.path == f.path) {
@@ -291,6 +295,7 @@ impl Gate {
                 e,
                 Expr::In(Subject::Fact(_) | Subject::Category, _)
                     | Expr::Has(..)
+                    | Expr::Empty(_)
                     | Expr::Meets(..)
                     | Expr::Memo(_)
             );
@@ -425,6 +430,10 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
             compare(&v, threshold).map_or(Tri::Unknown, |o| Tri::of(comparator.holds(o)))
         }
         Expr::Known(f) => Tri::of(!input.read(f).is_unit()),
+        Expr::Empty(f) => input
+            .read(f)
+            .read_lock::<rhai::Array>()
+            .map_or(Tri::Unknown, |items| Tri::of(items.is_empty())),
         Expr::Memo(name) => input.hooks.map_or(Tri::Unknown, |h| h.memo(name)),
     }
 }

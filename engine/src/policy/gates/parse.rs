@@ -105,10 +105,12 @@ const MAX_DEPTH: usize = 32;
 /// evaluating a gate, and walking it at load, are linear in this.
 const MAX_SIZE: usize = 512;
 
-const KEYWORDS: [&str; 8] = ["and", "or", "not", "in", "has", "meets", "known", "memo"];
+const KEYWORDS: [&str; 9] = [
+    "and", "or", "not", "in", "has", "meets", "known", "empty", "memo",
+];
 
 /// Words a condition may not be named.
-pub(in crate::policy) const RESERVED: [&str; 13] = [
+pub(in crate::policy) const RESERVED: [&str; 14] = [
     "memo",
     "and",
     "or",
@@ -117,6 +119,7 @@ pub(in crate::policy) const RESERVED: [&str; 13] = [
     "has",
     "meets",
     "known",
+    "empty",
     "true",
     "false",
     "instrument",
@@ -299,8 +302,28 @@ impl Parser<'_, '_> {
                 self.pos += 1;
                 return Ok(Expr::Known(fact(&subject, "known")?));
             }
+            Some(Tok::Word(w)) if w == "empty" && !negated => {
+                self.pos += 1;
+                let f = fact(&subject, "empty")?;
+                if !matches!(
+                    field_kinds().get(f.path),
+                    Some(FieldKind::List | FieldKind::ObjectList)
+                ) {
+                    return Err(GateError {
+                        at: start,
+                        message: format!(
+                            "`empty` needs a list fact; `{}` is not a list (test it with `known`)",
+                            f.path
+                        ),
+                    });
+                }
+                return Ok(Expr::Empty(f));
+            }
             _ if negated => return self.err("expected `in` after `not`"),
-            _ => return self.err("expected `=`, `!=`, `in`, `not in`, `has`, `meets` or `known`"),
+            _ => {
+                return self
+                    .err("expected `=`, `!=`, `in`, `not in`, `has`, `meets`, `known` or `empty`");
+            }
         };
         Ok(if negated {
             Expr::Not(Box::new(expr))
@@ -395,8 +418,7 @@ enum Takes {
     Codes,
     /// Anything its check accepts: a decimal written as a string, a date, text.
     Free,
-    /// Not in the contract's field list (a field of another instrument's form): judged by its
-    /// name, and else by every vocabulary.
+    /// Not in the contract's field list: nothing (every fact a gate can name is in it).
     Unlisted,
 }
 
@@ -409,27 +431,8 @@ fn takes(path: &str) -> Takes {
         Some(Values::Terms(v)) => Takes::Terms(v),
         Some(Values::Codes(_)) => Takes::Codes,
         Some(Values::Free) => Takes::Free,
-        None => own_vocab(path).map_or(Takes::Unlisted, Takes::Terms),
+        None => Takes::Unlisted,
     }
-}
-
-/// The vocabulary named as the field at `path` is (`mission.destination_regime`:
-/// `destination_regime`; a list `activities`: `activity`), if any.
-fn own_vocab(path: &str) -> Option<&'static vocab::Vocab> {
-    let field = path.rsplit('.').next().unwrap_or(path);
-    let singular = field
-        .strip_suffix("ies")
-        .map(|s| format!("{s}y"))
-        .or_else(|| field.strip_suffix('s').map(str::to_owned));
-    vocab::ALL
-        .iter()
-        .find(|v| v.name == field || singular.as_deref() == Some(v.name))
-        .copied()
-}
-
-/// Whether a word is a value of some vocabulary of the contract.
-fn any_term(w: &str) -> bool {
-    vocab::ALL.iter().any(|v| v.values.contains(&w))
 }
 
 /// Whether a value written in a gate is of the kind the fact at `path` has: `true` or `false`
@@ -447,12 +450,9 @@ fn fact_takes(path: &str, lit: &Lit) -> bool {
         }
         (Some(FieldKind::Text), Lit::Word(w)) => match takes(path) {
             Takes::Terms(v) => v.values.contains(&w.as_str()),
-            Takes::Codes | Takes::Free => false,
-            Takes::Unlisted => any_term(w),
+            Takes::Codes | Takes::Free | Takes::Unlisted => false,
         },
-        (Some(FieldKind::Text), Lit::Number(_)) => {
-            matches!(takes(path), Takes::Free | Takes::Unlisted)
-        }
+        (Some(FieldKind::Text), Lit::Number(_)) => matches!(takes(path), Takes::Free),
         _ => false,
     }
 }
@@ -461,8 +461,7 @@ fn fact_takes(path: &str, lit: &Lit) -> bool {
 fn item_takes(path: &str, w: &str) -> bool {
     match takes(path) {
         Takes::Terms(v) => v.values.contains(&w),
-        Takes::Codes | Takes::Free => false,
-        Takes::Unlisted => any_term(w),
+        Takes::Codes | Takes::Free | Takes::Unlisted => false,
     }
 }
 
@@ -475,7 +474,7 @@ fn kind_expected(path: &str) -> &'static str {
             Takes::Terms(_) => "a word of its vocabulary",
             Takes::Codes => "nothing: codes are not compared in gates",
             Takes::Free => "a number (a decimal); dates and text are not compared in gates",
-            Takes::Unlisted => "a word of a vocabulary, or a number",
+            Takes::Unlisted => "no value",
         },
         // `has` takes the list's items; `=` and `in` never equal a list.
         Some(FieldKind::List | FieldKind::ObjectList) => "a list: test its items with `has`",
