@@ -321,10 +321,7 @@ fn screen_item(
         Ok(app) => {
             let d = screen(set, &app, as_of.unwrap_or(app.application_date));
             let text = match format {
-                OutFormat::JsonLines => format!(
-                    "{{\"line\":{n},\"decision\":{}}}",
-                    serde_json::to_string(&d).unwrap_or_default()
-                ),
+                OutFormat::JsonLines => decision_line(n, &d),
                 OutFormat::Csv => csv_row(n, &d),
             };
             (n, LineResult::Decided(Box::new(d)), text)
@@ -334,6 +331,23 @@ fn screen_item(
             (n, LineResult::Rejected(e), text)
         }
     }
+}
+
+/// A decision's output line, `{"line":n,"decision":{...}}`: serialised once, straight into a
+/// buffer the size of a typical decision (no intermediate string copied into the line).
+fn decision_line(n: u64, d: &Decision) -> String {
+    let mut buf = Vec::with_capacity(16 * 1024);
+    buf.extend_from_slice(b"{\"line\":");
+    buf.extend_from_slice(n.to_string().as_bytes());
+    buf.extend_from_slice(b",\"decision\":");
+    let start = buf.len();
+    // Serialising a decision cannot fail (string keys, no non-finite floats); were it to, the
+    // line would carry an empty decision, as it did before.
+    if serde_json::to_writer(&mut buf, d).is_err() {
+        buf.truncate(start);
+    }
+    buf.push(b'}');
+    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The reader thread: cuts `input` into numbered chunks of [`CHUNK`] items. On a read error
