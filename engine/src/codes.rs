@@ -48,10 +48,12 @@ fn hash_of(text: &str) -> String {
 /// Lower-case hexadecimal of `bytes`.
 #[must_use]
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    // Each nibble is below 16, so `from_digit` always gives a digit (lower-case a-f).
+    let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(digit(b >> 4));
+        s.push(digit(b & 0x0f));
     }
     s
 }
@@ -149,6 +151,12 @@ pub fn all() -> [&'static CodeList; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff, 0x10]), "000fa5ff10");
+        assert_eq!(hex(&[]), "");
+    }
 
     #[test]
     fn lists_have_their_published_sizes() {
