@@ -8,21 +8,39 @@ use std::time::{Duration, Instant};
 use rhai::Dynamic;
 
 /// The budget of the rule running on this thread: its wall-clock deadline, and its operation
-/// budget counted from the first operation after the rule was entered.
-#[derive(Clone, Copy)]
+/// budget counted from the first operation after the rule was entered. Each part is its own cell:
+/// rhai reports progress on every operation, and the check then touches only what it needs.
 struct Budget {
-    deadline: Option<Instant>,
+    deadline: Cell<Option<Instant>>,
     /// Operation count when the rule started; `None` until the first operation after entry.
-    base: Option<u64>,
-    max_operations: u64,
+    base: Cell<Option<u64>>,
+    max_operations: Cell<u64>,
     /// rhai's operation count at its last progress report.
-    last: u64,
+    last: Cell<u64>,
     /// Operations charged by host functions for their own work (see [`charge`]).
-    charged: u64,
+    charged: Cell<u64>,
+}
+
+impl Budget {
+    fn set(&self, deadline: Option<Instant>, max_operations: u64) {
+        self.deadline.set(deadline);
+        self.base.set(None);
+        self.max_operations.set(max_operations);
+        self.last.set(0);
+        self.charged.set(0);
+    }
 }
 
 thread_local! {
-    static BUDGET: Cell<Budget> = const { Cell::new(Budget { deadline: None, base: None, max_operations: u64::MAX, last: 0, charged: 0 }) };
+    static BUDGET: Budget = const {
+        Budget {
+            deadline: Cell::new(None),
+            base: Cell::new(None),
+            max_operations: Cell::new(u64::MAX),
+            last: Cell::new(0),
+            charged: Cell::new(0),
+        }
+    };
 }
 
 /// Starts the budget of a rule about to run on this thread: `max_operations` operations and
@@ -35,28 +53,12 @@ pub(crate) fn start_rule_budget(max_operations: u64, deadline: Duration) {
     } else {
         max_operations
     };
-    BUDGET.with(|b| {
-        b.set(Budget {
-            deadline: Instant::now().checked_add(deadline),
-            base: None,
-            max_operations,
-            last: 0,
-            charged: 0,
-        })
-    });
+    BUDGET.with(|b| b.set(Instant::now().checked_add(deadline), max_operations));
 }
 
 /// Ends the budget (no rule is running).
 pub(crate) fn end_rule_budget() {
-    BUDGET.with(|b| {
-        b.set(Budget {
-            deadline: None,
-            base: None,
-            max_operations: u64::MAX,
-            last: 0,
-            charged: 0,
-        })
-    });
+    BUDGET.with(|b| b.set(None, u64::MAX));
 }
 
 /// Charges `units` operations of a host function's own work (one per item it walks, say) to the
@@ -67,20 +69,19 @@ pub(crate) fn end_rule_budget() {
 /// # Errors
 /// The operation budget or the deadline is exhausted.
 pub(crate) fn charge(units: u64) -> Result<(), Box<rhai::EvalAltResult>> {
-    let stop = BUDGET.with(|cell| {
-        let mut b = cell.get();
-        b.charged = b.charged.saturating_add(units);
-        cell.set(b);
-        let used = b
-            .last
-            .saturating_sub(b.base.unwrap_or(b.last))
-            .saturating_add(b.charged);
+    let stop = BUDGET.with(|b| {
+        let charged = b.charged.get().saturating_add(units);
+        b.charged.set(charged);
+        let last = b.last.get();
+        let used = last
+            .saturating_sub(b.base.get().unwrap_or(last))
+            .saturating_add(charged);
         // The clock is read where the charges cross a multiple of 1,024 (as `progress` reads it
         // every 1,024 operations), not on every charge: reading it costs more than most charges.
         let crossed = (used >> 10) != (used.saturating_sub(units) >> 10);
-        if used > b.max_operations {
+        if used > b.max_operations.get() {
             Some(OPERATIONS_TOKEN)
-        } else if crossed && b.deadline.is_some_and(|dl| Instant::now() > dl) {
+        } else if crossed && b.deadline.get().is_some_and(|dl| Instant::now() > dl) {
             Some(DEADLINE_TOKEN)
         } else {
             None
@@ -104,22 +105,19 @@ pub(crate) const OPERATIONS_TOKEN: &str = "imvo:operations";
 /// first operation, plus what host functions charged) pass its budget, or, checked every 1,024
 /// operations, when its deadline has passed.
 pub(crate) fn progress(ops: u64) -> Option<Dynamic> {
-    BUDGET.with(|cell| {
-        let mut b = cell.get();
-        let base = match b.base {
+    BUDGET.with(|b| {
+        let base = match b.base.get() {
             Some(base) => base,
             None => {
-                b.base = Some(ops);
-                cell.set(b);
+                b.base.set(Some(ops));
                 ops
             }
         };
-        b.last = ops;
-        cell.set(b);
-        if ops.saturating_sub(base).saturating_add(b.charged) > b.max_operations {
+        b.last.set(ops);
+        if ops.saturating_sub(base).saturating_add(b.charged.get()) > b.max_operations.get() {
             return Some(Dynamic::from(OPERATIONS_TOKEN));
         }
-        if ops & 0x3FF == 0 && b.deadline.is_some_and(|dl| Instant::now() > dl) {
+        if ops & 0x3FF == 0 && b.deadline.get().is_some_and(|dl| Instant::now() > dl) {
             return Some(Dynamic::from(DEADLINE_TOKEN));
         }
         None
