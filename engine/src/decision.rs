@@ -670,7 +670,7 @@ mod tests {
         );
     }
 
-    /// The order as first written: split both ids into chunks, then compare.
+    /// The first version of the order, restated: split both ids into chunk lists, then compare.
     fn rule_order_by_chunk_lists(a: &str, b: &str) -> std::cmp::Ordering {
         let chunks = |s: &str| -> Vec<(bool, String)> {
             let mut out: Vec<(bool, String)> = Vec::new();
