@@ -308,3 +308,59 @@ fn a_condition_cannot_nest_or_expand_without_bound() {
         "{e:?}"
     );
 }
+
+/// The shipped Annex I rules name the table's activities in their gates: each table rule
+/// `R-EC-06.N` is gated on `project.activities has [...]`, which must list exactly the activities
+/// the pack's table `annex-i-activities` files under item N, and every item of the table must be
+/// either such a rule or one the script rule R-EC-06 checks (a rule without a gate). A gate that
+/// missed an activity the table adds would skip the rule where it should fire.
+#[test]
+fn the_annex_i_gates_list_exactly_the_tables_activities_of_their_item() {
+    use std::collections::BTreeSet;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../policies/oecd-common-approaches-2016.1.0");
+    let mut table: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut rows = csv::Reader::from_path(dir.join("tables/annex-i-activities.csv")).unwrap();
+    for row in rows.deserialize::<BTreeMap<String, String>>() {
+        let row = row.unwrap();
+        table
+            .entry(row["annex_i_item"].clone())
+            .or_default()
+            .insert(row["activity"].clone());
+    }
+    let mut gated = BTreeSet::new();
+    let mut in_script = BTreeSet::new();
+    let mut rules = csv::Reader::from_path(dir.join("rules.csv")).unwrap();
+    for row in rules.deserialize::<BTreeMap<String, String>>() {
+        let row = row.unwrap();
+        let Some(item) = row["id"].strip_prefix("R-EC-06.") else {
+            continue;
+        };
+        let when = row["when"].trim();
+        if when.is_empty() {
+            in_script.insert(item.to_owned());
+            continue;
+        }
+        let listed = when
+            .strip_prefix("project.activities has ")
+            .unwrap_or_else(|| panic!("R-EC-06.{item}: unexpected gate `{when}`"));
+        let named: BTreeSet<String> = listed
+            .trim_matches(|c| c == '[' || c == ']')
+            .split(',')
+            .map(|a| a.trim().to_owned())
+            .collect();
+        assert_eq!(
+            Some(&named),
+            table.get(item),
+            "R-EC-06.{item}: its gate and the table's activities of item {item}"
+        );
+        gated.insert(item.to_owned());
+    }
+    let covered: BTreeSet<String> = gated.union(&in_script).cloned().collect();
+    let items: BTreeSet<String> = table.keys().cloned().collect();
+    assert_eq!(
+        covered, items,
+        "every Annex I item of the table has its rule"
+    );
+    assert!(gated.intersection(&in_script).next().is_none());
+}
