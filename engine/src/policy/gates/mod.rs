@@ -253,23 +253,19 @@ impl Gate {
     /// The script helpers the gate names through `memo` itself: those of the named conditions
     /// it uses are their own ([`Conditions::memos`]), so a bad one is reported once, at its line.
     pub(crate) fn memos(&self) -> Vec<&str> {
-        fn visit<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
-            match e {
-                Expr::Memo(n) => out.push(n.as_str()),
-                Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| visit(p, out)),
-                Expr::Not(inner) => visit(inner, out),
-                _ => {}
-            }
-        }
         let mut out = Vec::new();
-        visit(&self.expr, &mut out);
+        walk(&self.expr, None, &mut |e| {
+            if let Expr::Memo(n) = e {
+                out.push(n.as_str());
+            }
+        });
         out
     }
 
     /// The facts the gate reads (its conditions' included), each once.
     pub(crate) fn facts<'a>(&'a self, conditions: &'a Conditions) -> Vec<&'a Fact> {
         let mut out: Vec<&Fact> = Vec::new();
-        walk(&self.expr, conditions, &mut |e| {
+        walk(&self.expr, Some(conditions), &mut |e| {
             let f = match e {
                 Expr::In(Subject::Fact(f), _)
                 | Expr::Has(f, _)
@@ -290,7 +286,7 @@ impl Gate {
     /// false.
     pub(crate) fn can_be_unknown(&self, conditions: &Conditions) -> bool {
         let mut found = false;
-        walk(&self.expr, conditions, &mut |e| {
+        walk(&self.expr, Some(conditions), &mut |e| {
             found |= matches!(
                 e,
                 Expr::In(Subject::Fact(_) | Subject::Category, _)
@@ -310,7 +306,7 @@ impl Gate {
         path: &str,
     ) -> Option<&'a str> {
         let mut found = None;
-        walk(&self.expr, conditions, &mut |e| {
+        walk(&self.expr, Some(conditions), &mut |e| {
             if let Expr::Meets(f, _, _, param) = e
                 && f.path == path
                 && found.is_none()
@@ -322,8 +318,9 @@ impl Gate {
     }
 }
 
-/// Calls `visit` on every expression of `expr`, following named conditions.
-fn walk<'a>(expr: &'a Expr, conditions: &'a Conditions, visit: &mut dyn FnMut(&'a Expr)) {
+/// Calls `visit` on every expression of `expr`, and of the named conditions it uses where
+/// `conditions` are given (without them, a condition is visited as the name it is).
+fn walk<'a>(expr: &'a Expr, conditions: Option<&'a Conditions>, visit: &mut dyn FnMut(&'a Expr)) {
     visit(expr);
     match expr {
         Expr::And(parts) | Expr::Or(parts) => {
@@ -333,7 +330,7 @@ fn walk<'a>(expr: &'a Expr, conditions: &'a Conditions, visit: &mut dyn FnMut(&'
         }
         Expr::Not(inner) => walk(inner, conditions, visit),
         Expr::Condition(i) => {
-            if let Some(g) = conditions.gates.get(*i) {
+            if let Some(g) = conditions.and_then(|c| c.gates.get(*i)) {
                 walk(&g.expr, conditions, visit);
             }
         }

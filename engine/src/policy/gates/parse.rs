@@ -275,15 +275,14 @@ impl Parser<'_, '_> {
             Some(Tok::Word(w)) if w == "has" && !negated => {
                 self.pos += 1;
                 let f = fact(&subject, "has")?;
-                if field_kinds().get(f.path) != Some(&FieldKind::List) {
-                    return Err(GateError {
-                        at: start,
-                        message: format!(
-                            "`has` needs a list fact; `{}` is not a list (compare it with `=` or `in`)",
-                            f.path
-                        ),
-                    });
-                }
+                // `has` compares the items with words, so a list of objects does not take it.
+                list_fact(
+                    &f,
+                    "has",
+                    &[FieldKind::List],
+                    "compare it with `=` or `in`",
+                    start,
+                )?;
                 self.items = true;
                 let values = if self.peek() == Some(&Tok::OpenList) {
                     self.list(&Subject::Fact(f.clone()))
@@ -305,18 +304,13 @@ impl Parser<'_, '_> {
             Some(Tok::Word(w)) if w == "empty" && !negated => {
                 self.pos += 1;
                 let f = fact(&subject, "empty")?;
-                if !matches!(
-                    field_kinds().get(f.path),
-                    Some(FieldKind::List | FieldKind::ObjectList)
-                ) {
-                    return Err(GateError {
-                        at: start,
-                        message: format!(
-                            "`empty` needs a list fact; `{}` is not a list (test it with `known`)",
-                            f.path
-                        ),
-                    });
-                }
+                list_fact(
+                    &f,
+                    "empty",
+                    &[FieldKind::List, FieldKind::ObjectList],
+                    "test it with `known`",
+                    start,
+                )?;
                 return Ok(Expr::Empty(f));
             }
             _ if negated => return self.err("expected `in` after `not`"),
@@ -402,6 +396,27 @@ impl Parser<'_, '_> {
         self.pos += 1;
         Ok(lit)
     }
+}
+
+/// Refuses `keyword` on the fact `f` unless it is a list of one of `kinds`; `instead` says what
+/// to write for the fact.
+fn list_fact(
+    f: &Fact,
+    keyword: &str,
+    kinds: &[FieldKind],
+    instead: &str,
+    at: usize,
+) -> Result<(), GateError> {
+    if field_kinds().get(f.path).is_some_and(|k| kinds.contains(k)) {
+        return Ok(());
+    }
+    Err(GateError {
+        at,
+        message: format!(
+            "`{keyword}` needs a list fact; `{}` is not a list ({instead})",
+            f.path
+        ),
+    })
 }
 
 /// Words a fact without a vocabulary can still have: the contract's spelled-out answers.
