@@ -357,6 +357,8 @@ proptest! {
         let b = screen(set, &app, app.application_date);
         let (ja, jb) = (serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
         prop_assert_eq!(&ja, &jb);
+        // What the batch and the service store is written by `json::compact`: the same bytes.
+        prop_assert_eq!(&imvo_engine::json::compact::to_string(&a).unwrap(), &ja);
         prop_assert_eq!(a.provenance.policy_set.as_str(), set.hash());
         for e in &a.errors {
             prop_assert!(e.pack.as_ref().is_none_or(|p| set.packs().iter().any(|x| &x.manifest.id == p)), "{:?}", e);

@@ -29,7 +29,7 @@ pub fn evaluate(
     as_of: Option<NaiveDate>,
 ) -> (Decision, String, String) {
     let d = screen(set, app, as_of.unwrap_or(app.application_date));
-    let text = serde_json::to_string(&d).unwrap_or_default();
+    let text = imvo_engine::json::compact::to_string(&d).unwrap_or_default();
     (d, text, app.canonical_json())
 }
 

@@ -343,7 +343,7 @@ fn decision_line(n: u64, d: &Decision) -> String {
     let start = buf.len();
     // Serialising a decision cannot fail (string keys, no non-finite floats); were it to, the
     // line would carry an empty decision, as it did before.
-    if serde_json::to_writer(&mut buf, d).is_err() {
+    if imvo_engine::json::compact::to_writer(&mut buf, d).is_err() {
         buf.truncate(start);
     }
     buf.push(b'}');

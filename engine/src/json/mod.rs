@@ -7,6 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+pub mod compact;
+
 /// A JSON value as written, with object members in input order and duplicates kept. Strings
 /// and keys borrow from the input where they have no escapes.
 #[derive(Debug, Clone, PartialEq)]
