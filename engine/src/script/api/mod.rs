@@ -14,6 +14,7 @@
 //! [`NAMED_ARGUMENTS`], beside the registration: the loader checks those literals in every
 //! script against the pack, and a test checks that each is registered.
 
+mod contains;
 mod messages;
 mod params;
 mod queries;
@@ -97,6 +98,7 @@ pub(crate) fn register(e: &mut Engine) {
     messages::register_messages(e);
     register_queries(e);
     table_rules::register_table_rules(e);
+    contains::register_contains(e);
 }
 
 /// The current rule's id, checking that `rule_id` is it or one of its items.

@@ -53,3 +53,66 @@ fn every_function_taking_a_name_is_registered() {
         );
     }
 }
+
+/// `x in list` with the engine's `contains` decides as rhai's own does (the array package's,
+/// through `==`), for every pairing of kinds of item and value, errors included.
+#[test]
+fn in_decides_as_rhais_own_contains_for_every_pairing_of_kinds() {
+    use rhai::packages::Package;
+    use rhai::{Engine, Scope};
+
+    let bare = || {
+        let mut e = Engine::new_raw();
+        e.register_global_module(crate::script::engine::PolicyPackage::new().as_shared_module());
+        register_types(&mut e);
+        messages::register_messages(&mut e);
+        e
+    };
+    let reference = bare();
+    let mut fast = bare();
+    super::contains::register_contains(&mut fast);
+
+    let stage = |v: &str| Dynamic::from(vocab::STAGE.term(v).unwrap_or_else(|| panic!("{v}")));
+    let activity = |v: &str| Dynamic::from(vocab::ACTIVITY.term(v).unwrap_or_else(|| panic!("{v}")));
+    // Values of every kind a rule may test: strings (in and outside a vocabulary), terms of two
+    // vocabularies, a number, a decimal, a boolean, unit and a date.
+    let kinds: Vec<(&str, Dynamic)> = vec![
+        ("s_new", Dynamic::from("new")),
+        ("s_typo", Dynamic::from("nwe")),
+        ("s_mining", Dynamic::from("mining")),
+        ("t_new", stage("new")),
+        ("t_expansion", stage("expansion")),
+        ("t_mining", activity("mining")),
+        ("n", Dynamic::from(7_i64)),
+        ("d", Dynamic::from_decimal(rust_decimal::Decimal::new(15, 1))),
+        ("b", Dynamic::TRUE),
+        ("u", Dynamic::UNIT),
+        ("date", Dynamic::from(chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap_or_default())),
+    ];
+    let mut scope = Scope::new();
+    for (name, v) in &kinds {
+        scope.push_dynamic(*name, v.clone());
+    }
+    let run = |e: &Engine, script: &str| -> Result<bool, String> {
+        e.eval_with_scope::<bool>(&mut scope.clone(), script)
+            .map_err(|err| err.to_string())
+    };
+    let mut compared = 0;
+    for (value, _) in &kinds {
+        for (a, _) in &kinds {
+            for (b, _) in &kinds {
+                for script in [
+                    format!("{value} in [{a}, {b}]"),
+                    format!("{value} in []"),
+                    format!("let l = [{a}]; l.contains({value})"),
+                ] {
+                    assert_eq!(run(&fast, &script), run(&reference, &script), "{script}");
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 300);
+    // The fast path is the one taken, and it keeps the vocabulary check.
+    assert!(run(&fast, "t_new in [s_typo]").is_err_and(|e| e.contains("`nwe` is not a value of")));
+}
