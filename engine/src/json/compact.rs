@@ -32,23 +32,35 @@ pub fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String, Error> {
     String::from_utf8(out).map_err(ser::Error::custom)
 }
 
-/// Marks a byte that must be escaped (any other is copied): the short escape's letter, or `u`
-/// for `\u00XX`. serde_json's table.
+/// The escape of a byte serde_json escapes: the short escape's letter, or `u` for `\u00XX`;
+/// 0 for a byte copied as it is.
+const fn escape_of(byte: u8) -> u8 {
+    match byte {
+        0x08 => b'b',
+        0x09 => b't',
+        0x0A => b'n',
+        0x0C => b'f',
+        0x0D => b'r',
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0..=0x1F => b'u',
+        _ => 0,
+    }
+}
+
+/// [`escape_of`] for every byte, looked up in the loops (a match there costs more).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const loop writes indices 0 to 255 of a 256-entry table"
+)]
 const ESCAPE: [u8; 256] = {
-    let mut t = [0u8; 256];
+    let mut table = [0u8; 256];
     let mut i = 0;
-    while i < 0x20 {
-        t[i] = b'u';
+    while i < 256 {
+        table[i] = escape_of(i as u8);
         i += 1;
     }
-    t[0x08] = b'b';
-    t[0x09] = b't';
-    t[0x0A] = b'n';
-    t[0x0C] = b'f';
-    t[0x0D] = b'r';
-    t[b'"' as usize] = b'"';
-    t[b'\\' as usize] = b'\\';
-    t
+    table
 };
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -84,14 +96,13 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 fn needs_no_escape(bytes: &[u8]) -> bool {
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
-        if may_escape(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]))) {
+        if may_escape(u64::from_le_bytes(
+            <[u8; 8]>::try_from(word).unwrap_or([0; 8]),
+        )) {
             return false;
         }
     }
-    words
-        .remainder()
-        .iter()
-        .all(|&b| ESCAPE.get(usize::from(b)).is_none_or(|&e| e == 0))
+    words.remainder().iter().all(|&b| ESCAPE.get(usize::from(b)).is_none_or(|&e| e == 0))
 }
 
 /// The contents of a string that holds a byte to escape, byte by byte.
@@ -256,11 +267,20 @@ impl<'c, 'a> ser::Serializer for &'c mut Compact<'a> {
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
         self.serialize_unit()
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Error> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
         write_str(self.out, variant);
         Ok(())
     }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<(), Error> {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -399,7 +419,11 @@ impl ser::SerializeMap for Compound<'_, '_> {
 impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
         if self.raw {
             // A `RawValue`'s field is its JSON text: serde_json writes it unescaped.
             let quoted = serde_json::to_string(value)?;
@@ -423,7 +447,11 @@ impl ser::SerializeStruct for Compound<'_, '_> {
 impl ser::SerializeStructVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
         ser::SerializeStruct::serialize_field(self, key, value)
     }
     fn end(self) -> Result<(), Error> {
@@ -517,7 +545,11 @@ impl ser::Serializer for KeyStr<'_> {
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
         Err(ser::Error::custom(NOT_STR))
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Error> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
         Err(ser::Error::custom(NOT_STR))
     }
     fn serialize_tuple_variant(

@@ -1,5 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -20,7 +18,10 @@ fn same<T: ?Sized + Serialize>(v: &T) {
 
 #[test]
 fn every_byte_that_needs_escaping_is_escaped_as_serde_json_escapes_it_wherever_it_falls() {
-    let specials: Vec<char> = (0u8..0x80).map(char::from).chain(['é', '€', '𝄞', '\u{7f}', '\u{2028}']).collect();
+    let specials: Vec<char> = (0u8..0x80)
+        .map(char::from)
+        .chain(['é', '€', '𝄞', '\u{7f}', '\u{2028}'])
+        .collect();
     for &c in &specials {
         // At every offset within and across a machine word, with plain text around it.
         for before in 0..18 {
@@ -48,8 +49,29 @@ fn the_rare_shapes_are_written_as_serde_json_writes_them() {
     struct Unit;
     #[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
     struct Wrap(String);
-    same(&vec![E::Unit, E::New(-3), E::Tuple(7, "x\n".into()), E::Struct { a: None, b: vec![(), ()] }]);
-    same(&(Unit, Wrap("w".into()), 'c', '\u{0}', i128::MIN, u128::MAX, 1.5f32, f64::NAN, f64::INFINITY, -0.0f64, 1e300f64, 0.1f64));
+    same(&vec![
+        E::Unit,
+        E::New(-3),
+        E::Tuple(7, "x\n".into()),
+        E::Struct {
+            a: None,
+            b: vec![(), ()],
+        },
+    ]);
+    same(&(
+        Unit,
+        Wrap("w".into()),
+        'c',
+        '\u{0}',
+        i128::MIN,
+        u128::MAX,
+        1.5f32,
+        f64::NAN,
+        f64::INFINITY,
+        -0.0f64,
+        1e300f64,
+        0.1f64,
+    ));
     same(&serde_bytes_slice());
     same(&BTreeMap::from([(1i32, true), (-2, false)]));
     same(&BTreeMap::from([(true, 1)]));
