@@ -15,6 +15,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
+use super::cache::Rendered;
 use super::format::{amount, date, list, number, pseudo};
 use super::{Arg, Lang, MAX_TEXT, Message};
 
@@ -65,6 +66,8 @@ pub struct Catalogue {
     nl: Bundle,
     pseudo: Bundle,
     entries: BTreeMap<String, Entry>,
+    /// What it has rendered (see [`super::cache`]).
+    rendered: Rendered,
 }
 
 impl fmt::Debug for Catalogue {
@@ -285,6 +288,7 @@ impl Catalogue {
             nl: bundle("nl", &nl_res, false),
             pseudo: bundle("en", &en_res, true),
             entries,
+            rendered: Rendered::default(),
         };
         // Every message rendered once in each language with stand-in arguments: a reference to
         // a message, term or function that does not exist, or a cycle, is found now, not when
@@ -345,7 +349,12 @@ impl Catalogue {
     /// # Errors
     /// The id is in neither catalogue, or the text uses an argument that was not given.
     pub fn render(&self, lang: Lang, msg: &Message) -> Result<String, RenderError> {
-        render_in(Some(self), lang, msg, 0)
+        if let Some(text) = self.rendered.get(lang, msg) {
+            return Ok(text);
+        }
+        let text = render_in(Some(self), lang, msg, 0)?;
+        self.rendered.put(lang, msg, &text);
+        Ok(text)
     }
 }
 

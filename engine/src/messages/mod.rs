@@ -12,6 +12,7 @@
 //! each language writes them, because Fluent's own number formatting does not group digits by
 //! locale.
 
+mod cache;
 pub mod catalogue;
 mod format;
 

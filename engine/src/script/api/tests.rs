@@ -73,7 +73,8 @@ fn in_decides_as_rhais_own_contains_for_every_pairing_of_kinds() {
     super::contains::register_contains(&mut fast);
 
     let stage = |v: &str| Dynamic::from(vocab::STAGE.term(v).unwrap_or_else(|| panic!("{v}")));
-    let activity = |v: &str| Dynamic::from(vocab::ACTIVITY.term(v).unwrap_or_else(|| panic!("{v}")));
+    let activity =
+        |v: &str| Dynamic::from(vocab::ACTIVITY.term(v).unwrap_or_else(|| panic!("{v}")));
     // Values of every kind a rule may test: strings (in and outside a vocabulary), terms of two
     // vocabularies, a number, a decimal, a boolean, unit and a date.
     let kinds: Vec<(&str, Dynamic)> = vec![
@@ -84,10 +85,16 @@ fn in_decides_as_rhais_own_contains_for_every_pairing_of_kinds() {
         ("t_expansion", stage("expansion")),
         ("t_mining", activity("mining")),
         ("n", Dynamic::from(7_i64)),
-        ("d", Dynamic::from_decimal(rust_decimal::Decimal::new(15, 1))),
+        (
+            "d",
+            Dynamic::from_decimal(rust_decimal::Decimal::new(15, 1)),
+        ),
         ("b", Dynamic::TRUE),
         ("u", Dynamic::UNIT),
-        ("date", Dynamic::from(chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap_or_default())),
+        (
+            "date",
+            Dynamic::from(chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap_or_default()),
+        ),
     ];
     let mut scope = Scope::new();
     for (name, v) in &kinds {
