@@ -102,7 +102,10 @@ fn needs_no_escape(bytes: &[u8]) -> bool {
             return false;
         }
     }
-    words.remainder().iter().all(|&b| ESCAPE.get(usize::from(b)).is_none_or(|&e| e == 0))
+    words
+        .remainder()
+        .iter()
+        .all(|&b| ESCAPE.get(usize::from(b)).is_none_or(|&e| e == 0))
 }
 
 /// The contents of a string that holds a byte to escape, byte by byte.
