@@ -17,6 +17,9 @@ use super::{
     Transaction,
 };
 use crate::codes;
+
+/// Objects with at most this many members are checked for duplicate keys by looking back.
+const SMALL_OBJECT: usize = 32;
 use crate::json::Node;
 
 /// One problem with one field of the input.
@@ -224,10 +227,18 @@ impl Parser {
             self.error(shown, "an object", Some(node));
             return None;
         };
+        // An object of the contract has a few dozen members at most: looking back through
+        // those kept is cheaper than a set, which is kept for a larger (hostile) one.
         let mut seen = BTreeSet::new();
-        let mut kept = Vec::with_capacity(members.len());
+        let small = members.len() <= SMALL_OBJECT;
+        let mut kept: Vec<(&str, &Node<'_>)> = Vec::with_capacity(members.len());
         for (k, v) in members {
-            if seen.insert(k.as_ref()) {
+            let first = if small {
+                !kept.iter().any(|(seen_key, _)| *seen_key == k.as_ref())
+            } else {
+                seen.insert(k.as_ref())
+            };
+            if first {
                 kept.push((k.as_ref(), v));
             } else {
                 self.error(
@@ -999,6 +1010,23 @@ mod tests {
         assert_eq!(
             e,
             vec!["documents: each field at most once (duplicate key)"]
+        );
+        // In an object too large to look back through (a set finds them there), the same.
+        let many: String = (0..SMALL_OBJECT)
+            .map(|i| format!(r#""x{i}": 1, "#))
+            .collect();
+        let e = errors(&format!(
+            r#"{{{BASE}, {many}"documents": ["esia"], "documents": []}}"#
+        ));
+        assert_eq!(
+            e.iter()
+                .filter(|m| m.contains("duplicate key"))
+                .collect::<Vec<_>>(),
+            vec!["documents: each field at most once (duplicate key)"]
+        );
+        assert_eq!(
+            e.iter().filter(|m| m.starts_with('x')).count(),
+            SMALL_OBJECT
         );
     }
 
