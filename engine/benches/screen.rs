@@ -28,13 +28,13 @@ fn benches(c: &mut Criterion) {
     g.bench_function("screen", |b| b.iter(|| screen(&set, black_box(&app), date)));
     let decision = screen(&set, &app, date);
     g.bench_function("serialise_decision", |b| {
-        b.iter(|| serde_json::to_string(black_box(&decision)).unwrap())
+        b.iter(|| imvo_engine::json::compact::to_string(black_box(&decision)).unwrap())
     });
     g.bench_function("end_to_end", |b| {
         b.iter(|| {
             let app = Application::parse(black_box(&text)).unwrap();
             let d = screen(&set, &app, app.application_date);
-            serde_json::to_string(&d).unwrap()
+            imvo_engine::json::compact::to_string(&d).unwrap()
         })
     });
     g.finish();
@@ -100,7 +100,7 @@ fn portfolio_mix(c: &mut Criterion, set: &PolicySet, root: &Path) {
                 for line in &lines {
                     let app = Application::parse(black_box(line)).unwrap();
                     let d = screen(set, &app, app.application_date);
-                    black_box(serde_json::to_string(&d).unwrap());
+                    black_box(imvo_engine::json::compact::to_string(&d).unwrap());
                 }
             })
         });
