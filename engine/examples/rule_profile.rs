@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let b = Instant::now();
         let decision = screen(&set, &app, app.application_date);
         let c = Instant::now();
-        let json = serde_json::to_string(&decision)?;
+        let json = imvo_engine::json::compact::to_string(&decision)?;
         std::hint::black_box(json);
         parse += b - a;
         screening += c - b;
