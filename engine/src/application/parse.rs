@@ -17,10 +17,10 @@ use super::{
     Transaction,
 };
 use crate::codes;
+use crate::json::Node;
 
 /// Objects with at most this many members are checked for duplicate keys by looking back.
 const SMALL_OBJECT: usize = 32;
-use crate::json::Node;
 
 /// One problem with one field of the input.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -7,7 +7,9 @@
 //! a time, and only a word holding a byte that may need escaping is looked at byte by byte.
 //! Everything rare (floats, 128-bit integers, byte strings, map keys that are not strings, raw
 //! JSON values) is handed to serde_json itself, so the output cannot drift from it; tests compare
-//! the two on generated values and on every scenario's decision.
+//! the two on generated JSON values and on every decision of the screening property test
+//! (`tests/properties.rs`). Those tests would also catch serde_json's `arbitrary_precision`
+//! feature, were it ever enabled: its numbers are a private struct this writer does not know.
 
 use serde::ser::{self, Serialize};
 use serde_json::Error;
@@ -146,7 +148,7 @@ struct Compact<'a> {
 }
 
 /// An array or object being written.
-pub struct Compound<'c, 'a> {
+struct Compound<'c, 'a> {
     ser: &'c mut Compact<'a>,
     first: bool,
     /// Close with `}` after the container (a variant wrapped in an object).

@@ -11,7 +11,7 @@ fn same<T: ?Sized + Serialize>(v: &T) {
     let theirs = serde_json::to_string(v);
     match (ours, theirs) {
         (Ok(a), Ok(b)) => assert_eq!(a, b),
-        (Err(_), Err(_)) => {}
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
         (a, b) => panic!("compact gave {a:?}, serde_json {b:?}"),
     }
 }

@@ -6,13 +6,19 @@
 //! Rendering is a function of the catalogue, the language and the message alone, so a catalogue
 //! keeps what it rendered. Messages are told apart exactly: a decimal's written scale is part of
 //! its text (`1.0` and `1.00` render differently), so decimals are compared and hashed by their
-//! representation, not their value. Failures are not kept. The cache stops growing at
-//! [`MAX_TEXTS`] (a policy set's messages are far fewer; unbounded argument values such as
-//! amounts then render as before).
+//! representation, not their value. Failures are not kept.
+//!
+//! Arguments can carry an applicant's values, so the cache is bounded and keyed so that no input
+//! can choose collisions: at most [`MAX_TEXTS`] texts, at most [`MAX_BUCKET`] for one hash
+//! (std's randomly keyed hasher), and, once full, a miss is rendered as before without taking the
+//! lock. A policy set's messages are far fewer; unbounded argument values such as amounts
+//! simply render each time.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::Datelike;
 
@@ -21,41 +27,71 @@ use super::{Arg, Lang, Message};
 /// Most texts one catalogue keeps.
 pub(crate) const MAX_TEXTS: usize = 8192;
 
+/// Most texts kept under one hash (a collision of a keyed 64-bit hash is rare).
+pub(crate) const MAX_BUCKET: usize = 4;
+
 /// The texts whose (language, message) have one hash, told apart exactly.
 type Bucket = Vec<(Lang, Message, String)>;
 
-/// Rendered texts by the hash of (language, message).
+#[derive(Default)]
+struct Texts {
+    by_hash: HashMap<u64, Bucket>,
+    count: usize,
+}
+
+/// Rendered texts by the keyed hash of (language, message).
 #[derive(Default)]
 pub(crate) struct Rendered {
-    texts: RwLock<HashMap<u64, Bucket>>,
+    keys: RandomState,
+    texts: RwLock<Texts>,
+    full: AtomicBool,
 }
 
 impl Rendered {
     /// The text rendered earlier for `msg` in `lang`, if any.
     pub(crate) fn get(&self, lang: Lang, msg: &Message) -> Option<String> {
-        let key = key(lang, msg);
+        let key = self.key(lang, msg);
         let texts = self.texts.read().ok()?;
         texts
+            .by_hash
             .get(&key)?
             .iter()
             .find(|(l, m, _)| *l == lang && same(m, msg))
             .map(|(_, _, t)| t.clone())
     }
 
-    /// Keeps `text` as what `msg` renders to in `lang`.
+    /// Keeps `text` as what `msg` renders to in `lang`, while there is room.
     pub(crate) fn put(&self, lang: Lang, msg: &Message, text: &str) {
-        let key = key(lang, msg);
+        if self.full.load(Ordering::Relaxed) {
+            return;
+        }
+        let key = self.key(lang, msg);
         let Ok(mut texts) = self.texts.write() else {
             return;
         };
-        if texts.len() >= MAX_TEXTS {
+        if texts.count >= MAX_TEXTS {
+            self.full.store(true, Ordering::Relaxed);
             return;
         }
-        let bucket = texts.entry(key).or_default();
-        if !bucket.iter().any(|(l, m, _)| *l == lang && same(m, msg)) {
-            bucket.push((lang, msg.clone(), text.to_owned()));
-        }
+        insert(&mut texts, key, lang, msg, text);
     }
+
+    fn key(&self, lang: Lang, msg: &Message) -> u64 {
+        let mut h = self.keys.build_hasher();
+        h.write_u8(lang as u8);
+        hash_message(&mut h, msg);
+        h.finish()
+    }
+}
+
+/// Adds a text under `key` unless it is there or its bucket is full.
+fn insert(texts: &mut Texts, key: u64, lang: Lang, msg: &Message, text: &str) {
+    let bucket = texts.by_hash.entry(key).or_default();
+    if bucket.len() >= MAX_BUCKET || bucket.iter().any(|(l, m, _)| *l == lang && same(m, msg)) {
+        return;
+    }
+    bucket.push((lang, msg.clone(), text.to_owned()));
+    texts.count += 1;
 }
 
 /// Whether two messages render alike: the same id and arguments, decimals with the same scale.
@@ -83,22 +119,21 @@ fn same_arg(a: &Arg, b: &Arg) -> bool {
     }
 }
 
-fn key(lang: Lang, msg: &Message) -> u64 {
-    let mut h = WordHasher(0);
-    h.write_u8(lang as u8);
-    hash_message(&mut h, msg);
-    h.finish()
+/// A string, ended so that `ab`+`c` and `a`+`bc` hash differently.
+fn text(h: &mut impl Hasher, s: &str) {
+    h.write(s.as_bytes());
+    h.write_u8(0xff);
 }
 
-fn hash_message(h: &mut WordHasher, m: &Message) {
-    h.write(m.id.as_bytes());
+fn hash_message(h: &mut impl Hasher, m: &Message) {
+    text(h, &m.id);
     for (name, arg) in &m.args {
-        h.write(name.as_bytes());
+        text(h, &name);
         hash_arg(h, arg);
     }
 }
 
-fn hash_arg(h: &mut WordHasher, a: &Arg) {
+fn hash_arg(h: &mut impl Hasher, a: &Arg) {
     match a {
         Arg::Int(i) => {
             h.write_u8(1);
@@ -110,7 +145,7 @@ fn hash_arg(h: &mut WordHasher, a: &Arg) {
         }
         Arg::Amount(m) => {
             h.write_u8(3);
-            h.write(m.currency.as_bytes());
+            text(h, &m.currency);
             h.write(&m.amount.serialize());
         }
         Arg::Date(d) => {
@@ -119,17 +154,17 @@ fn hash_arg(h: &mut WordHasher, a: &Arg) {
         }
         Arg::Text(t) => {
             h.write_u8(5);
-            h.write(t.as_bytes());
+            text(h, &t);
         }
         Arg::Term { vocab, value } => {
             h.write_u8(6);
-            h.write(vocab.as_bytes());
-            h.write(value.as_bytes());
+            text(h, &vocab);
+            text(h, &value);
         }
         Arg::Localized(l) => {
             h.write_u8(7);
-            h.write(l.en.as_bytes());
-            h.write(l.nl.as_bytes());
+            text(h, &l.en);
+            text(h, &l.nl);
         }
         Arg::Message(m) => {
             h.write_u8(8);
@@ -142,39 +177,6 @@ fn hash_arg(h: &mut WordHasher, a: &Arg) {
                 hash_arg(h, i);
             }
         }
-    }
-}
-
-/// A fast hasher, a word at a time (the keys are this process's own, not an attacker's choice
-/// of collisions: a collision costs only an exact comparison).
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.add(u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8])));
-        }
-        let mut last = [0u8; 8];
-        for (slot, b) in last.iter_mut().zip(words.remainder()) {
-            *slot = *b;
-        }
-        // The length ends each string, so `ab`+`c` and `a`+`bc` differ.
-        self.add(u64::from_le_bytes(last) ^ ((bytes.len() as u64) << 56));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-}
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
@@ -211,11 +213,36 @@ mod tests {
         for i in 0..(MAX_TEXTS as i64 + 10) {
             r.put(Lang::En, &Message::new("m").with("i", Arg::Int(i)), "t");
         }
-        let kept: usize = r
-            .texts
-            .read()
-            .map(|t| t.values().map(Vec::len).sum())
-            .unwrap_or(0);
-        assert!(kept <= MAX_TEXTS + 1, "{kept}");
+        let count = r.texts.read().map(|t| t.count).unwrap_or(0);
+        assert_eq!(count, MAX_TEXTS);
+        assert!(r.full.load(Ordering::Relaxed));
+        assert_eq!(
+            r.get(Lang::En, &Message::new("m").with("i", Arg::Int(0)))
+                .as_deref(),
+            Some("t")
+        );
+        assert_eq!(
+            r.get(
+                Lang::En,
+                &Message::new("m").with("i", Arg::Int(MAX_TEXTS as i64))
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn one_hash_holds_a_few_texts_at_most() {
+        let mut texts = Texts::default();
+        for i in 0..10 {
+            insert(
+                &mut texts,
+                7,
+                Lang::En,
+                &Message::new("m").with("i", Arg::Int(i)),
+                "t",
+            );
+        }
+        assert_eq!(texts.count, MAX_BUCKET);
+        assert_eq!(texts.by_hash.get(&7).map(Vec::len), Some(MAX_BUCKET));
     }
 }

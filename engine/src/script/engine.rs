@@ -13,7 +13,7 @@ def_package! {
     /// Exactly what packs need, as one module (one lookup per function resolution): arithmetic
     /// (with decimals), logic, strings, arrays, maps, iteration. Deliberately without
     /// `LanguageCorePackage` (`sleep`) and `BasicTimePackage` (`timestamp`).
-    pub(crate) PolicyPackage(lib): ArithmeticPackage, LogicPackage, BasicStringPackage, MoreStringPackage,
+    PolicyPackage(lib): ArithmeticPackage, LogicPackage, BasicStringPackage, MoreStringPackage,
         BasicArrayPackage, BasicMapPackage, BasicIteratorPackage {
         let _ = lib;
     }
