@@ -128,7 +128,7 @@ fn text(h: &mut impl Hasher, s: &str) {
 fn hash_message(h: &mut impl Hasher, m: &Message) {
     text(h, &m.id);
     for (name, arg) in &m.args {
-        text(h, &name);
+        text(h, name);
         hash_arg(h, arg);
     }
 }
@@ -154,12 +154,12 @@ fn hash_arg(h: &mut impl Hasher, a: &Arg) {
         }
         Arg::Text(t) => {
             h.write_u8(5);
-            text(h, &t);
+            text(h, t);
         }
         Arg::Term { vocab, value } => {
             h.write_u8(6);
-            text(h, &vocab);
-            text(h, &value);
+            text(h, vocab);
+            text(h, value);
         }
         Arg::Localized(l) => {
             h.write_u8(7);
