@@ -12,7 +12,8 @@
 //! can choose collisions: at most [`MAX_TEXTS`] texts, at most [`MAX_BUCKET`] for one hash
 //! (std's randomly keyed hasher), and, once full, a miss is rendered as before without taking the
 //! lock. A policy set's messages are far fewer; unbounded argument values such as amounts
-//! simply render each time.
+//! simply render each time. What is kept stays in memory for the life of the policy set,
+//! applicant values in arguments included (docs/security.md, "What is logged").
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
