@@ -77,10 +77,10 @@ fn verbatim(d: &Decision) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     out.insert(d.reference.clone());
     for f in &d.findings {
-        out.insert(f.rule_id.clone());
-        out.insert(f.source.document.clone());
-        out.insert(f.evidence_level.clone());
-        out.extend(f.source.section.clone());
+        out.insert(f.rule_id.to_string());
+        out.insert(f.source.document.to_string());
+        out.insert(f.evidence_level.to_string());
+        out.extend(f.source.section.as_deref().map(str::to_owned));
         out.extend(f.value.clone());
         out.extend(f.facts.keys().map(|k| k.to_string()));
         if let Some(m) = &f.message {

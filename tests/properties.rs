@@ -361,7 +361,7 @@ proptest! {
         prop_assert_eq!(&imvo_engine::json::compact::to_string(&a).unwrap(), &ja);
         prop_assert_eq!(a.provenance.policy_set.as_str(), set.hash());
         for e in &a.errors {
-            prop_assert!(e.pack.as_ref().is_none_or(|p| set.packs().iter().any(|x| &x.manifest.id == p)), "{:?}", e);
+            prop_assert!(e.pack.as_ref().is_none_or(|p| set.packs().iter().any(|x| *x.manifest.id == **p)), "{:?}", e);
         }
         prop_assert!(a.errors.is_empty(), "the shipped packs fail on a valid application: {:?}", a.errors);
         // The canonical form is RFC 8785 and screens to the same decision.
@@ -738,7 +738,7 @@ proptest! {
         let start = Instant::now();
         let d = screen(&set, &app, app.application_date);
         prop_assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
-        prop_assert!(d.findings.iter().any(|f| f.rule_id == "R-T-01"), "the benign rule is unaffected");
+        prop_assert!(d.findings.iter().any(|f| &*f.rule_id == "R-T-01"), "the benign rule is unaffected");
         if d.errors.is_empty() {
             prop_assert!(d.outcome < Outcome::Refer);
         } else {

@@ -153,7 +153,7 @@ fn reasons(d: &Decision, set: Option<&PolicySet>, lang: Lang) -> Option<Section>
                     lang,
                     "letter-why-source",
                     &[
-                        ("document", Arg::Text(f.source.document.clone())),
+                        ("document", Arg::Text(f.source.document.to_string())),
                         ("section", Arg::Text(section)),
                     ],
                 )),

@@ -41,7 +41,7 @@ fn pack_text(
     let catalogue = set.and_then(|s| {
         s.packs()
             .iter()
-            .find(|p| p.manifest.id == pack.0 && p.manifest.version == pack.1)
+            .find(|p| &*p.manifest.id == pack.0 && &*p.manifest.version == pack.1)
             .and_then(|p| p.catalogue.clone())
     });
     if let (Some(m), Some(c)) = (message, catalogue)
@@ -115,7 +115,7 @@ pub fn category_reason(d: &Decision, reason: &str, set: Option<&PolicySet>, lang
         .map(|part| {
             d.findings
                 .iter()
-                .find(|f| f.effect == Effect::Info && f.reason == part)
+                .find(|f| f.effect == Effect::Info && &*f.reason == part)
                 .map_or_else(
                     || pack_text(None, ("", ""), None, part, lang),
                     |f| finding_text(set, f, lang),
@@ -249,8 +249,8 @@ fn pointer_text(set: Option<&PolicySet>, d: &Decision, p: &Pointer, lang: Lang) 
     let pack = d
         .findings
         .iter()
-        .find(|f| f.rule_id == p.rule_id)
-        .map(|f| (f.pack.as_str(), f.pack_version.as_str()));
+        .find(|f| *f.rule_id == *p.rule_id)
+        .map(|f| (&*f.pack, &*f.pack_version));
     match pack {
         Some(pk) => pack_text(set, pk, p.message.as_ref(), &p.reason, lang),
         None => rule_pack_text(set, &p.rule_id, p.message.as_ref(), &p.reason, lang),
@@ -268,8 +268,8 @@ fn rule_pack_text(
     let pack = set.and_then(|s| {
         s.packs()
             .iter()
-            .find(|p| p.rules.iter().any(|r| r.id == rule_id))
-            .map(|p| (p.manifest.id.clone(), p.manifest.version.clone()))
+            .find(|p| p.rules.iter().any(|r| &*r.id == rule_id))
+            .map(|p| (p.manifest.id.to_string(), p.manifest.version.to_string()))
     });
     match pack {
         Some((id, v)) => pack_text(set, (&id, &v), message, fallback, lang),

@@ -51,7 +51,7 @@ fn pack(when: &str, gates_csv: Option<&str>) -> BTreeMap<String, Vec<u8>> {
 fn ran(d: &Decision) -> Vec<String> {
     d.findings
         .iter()
-        .filter(|f| f.rule_id == "R-G-01")
+        .filter(|f| &*f.rule_id == "R-G-01")
         .map(|f| f.reason.trim_start_matches("ran in ").to_owned())
         .collect()
 }

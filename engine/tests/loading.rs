@@ -144,7 +144,7 @@ fn versions_are_selected_by_date() {
     let version = |s: &str| {
         set.in_force(Instrument::ExportCredit, d(s))
             .iter()
-            .map(|p| p.manifest.version.clone())
+            .map(|p| p.manifest.version.to_string())
             .collect::<Vec<_>>()
     };
     assert_eq!(version("2019-12-31"), Vec::<String>::new());
@@ -172,7 +172,7 @@ fn the_shipped_policies_load_and_every_rule_cites_its_source() {
         for r in &pack.rules {
             assert!(!r.document.is_empty());
             assert!(
-                !r.verified || matches!(r.evidence_level.as_str(), "P" | "P-copy"),
+                !r.verified || matches!(&*r.evidence_level, "P" | "P-copy"),
                 "{}",
                 r.id
             );
@@ -324,7 +324,7 @@ fn a_pack_with_catalogues_cannot_report_a_sentence() {
         "fn r_t_01(app) { info(\"R-T-01\", msg(\"t-limit\", #{mw: 10})); }\n// msg(\"t-limit\", #{mw: 1})\n",
     );
     assert!(d.errors.is_empty(), "{:?}", d.errors);
-    assert_eq!(d.findings[0].reason, "a limit of 10 MW");
+    assert_eq!(&*d.findings[0].reason, "a limit of 10 MW");
     assert_eq!(d.findings[0].message.as_ref().unwrap().id, "t-limit");
     // A sentence, or a message missing an argument at run time: the rule fails, the decision fails closed.
     let d = screen_with(
@@ -370,7 +370,7 @@ fn a_pack_without_catalogues_decides_exactly_as_before_message_ids() {
     );
     let set = PolicySet::from_files(f, Limits::default()).unwrap();
     let d = imvo_engine::screen(&set, &app, app.application_date);
-    assert_eq!(d.findings[0].reason, "publish 30 days ahead");
+    assert_eq!(&*d.findings[0].reason, "publish 30 days ahead");
     assert_eq!(
         d.required_steps[0].message.as_ref().unwrap().id,
         "step-disclosure-note"
@@ -405,7 +405,7 @@ fn a_hostile_pack_cannot_build_or_render_an_unbounded_message() {
     let set = PolicySet::from_files(f, Limits::default()).unwrap();
     let d = imvo_engine::screen(&set, &app, app.application_date);
     assert!(d.errors.is_empty(), "{:?}", d.errors);
-    assert_eq!(d.findings[0].reason, "0123456789");
+    assert_eq!(&*d.findings[0].reason, "0123456789");
     let nl = imvo_engine::render::finding_text(
         Some(&set),
         &d.findings[0],

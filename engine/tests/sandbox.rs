@@ -77,7 +77,7 @@ fn assert_contained(script: &str, kind: ErrorKind, fragment: &str) {
         e.message
     );
     assert!(
-        d.findings.iter().any(|f| f.rule_id == "R-T-01"),
+        d.findings.iter().any(|f| &*f.rule_id == "R-T-01"),
         "the benign rule's finding is kept"
     );
     assert_eq!(
@@ -455,7 +455,7 @@ fn scripts_cannot_impersonate_the_dispatcher() {
         "{:?}",
         d.errors
     );
-    assert!(!d.findings.iter().any(|f| f.reason == "spoofed"));
+    assert!(!d.findings.iter().any(|f| &*f.reason == "spoofed"));
     assert_eq!(d.category, Some(Category::B));
 }
 
@@ -497,7 +497,7 @@ fn host_functions_charge_their_work_before_doing_it() {
     let flood = r#"for i in 0..2000 { info("R-T-02", "again"); }"#;
     let d = run_with_budget(flood, 100_000);
     stopped_by_budget(&d, "info flood");
-    let reported = d.findings.iter().filter(|f| f.rule_id == "R-T-02").count();
+    let reported = d.findings.iter().filter(|f| &*f.rule_id == "R-T-02").count();
     assert!(reported <= 1_000, "{reported} findings reported");
 }
 
@@ -509,6 +509,6 @@ fn and_list_names_a_thousand_items_within_a_budget_for_their_count() {
         r#"let a = []; for i in 0..1000 { a.push(i); } floor("R-T-02", "B", and_list(a));"#;
     let d = run_with_budget(script, 20_000);
     assert!(d.errors.is_empty(), "{:#?}", d.errors);
-    let f = d.findings.iter().find(|f| f.rule_id == "R-T-02").unwrap();
+    let f = d.findings.iter().find(|f| &*f.rule_id == "R-T-02").unwrap();
     assert!(f.reason.ends_with("and 988 more"), "{}", f.reason);
 }

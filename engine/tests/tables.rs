@@ -76,7 +76,7 @@ fn r_t_03(app) { if memo(\"coal\", app) == true { info(\"R-T-03\", msg(\"t-coal\
 
 /// The findings of rule `rule`.
 fn of<'a>(d: &'a Decision, rule: &str) -> Vec<&'a Finding> {
-    d.findings.iter().filter(|f| f.rule_id == rule).collect()
+    d.findings.iter().filter(|f| &*f.rule_id == rule).collect()
 }
 
 fn decide(set: &PolicySet, app: &Application) -> Decision {
@@ -93,7 +93,7 @@ fn a_row_that_holds_reports_its_finding_with_the_facts_it_read() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].effect, Effect::CategoryFloor);
     assert_eq!(f[0].value.as_deref(), Some("A"));
-    assert_eq!(f[0].reason, "400 MWth is at least 300 MWth");
+    assert_eq!(&*f[0].reason, "400 MWth is at least 300 MWth");
     assert_eq!(
         f[0].facts.keys().map(AsRef::as_ref).collect::<Vec<&str>>(),
         ["project.activities", "project.capacity.thermal_mw"]
@@ -125,7 +125,7 @@ fn an_unknown_condition_reports_the_fact_it_read_as_missing_with_its_move() {
     let f: Vec<_> = of(&d, "R-T-01");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].effect, Effect::InsufficientInformation);
-    assert_eq!(f[0].reason, "The heat input is needed");
+    assert_eq!(&*f[0].reason, "The heat input is needed");
     let missing: Vec<_> = d.missing.iter().map(|m| m.path.as_str()).collect();
     assert!(
         missing.contains(&"project.capacity.thermal_mw"),
@@ -164,7 +164,7 @@ fn memo_reads_a_script_helper_and_reference_mode_runs_the_script() {
     let d = decide(&reference, &coal);
     let t01: Vec<_> = of(&d, "R-T-01");
     assert_eq!(t01.len(), 1);
-    assert_eq!(t01[0].reason, "The script ran");
+    assert_eq!(&*t01[0].reason, "The script ran");
     assert!(!of(&d, "R-T-02").is_empty());
 }
 

@@ -365,7 +365,7 @@ pub fn agreement(
                         f.effect == imvo_engine::decision::Effect::CategoryFloor
                             && f.value.as_deref() == Some(c.as_str())
                     })
-                    .map(|f| f.rule_id.clone())
+                    .map(|f| f.rule_id.to_string())
                     .collect()
             })
             .unwrap_or_default();

@@ -133,7 +133,7 @@ impl Expect {
                 d.risk_level
             ));
         }
-        let fired: Vec<&str> = d.findings.iter().map(|f| f.rule_id.as_str()).collect();
+        let fired: Vec<&str> = d.findings.iter().map(|f| &*f.rule_id).collect();
         for id in &self.rule_ids_include {
             if !fired.contains(&id.as_str()) {
                 out.push(format!(
@@ -147,8 +147,8 @@ impl Expect {
                 let why: Vec<&str> = d
                     .findings
                     .iter()
-                    .filter(|f| f.rule_id == *id)
-                    .map(|f| f.reason.as_str())
+                    .filter(|f| *f.rule_id == **id)
+                    .map(|f| &*f.reason)
                     .collect();
                 out.push(format!(
                     "rule_ids_exclude: `{id}` fired: {}",

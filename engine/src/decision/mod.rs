@@ -166,9 +166,11 @@ pub enum Effect {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Source {
     /// The document.
-    pub document: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub document: Arc<str>,
     /// Paragraph or section, `null` where it is not known.
-    pub section: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub section: Option<Arc<str>>,
 }
 
 /// The application facts a rule read: path to value (`null` where unknown).
@@ -179,11 +181,14 @@ pub type Facts = BTreeMap<Cow<'static, str>, Value>;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// Rule id (`R-EC-06.2`).
-    pub rule_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub rule_id: Arc<str>,
     /// Pack id.
-    pub pack: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub pack: Arc<str>,
     /// Pack version.
-    pub pack_version: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub pack_version: Arc<str>,
     /// What the finding does.
     pub effect: Effect,
     /// The effect's value (a category, step, standard or risk level), else `null`.
@@ -191,7 +196,8 @@ pub struct Finding {
     /// Citation from the pack's rule table.
     pub source: Source,
     /// Evidence level of the citation (P, P-copy, S, R).
-    pub evidence_level: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub evidence_level: Arc<str>,
     /// Whether the rule was checked against the primary text.
     pub verified: bool,
     /// The application facts the rule read (path to value; `null` where unknown). The paths
@@ -200,7 +206,8 @@ pub struct Finding {
     pub facts: Arc<Facts>,
     /// Why, in words (English). Where the pack has message catalogues, this is `message`
     /// rendered in English when the rule reported it.
-    pub reason: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub reason: Arc<str>,
     /// Why, as a message id and its arguments, to render in any language (absent for packs
     /// without catalogues and for decisions made before message ids).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::Datelike;
@@ -32,7 +32,7 @@ pub(crate) const MAX_TEXTS: usize = 8192;
 pub(crate) const MAX_BUCKET: usize = 4;
 
 /// The texts whose (language, message) have one hash, told apart exactly.
-type Bucket = Vec<(Lang, Message, String)>;
+type Bucket = Vec<(Lang, Message, Arc<str>)>;
 
 #[derive(Default)]
 struct Texts {
@@ -50,7 +50,7 @@ pub(crate) struct Rendered {
 
 impl Rendered {
     /// The text rendered earlier for `msg` in `lang`, if any.
-    pub(crate) fn get(&self, lang: Lang, msg: &Message) -> Option<String> {
+    pub(crate) fn get(&self, lang: Lang, msg: &Message) -> Option<Arc<str>> {
         let key = self.key(lang, msg);
         let texts = self.texts.read().ok()?;
         texts
@@ -58,11 +58,11 @@ impl Rendered {
             .get(&key)?
             .iter()
             .find(|(l, m, _)| *l == lang && same(m, msg))
-            .map(|(_, _, t)| t.clone())
+            .map(|(_, _, t)| Arc::clone(t))
     }
 
     /// Keeps `text` as what `msg` renders to in `lang`, while there is room.
-    pub(crate) fn put(&self, lang: Lang, msg: &Message, text: &str) {
+    pub(crate) fn put(&self, lang: Lang, msg: &Message, text: &Arc<str>) {
         if self.full.load(Ordering::Relaxed) {
             return;
         }
@@ -86,12 +86,12 @@ impl Rendered {
 }
 
 /// Adds a text under `key` unless it is there or its bucket is full.
-fn insert(texts: &mut Texts, key: u64, lang: Lang, msg: &Message, text: &str) {
+fn insert(texts: &mut Texts, key: u64, lang: Lang, msg: &Message, text: &Arc<str>) {
     let bucket = texts.by_hash.entry(key).or_default();
     if bucket.len() >= MAX_BUCKET || bucket.iter().any(|(l, m, _)| *l == lang && same(m, msg)) {
         return;
     }
-    bucket.push((lang, msg.clone(), text.to_owned()));
+    bucket.push((lang, msg.clone(), Arc::clone(text)));
     texts.count += 1;
 }
 
@@ -192,7 +192,7 @@ mod tests {
         let r = Rendered::default();
         let one = Message::new("m").with("x", Arg::Number(Decimal::new(10, 1)));
         let one_00 = Message::new("m").with("x", Arg::Number(Decimal::new(100, 2)));
-        r.put(Lang::En, &one, "1.0");
+        r.put(Lang::En, &one, &Arc::from("1.0"));
         assert_eq!(r.get(Lang::En, &one).as_deref(), Some("1.0"));
         // Equal in value, written differently: not the same message.
         assert_eq!(r.get(Lang::En, &one_00), None);
@@ -202,9 +202,9 @@ mod tests {
                 .with("a", Arg::Text(a.into()))
                 .with("b", Arg::Text(b.into()))
         };
-        r.put(Lang::En, &split("ab", "c"), "abc");
+        r.put(Lang::En, &split("ab", "c"), &Arc::from("abc"));
         assert_eq!(r.get(Lang::En, &split("a", "bc")), None);
-        r.put(Lang::En, &one, "other");
+        r.put(Lang::En, &one, &Arc::from("other"));
         assert_eq!(r.get(Lang::En, &one).as_deref(), Some("1.0"));
     }
 
@@ -212,7 +212,7 @@ mod tests {
     fn it_stops_growing_at_its_bound() {
         let r = Rendered::default();
         for i in 0..(MAX_TEXTS as i64 + 10) {
-            r.put(Lang::En, &Message::new("m").with("i", Arg::Int(i)), "t");
+            r.put(Lang::En, &Message::new("m").with("i", Arg::Int(i)), &Arc::from("t"));
         }
         let count = r.texts.read().map(|t| t.count).unwrap_or(0);
         assert_eq!(count, MAX_TEXTS);
@@ -240,7 +240,7 @@ mod tests {
                 7,
                 Lang::En,
                 &Message::new("m").with("i", Arg::Int(i)),
-                "t",
+                &Arc::from("t"),
             );
         }
         assert_eq!(texts.count, MAX_BUCKET);

@@ -349,10 +349,19 @@ impl Catalogue {
     /// # Errors
     /// The id is in neither catalogue, or the text uses an argument that was not given.
     pub fn render(&self, lang: Lang, msg: &Message) -> Result<String, RenderError> {
+        self.render_shared(lang, msg).map(|text| text.to_string())
+    }
+
+    /// As [`Catalogue::render`], the text shared with the catalogue's cache of rendered texts
+    /// (a finding's reason is such a text: no copy per finding).
+    ///
+    /// # Errors
+    /// As [`Catalogue::render`].
+    pub fn render_shared(&self, lang: Lang, msg: &Message) -> Result<Arc<str>, RenderError> {
         if let Some(text) = self.rendered.get(lang, msg) {
             return Ok(text);
         }
-        let text = render_in(Some(self), lang, msg, 0)?;
+        let text: Arc<str> = render_in(Some(self), lang, msg, 0)?.into();
         self.rendered.put(lang, msg, &text);
         Ok(text)
     }

@@ -130,7 +130,7 @@ pub(super) fn compile_checks(
             ));
         };
         let id = cell(&row, 0);
-        let Some(index) = rules.iter().position(|r| r.id == id) else {
+        let Some(index) = rules.iter().position(|r| &*r.id == id) else {
             bad(
                 "rule",
                 format!("rule `{id}` is not in the pack's rules.csv"),

@@ -1,6 +1,7 @@
 //! A pack's manifest (`pack.toml`): its identity, instruments, dates, sources and tables.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -45,10 +46,11 @@ pub struct TableDecl {
 /// A pack manifest (`pack.toml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Manifest {
-    /// Pack id, stable across versions.
-    pub id: String,
+    /// Pack id, stable across versions (shared with every finding of the pack, as is the
+    /// version).
+    pub id: Arc<str>,
     /// Version.
-    pub version: String,
+    pub version: Arc<str>,
     /// Title.
     pub title: String,
     /// Instruments it applies to.
@@ -165,8 +167,8 @@ pub(super) fn manifest(
         }
     }
     Some(Manifest {
-        id: raw.id,
-        version: raw.version,
+        id: raw.id.into(),
+        version: raw.version.into(),
         title: raw.title,
         instruments,
         effective_from: effective_from?,

@@ -155,7 +155,7 @@ impl Pack {
     /// The rule with id `id`.
     #[must_use]
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        self.rules.iter().find(|r| &*r.id == id)
     }
 }
 
@@ -284,7 +284,7 @@ impl PolicySet {
         check_overlaps(&packs, &mut errors);
         let all_rules: BTreeSet<&str> = packs
             .iter()
-            .flat_map(|p| p.rules.iter().map(|r| r.id.as_str()))
+            .flat_map(|p| p.rules.iter().map(|r| &*r.id))
             .collect();
         for pack in &packs {
             for (file, line, id) in &pack.external_rules {

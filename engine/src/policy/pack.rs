@@ -446,7 +446,7 @@ fn check_literals(
     // `fired("R-...")` may name another pack's rule: checked against the whole set later.
     let asked: Vec<(usize, &str)> = literals_after(src, "fired(\"");
     for (line, id) in &asked {
-        if !rules.iter().any(|r| r.id == *id) {
+        if !rules.iter().any(|r| &*r.id == *id) {
             external_rules.push((path.to_owned(), *line, (*id).to_owned()));
         }
     }
@@ -455,7 +455,7 @@ fn check_literals(
         if asked.iter().any(|(_, a)| *a == id) {
             continue;
         }
-        if !rules.iter().any(|r| r.id == id) {
+        if !rules.iter().any(|r| *r.id == *id) {
             errors.push(LoadError::invalid(
                 path,
                 Some(line),
@@ -519,7 +519,7 @@ fn check_functions(
         id.rsplit_once('.').is_some_and(|(parent, _)| {
             rules
                 .iter()
-                .any(|r| r.id == parent && functions.contains_key(&r.function))
+                .any(|r| &*r.id == parent && functions.contains_key(&r.function))
         })
     };
     for (i, r) in rules.iter().enumerate() {

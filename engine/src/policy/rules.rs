@@ -2,6 +2,7 @@
 //! functions and of the generated dispatchers.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -44,19 +45,19 @@ impl Phase {
 /// One row of a rule table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rule {
-    /// Rule id (`R-EC-06.2`).
-    pub id: String,
+    /// Rule id (`R-EC-06.2`), shared with every finding the rule reports.
+    pub id: Arc<str>,
     /// Short title.
     pub title: String,
     /// The phases it runs in, in evaluation order (`facts`, or `facts+floors+steps` for a rule
     /// that triggers, raises a floor and requires steps).
     pub phases: Vec<Phase>,
-    /// Source document title.
-    pub document: String,
+    /// Source document title (shared with the rule's findings, as are the next two).
+    pub document: Arc<str>,
     /// Paragraph or section, where known.
-    pub section: Option<String>,
+    pub section: Option<Arc<str>>,
     /// Evidence level: P, P-copy, S or R.
-    pub evidence_level: String,
+    pub evidence_level: Arc<str>,
     /// Checked against the primary text.
     pub verified: bool,
     /// Notes (readings, deviations from the reference).
@@ -204,7 +205,7 @@ pub(super) fn rules(
             ));
             continue;
         }
-        if out.iter().any(|r| r.id == id) {
+        if out.iter().any(|r| &*r.id == id) {
             bad(format!("rule `{id}` appears twice"));
             continue;
         }
@@ -239,12 +240,12 @@ pub(super) fn rules(
             continue;
         }
         out.push(Rule {
-            id: id.to_owned(),
+            id: id.into(),
             title: title.to_owned(),
             phases,
-            document,
-            section,
-            evidence_level: evidence,
+            document: document.into(),
+            section: section.map(Into::into),
+            evidence_level: evidence.into(),
             verified,
             note: cell(&row, 7).to_owned(),
             data_unavailable,

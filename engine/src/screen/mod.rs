@@ -156,7 +156,7 @@ fn evaluate(
                 let entered = context::with(|c| c.entered).flatten();
                 let Some(index) = entered else {
                     errors.push(DecisionError {
-                        pack: Some(pack.manifest.id.clone()),
+                        pack: Some(pack.manifest.id.to_string()),
                         rule_id: None,
                         kind: ErrorKind::Script,
                         message: e.to_string(),
@@ -172,8 +172,8 @@ fn evaluate(
                 };
                 let (kind, message) = classify(&e, pack, rule_fn, set.limits().max_operations);
                 errors.push(DecisionError {
-                    pack: Some(pack.manifest.id.clone()),
-                    rule_id: rule.map(|r| r.id.clone()),
+                    pack: Some(pack.manifest.id.to_string()),
+                    rule_id: rule.map(|r| r.id.to_string()),
                     kind,
                     message,
                 });
@@ -494,8 +494,8 @@ fn finish(
         packs: packs
             .iter()
             .map(|p| PackRef {
-                id: p.manifest.id.clone(),
-                version: p.manifest.version.clone(),
+                id: p.manifest.id.to_string(),
+                version: p.manifest.version.to_string(),
                 hash: p.hash.clone(),
             })
             .collect(),
@@ -530,9 +530,9 @@ fn standards(findings: &[Finding]) -> Vec<PerformanceStandard> {
     for f in findings.iter().filter(|f| f.effect == Effect::Trigger) {
         if let Some(ps) = &f.value {
             let e = by.entry(ps.clone()).or_default();
-            e.0.insert(f.rule_id.clone());
-            if !e.1.contains(&f.reason) {
-                e.1.push(f.reason.clone());
+            e.0.insert(f.rule_id.to_string());
+            if !e.1.iter().any(|r| *r == *f.reason) {
+                e.1.push(f.reason.to_string());
             }
         }
     }

@@ -39,12 +39,12 @@ pub(crate) struct Accumulator {
     pub typical: Vec<crate::decision::Pointer>,
     pub rates_used: BTreeSet<RateUsed>,
     /// Rule ids with any finding, as of the end of the previous phase.
-    pub earlier_fired: BTreeSet<String>,
+    pub earlier_fired: BTreeSet<Arc<str>>,
     /// Performance Standards triggered, as of the end of the previous phase.
     pub earlier_triggered: BTreeSet<String>,
     /// Effects reported, as of the end of the previous phase, overall and per rule.
     pub earlier_effects: BTreeSet<crate::decision::Effect>,
-    pub earlier_rule_effects: BTreeSet<(String, crate::decision::Effect)>,
+    pub earlier_rule_effects: BTreeSet<(Arc<str>, crate::decision::Effect)>,
     /// How many findings the four sets above were built from (findings only accumulate).
     pub earlier_seen: usize,
     /// The category phase 3 reads (`None` outside phase 3).

@@ -174,7 +174,7 @@ pub fn csv_field(s: &str) -> String {
 /// One decision as a row under [`CSV_HEADER`].
 #[must_use]
 pub fn csv_row(line: u64, d: &Decision) -> String {
-    let mut rules: Vec<&str> = d.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let mut rules: Vec<&str> = d.findings.iter().map(|f| &*f.rule_id).collect();
     rules.dedup();
     let steps: Vec<&str> = d
         .required_steps

@@ -114,7 +114,7 @@ impl Verdict {
                 .iter()
                 .map(|f| {
                     (
-                        f.rule_id.clone(),
+                        f.rule_id.to_string(),
                         serde_json::to_value(f.effect)
                             .ok()
                             .and_then(|v| v.as_str().map(str::to_owned))

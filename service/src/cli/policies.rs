@@ -81,7 +81,7 @@ pub(super) fn show(set: &PolicySet, which: &str, as_json: bool) -> Result<u8, Fa
     let mut matches: Vec<_> = set
         .packs()
         .iter()
-        .filter(|p| p.manifest.id == id && version.is_none_or(|v| v == p.manifest.version))
+        .filter(|p| &*p.manifest.id == id && version.is_none_or(|v| v == &*p.manifest.version))
         .collect();
     let Some(pack) = matches.pop() else {
         let known: Vec<String> = set

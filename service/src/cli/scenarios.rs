@@ -144,7 +144,7 @@ pub(super) fn run_scenarios(cli: &Cli, dir: &Path, coverage: bool) -> Result<u8,
         let r = scenarios::run_file(&set, &path);
         if let Some(d) = &r.decision {
             let ids: std::collections::BTreeSet<&str> =
-                d.findings.iter().map(|f| f.rule_id.as_str()).collect();
+                d.findings.iter().map(|f| &*f.rule_id).collect();
             for id in ids {
                 *fired.entry(id.to_owned()).or_default() += 1;
             }
@@ -173,7 +173,7 @@ pub(super) fn run_scenarios(cli: &Cli, dir: &Path, coverage: bool) -> Result<u8,
                     pack: &pack.manifest.id,
                     version: &pack.manifest.version,
                     rule_id: &rule.id,
-                    scenarios: fired.get(&rule.id).copied().unwrap_or(0),
+                    scenarios: fired.get(&*rule.id).copied().unwrap_or(0),
                     data_unavailable: rule.data_unavailable,
                 });
             }

@@ -57,8 +57,8 @@ pub(super) async fn list_policies(
         .packs()
         .iter()
         .map(|p| PackSummary {
-            id: p.manifest.id.clone(),
-            version: p.manifest.version.clone(),
+            id: p.manifest.id.to_string(),
+            version: p.manifest.version.to_string(),
             title: p.manifest.title.clone(),
             instruments: p.manifest.instruments.clone(),
             effective_from: p.manifest.effective_from.to_string(),
@@ -90,7 +90,7 @@ pub(super) async fn get_policy(
         .set
         .packs()
         .iter()
-        .find(|p| p.manifest.id == pack && p.manifest.version == version)
+        .find(|p| *p.manifest.id == *pack && *p.manifest.version == *version)
     else {
         return Err(Problem::not_found(format!(
             "no pack `{pack}` version `{version}` in the set in force"

@@ -7,6 +7,8 @@
 //! message a part of the sentence, and an array a list (`a, b and c`). An unknown value `()`
 //! is refused: a rule says what it knows.
 
+use std::sync::Arc;
+
 use rhai::{Array, Dynamic, Engine, Map};
 
 use super::{Res, fail};
@@ -144,9 +146,12 @@ pub(super) fn register_messages(e: &mut Engine) {
 ///
 /// A pack with catalogues must give a message: its rules never compose sentences. A message is
 /// rendered in English here, once, for the finding's `reason`.
-pub(super) fn explanation(call: &str, why: &Dynamic) -> Res<(String, Option<Message>)> {
+pub(super) fn explanation(call: &str, why: Dynamic) -> Res<(Arc<str>, Option<Message>)> {
     let catalogue = context::with(|c| c.pack.as_ref().and_then(|p| p.catalogue.clone())).flatten();
-    if let Some(m) = why.read_lock::<Message>() {
+    if why.is::<Message>() {
+        let Some(m) = why.try_cast::<Message>() else {
+            return fail(format!("`{call}` was given a message it could not read"));
+        };
         let Some(cat) = catalogue else {
             return fail(format!(
                 "`{call}` was given a message, but this pack has no `messages/en.ftl`"
@@ -154,10 +159,10 @@ pub(super) fn explanation(call: &str, why: &Dynamic) -> Res<(String, Option<Mess
         };
         // Rendering costs like a finding's copy: charged by its length.
         let text = cat
-            .render(Lang::En, &m)
+            .render_shared(Lang::En, &m)
             .or_else(|e| fail(format!("`{call}`: {e}")))?;
         charge(text.len() as u64 / 64)?;
-        return Ok((text, Some(m.clone())));
+        return Ok((text, Some(m)));
     }
     if !why.is_string() {
         return fail(format!(
@@ -174,5 +179,5 @@ pub(super) fn explanation(call: &str, why: &Dynamic) -> Res<(String, Option<Mess
     if text.trim().is_empty() {
         return fail(format!("`{call}` needs a reason"));
     }
-    Ok((text, None))
+    Ok((text.into(), None))
 }

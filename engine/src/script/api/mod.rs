@@ -109,11 +109,11 @@ fn current_rule<'a>(c: &'a Ctx, rule_id: &str, call: &str) -> Res<&'a crate::pol
     let Some(current) = pack.rules.get(c.rule) else {
         return fail(format!("`{call}` may only be called from a rule function"));
     };
-    if rule_id == current.id {
+    if rule_id == &*current.id {
         return Ok(current);
     }
     let is_item = rule_id
-        .strip_prefix(current.id.as_str())
+        .strip_prefix(&*current.id)
         .is_some_and(|rest| rest.starts_with('.'));
     match pack.rule(rule_id) {
         Some(r) if is_item => Ok(r),

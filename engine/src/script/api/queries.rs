@@ -155,7 +155,7 @@ fn register_dates_and_phases(e: &mut Engine) {
         not_in_memo("fired")?;
         context::with(|c| {
             c.out.earlier_fired.iter().any(|r| {
-                r == rule
+                &**r == rule
                     || r.strip_prefix(rule)
                         .is_some_and(|rest| rest.starts_with('.'))
             })
@@ -170,7 +170,7 @@ fn register_dates_and_phases(e: &mut Engine) {
         context::with(|c| {
             c.out.earlier_rule_effects.iter().any(|(r, e)| {
                 *e == wanted
-                    && (r == rule
+                    && (&**r == rule
                         || r.strip_prefix(rule)
                             .is_some_and(|rest| rest.starts_with('.')))
             })

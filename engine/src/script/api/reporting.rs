@@ -26,13 +26,13 @@ pub(super) fn report(
     call: &str,
     effect: Effect,
     value: Option<&str>,
-    why: &Dynamic,
-) -> Res<String> {
+    why: Dynamic,
+) -> Res<Arc<str>> {
     // A finding is copied into the decision with the facts its rule read: charged as such, so a
     // rule reporting in a loop runs out of budget long before it floods the decision.
     charge(REPORT_COST)?;
     let (reason, message) = explanation(call, why)?;
-    context::with(|c| -> Res<String> {
+    context::with(|c| -> Res<Arc<str>> {
         // Each path is looked up and read once per rule, by the first finding after it was read;
         // findings with the same reads share one map (copied only when a later read extends it
         // while an earlier finding holds it).
@@ -52,19 +52,19 @@ pub(super) fn report(
         };
         let facts = Arc::clone(&c.facts);
         let finding = Finding {
-            rule_id: rule.id.clone(),
-            pack: pack.manifest.id.clone(),
-            pack_version: pack.manifest.version.clone(),
+            rule_id: Arc::clone(&rule.id),
+            pack: Arc::clone(&pack.manifest.id),
+            pack_version: Arc::clone(&pack.manifest.version),
             effect,
             value: value.map(str::to_owned),
             source: Source {
-                document: rule.document.clone(),
+                document: Arc::clone(&rule.document),
                 section: rule.section.clone(),
             },
-            evidence_level: rule.evidence_level.clone(),
+            evidence_level: Arc::clone(&rule.evidence_level),
             verified: rule.verified,
             facts,
-            reason: reason.clone(),
+            reason: Arc::clone(&reason),
             message,
         };
         c.out.findings.push(finding);
@@ -83,7 +83,7 @@ pub(super) fn missing(rule: &str, path: &str, reason: Dynamic) -> Res<()> {
         "missing",
         Effect::InsufficientInformation,
         None,
-        &reason,
+        reason,
     )?;
     let rule = rule.to_owned();
     let _ = context::with(|c| {
@@ -116,7 +116,7 @@ pub(super) fn floor(rule: &str, category: &str, reason: Dynamic) -> Res<()> {
         "floor",
         Effect::CategoryFloor,
         Some(category),
-        &reason,
+        reason,
     )?;
     let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
     Ok(())
@@ -125,7 +125,7 @@ pub(super) fn floor(rule: &str, category: &str, reason: Dynamic) -> Res<()> {
 /// `require(rule, step, reason)`: a step the applicant must deliver.
 pub(super) fn require(rule: &str, step: &str, reason: Dynamic) -> Res<()> {
     check_value(&vocab::STEP, step)?;
-    report(rule, "require", Effect::Require, Some(step), &reason)?;
+    report(rule, "require", Effect::Require, Some(step), reason)?;
     let rule = rule.to_owned();
     let _ = context::with(|c| {
         c.out
@@ -141,7 +141,7 @@ pub(super) fn require(rule: &str, step: &str, reason: Dynamic) -> Res<()> {
 /// `trigger(rule, standard, reason)`: a Performance Standard applies.
 pub(super) fn trigger(rule: &str, standard: &str, reason: Dynamic) -> Res<()> {
     check_value(&vocab::PERFORMANCE_STANDARD, standard)?;
-    report(rule, "trigger", Effect::Trigger, Some(standard), &reason).map(drop)
+    report(rule, "trigger", Effect::Trigger, Some(standard), reason).map(drop)
 }
 
 /// `missing(rule, path, reason, value, to)`: a missing fact, and where the value `value` of it
@@ -188,7 +188,7 @@ pub(super) fn register_reporting(e: &mut Engine) {
                 "require_disclosure",
                 Effect::Require,
                 Some(step),
-                &reason,
+                reason,
             )?;
             let rule = rule.to_owned();
             let _ = context::with(|c| {
@@ -222,7 +222,7 @@ fn register_missing_and_indicative(e: &mut Engine) {
             if value.trim().is_empty() {
                 return fail("`assume` needs the value assumed and why");
             }
-            let (why, message) = explanation("assume", &why)?;
+            let (why, message) = explanation("assume", why)?;
             context::with(|c| -> Res<()> {
                 if !read(&c.app).is_unit() {
                     return fail(format!(
@@ -233,11 +233,11 @@ fn register_missing_and_indicative(e: &mut Engine) {
                 let assumption = Assumption {
                     path: path.to_owned(),
                     value: value.to_owned(),
-                    why,
+                    why: why.to_string(),
                     message,
-                    rule_id: r.id.clone(),
+                    rule_id: r.id.to_string(),
                     source: Source {
-                        document: r.document.clone(),
+                        document: Arc::clone(&r.document),
                         section: r.section.clone(),
                     },
                 };
@@ -256,15 +256,15 @@ fn register_missing_and_indicative(e: &mut Engine) {
                     "`{category}` is not a category (expected `A`, `B` or `C`)"
                 ));
             };
-            let (reason, message) = explanation("typical", &reason)?;
+            let (reason, message) = explanation("typical", reason)?;
             context::with(|c| -> Res<()> {
-                let rule_id = current_rule(c, rule, "typical")?.id.clone();
+                let rule_id = current_rule(c, rule, "typical")?.id.to_string();
                 let overlay = c.pack.as_ref().is_some_and(|p| p.manifest.overlay);
                 if !overlay {
                     c.out.typical.push(Pointer {
                         rule_id,
                         category,
-                        reason,
+                        reason: reason.to_string(),
                         message,
                     });
                 }
@@ -278,26 +278,26 @@ fn register_missing_and_indicative(e: &mut Engine) {
 /// The outcomes and the rest: `refer`, `decline`, `info`, `risk_level`, `no_category`.
 fn register_outcomes(e: &mut Engine) {
     e.register_fn("refer", |rule: &str, reason: Dynamic| {
-        report(rule, "refer", Effect::Refer, None, &reason).map(drop)
+        report(rule, "refer", Effect::Refer, None, reason).map(drop)
     });
     e.register_fn("decline", |rule: &str, reason: Dynamic| {
-        report(rule, "decline", Effect::Decline, None, &reason).map(drop)
+        report(rule, "decline", Effect::Decline, None, reason).map(drop)
     });
     e.register_fn("info", |rule: &str, reason: Dynamic| {
-        report(rule, "info", Effect::Info, None, &reason).map(drop)
+        report(rule, "info", Effect::Info, None, reason).map(drop)
     });
     e.register_fn(
         "risk_level",
         |rule: &str, level: &str, reason: Dynamic| -> Res<()> {
             in_phase("risk_level", &[Phase::Steps])?;
             check_value(&vocab::RISK_LEVEL, level)?;
-            report(rule, "risk_level", Effect::RiskLevel, Some(level), &reason).map(drop)
+            report(rule, "risk_level", Effect::RiskLevel, Some(level), reason).map(drop)
         },
     );
     e.register_fn("no_category", |rule: &str, reason: Dynamic| -> Res<()> {
         in_phase("no_category", &[Phase::Facts, Phase::Floors])?;
-        let reason = report(rule, "no_category", Effect::Info, None, &reason)?;
-        let _ = context::with(|c| c.out.category_reasons.insert(reason));
+        let reason = report(rule, "no_category", Effect::Info, None, reason)?;
+        let _ = context::with(|c| c.out.category_reasons.insert(reason.to_string()));
         Ok(())
     });
 }

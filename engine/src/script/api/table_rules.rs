@@ -95,7 +95,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
         if let Some(e) = hooks.error.borrow_mut().take() {
             return Err(e);
         }
-        let id = rule.id.as_str();
+        let id = &*rule.id;
         match (&check.then, holds) {
             (Then::Missing { fact, to }, Tri::Unknown) => {
                 // Only a fact the condition read, and found unknown, left it undecided.
@@ -118,9 +118,9 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
                     Then::Floor(c) => floor(id, c.as_str(), why)?,
                     Then::Require(step) => require(id, step, why)?,
                     Then::Trigger(ps) => trigger(id, ps, why)?,
-                    Then::Refer => drop(report(id, "refer", Effect::Refer, None, &why)?),
-                    Then::Decline => drop(report(id, "decline", Effect::Decline, None, &why)?),
-                    Then::Info => drop(report(id, "info", Effect::Info, None, &why)?),
+                    Then::Refer => drop(report(id, "refer", Effect::Refer, None, why)?),
+                    Then::Decline => drop(report(id, "decline", Effect::Decline, None, why)?),
+                    Then::Info => drop(report(id, "info", Effect::Info, None, why)?),
                     Then::Missing { .. } => {}
                 }
             }

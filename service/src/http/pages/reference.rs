@@ -66,8 +66,8 @@ pub(super) async fn policies(State(state): State<Shared>, headers: HeaderMap) ->
         .packs()
         .iter()
         .map(|p| PackView {
-            id: p.manifest.id.clone(),
-            version: p.manifest.version.clone(),
+            id: p.manifest.id.to_string(),
+            version: p.manifest.version.to_string(),
             title: p.manifest.title.clone(),
             instruments: p
                 .manifest
@@ -83,10 +83,10 @@ pub(super) async fn policies(State(state): State<Shared>, headers: HeaderMap) ->
                 .rules
                 .iter()
                 .map(|r| RuleView {
-                    id: r.id.clone(),
+                    id: r.id.to_string(),
                     title: r.title.clone(),
                     source: cite(&r.document, r.section.as_deref()),
-                    evidence: r.evidence_level.clone(),
+                    evidence: r.evidence_level.to_string(),
                     verified: r.verified,
                     when: if r.when.is_empty() {
                         "always".to_owned()

@@ -143,7 +143,7 @@ fn view(d: &Decision, stored: bool, set: &PolicySet, lang: Lang) -> DecisionView
     let mut groups: Vec<Group> = Vec::new();
     for f in &d.findings {
         let fv = FindingView {
-            rule_id: f.rule_id.clone(),
+            rule_id: f.rule_id.to_string(),
             effect: {
                 let effect = serde_json::to_value(f.effect)
                     .ok()
@@ -157,15 +157,15 @@ fn view(d: &Decision, stored: bool, set: &PolicySet, lang: Lang) -> DecisionView
             reason: finding_text(Some(set), f, lang),
             source: match &f.source.section {
                 Some(s) => format!("{}, {s}", f.source.document),
-                None => f.source.document.clone(),
+                None => f.source.document.to_string(),
             },
-            evidence: f.evidence_level.clone(),
+            evidence: f.evidence_level.to_string(),
             verified: f.verified,
         };
-        match groups.iter_mut().find(|g| g.pack == f.pack) {
+        match groups.iter_mut().find(|g| *g.pack == *f.pack) {
             Some(g) => g.findings.push(fv),
             None => groups.push(Group {
-                pack: f.pack.clone(),
+                pack: f.pack.to_string(),
                 findings: vec![fv],
             }),
         }
