@@ -57,6 +57,12 @@ pub(crate) enum Then {
         fact: Fact,
         to: Option<(Move, String)>,
     },
+    /// `read <fact> ...`: where the condition is true, the facts are read (and listed in the
+    /// rule's later findings, as a script's reads are); nothing is reported.
+    Read(Vec<Fact>),
+    /// `add <list>`: where the condition is true, the row's message is added to the rule's
+    /// list of that name (an argument `list:<list>` of a later row; `added <list>` tests it).
+    Add(String),
 }
 
 /// Where a message argument comes from.
@@ -70,6 +76,10 @@ pub(crate) enum ArgSource {
     Msg(String),
     /// A word, verbatim.
     Text(String),
+    /// The messages the rule's rows added to a list so far (`add <list>`), as a list.
+    List(String),
+    /// The category the steps phase reads, as `category()` gives it (a word, or unknown).
+    Category,
 }
 
 /// One row of `checks.csv`, compiled.
@@ -116,11 +126,8 @@ pub(super) fn compile_checks(
             return (by_rule, uses);
         }
     };
-    let names = Names {
-        reader: api.reader,
-        params,
-        conditions,
-    };
+    // The lists each rule's rows have added to so far, in file order.
+    let mut lists: Vec<BTreeSet<String>> = vec![BTreeSet::new(); rules.len()];
     for (line, row) in rows {
         let mut bad = |column: &str, m: String| {
             errors.push(LoadError::invalid(
@@ -140,6 +147,15 @@ pub(super) fn compile_checks(
         let Some(rule) = rules.get(index) else {
             continue;
         };
+        let Some(added) = lists.get_mut(index) else {
+            continue;
+        };
+        let names = Names {
+            reader: api.reader,
+            params,
+            conditions,
+            lists: Some(added),
+        };
         let when = match cell(&row, 1).trim() {
             "" => Gate::always(),
             text => match compile(text, &names) {
@@ -158,22 +174,34 @@ pub(super) fn compile_checks(
             }
         };
         let message = cell(&row, 3).trim().to_owned();
-        if message.is_empty() {
-            bad(
-                "message",
-                "a check needs the id of its finding's message".to_owned(),
-            );
-            continue;
-        }
-        let args = match args(cell(&row, 4), params, api) {
+        let args = match args(cell(&row, 4), params, api, added) {
             Ok(a) => a,
             Err(m) => {
                 bad("args", m);
                 continue;
             }
         };
-        let keys: BTreeSet<String> = args.iter().map(|(n, _)| n.clone()).collect();
-        uses.push((file.clone(), Use::new(line, &message, Some(keys))));
+        if let Then::Read(_) = then {
+            if !message.is_empty() || !args.is_empty() {
+                bad(
+                    "message",
+                    "a `read` row reports nothing: it takes no message and no arguments".to_owned(),
+                );
+                continue;
+            }
+        } else if message.is_empty() {
+            bad(
+                "message",
+                "a check needs the id of its finding's message".to_owned(),
+            );
+            continue;
+        } else {
+            let keys: BTreeSet<String> = args.iter().map(|(n, _)| n.clone()).collect();
+            uses.push((file.clone(), Use::new(line, &message, Some(keys))));
+        }
+        if let Then::Add(list) = &then {
+            added.insert(list.clone());
+        }
         for (_, a) in &args {
             if let ArgSource::Msg(m) = a {
                 uses.push((file.clone(), Use::new(line, m, Some(BTreeSet::new()))));
@@ -241,6 +269,27 @@ fn then(
             Then::Floor(cat)
         }
         ["require", ..] => Then::Require(one(&vocab::STEP)?),
+        ["read", paths @ ..] if !paths.is_empty() => {
+            let mut facts = Vec::new();
+            for p in paths {
+                let Some((path, read)) = (api.reader)(p) else {
+                    return Err(format!("`{p}` is not a fact of the contract"));
+                };
+                facts.push(Fact { path, read });
+            }
+            Then::Read(facts)
+        }
+        ["add", list] => {
+            if !list
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(format!(
+                    "`{list}` is not a list name (lower-case letters, digits and `_`)"
+                ));
+            }
+            Then::Add((*list).to_owned())
+        }
         ["trigger", ..] => Then::Trigger(one(&vocab::PERFORMANCE_STANDARD)?),
         ["missing", path, rest @ ..] => {
             let Some((path, read)) = (api.reader)(path) else {
@@ -284,7 +333,7 @@ fn then(
         }
         _ => {
             return Err(format!(
-                "`{text}` is not an effect (expected `floor <A, B or C>`, `refer`, `decline`, `info`, `require <step>`, `trigger <PS>` or `missing <fact> [-> <category>]`)"
+                "`{text}` is not an effect (expected `floor <A, B or C>`, `refer`, `decline`, `info`, `require <step>`, `trigger <PS>`, `missing <fact> [-> <category>]`, `read <fact> ...` or `add <list>`)"
             ));
         }
     };
@@ -296,6 +345,7 @@ fn args(
     text: &str,
     params: &BTreeMap<String, Param>,
     api: &ScriptApi,
+    lists: &BTreeSet<String>,
 ) -> Result<Vec<(String, ArgSource)>, String> {
     let mut out: Vec<(String, ArgSource)> = Vec::new();
     for part in text.split_whitespace() {
@@ -321,10 +371,19 @@ fn args(
             ArgSource::Msg(m.to_owned())
         } else if let Some(w) = source.strip_prefix("text:") {
             ArgSource::Text(w.to_owned())
+        } else if let Some(l) = source.strip_prefix("list:") {
+            if !lists.contains(l) {
+                return Err(format!(
+                    "no earlier row of this rule adds to a list `{l}` (`add {l}`)"
+                ));
+            }
+            ArgSource::List(l.to_owned())
+        } else if source == "category" {
+            ArgSource::Category
         } else {
             let Some((path, read)) = (api.reader)(source) else {
                 return Err(format!(
-                    "`{source}` is not a fact of the contract, `param:<name>`, `msg:<id>` or `text:<word>`"
+                    "`{source}` is not a fact of the contract, `param:<name>`, `msg:<id>`, `text:<word>`, `list:<list>` or `category`"
                 ));
             };
             ArgSource::Fact(Fact { path, read })

@@ -230,6 +230,11 @@ impl Hooks for Memoised {
     fn memo(&self, name: &str) -> Tri {
         context::memoised(self.pack, name).map_or(Tri::Unknown, |v| Tri::of_value(&v))
     }
+
+    /// A rule's gate never tests a list (`added` is refused outside checks.csv).
+    fn added(&self, _: &str) -> bool {
+        false
+    }
 }
 
 /// Which rules of `pack` run in `phase`, as the dispatcher's `open` list of rule indices in

@@ -48,6 +48,7 @@ pub(in crate::policy) fn compile_gates(
                         reader: api.reader,
                         params,
                         conditions: &conditions,
+                        lists: None,
                     };
                     match compile(cell(&row, 1), &names) {
                         Ok(g) => {
@@ -72,6 +73,7 @@ pub(in crate::policy) fn compile_gates(
         reader: api.reader,
         params,
         conditions: &conditions,
+        lists: None,
     };
     let compiled = rules
         .iter()

@@ -22,6 +22,7 @@
 //!          | fact "known"                           never unknown itself
 //!          | fact "empty"                           a list fact stated with no items
 //!          | "memo" HELPER                          a script helper's memoised value
+//!          | "added" LIST                           a list a table rule's earlier rows collected has items (checks.csv only)
 //! subject := "instrument" | "phase" | "category" | fact
 //! ```
 //!
@@ -94,6 +95,8 @@ pub(crate) trait Hooks {
     fn read(&self, path: &'static str);
     /// The value of `memo("name", app)`: unknown where it cannot be had.
     fn memo(&self, name: &str) -> Tri;
+    /// Whether the list `name` a table rule's rows collect has items so far.
+    fn added(&self, name: &str) -> bool;
 }
 
 /// What a gate is evaluated against.
@@ -170,6 +173,8 @@ enum Expr {
     Empty(Fact),
     /// A script helper's memoised value.
     Memo(String),
+    /// A list a table rule's earlier rows collected has items (never unknown).
+    Added(String),
 }
 
 /// A compiled gate: a rule's `when`, or a named condition.
@@ -432,6 +437,7 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
             .read_lock::<rhai::Array>()
             .map_or(Tri::Unknown, |items| Tri::of(items.is_empty())),
         Expr::Memo(name) => input.hooks.map_or(Tri::Unknown, |h| h.memo(name)),
+        Expr::Added(list) => input.hooks.map_or(Tri::Unknown, |h| Tri::of(h.added(list))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The gate language's parser: tokens, the grammar of the module's documentation, and the
 //! checks of what a gate names (facts, parameters, conditions, values).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
@@ -18,6 +18,9 @@ pub(in crate::policy) struct Names<'a> {
     pub reader: fn(&str) -> Option<(&'static str, Reader)>,
     pub params: &'a BTreeMap<String, Param>,
     pub conditions: &'a Conditions,
+    /// The lists a table rule's earlier rows collect (`add <list>`), which `added <list>` may
+    /// test; `None` outside `checks.csv`, where `added` is refused.
+    pub lists: Option<&'a BTreeSet<String>>,
 }
 
 /// Why a gate does not compile: the character (1-based) and what is wrong.
@@ -105,13 +108,14 @@ const MAX_DEPTH: usize = 32;
 /// evaluating a gate, and walking it at load, are linear in this.
 const MAX_SIZE: usize = 512;
 
-const KEYWORDS: [&str; 9] = [
-    "and", "or", "not", "in", "has", "meets", "known", "empty", "memo",
+const KEYWORDS: [&str; 10] = [
+    "and", "or", "not", "in", "has", "meets", "known", "empty", "memo", "added",
 ];
 
 /// Words a condition may not be named.
-pub(in crate::policy) const RESERVED: [&str; 14] = [
+pub(in crate::policy) const RESERVED: [&str; 15] = [
     "memo",
+    "added",
     "and",
     "or",
     "not",
@@ -223,6 +227,24 @@ impl Parser<'_, '_> {
             };
             self.pos += 1;
             return Ok(Expr::Memo(helper));
+        }
+        if name == "added" {
+            self.pos += 1;
+            let Some(Tok::Word(list)) = self.peek().cloned() else {
+                return self.err("expected the name of a list after `added`");
+            };
+            let Some(lists) = self.names.lists else {
+                return self.err(
+                    "`added` tests a list a table rule's rows collect: it is for `checks.csv` only",
+                );
+            };
+            if !lists.contains(&list) {
+                return self.err(format!(
+                    "no earlier row of this rule adds to a list `{list}` (`add {list}`)"
+                ));
+            }
+            self.pos += 1;
+            return Ok(Expr::Added(list));
         }
         if KEYWORDS.contains(&name.as_str()) {
             return self.err(format!("expected a fact or a condition, found `{name}`"));

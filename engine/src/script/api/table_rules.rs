@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 
-use rhai::{Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
 
 use super::messages::message;
 use super::params::{meeting, param_dyn, param_value};
@@ -16,7 +16,7 @@ use super::queries::memo_in;
 use super::reporting::{floor, missing, missing_moving, report, require, trigger};
 use super::{Res, fail};
 use crate::application::Application;
-use crate::decision::Effect;
+use crate::decision::{Category, Effect};
 use crate::policy::{ArgSource, Check, GateInput, Hooks, Then, Tri};
 use crate::script::budget::charge;
 use crate::script::context;
@@ -32,6 +32,8 @@ struct RuleHooks<'a, 'b> {
     app: &'a Dynamic,
     read: RefCell<Vec<&'static str>>,
     error: RefCell<Option<Box<EvalAltResult>>>,
+    /// The lists the rule's rows have added messages to (`add <list>`), by name.
+    lists: RefCell<Vec<(String, Array)>>,
 }
 
 impl Hooks for RuleHooks<'_, '_> {
@@ -48,6 +50,13 @@ impl Hooks for RuleHooks<'_, '_> {
                 Tri::Unknown
             }
         }
+    }
+
+    fn added(&self, name: &str) -> bool {
+        self.lists
+            .borrow()
+            .iter()
+            .any(|(n, items)| n == name && !items.is_empty())
     }
 }
 
@@ -81,6 +90,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
         app: &app,
         read: RefCell::new(Vec::new()),
         error: RefCell::new(None),
+        lists: RefCell::new(Vec::new()),
     };
     let input = GateInput {
         app: &application,
@@ -103,7 +113,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
                 if !read || !(fact.read)(&application).is_unit() {
                     continue;
                 }
-                let why = row_message(check, &application)?;
+                let why = row_message(check, &application, &hooks, category)?;
                 match to {
                     None => missing(id, fact.path, why)?,
                     Some((to, param)) => {
@@ -112,8 +122,21 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
                 }
             }
             (Then::Missing { .. }, _) | (_, Tri::False | Tri::Unknown) => {}
+            (Then::Read(facts), Tri::True) => {
+                for f in facts {
+                    context::record_read(f.path);
+                }
+            }
+            (Then::Add(list), Tri::True) => {
+                let why = row_message(check, &application, &hooks, category)?;
+                let mut lists = hooks.lists.borrow_mut();
+                match lists.iter_mut().find(|(n, _)| n == list) {
+                    Some((_, items)) => items.push(why),
+                    None => lists.push((list.clone(), vec![why])),
+                }
+            }
             (then, Tri::True) => {
-                let why = row_message(check, &application)?;
+                let why = row_message(check, &application, &hooks, category)?;
                 match then {
                     Then::Floor(c) => floor(id, c.as_str(), why)?,
                     Then::Require(step) => require(id, step, why)?,
@@ -121,7 +144,7 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
                     Then::Refer => drop(report(id, "refer", Effect::Refer, None, why)?),
                     Then::Decline => drop(report(id, "decline", Effect::Decline, None, why)?),
                     Then::Info => drop(report(id, "info", Effect::Info, None, why)?),
-                    Then::Missing { .. } => {}
+                    Then::Missing { .. } | Then::Read(_) | Then::Add(_) => {}
                 }
             }
         }
@@ -130,7 +153,12 @@ fn run(ctx: NativeCallContext, app: Dynamic) -> Res<()> {
 }
 
 /// The check's message with its arguments, as `msg(id, #{...})` would build it.
-fn row_message(check: &Check, app: &Application) -> Res<Dynamic> {
+fn row_message(
+    check: &Check,
+    app: &Application,
+    hooks: &RuleHooks<'_, '_>,
+    category: Option<Option<Category>>,
+) -> Res<Dynamic> {
     let mut args = Map::new();
     for (name, source) in &check.args {
         let value = match source {
@@ -141,6 +169,25 @@ fn row_message(check: &Check, app: &Application) -> Res<Dynamic> {
             ArgSource::Param(p) => param_dyn(param_value(p)?),
             ArgSource::Msg(id) => Dynamic::from(message(id, &Map::new())?),
             ArgSource::Text(w) => Dynamic::from(w.clone()),
+            ArgSource::List(l) => Dynamic::from_array(
+                hooks
+                    .lists
+                    .borrow()
+                    .iter()
+                    .find(|(n, _)| n == l)
+                    .map(|(_, items)| items.clone())
+                    .unwrap_or_default(),
+            ),
+            // As `category()` gives it to a script.
+            ArgSource::Category => match category {
+                Some(Some(c)) => Dynamic::from(c.as_str().to_owned()),
+                Some(None) => Dynamic::UNIT,
+                None => {
+                    return fail(
+                        "`category` may only be called in the steps phase, once every floor is raised",
+                    );
+                }
+            },
         };
         args.insert(name.as_str().into(), value);
     }
