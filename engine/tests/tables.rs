@@ -1,7 +1,8 @@
 //! Table rules (`checks.csv`): rows decide natively, with the facts they read and their
 //! messages; an unknown condition reports the fact missing, with where it would move the
 //! category; `memo` reads a script helper; reference mode runs the rule's script instead; and a
-//! row that names what does not exist is refused with its file, line and column. (The shipped
+//! row that names what does not exist is refused with its file, line and column; rows read facts
+//! in a script's order (`read`), collect lists (`add`, `added`, `list:`) and pass the category. (The shipped
 //! packs' table rules are checked against their reference scripts by the differential property
 //! in tests/properties.rs.)
 
@@ -281,6 +282,111 @@ fn a_row_that_runs_out_of_budget_is_a_limit_placed_in_checks_csv() {
         e.message.contains("checks.csv line 4") && e.message.ends_with("at t-1.0.0/checks.csv"),
         "{}",
         e.message
+    );
+}
+
+/// Rows that read in a script's order, collect a list and pass the steps phase's category.
+const LISTS: &str = "rule,when,then,message,args\n\
+R-T-01,project.activities has thermal_power and project.capacity.thermal_mw meets t.mwth,floor A,t-floor,mw=project.capacity.thermal_mw limit=param:t.mwth\n\
+R-T-01,project.activities has thermal_power and project.capacity.thermal_mw meets t.mwth,missing project.capacity.thermal_mw -> A,t-needed,what=msg:t-what\n\
+R-T-04,,info,t-always,\n\
+R-T-02,,read project.stage,,\n\
+R-T-02,project.fuel = coal,add found,t-item,what=text:coal\n\
+R-T-02,project.activities has thermal_power,add found,t-item,what=text:power\n\
+R-T-02,added found,info,t-list,found=list:found\n\
+R-T-02,not added found,info,t-none,\n\
+R-T-03,\"category in [A, B, C]\",info,t-cat,category=category\n";
+
+/// The pack of [`pack`] with `checks` and the messages of [`LISTS`].
+fn lists_pack(checks: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut f = pack(checks);
+    for (file, extra) in [
+        ("en", "t-item = item { $what }\nt-list = found: { $found }\nt-none = nothing found\nt-cat = category { $category }\n"),
+        ("nl", "t-item = onderdeel { $what }\nt-list = gevonden: { $found }\nt-none = niets gevonden\nt-cat = categorie { $category }\n"),
+    ] {
+        let key = format!("t-1.0.0/messages/{file}.ftl");
+        let mut text = f.remove(&key).unwrap();
+        text.extend_from_slice(extra.as_bytes());
+        f.insert(key, text);
+    }
+    f
+}
+
+#[test]
+fn rows_read_in_order_collect_a_list_and_pass_the_category() {
+    let set = load(lists_pack(LISTS));
+    let facts = |f: &Finding| f.facts.keys().map(|k| k.to_string()).collect::<Vec<_>>();
+    // A gas plant: the activity's row adds to the list, the fuel's does not.
+    let d = decide(&set, &example(|_| {}));
+    let f = of(&d, "R-T-02");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(&*f[0].reason, "found: item power");
+    // `read` listed the stage before anything was reported; the conditions read the rest.
+    assert_eq!(
+        facts(f[0]),
+        ["project.activities", "project.fuel", "project.stage"]
+    );
+    let args = serde_json::to_value(f[0].message.as_ref().unwrap()).unwrap()["args"].clone();
+    assert_eq!(args["found"]["list"].as_array().map(Vec::len), Some(1), "{args}");
+    // Coal adds a second item, in row order.
+    let coal = decide(&set, &example(|v| v["project"]["fuel"] = "coal".into()));
+    assert_eq!(&*of(&coal, "R-T-02")[0].reason, "found: item coal and item power");
+    // Nothing added: `added found` is false and `not added found` reports.
+    let none = decide(
+        &set,
+        &example(|v| v["project"]["activities"] = serde_json::json!(["road"])),
+    );
+    let f = of(&none, "R-T-02");
+    assert_eq!((f.len(), &*f[0].reason), (1, "nothing found"));
+    // `category` is the category the steps phase reads, as a script's `category()`.
+    let cat = of(&d, "R-T-03");
+    assert_eq!(&*cat[0].reason, "category A");
+    assert_eq!(cat[0].facts.len(), 0);
+}
+
+#[test]
+fn lists_and_reads_are_refused_where_they_cannot_work() {
+    let row = |r: &str| format!("rule,when,then,message,args\n{r}\n");
+    for (checks, expected) in [
+        (
+            row("R-T-02,,read project.stage,t-coal,"),
+            "column `message`: a `read` row reports nothing: it takes no message and no arguments",
+        ),
+        (
+            row("R-T-02,,read project.stgae,,"),
+            "column `then`: `project.stgae` is not a fact of the contract",
+        ),
+        (
+            row("R-T-02,,add Found,t-coal,"),
+            "column `then`: `Found` is not a list name",
+        ),
+        (
+            row("R-T-02,added found,refer,t-coal,"),
+            "column `when`: character 7: no earlier row of this rule adds to a list `found` (`add found`)",
+        ),
+        (
+            "rule,when,then,message,args\nR-T-04,,add found,t-coal,\nR-T-02,,info,t-list,found=list:found\n"
+                .to_owned(),
+            "t-1.0.0/checks.csv:3: column `args`: no earlier row of this rule adds to a list `found`",
+        ),
+    ] {
+        let e = errors(lists_pack(&checks));
+        assert!(
+            e.iter().any(|m| m.contains(expected)),
+            "{checks}: expected `{expected}` in {e:?}"
+        );
+    }
+    // A rule's gate and a named condition never collect: `added` is for checks.csv only.
+    let mut files = lists_pack(LISTS);
+    files.insert(
+        "t-1.0.0/gates.csv".to_owned(),
+        b"name,when,note\nx,added found,\n".to_vec(),
+    );
+    let e = errors(files);
+    assert!(
+        e.iter()
+            .any(|m| m.contains("gates.csv") && m.contains("it is for `checks.csv` only")),
+        "{e:?}"
     );
 }
 
