@@ -497,7 +497,11 @@ fn host_functions_charge_their_work_before_doing_it() {
     let flood = r#"for i in 0..2000 { info("R-T-02", "again"); }"#;
     let d = run_with_budget(flood, 100_000);
     stopped_by_budget(&d, "info flood");
-    let reported = d.findings.iter().filter(|f| &*f.rule_id == "R-T-02").count();
+    let reported = d
+        .findings
+        .iter()
+        .filter(|f| &*f.rule_id == "R-T-02")
+        .count();
     assert!(reported <= 1_000, "{reported} findings reported");
 }
 

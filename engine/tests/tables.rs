@@ -301,8 +301,14 @@ R-T-03,\"category in [A, B, C]\",info,t-cat,category=category\n";
 fn lists_pack(checks: &str) -> BTreeMap<String, Vec<u8>> {
     let mut f = pack(checks);
     for (file, extra) in [
-        ("en", "t-item = item { $what }\nt-list = found: { $found }\nt-none = nothing found\nt-cat = category { $category }\n"),
-        ("nl", "t-item = onderdeel { $what }\nt-list = gevonden: { $found }\nt-none = niets gevonden\nt-cat = categorie { $category }\n"),
+        (
+            "en",
+            "t-item = item { $what }\nt-list = found: { $found }\nt-none = nothing found\nt-cat = category { $category }\n",
+        ),
+        (
+            "nl",
+            "t-item = onderdeel { $what }\nt-list = gevonden: { $found }\nt-none = niets gevonden\nt-cat = categorie { $category }\n",
+        ),
     ] {
         let key = format!("t-1.0.0/messages/{file}.ftl");
         let mut text = f.remove(&key).unwrap();
@@ -327,10 +333,17 @@ fn rows_read_in_order_collect_a_list_and_pass_the_category() {
         ["project.activities", "project.fuel", "project.stage"]
     );
     let args = serde_json::to_value(f[0].message.as_ref().unwrap()).unwrap()["args"].clone();
-    assert_eq!(args["found"]["list"].as_array().map(Vec::len), Some(1), "{args}");
+    assert_eq!(
+        args["found"]["list"].as_array().map(Vec::len),
+        Some(1),
+        "{args}"
+    );
     // Coal adds a second item, in row order.
     let coal = decide(&set, &example(|v| v["project"]["fuel"] = "coal".into()));
-    assert_eq!(&*of(&coal, "R-T-02")[0].reason, "found: item coal and item power");
+    assert_eq!(
+        &*of(&coal, "R-T-02")[0].reason,
+        "found: item coal and item power"
+    );
     // Nothing added: `added found` is false and `not added found` reports.
     let none = decide(
         &set,

@@ -18,8 +18,8 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::{Arc, RwLock};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
 use chrono::Datelike;
 
@@ -212,7 +212,11 @@ mod tests {
     fn it_stops_growing_at_its_bound() {
         let r = Rendered::default();
         for i in 0..(MAX_TEXTS as i64 + 10) {
-            r.put(Lang::En, &Message::new("m").with("i", Arg::Int(i)), &Arc::from("t"));
+            r.put(
+                Lang::En,
+                &Message::new("m").with("i", Arg::Int(i)),
+                &Arc::from("t"),
+            );
         }
         let count = r.texts.read().map(|t| t.count).unwrap_or(0);
         assert_eq!(count, MAX_TEXTS);

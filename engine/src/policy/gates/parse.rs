@@ -215,36 +215,41 @@ impl Parser<'_, '_> {
         out
     }
 
+    /// `memo HELPER` or `added LIST`, after its keyword.
+    fn named_test(&mut self, keyword: &str) -> Result<Expr, GateError> {
+        let Some(Tok::Word(name)) = self.peek().cloned() else {
+            return self.err(if keyword == "memo" {
+                "expected the name of a script helper after `memo`"
+            } else {
+                "expected the name of a list after `added`"
+            });
+        };
+        if keyword == "memo" {
+            self.pos += 1;
+            return Ok(Expr::Memo(name));
+        }
+        let Some(lists) = self.names.lists else {
+            return self.err(
+                "`added` tests a list a table rule's rows collect: it is for `checks.csv` only",
+            );
+        };
+        if !lists.contains(&name) {
+            return self.err(format!(
+                "no earlier row of this rule adds to a list `{name}` (`add {name}`)"
+            ));
+        }
+        self.pos += 1;
+        Ok(Expr::Added(name))
+    }
+
     fn test(&mut self) -> Result<Expr, GateError> {
         let start = self.at();
         let Some(Tok::Word(name)) = self.peek().cloned() else {
             return self.err("expected a fact, `instrument`, `phase`, `category` or a condition");
         };
-        if name == "memo" {
+        if name == "memo" || name == "added" {
             self.pos += 1;
-            let Some(Tok::Word(helper)) = self.peek().cloned() else {
-                return self.err("expected the name of a script helper after `memo`");
-            };
-            self.pos += 1;
-            return Ok(Expr::Memo(helper));
-        }
-        if name == "added" {
-            self.pos += 1;
-            let Some(Tok::Word(list)) = self.peek().cloned() else {
-                return self.err("expected the name of a list after `added`");
-            };
-            let Some(lists) = self.names.lists else {
-                return self.err(
-                    "`added` tests a list a table rule's rows collect: it is for `checks.csv` only",
-                );
-            };
-            if !lists.contains(&list) {
-                return self.err(format!(
-                    "no earlier row of this rule adds to a list `{list}` (`add {list}`)"
-                ));
-            }
-            self.pos += 1;
-            return Ok(Expr::Added(list));
+            return self.named_test(&name);
         }
         if KEYWORDS.contains(&name.as_str()) {
             return self.err(format!("expected a fact or a condition, found `{name}`"));

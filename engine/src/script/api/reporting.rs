@@ -111,13 +111,7 @@ pub(super) fn floor(rule: &str, category: &str, reason: Dynamic) -> Res<()> {
             "`{category}` is not a category (expected `A`, `B` or `C`)"
         ));
     };
-    report(
-        rule,
-        "floor",
-        Effect::CategoryFloor,
-        Some(category),
-        reason,
-    )?;
+    report(rule, "floor", Effect::CategoryFloor, Some(category), reason)?;
     let _ = context::with(|c| c.out.floor = c.out.floor.max(Some(cat)));
     Ok(())
 }
