@@ -374,6 +374,14 @@ fn lists_and_reads_are_refused_where_they_cannot_work() {
             "column `then`: `Found` is not a list name",
         ),
         (
+            row("R-T-02,,read,,"),
+            "column `then`: `read` names the facts it reads",
+        ),
+        (
+            row("R-T-02,,info,t-cat,category=category"),
+            "column `args`: `category` is known from the steps phase on, and rule `R-T-02` runs in the facts phase",
+        ),
+        (
             row("R-T-02,added found,refer,t-coal,"),
             "column `when`: character 7: no earlier row of this rule adds to a list `found` (`add found`)",
         ),
@@ -389,6 +397,15 @@ fn lists_and_reads_are_refused_where_they_cannot_work() {
             "{checks}: expected `{expected}` in {e:?}"
         );
     }
+    // A bad row that adds to a list is refused once: the rows that use its list are not.
+    let e = errors(lists_pack(
+        "rule,when,then,message,args\nR-T-02,project.feul = coal,add found,t-item,what=text:x\nR-T-02,added found,info,t-list,found=list:found\n",
+    ));
+    assert_eq!(
+        e.iter().filter(|m| m.contains("checks.csv")).count(),
+        1,
+        "{e:?}"
+    );
     // A rule's gate and a named condition never collect: `added` is for checks.csv only.
     let mut files = lists_pack(LISTS);
     files.insert(

@@ -8,19 +8,24 @@
 //! |---|---|
 //! | `rule` | the rule id (of `rules.csv`) |
 //! | `when` | the condition, as a gate: `project.activities has tannery and project.capacity.tannery_tonnes_per_day meets annex_i.tannery_t_day`; empty: always |
-//! | `then` | what the rule reports: `floor A`, `refer`, `decline`, `info`, `require <step>`, `trigger <PS>` where the condition is true; `missing <fact>` or `missing <fact> -> <A, B, C or not_categorised>` where it is unknown and that fact is |
-//! | `message` | the message id of the finding |
-//! | `args` | the message's arguments, `name=<fact>`, `name=param:<parameter>`, `name=msg:<message id>` or `name=text:<word>`, separated by spaces |
+//! | `then` | what the rule reports: `floor A`, `refer`, `decline`, `info`, `require <step>`, `trigger <PS>` where the condition is true; `missing <fact>` or `missing <fact> -> <A, B, C or not_categorised>` where it is unknown and that fact is; `read <fact> ...` (the facts are read, for the rule's later findings; nothing is reported) and `add <list>` (the row's message joins the rule's list) where it is true |
+//! | `message` | the message id of the finding (empty for `read`) |
+//! | `args` | the message's arguments, `name=<fact>`, `name=param:<parameter>`, `name=msg:<message id>`, `name=text:<word>`, `name=list:<list>` (what earlier rows added, as a list) or `name=category` (as a script's `category()`), separated by spaces |
 //!
 //! Every row of a rule is checked, in file order; the facts a finding lists are those the rule's
 //! rows read so far, as a script's findings list what it read. `missing <fact> -> A` reports what
 //! the fact would have to be for the category to move (the value meeting the parameter the
 //! condition compares it with), as a script's five-argument `missing` does.
 //!
+//! A list (`add`) lives for one run of the rule, one phase; `added <list>` in a condition tests
+//! whether it has items so far.
+//!
 //! Refused when the set loads, each with the file, line and column: an unknown rule, fact,
 //! parameter, step or Performance Standard; a condition that does not compile; a `floor` of a
 //! rule that does not run in the facts or floors phase; a `missing` fact the condition never
-//! reads, or a move without a threshold for it; an argument written wrongly. The message ids and
+//! reads, or a move without a threshold for it; an argument written wrongly; a list (`added`,
+//! `list:`) no earlier row of the rule adds to; `category` in a rule that never runs in the
+//! steps or final phase; a `read` row with a message or arguments. The message ids and
 //! argument names are checked against the catalogues as a script's `msg` calls are.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -162,6 +167,11 @@ pub(super) fn compile_checks(
                 Ok(g) => g,
                 Err(e) => {
                     bad("when", format!("character {}: {}", e.at, e.message));
+                    // Its list is still named, so later rows are not refused for it as well.
+                    if let ["add", list] = cell(&row, 2).split_whitespace().collect::<Vec<_>>()[..]
+                    {
+                        added.insert(list.to_owned());
+                    }
                     continue;
                 }
             },
@@ -174,33 +184,26 @@ pub(super) fn compile_checks(
             }
         };
         let message = cell(&row, 3).trim().to_owned();
-        let args = match args(cell(&row, 4), params, api, added) {
+        let args = args(cell(&row, 4), params, api, added);
+        // The row's list is named from here on, whatever else is wrong with the row, so later
+        // rows are not refused for it as well (its own arguments cannot take it).
+        if let Then::Add(list) = &then {
+            added.insert(list.clone());
+        }
+        let args = match args {
             Ok(a) => a,
             Err(m) => {
                 bad("args", m);
                 continue;
             }
         };
-        if let Then::Read(_) = then {
-            if !message.is_empty() || !args.is_empty() {
-                bad(
-                    "message",
-                    "a `read` row reports nothing: it takes no message and no arguments".to_owned(),
-                );
-                continue;
-            }
-        } else if message.is_empty() {
-            bad(
-                "message",
-                "a check needs the id of its finding's message".to_owned(),
-            );
+        if let Err((column, m)) = shape(&then, &message, &args, rule) {
+            bad(column, m);
             continue;
-        } else {
+        }
+        if !message.is_empty() {
             let keys: BTreeSet<String> = args.iter().map(|(n, _)| n.clone()).collect();
             uses.push((file.clone(), Use::new(line, &message, Some(keys))));
-        }
-        if let Then::Add(list) = &then {
-            added.insert(list.clone());
         }
         for (_, a) in &args {
             if let ArgSource::Msg(m) = a {
@@ -219,6 +222,40 @@ pub(super) fn compile_checks(
         }
     }
     (by_rule, uses)
+}
+
+/// Whether a row's message and arguments fit its effect and its rule: a `read` row reports
+/// nothing, every other row needs a message, and `category` is known only from the steps phase.
+fn shape(
+    then: &Then,
+    message: &str,
+    args: &[(String, ArgSource)],
+    rule: &Rule,
+) -> Result<(), (&'static str, String)> {
+    let steps = |p: &Phase| matches!(p, Phase::Steps | Phase::Final);
+    if args.iter().any(|(_, a)| matches!(a, ArgSource::Category)) && !rule.phases.iter().any(steps)
+    {
+        return Err((
+            "args",
+            format!(
+                "`category` is known from the steps phase on, and rule `{}` runs in the {} phase",
+                rule.id,
+                rule.phase_names()
+            ),
+        ));
+    }
+    match then {
+        Then::Read(_) if !message.is_empty() || !args.is_empty() => Err((
+            "message",
+            "a `read` row reports nothing: it takes no message and no arguments".to_owned(),
+        )),
+        Then::Read(_) => Ok(()),
+        _ if message.is_empty() => Err((
+            "message",
+            "a check needs the id of its finding's message".to_owned(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Parses the `then` column of a check of `rule`.
@@ -269,7 +306,8 @@ fn then(
             Then::Floor(cat)
         }
         ["require", ..] => Then::Require(one(&vocab::STEP)?),
-        ["read", paths @ ..] if !paths.is_empty() => {
+        ["read"] => return Err("`read` names the facts it reads: `read <fact> ...`".to_owned()),
+        ["read", paths @ ..] => {
             let mut facts = Vec::new();
             for p in paths {
                 let Some((path, read)) = (api.reader)(p) else {

@@ -230,7 +230,11 @@ fn print_rules(pack: &imvo_engine::policy::Pack) -> Result<(), Failure> {
             } else {
                 format!(" {{{args}}}")
             };
-            outln!("  {:<51} row: {when} => {then}: {message}{args}", "")?;
+            if message.is_empty() {
+                outln!("  {:<51} row: {when} => {then}", "")?;
+            } else {
+                outln!("  {:<51} row: {when} => {then}: {message}{args}", "")?;
+            }
         }
         if !r.note.is_empty() {
             outln!("  {:<51} note: {}", "", r.note)?;

@@ -183,9 +183,10 @@ fn row_message(
                 Some(Some(c)) => Dynamic::from(c.as_str().to_owned()),
                 Some(None) => Dynamic::UNIT,
                 None => {
-                    return fail(
-                        "`category` may only be called in the steps phase, once every floor is raised",
-                    );
+                    return fail(format!(
+                        "checks.csv line {}: `category` is known from the steps phase on",
+                        check.line
+                    ));
                 }
             },
         };
