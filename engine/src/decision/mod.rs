@@ -161,6 +161,23 @@ pub enum Effect {
     Info,
 }
 
+impl Effect {
+    /// The contract's name (`category_floor`), as serialised.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Decline => "decline",
+            Effect::Refer => "refer",
+            Effect::InsufficientInformation => "insufficient_information",
+            Effect::CategoryFloor => "category_floor",
+            Effect::Require => "require",
+            Effect::Trigger => "trigger",
+            Effect::RiskLevel => "risk_level",
+            Effect::Info => "info",
+        }
+    }
+}
+
 /// Where a rule comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -583,6 +600,25 @@ impl<'de> Deserialize<'de> for Instrument {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_effect_is_named_as_it_is_serialised() {
+        for e in [
+            Effect::Decline,
+            Effect::Refer,
+            Effect::InsufficientInformation,
+            Effect::CategoryFloor,
+            Effect::Require,
+            Effect::Trigger,
+            Effect::RiskLevel,
+            Effect::Info,
+        ] {
+            assert_eq!(
+                serde_json::to_value(e).unwrap(),
+                serde_json::json!(e.as_str())
+            );
+        }
+    }
 
     #[test]
     fn outcomes_and_categories_are_ordered_by_strength() {

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use imvo_engine::decision::{Category, Effect, Outcome, RiskLevel};
 use imvo_engine::messages::{Arg, Lang};
 use imvo_engine::render::t;
 use imvo_engine::{Application, Decision, PolicySet, screen};
@@ -115,15 +116,51 @@ impl Verdict {
                 .map(|f| {
                     (
                         f.rule_id.to_string(),
-                        serde_json::to_value(f.effect)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        f.effect.as_str().to_owned(),
                         f.value.clone().unwrap_or_default(),
                     )
                 })
                 .collect(),
         }
+    }
+
+    /// Of a stored decision (its JSON), reading only what the verdict needs: the outcome,
+    /// category, risk level and each finding's rule, effect and value, typed as a
+    /// [`Decision`] types them, the rest skipped. The same verdict as [`Verdict::of`] the
+    /// decision read back whole, without building the whole decision. `None` where the text is
+    /// not a decision.
+    #[must_use]
+    pub fn of_stored(json: &str) -> Option<Verdict> {
+        #[derive(serde::Deserialize)]
+        struct Stored {
+            outcome: Outcome,
+            category: Option<Category>,
+            risk_level: Option<RiskLevel>,
+            findings: Vec<StoredFinding>,
+        }
+        #[derive(serde::Deserialize)]
+        struct StoredFinding {
+            rule_id: String,
+            effect: Effect,
+            value: Option<String>,
+        }
+        let d: Stored = serde_json::from_str(json).ok()?;
+        Some(Verdict {
+            category: d.category.map_or("none", Category::as_str).to_owned(),
+            outcome: d.outcome.as_str().to_owned(),
+            risk_level: d.risk_level.map_or("none", RiskLevel::as_str).to_owned(),
+            rules: d
+                .findings
+                .into_iter()
+                .map(|f| {
+                    (
+                        f.rule_id,
+                        f.effect.as_str().to_owned(),
+                        f.value.unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        })
     }
 }
 
@@ -245,9 +282,15 @@ pub fn impact(
     Ok(out)
 }
 
+/// Stored screenings read from the database at a time.
+const PAGE: i64 = 512;
+
 /// Re-screens the latest stored screening of every application (reference and instrument)
 /// under `to`, on `as_of` (default: the date each was screened on, so only the policy change
 /// shows), and compares with the stored decision.
+///
+/// The database is read a page at a time while the pages before are screened on `threads`
+/// threads (at most two pages wait), so reading and screening overlap and memory stays flat.
 ///
 /// # Errors
 /// Database errors, or a thread could not be started; a stored application that no longer
@@ -258,61 +301,101 @@ pub async fn impact_stored(
     as_of: Option<NaiveDate>,
     threads: usize,
 ) -> Result<Impact, ImpactError> {
+    impact_stored_in_pages(store, to, as_of, threads, PAGE).await
+}
+
+/// [`impact_stored`] with pages of `page` screenings (tests read several small pages).
+///
+/// # Errors
+/// As [`impact_stored`].
+#[doc(hidden)]
+pub async fn impact_stored_in_pages(
+    store: &crate::store::Store,
+    to: &PolicySet,
+    as_of: Option<NaiveDate>,
+    threads: usize,
+    page: i64,
+) -> Result<Impact, ImpactError> {
     let threads = threads.clamp(1, crate::batch::MAX_THREADS);
-    let mut out = Impact::default();
-    let mut after = 0i64;
     let upto = store.head().await?.map_or(0, |h| h.seq);
-    loop {
-        let page = store.latest_screenings(after, upto, 256).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        let mut results = Vec::with_capacity(page.len());
-        let rescreen = |r: &Record| {
-            let app = r.input.as_deref().and_then(|t| Application::parse(t).ok());
-            // Read back as typed (fields added since it was stored are defaulted).
-            let before: Option<Decision> = r
-                .decision
-                .as_deref()
-                .and_then(|d| serde_json::from_str(d).ok());
-            let date = as_of.or_else(|| {
-                r.as_of
-                    .as_deref()
-                    .and_then(imvo_engine::application::parse_date)
-            });
-            let v = match (app, before) {
-                (Some(app), Some(before)) => {
-                    let d = date.unwrap_or(app.application_date);
-                    let b = Verdict::of(&screen(to, &app, d));
-                    Some((app, Verdict::of(&before), b))
-                }
-                _ => None,
-            };
-            (r.id.clone(), r.seq, v)
-        };
-        ordered(
-            page.iter().map(Ok),
-            threads,
-            "imvo-rescreen",
-            rescreen,
-            |x| {
-                results.push(x);
-                Ok(())
-            },
-        )
+    let (pages, rx) = tokio::sync::mpsc::channel::<Vec<Record>>(2);
+    let (done, result) = tokio::sync::oneshot::channel();
+    let to = to.clone();
+    // The screening runs on threads of its own (this may be a runtime's only thread); the
+    // pages reach it through the channel, which waits while two pages are queued.
+    std::thread::Builder::new()
+        .name("imvo-rescreen-sink".into())
+        .spawn(move || {
+            let _ = done.send(screen_pages(rx, &to, as_of, threads));
+        })
         .map_err(ImpactError::Threads)?;
-        for (id, seq, v) in results {
-            match v {
-                Some((app, a, b)) => out.add(0, Some(id), &app, &a, &b),
-                None => {
-                    out.rejected.push(u64::try_from(seq).unwrap_or(0));
-                    out.rejections.push(serde_json::json!({
-                        "seq": seq, "screening_id": id, "error": "unreadable_record",
-                        "detail": "the stored application no longer parses under the v1 contract, or the stored decision cannot be read",
-                    }));
-                }
+    let mut after = 0i64;
+    let read = loop {
+        let records = match store.latest_screenings(after, upto, page.max(1)).await {
+            Ok(r) => r,
+            Err(e) => break Err(e),
+        };
+        let Some(last) = records.last() else {
+            break Ok(());
+        };
+        after = last.seq;
+        if pages.send(records).await.is_err() {
+            break Ok(()); // the screening stopped; its result says why
+        }
+    };
+    drop(pages);
+    let screened = result.await.unwrap_or_else(|_| {
+        Err(ImpactError::Threads(std::io::Error::other(
+            "the screening thread stopped",
+        )))
+    });
+    read?;
+    screened
+}
+
+/// Screens the pages `rx` gives, in order, and counts them into the report.
+fn screen_pages(
+    mut rx: tokio::sync::mpsc::Receiver<Vec<Record>>,
+    to: &PolicySet,
+    as_of: Option<NaiveDate>,
+    threads: usize,
+) -> Result<Impact, ImpactError> {
+    let mut out = Impact::default();
+    let input = std::iter::from_fn(move || rx.blocking_recv())
+        .flatten()
+        .map(Ok);
+    let rescreen = |r: Record| {
+        let app = r.input.as_deref().and_then(|t| Application::parse(t).ok());
+        let before = r.decision.as_deref().and_then(Verdict::of_stored);
+        let date = as_of.or_else(|| {
+            r.as_of
+                .as_deref()
+                .and_then(imvo_engine::application::parse_date)
+        });
+        let v = match (app, before) {
+            (Some(app), Some(before)) => {
+                let d = date.unwrap_or(app.application_date);
+                let after = Verdict::of(&screen(to, &app, d));
+                Some((app, before, after))
+            }
+            _ => None,
+        };
+        (r.id, r.seq, v)
+    };
+    ordered(input, threads, "imvo-rescreen", rescreen, |(id, seq, v)| {
+        match v {
+            Some((app, a, b)) => out.add(0, Some(id), &app, &a, &b),
+            None => {
+                out.rejected.push(u64::try_from(seq).unwrap_or(0));
+                out.rejections.push(serde_json::json!({
+                    "seq": seq, "screening_id": id, "error": "unreadable_record",
+                    "detail": "the stored application no longer parses under the v1 contract, or the stored decision cannot be read",
+                }));
             }
         }
-    }
+        Ok(())
+    })
+    .map_err(ImpactError::Threads)?;
     Ok(out)
 }
 

@@ -582,14 +582,7 @@ impl Store {
         upto: i64,
         limit: i64,
     ) -> Result<Vec<Record>, StoreError> {
-        // Up to a fixed head `upto`, so screenings stored while the pages are read neither
-        // appear nor hide the ones before them.
-        let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM records r WHERE r.kind = 'screening' AND r.seq > $1 AND r.seq <= $3 \
-             AND NOT EXISTS (SELECT 1 FROM records n WHERE n.reference = r.reference \
-             AND n.instrument = r.instrument AND n.kind = 'screening' AND n.seq > r.seq AND n.seq <= $3) \
-             ORDER BY r.seq LIMIT $2"
-        );
+        let sql = latest_screenings_sql();
         let rows = on_db!(self, |p| {
             let rows = sqlx::query(&sql)
                 .bind(after)
@@ -603,4 +596,19 @@ impl Store {
         });
         Ok(rows)
     }
+}
+
+/// The query of [`Store::latest_screenings`] (`$1` after, `$2` limit, `$3` upto). Up to a fixed
+/// head `upto`, so screenings stored while the pages are read neither appear nor hide the ones
+/// before them. "No later screening of the same application" is one lookup in the index
+/// `records_latest` (migration 0006); the store's tests hold SQLite's plan to it.
+#[doc(hidden)]
+#[must_use]
+pub fn latest_screenings_sql() -> String {
+    format!(
+        "SELECT {RECORD_COLUMNS} FROM records r WHERE r.kind = 'screening' AND r.seq > $1 AND r.seq <= $3 \
+         AND NOT EXISTS (SELECT 1 FROM records n WHERE n.reference = r.reference \
+         AND n.instrument = r.instrument AND n.kind = 'screening' AND n.seq > r.seq AND n.seq <= $3) \
+         ORDER BY r.seq LIMIT $2"
+    )
 }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The impact of a policy change over the stored screenings (issue 16's acceptance: `imvo rescreen`
+# over 1,000,000 stored screenings on SQLite, the impact report timed on its own).
+#
+#   tools/bench_rescreen.sh [N]            (default 1,000,000)
+#
+# 1. The database: a release `imvo serve` on a fresh SQLite file stores N applications of
+#    tools/make_portfolio.py (seed 7) as stored batches (POST /v1/batches, in parts of at most
+#    250,000 lines), and the record chain is verified. About 11 KB a screening: 1,000,000 take
+#    about 11 GB and, on 2 cores, 4-8 minutes. DB=path keeps the database (and reuses it when it
+#    already holds N screenings: only step 3 runs again).
+# 2. The policy change: a copy of policies/ in which the Common Approaches' size threshold
+#    (`ca.size_threshold`, R-EC-02) is SDR 5 million instead of 10 million, so applications
+#    between the two move into review and some change category.
+# 3. Timed on its own: `imvo rescreen --stored --to CHANGED --threads T --json` (T from THREADS,
+#    default the number of cores), with its wall time, rate and peak RSS (GNU time), and the
+#    report's counts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-1000000}"
+THREADS="${THREADS:-$(nproc)}"
+cargo build --release --locked -p imvo-service --bin imvo >/dev/null
+BIN="$PWD/target/release/imvo"
+WORK="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+DB="${DB:-$WORK/imvo.db}"
+URL="sqlite:$DB"
+
+stored() { # screenings in the database, 0 if there is none
+  [ -f "$DB" ] || { echo 0; return; }
+  python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM records WHERE kind = 'screening'\").fetchone()[0])" "$DB"
+}
+
+if [ "$(stored)" != "$N" ]; then
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  python3 tools/make_portfolio.py "$N" --seed 7 > "$WORK/portfolio.jsonl"
+  split -l 250000 -d "$WORK/portfolio.jsonl" "$WORK/part."
+  rm "$WORK/portfolio.jsonl"
+  key="$("$BIN" --database "$URL" keys create --role analyst 2>/dev/null)"
+  port=18093
+  "$BIN" --database "$URL" serve --listen "127.0.0.1:$port" 2>"$WORK/serve.log" &
+  pid=$!
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  t0=$(date +%s.%N)
+  for part in "$WORK"/part.*; do
+    id=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/batches" -H "Authorization: Bearer $key" \
+          -H 'Content-Type: application/x-ndjson' --data-binary "@$part" | jq -r .id)
+    rm "$part"
+    while [ "$(curl -fsS "http://127.0.0.1:$port/v1/batches/$id" -H "Authorization: Bearer $key" | jq -r .status)" != done ]; do
+      sleep 1
+    done
+  done
+  t1=$(date +%s.%N)
+  kill -TERM "$pid"; wait "$pid" || true
+  echo "database: $(stored) screenings stored in $(python3 -c "print(f'{$t1 - $t0:.0f}')") s, $(du -h "$DB" | cut -f1)"
+  "$BIN" --database "$URL" audit verify >/dev/null
+  echo "record chain verified"
+else
+  echo "database: reusing $DB ($N screenings, $(du -h "$DB" | cut -f1))"
+fi
+
+cp -r policies "$WORK/changed"
+python3 - "$WORK/changed/oecd-common-approaches-2016.1.0/params.csv" <<'PYEOF'
+import csv, io, sys
+path = sys.argv[1]
+rows = list(csv.reader(open(path, newline="")))
+head, hits = rows[0], 0
+for r in rows[1:]:
+    if r[head.index("name")] == "ca.size_threshold":
+        col = head.index("value")
+        assert "10000000" in r[col], r
+        r[col] = r[col].replace("10000000", "5000000")
+        hits += 1
+assert hits == 1, "ca.size_threshold not found once"
+out = io.StringIO()
+csv.writer(out, lineterminator="\n").writerows(rows)
+open(path, "w").write(out.getvalue())
+PYEOF
+
+echo "rescreen: --stored --to (size threshold SDR 5 million) --threads $THREADS"
+/usr/bin/time -f "%e %M" -o "$WORK/time" \
+  "$BIN" --database "$URL" --json rescreen --stored --to "$WORK/changed" \
+  --threads "$THREADS" > "$WORK/report.json"
+read -r secs kib < "$WORK/time"
+python3 - "$WORK/report.json" "$secs" "$kib" <<'PYEOF'
+import json, sys
+r, secs, kib = json.load(open(sys.argv[1]))["impact"], float(sys.argv[2]), int(sys.argv[3])
+n = r["applications"]
+print(f"impact report: {n:,} applications in {secs:.1f} s = {n / secs:,.0f}/s, peak RSS {kib // 1024} MiB")
+print(f"changed: {r['changed']:,}; rejected: {len(r['rejected']):,}")
+print("categories (from -> to):", json.dumps(r["categories"]))
+PYEOF
