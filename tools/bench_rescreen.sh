@@ -9,12 +9,17 @@
 #    250,000 lines), and the record chain is verified. About 11 KB a screening: 1,000,000 take
 #    about 11 GB and, on 2 cores, 4-8 minutes. DB=path keeps the database (and reuses it when it
 #    already holds N screenings: only step 3 runs again).
-# 2. The policy change: a copy of policies/ in which the Common Approaches' size threshold
-#    (`ca.size_threshold`, R-EC-02) is SDR 5 million instead of 10 million, so applications
-#    between the two move into review and some change category.
+# 2. The policy change, a copy of policies/ with one parameter changed. CHANGE=ca (default): the
+#    Common Approaches' size threshold (`ca.size_threshold`, R-EC-02) at SDR 5 million instead
+#    of 10 million, so export-credit applications between the two move into review (60 % of
+#    the portfolio). CHANGE=ep: the Equator Principles' alternatives-analysis line
+#    (`ep.alt_analysis_t_co2e`) at 50,000 t CO2e a year instead of 100,000 (project finance,
+#    25 %).
 # 3. Timed on its own: `imvo rescreen --stored --to CHANGED --threads T --json` (T from THREADS,
 #    default the number of cores), with its wall time, rate and peak RSS (GNU time), and the
-#    report's counts.
+#    report's counts. The change touches the export-credit pack only, so the stored decisions of
+#    the other instruments stand without being screened again (`same_basis`); FULL=1 passes
+#    `--full`, which screens every one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000000}"
@@ -60,33 +65,38 @@ else
 fi
 
 cp -r policies "$WORK/changed"
-python3 - "$WORK/changed/oecd-common-approaches-2016.1.0/params.csv" <<'PYEOF'
+case "${CHANGE:-ca}" in
+  ca) CHANGED=(oecd-common-approaches-2016.1.0 ca.size_threshold 10000000 5000000) ;;
+  ep) CHANGED=(equator-principles-2020.1.0 ep.alt_analysis_t_co2e 100000 50000) ;;
+  *) echo "CHANGE is ca or ep" >&2; exit 2 ;;
+esac
+python3 - "$WORK/changed/${CHANGED[0]}/params.csv" "${CHANGED[@]:1}" <<'PYEOF'
 import csv, io, sys
-path = sys.argv[1]
+path, name, old, new = sys.argv[1:5]
 rows = list(csv.reader(open(path, newline="")))
 head, hits = rows[0], 0
 for r in rows[1:]:
-    if r[head.index("name")] == "ca.size_threshold":
+    if r and r[head.index("name")] == name:
         col = head.index("value")
-        assert "10000000" in r[col], r
-        r[col] = r[col].replace("10000000", "5000000")
+        assert r[col] == old, r
+        r[col] = new
         hits += 1
-assert hits == 1, "ca.size_threshold not found once"
+assert hits == 1, f"{name} not found once"
 out = io.StringIO()
 csv.writer(out, lineterminator="\n").writerows(rows)
 open(path, "w").write(out.getvalue())
 PYEOF
 
-echo "rescreen: --stored --to (size threshold SDR 5 million) --threads $THREADS"
+echo "rescreen: --stored --to (${CHANGED[1]} ${CHANGED[2]} -> ${CHANGED[3]}) --threads $THREADS${FULL:+ --full}"
 /usr/bin/time -f "%e %M" -o "$WORK/time" \
   "$BIN" --database "$URL" --json rescreen --stored --to "$WORK/changed" \
-  --threads "$THREADS" > "$WORK/report.json"
+  --threads "$THREADS" ${FULL:+--full} > "$WORK/report.json"
 read -r secs kib < "$WORK/time"
 python3 - "$WORK/report.json" "$secs" "$kib" <<'PYEOF'
 import json, sys
 r, secs, kib = json.load(open(sys.argv[1]))["impact"], float(sys.argv[2]), int(sys.argv[3])
 n = r["applications"]
 print(f"impact report: {n:,} applications in {secs:.1f} s = {n / secs:,.0f}/s, peak RSS {kib // 1024} MiB")
-print(f"changed: {r['changed']:,}; rejected: {len(r['rejected']):,}")
+print(f"changed: {r['changed']:,}; stood without screening (same basis): {r.get('same_basis', 0):,}; rejected: {len(r['rejected']):,}")
 print("categories (from -> to):", json.dumps(r["categories"]))
 PYEOF

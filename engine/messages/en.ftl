@@ -176,6 +176,7 @@ report-batch-categories = categories: { $list }
 report-batch-risk = risk levels (trade missions): { $list }
 report-batch-errors = decisions with evaluation errors: { $count }
 report-impact-head = { $applications } application(s) screened under { $from } and { $to }; { $changed } changed; { $rejected } line(s) rejected
+report-impact-same-basis = { $count } of them rest on the same packs, data and engine version under both sets and had no evaluation error: their stored decision stands, not screened again (--full screens them too)
 report-impact-categories = Category migration (from -> to: count)
 report-impact-outcomes = Outcome changes
 report-impact-risk = Risk level changes (trade missions)

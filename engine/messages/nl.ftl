@@ -176,6 +176,7 @@ report-batch-categories = categorieën: { $list }
 report-batch-risk = risiconiveaus (handelsmissies): { $list }
 report-batch-errors = beslissingen met fouten bij het toetsen: { $count }
 report-impact-head = { $applications } aanvraag/aanvragen getoetst onder { $from } en { $to }; { $changed } veranderd; { $rejected } regel(s) geweigerd
+report-impact-same-basis = { $count } daarvan berusten onder beide sets op dezelfde packs, gegevens en engineversie, zonder evaluatiefout: hun opgeslagen besluit blijft staan en is niet opnieuw getoetst (--full toetst ook deze)
 report-impact-categories = Verschuiving van categorieën (van -> naar: aantal)
 report-impact-outcomes = Veranderde uitkomsten
 report-impact-risk = Veranderde risiconiveaus (handelsmissies)

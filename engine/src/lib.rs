@@ -28,4 +28,4 @@ pub use decision::{
     Category, CategoryStatus, Decision, Effect, Finding, Indicative, Move, Outcome,
 };
 pub use policy::{LoadError, LoadErrors, PolicySet};
-pub use screen::{ENGINE_VERSION, screen};
+pub use screen::{ENGINE_VERSION, basis, screen};

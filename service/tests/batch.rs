@@ -302,8 +302,10 @@ fn the_error_file_shows_what_was_found() {
 /// database in pages while the pages before are screened: the same report for any page size
 /// and number of threads, on the runtime the command line uses (one thread). A screening stored
 /// later supersedes the earlier one of the same application; a record whose decision cannot be
-/// read is rejected, not dropped; and a stored decision reads back to the verdict of the
-/// decision itself, so re-screening under the same set changes nothing.
+/// read is rejected, not dropped; a stored decision reads back to the verdict of the decision
+/// itself, so screening every one again under the same set changes nothing. A stored decision
+/// whose packs, data and engine a policy change leaves as they were stands without being
+/// screened again, and the report is the one a full re-screening gives.
 #[tokio::test(flavor = "current_thread")]
 async fn rescreening_the_stored_screenings_reads_every_page_and_the_latest_only() {
     use imvo_service::batch::rescreen::{Verdict, impact_stored_in_pages};
@@ -325,6 +327,7 @@ async fn rescreening_the_stored_screenings_reads_every_page_and_the_latest_only(
         ..NewRecord::default()
     };
     // Every template, then the first three again: their later screening is the one compared.
+    let mut clean = std::collections::BTreeMap::new();
     for app in apps.iter().chain(apps.iter().take(3)) {
         let d = screen(set(), app, app.application_date);
         let json = serde_json::to_string(&d).unwrap();
@@ -334,6 +337,7 @@ async fn rescreening_the_stored_screenings_reads_every_page_and_the_latest_only(
             "{}",
             app.reference
         );
+        clean.insert((app.reference.clone(), app.instrument), d.errors.is_empty());
         store.append(vec![(record(app, json), None)]).await.unwrap();
     }
     let mut broken = apps[0].clone();
@@ -345,28 +349,98 @@ async fn rescreening_the_stored_screenings_reads_every_page_and_the_latest_only(
         )])
         .await
         .unwrap();
+    let clean = clean.values().filter(|c| **c).count() as u64;
+
+    let full = impact_stored_in_pages(&store, set(), None, 1, true, 10_000)
+        .await
+        .unwrap();
+    assert_eq!(full.applications, apps.len() as u64 - duplicates(&apps));
+    assert_eq!(full.rejected.len(), 1, "{:?}", full.rejections);
+    assert_eq!(full.rejections[0]["error"], "unreadable_record");
+    assert_eq!(
+        (full.changed, full.same_basis),
+        (0, 0),
+        "{:?}",
+        full.changes
+    );
+    let mut full = serde_json::to_value(&full).unwrap();
+    for (threads, page) in [(1, 1), (2, 3), (3, 7)] {
+        let r = impact_stored_in_pages(&store, set(), None, threads, false, page)
+            .await
+            .unwrap();
+        assert_eq!(
+            r.same_basis, clean,
+            "every decision without an error stands"
+        );
+        let mut r = serde_json::to_value(&r).unwrap();
+        r["same_basis"] = full["same_basis"].clone();
+        assert_eq!(r, full, "{threads} threads, pages of {page}");
+    }
+
+    // A change to the Common Approaches: their applications are screened again, the others
+    // stand, and the report is the full re-screening's.
+    let changed = changed_set();
+    let skipped = impact_stored_in_pages(&store, changed, None, 2, false, 5)
+        .await
+        .unwrap();
+    full = serde_json::to_value(
+        impact_stored_in_pages(&store, changed, None, 2, true, 5)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(full["changed"].as_u64().unwrap() > 0, "{full}");
+    assert!(skipped.same_basis > 0 && skipped.same_basis < clean);
+    let mut skipped = serde_json::to_value(&skipped).unwrap();
+    skipped["same_basis"] = full["same_basis"].clone();
+    assert_eq!(skipped, full);
+    store.close().await;
+}
+
+/// Templates that repeat an earlier one's reference and instrument.
+fn duplicates(apps: &[Application]) -> u64 {
     let distinct: std::collections::BTreeSet<_> = apps
         .iter()
         .map(|a| (a.reference.clone(), a.instrument))
         .collect();
+    (apps.len() - distinct.len()) as u64
+}
 
-    let whole = impact_stored_in_pages(&store, set(), None, 1, 10_000)
-        .await
-        .unwrap();
-    assert_eq!(whole.applications, distinct.len() as u64);
-    assert_eq!(whole.rejected.len(), 1, "{:?}", whole.rejections);
-    assert_eq!(whole.rejections[0]["error"], "unreadable_record");
-    assert_eq!(whole.changed, 0, "{:?}", whole.changes);
-    let whole = serde_json::to_value(&whole).unwrap();
-    for (threads, page) in [(1, 1), (2, 3), (3, 7)] {
-        let r = impact_stored_in_pages(&store, set(), None, threads, page)
-            .await
+/// The shipped set with the Common Approaches' Annex I thermal line at 500 MWth instead of 300:
+/// a change to the export-credit pack only.
+fn changed_set() -> &'static PolicySet {
+    static SET: OnceLock<PolicySet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut files = set().files().clone();
+        let params = files
+            .get_mut("oecd-common-approaches-2016.1.0/params.csv")
             .unwrap();
-        assert_eq!(
-            serde_json::to_value(&r).unwrap(),
-            whole,
-            "{threads} threads, pages of {page}"
-        );
-    }
-    store.close().await;
+        let text = String::from_utf8(params.clone()).unwrap();
+        assert!(text.contains("\nannex_i.thermal_mwth,300,"));
+        *params = text
+            .replace("\nannex_i.thermal_mwth,300,", "\nannex_i.thermal_mwth,500,")
+            .into_bytes();
+        PolicySet::from_files(files, set().limits().clone()).unwrap()
+    })
+}
+
+/// `rescreen INPUT --from --to` screens an application once where its screening rests on the
+/// same packs and data under both sets, and reports what screening it under both reports.
+#[test]
+fn the_impact_of_a_change_screens_once_what_it_cannot_touch() {
+    use imvo_service::batch::rescreen::impact;
+    let lines: String = templates().iter().map(|t| format!("{t}\n")).collect();
+    let run = |full: bool| {
+        let items =
+            input::open(Format::JsonLines, Cursor::new(lines.clone().into_bytes())).unwrap();
+        impact(set(), changed_set(), items, None, 2, full).unwrap()
+    };
+    let (skipped, full) = (run(false), run(true));
+    assert!(full.changed > 0, "{:?}", full.categories);
+    assert_eq!(full.same_basis, 0);
+    assert!(skipped.same_basis > 0 && skipped.same_basis < skipped.applications);
+    let mut skipped = serde_json::to_value(&skipped).unwrap();
+    let full = serde_json::to_value(&full).unwrap();
+    skipped["same_basis"] = full["same_basis"].clone();
+    assert_eq!(skipped, full);
 }

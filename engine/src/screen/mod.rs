@@ -496,14 +496,7 @@ fn finish(
         engine_version: ENGINE_VERSION.to_owned(),
         as_of,
         policy_set: set.hash().to_owned(),
-        packs: packs
-            .iter()
-            .map(|p| PackRef {
-                id: p.manifest.id.to_string(),
-                version: p.manifest.version.to_string(),
-                hash: p.hash.clone(),
-            })
-            .collect(),
+        packs: pack_refs(packs),
         data: data_refs(set, packs),
         rates: out.rates_used.into_iter().collect(),
         input_hash: format!(
@@ -550,6 +543,34 @@ fn standards(findings: &[Finding]) -> Vec<PerformanceStandard> {
                 rule_ids,
                 reason: reasons.join("; "),
             }
+        })
+        .collect()
+}
+
+/// What a screening of an application of `instrument` on `as_of` under `set` rests on, as its
+/// decision's provenance names it: the packs in force (id, version, content hash) and the data
+/// tables, code lists and exchange rates they may read (name, version, content hash). The
+/// engine reads nothing else, so the same application screened on the same date by the same
+/// engine version on the same basis gets the same decision, short of an evaluation error
+/// (a rule that ran out of time): `imvo rescreen --stored` uses this to leave alone the stored
+/// decisions that a policy change cannot touch.
+#[must_use]
+pub fn basis(
+    set: &PolicySet,
+    instrument: crate::Instrument,
+    as_of: NaiveDate,
+) -> (Vec<PackRef>, Vec<DataRef>) {
+    let packs = set.in_force(instrument, as_of);
+    (pack_refs(&packs), data_refs(set, &packs))
+}
+
+fn pack_refs(packs: &[Arc<Pack>]) -> Vec<PackRef> {
+    packs
+        .iter()
+        .map(|p| PackRef {
+            id: p.manifest.id.to_string(),
+            version: p.manifest.version.to_string(),
+            hash: p.hash.clone(),
         })
         .collect()
 }

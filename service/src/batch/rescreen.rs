@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use imvo_engine::decision::{Category, Effect, Outcome, RiskLevel};
+use imvo_engine::decision::{Category, DataRef, Effect, Outcome, PackRef, RiskLevel};
 use imvo_engine::messages::{Arg, Lang};
 use imvo_engine::render::t;
-use imvo_engine::{Application, Decision, PolicySet, screen};
+use imvo_engine::{Application, Decision, ENGINE_VERSION, Instrument, PolicySet, basis, screen};
 
 use crate::batch::input::Item;
 use crate::batch::{ReadFailed, ordered, rejection_value};
@@ -35,6 +35,11 @@ pub struct Impact {
     pub risk_changes: BTreeMap<String, u64>,
     /// Applications whose category, outcome or risk level changed.
     pub changed: u64,
+    /// Applications screened once, not under both sets: their screening rests on the same
+    /// packs, data tables and engine version under both (with `--stored`: the stored decision's,
+    /// and the new set's on the same date) and had no evaluation error, so it would be decided
+    /// the same (counted as unchanged). Always 0 with `--full`.
+    pub same_basis: u64,
     /// Rule id to the number of changed applications in which its findings differ between the
     /// sets (fired under one only, or with another effect or value).
     pub rules: BTreeMap<String, u64>,
@@ -131,21 +136,47 @@ impl Verdict {
     /// not a decision.
     #[must_use]
     pub fn of_stored(json: &str) -> Option<Verdict> {
+        Stored::read(json).map(|s| s.verdict)
+    }
+}
+
+/// A stored decision, as far as the comparison reads it: its verdict, and whether a screening
+/// under another set would decide it the same.
+struct Stored {
+    verdict: Verdict,
+    /// The engine version, date, packs and data it rests on; `None` where it had an
+    /// evaluation error (which may be a rule that ran out of time) or names no basis.
+    basis: Option<(String, NaiveDate, Vec<PackRef>, Vec<DataRef>)>,
+}
+
+impl Stored {
+    fn read(json: &str) -> Option<Stored> {
         #[derive(serde::Deserialize)]
-        struct Stored {
+        struct Lean {
             outcome: Outcome,
             category: Option<Category>,
             risk_level: Option<RiskLevel>,
-            findings: Vec<StoredFinding>,
+            findings: Vec<LeanFinding>,
+            #[serde(default)]
+            errors: Vec<serde::de::IgnoredAny>,
+            #[serde(default)]
+            provenance: Option<LeanProvenance>,
         }
         #[derive(serde::Deserialize)]
-        struct StoredFinding {
+        struct LeanFinding {
             rule_id: String,
             effect: Effect,
             value: Option<String>,
         }
-        let d: Stored = serde_json::from_str(json).ok()?;
-        Some(Verdict {
+        #[derive(serde::Deserialize)]
+        struct LeanProvenance {
+            engine_version: String,
+            as_of: NaiveDate,
+            packs: Vec<PackRef>,
+            data: Vec<DataRef>,
+        }
+        let d: Lean = serde_json::from_str(json).ok()?;
+        let verdict = Verdict {
             category: d.category.map_or("none", Category::as_str).to_owned(),
             outcome: d.outcome.as_str().to_owned(),
             risk_level: d.risk_level.map_or("none", RiskLevel::as_str).to_owned(),
@@ -160,7 +191,25 @@ impl Verdict {
                     )
                 })
                 .collect(),
-        })
+        };
+        let basis = d
+            .provenance
+            .filter(|_| d.errors.is_empty())
+            .map(|p| (p.engine_version, p.as_of, p.packs, p.data));
+        Some(Stored { verdict, basis })
+    }
+
+    /// Whether `to` would decide it the same: the same engine version, date, packs and data
+    /// (what [`imvo_engine::basis`] says a screening rests on), and no evaluation error.
+    fn stands_under(&self, to: &PolicySet, instrument: Instrument, as_of: NaiveDate) -> bool {
+        self.basis
+            .as_ref()
+            .is_some_and(|(engine, date, packs, data)| {
+                engine == ENGINE_VERSION && *date == as_of && {
+                    let (p, d) = basis(to, instrument, as_of);
+                    *packs == p && *data == d
+                }
+            })
     }
 }
 
@@ -242,6 +291,10 @@ pub enum ImpactError {
 /// Screens every application of `input` (from [`crate::batch::input::open`]) under `from` and `to` on
 /// `as_of` (default: each application's date), on `threads` threads, streaming.
 ///
+/// Unless `full`, an application whose screening rests on the same packs and data under both
+/// sets ([`imvo_engine::basis`]) is screened once, under `from`, and that decision stands for
+/// `to` where it had no evaluation error (counted in [`Impact::same_basis`]).
+///
 /// # Errors
 /// Reading the input failed, or a thread could not be started.
 pub fn impact(
@@ -250,21 +303,33 @@ pub fn impact(
     input: impl Iterator<Item = std::io::Result<Item>> + Send,
     as_of: Option<NaiveDate>,
     threads: usize,
+    full: bool,
 ) -> Result<Impact, ImpactError> {
     let mut out = Impact::default();
     let compare = |item: Item| {
         let app = item.json.and_then(|t| Application::parse(&t));
         let r = app.map_err(|e| rejection_value(item.line, &e)).map(|app| {
             let date = as_of.unwrap_or(app.application_date);
-            let a = Verdict::of(&screen(from, &app, date));
-            let b = Verdict::of(&screen(to, &app, date));
-            (app, a, b)
+            let before = screen(from, &app, date);
+            let stands = !full
+                && before.errors.is_empty()
+                && basis(from, app.instrument, date) == basis(to, app.instrument, date);
+            let a = Verdict::of(&before);
+            let b = if stands {
+                a.clone()
+            } else {
+                Verdict::of(&screen(to, &app, date))
+            };
+            (app, a, b, stands)
         });
         (item.line, r)
     };
     let counted = ordered(input, threads, "imvo-rescreen", compare, |(line, r)| {
         match r {
-            Ok((app, a, b)) => out.add(line, None, &app, &a, &b),
+            Ok((app, a, b, stands)) => {
+                out.same_basis += u64::from(stands);
+                out.add(line, None, &app, &a, &b);
+            }
             Err(why) => {
                 out.rejected.push(line);
                 out.rejections.push(why);
@@ -289,6 +354,12 @@ const PAGE: i64 = 512;
 /// under `to`, on `as_of` (default: the date each was screened on, so only the policy change
 /// shows), and compares with the stored decision.
 ///
+/// Unless `full`, a stored decision that rests on the same packs, data tables and engine version
+/// as a screening under `to` on the same date would, and has no evaluation error, stands as it
+/// is (the engine is deterministic and reads nothing else): a change to one instrument's pack
+/// screens that instrument's applications only. Such applications are counted in
+/// [`Impact::same_basis`].
+///
 /// The database is read a page at a time while the pages before are screened on `threads`
 /// threads (at most two pages wait), so reading and screening overlap and memory stays flat.
 ///
@@ -300,8 +371,9 @@ pub async fn impact_stored(
     to: &PolicySet,
     as_of: Option<NaiveDate>,
     threads: usize,
+    full: bool,
 ) -> Result<Impact, ImpactError> {
-    impact_stored_in_pages(store, to, as_of, threads, PAGE).await
+    impact_stored_in_pages(store, to, as_of, threads, full, PAGE).await
 }
 
 /// [`impact_stored`] with pages of `page` screenings (tests read several small pages).
@@ -314,6 +386,7 @@ pub async fn impact_stored_in_pages(
     to: &PolicySet,
     as_of: Option<NaiveDate>,
     threads: usize,
+    full: bool,
     page: i64,
 ) -> Result<Impact, ImpactError> {
     let threads = threads.clamp(1, crate::batch::MAX_THREADS);
@@ -326,7 +399,7 @@ pub async fn impact_stored_in_pages(
     std::thread::Builder::new()
         .name("imvo-rescreen-sink".into())
         .spawn(move || {
-            let _ = done.send(screen_pages(rx, &to, as_of, threads));
+            let _ = done.send(screen_pages(rx, &to, as_of, threads, full));
         })
         .map_err(ImpactError::Threads)?;
     let mut after = 0i64;
@@ -353,39 +426,69 @@ pub async fn impact_stored_in_pages(
     screened
 }
 
+/// One stored screening, compared.
+enum Rescreened {
+    /// Its decision stands under the new set (its category).
+    Stands(String),
+    /// Screened under the new set: the application, the stored verdict and the new one.
+    Screened(Box<(Application, Verdict, Verdict)>),
+    /// The application or the decision cannot be read.
+    Unreadable,
+}
+
 /// Screens the pages `rx` gives, in order, and counts them into the report.
 fn screen_pages(
     mut rx: tokio::sync::mpsc::Receiver<Vec<Record>>,
     to: &PolicySet,
     as_of: Option<NaiveDate>,
     threads: usize,
+    full: bool,
 ) -> Result<Impact, ImpactError> {
     let mut out = Impact::default();
     let input = std::iter::from_fn(move || rx.blocking_recv())
         .flatten()
         .map(Ok);
     let rescreen = |r: Record| {
-        let app = r.input.as_deref().and_then(|t| Application::parse(t).ok());
-        let before = r.decision.as_deref().and_then(Verdict::of_stored);
+        let stored = r.decision.as_deref().and_then(Stored::read);
         let date = as_of.or_else(|| {
             r.as_of
                 .as_deref()
                 .and_then(imvo_engine::application::parse_date)
         });
-        let v = match (app, before) {
-            (Some(app), Some(before)) => {
+        // A decision that stands needs neither its application nor a screening: it was stored
+        // by this engine version, whose contract its application met then and meets now.
+        if let (false, Some(s), Some(d), Some(i)) =
+            (full, &stored, date, Instrument::from_name(&r.instrument))
+            && s.stands_under(to, i, d)
+        {
+            return (r.id, r.seq, Rescreened::Stands(s.verdict.category.clone()));
+        }
+        let app = r.input.as_deref().and_then(|t| Application::parse(t).ok());
+        let v = match (app, stored) {
+            (Some(app), Some(stored)) => {
                 let d = date.unwrap_or(app.application_date);
                 let after = Verdict::of(&screen(to, &app, d));
-                Some((app, before, after))
+                Rescreened::Screened(Box::new((app, stored.verdict, after)))
             }
-            _ => None,
+            _ => Rescreened::Unreadable,
         };
         (r.id, r.seq, v)
     };
     ordered(input, threads, "imvo-rescreen", rescreen, |(id, seq, v)| {
         match v {
-            Some((app, a, b)) => out.add(0, Some(id), &app, &a, &b),
-            None => {
+            Rescreened::Stands(category) => {
+                out.same_basis += 1;
+                out.applications += 1;
+                *out
+                    .categories
+                    .entry(format!("{category} -> {category}"))
+                    .or_default() += 1;
+            }
+            Rescreened::Screened(s) => {
+                let (app, a, b) = *s;
+                out.add(0, Some(id), &app, &a, &b);
+            }
+            Rescreened::Unreadable => {
                 out.rejected.push(u64::try_from(seq).unwrap_or(0));
                 out.rejections.push(serde_json::json!({
                     "seq": seq, "screening_id": id, "error": "unreadable_record",
@@ -422,6 +525,19 @@ impl Impact {
                 ("rejected", n(self.rejected.len())),
             ],
         );
+        if self.same_basis > 0 {
+            s.push_str(&format!(
+                "\n{}",
+                t(
+                    lang,
+                    "report-impact-same-basis",
+                    &[(
+                        "count",
+                        Arg::Int(i64::try_from(self.same_basis).unwrap_or(i64::MAX))
+                    )]
+                )
+            ));
+        }
         s.push_str(&format!(
             "\n\n{}\n",
             t(lang, "report-impact-categories", &[])

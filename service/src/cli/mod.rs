@@ -165,6 +165,11 @@ enum Command {
         /// same application screened under `--to`.
         #[arg(long, conflicts_with_all = ["input", "from"])]
         stored: bool,
+        /// Screen every application under both sets, also those whose screening rests on the
+        /// same packs, data and engine under both (by default such an application is screened
+        /// once, and with `--stored` its stored decision stands, as it would be decided again).
+        #[arg(long)]
+        full: bool,
         /// Input format: `jsonl` or `csv` (default: from the input's extension).
         #[arg(long)]
         format: Option<String>,
@@ -312,6 +317,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
             from,
             to,
             stored,
+            full,
             format,
             as_of,
             threads,
@@ -322,6 +328,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
                 from: from.as_deref(),
                 to,
                 stored: *stored,
+                full: *full,
                 format: format.as_deref(),
                 as_of: *as_of,
                 threads: *threads,

@@ -16,6 +16,7 @@ pub(super) struct RescreenArgs<'a> {
     pub(super) from: Option<&'a str>,
     pub(super) to: &'a str,
     pub(super) stored: bool,
+    pub(super) full: bool,
     pub(super) format: Option<&'a str>,
     pub(super) as_of: Option<NaiveDate>,
     pub(super) threads: Option<usize>,
@@ -67,12 +68,14 @@ pub(super) fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure
                 Some(s) => s,
                 None => open_store(&cli.database).await?,
             };
-            let r = imvo_service::batch::rescreen::impact_stored(&s, &to, args.as_of, threads)
-                .await
-                .map_err(|e| match e {
-                    imvo_service::batch::rescreen::ImpactError::Store(e) => db_failure(&e),
-                    other => Failure::io(format!("rescreen: {other}")),
-                })?;
+            let r = imvo_service::batch::rescreen::impact_stored(
+                &s, &to, args.as_of, threads, args.full,
+            )
+            .await
+            .map_err(|e| match e {
+                imvo_service::batch::rescreen::ImpactError::Store(e) => db_failure(&e),
+                other => Failure::io(format!("rescreen: {other}")),
+            })?;
             s.close().await;
             let when = args.as_of.map_or_else(
                 || "the date of each stored decision".to_owned(),
@@ -90,14 +93,20 @@ pub(super) fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure
             let as_of = args
                 .as_of
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
-            let r =
-                imvo_service::batch::rescreen::impact(&from_set, &to, items, Some(as_of), threads)
-                    .map_err(|e| match e {
-                        imvo_service::batch::rescreen::ImpactError::Read(e) => {
-                            Failure::io(format!("cannot read `{input}`: {e}"))
-                        }
-                        other => Failure::io(format!("rescreen: {other}")),
-                    })?;
+            let r = imvo_service::batch::rescreen::impact(
+                &from_set,
+                &to,
+                items,
+                Some(as_of),
+                threads,
+                args.full,
+            )
+            .map_err(|e| match e {
+                imvo_service::batch::rescreen::ImpactError::Read(e) => {
+                    Failure::io(format!("cannot read `{input}`: {e}"))
+                }
+                other => Failure::io(format!("rescreen: {other}")),
+            })?;
             if r.applications == 0 && r.rejected.is_empty() {
                 return Err(no_applications(input));
             }
