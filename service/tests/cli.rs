@@ -833,6 +833,27 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
     let v = stored(set.hash());
     assert_eq!(v["impact"]["changed"], 0, "{v}");
     assert_eq!(v["impact"]["categories"]["A -> A"], 1, "{v}");
+    assert_eq!(v["impact"]["same_basis"], 1, "the same set: it stands, {v}");
+    // The text report in Dutch, words of the command line's own included.
+    let out = imvo(
+        &[
+            "--lang",
+            "nl",
+            "--database",
+            &db,
+            "rescreen",
+            "--stored",
+            "--to",
+            set.hash(),
+        ],
+        None,
+    );
+    let nl = text(&out.stdout);
+    assert!(
+        nl.starts_with("per de datum van elk opgeslagen besluit: 1 aanvraag/aanvragen getoetst onder de opgeslagen besluiten")
+            && nl.contains("1 daarvan berusten onder beide sets op dezelfde packs"),
+        "{nl}"
+    );
     let out = imvo(
         &[
             "--database",

@@ -122,10 +122,20 @@ pub(super) fn rescreen(cli: &Cli, args: &RescreenArgs<'_>) -> Result<u8, Failure
                 json!({"as_of": as_of_text, "from": from_name, "to": to.hash(), "impact": report})
             )?;
         } else {
+            // The JSON keeps the English words above; the text says them in `--lang`.
+            let t = |id: &str| imvo_engine::render::t(cli.lang, id, &[]);
+            let (from_name, as_of_text) = match (args.stored, args.as_of) {
+                (true, None) => (
+                    t("report-impact-stored-from"),
+                    t("report-impact-stored-date"),
+                ),
+                (true, Some(_)) => (t("report-impact-stored-from"), as_of_text),
+                (false, _) => (from_name, as_of_text),
+            };
             let as_of_words = imvo_engine::render::t(
                 cli.lang,
                 "report-impact-as-of",
-                &[("date", imvo_engine::messages::Arg::Text(as_of_text.clone()))],
+                &[("date", imvo_engine::messages::Arg::Text(as_of_text))],
             );
             outln!(
                 "{as_of_words} {}",
