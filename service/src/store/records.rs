@@ -601,7 +601,8 @@ impl Store {
 /// The query of [`Store::latest_screenings`] (`$1` after, `$2` limit, `$3` upto). Up to a fixed
 /// head `upto`, so screenings stored while the pages are read neither appear nor hide the ones
 /// before them. "No later screening of the same application" is one lookup in the index
-/// `records_latest` (migration 0006); the store's tests hold SQLite's plan to it.
+/// `records_latest` on SQLite (migration 0006; the store's tests hold SQLite's plan to it), and
+/// `records_reference` on PostgreSQL, whose planner picks it.
 #[doc(hidden)]
 #[must_use]
 pub fn latest_screenings_sql() -> String {
