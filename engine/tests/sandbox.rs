@@ -516,3 +516,73 @@ fn and_list_names_a_thousand_items_within_a_budget_for_their_count() {
     let f = d.findings.iter().find(|f| &*f.rule_id == "R-T-02").unwrap();
     assert!(f.reason.ends_with("and 988 more"), "{}", f.reason);
 }
+
+/// A pack reads the exchange rates only if it declares them (`uses = ["sdr-rates"]`), so that the
+/// provenance of its decisions names every table they rest on (`imvo rescreen` leaves a stored
+/// decision alone when nothing it names changed): comparing amounts in two currencies without
+/// the declaration fails the rule, with the declaration the rate is used and named.
+#[test]
+fn a_pack_reads_exchange_rates_only_if_it_declares_them() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/data/sdr-rates");
+    let with = |declared: bool| {
+        let mut f = files(
+            r#"if meets("t.share", app.transaction.support_amount) { floor("R-T-02", "A", "large"); }"#,
+            "",
+        );
+        if declared {
+            let toml = String::from_utf8(f["t-1.0.0/pack.toml"].clone()).unwrap();
+            let toml = toml.replace(
+                "instruments = [\"export_credit\"]\n",
+                "instruments = [\"export_credit\"]\nuses = [\"sdr-rates\"]\n",
+            );
+            f.insert("t-1.0.0/pack.toml".into(), toml.into_bytes());
+        }
+        f.insert(
+            "t-1.0.0/params.csv".into(),
+            b"name,value,unit,comparator,source,section,evidence_level,verified,note\nt.share,10000000,XDR,>=,s,,R,false,\n".to_vec(),
+        );
+        for e in std::fs::read_dir(&root).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            f.insert(
+                format!("data/sdr-rates/{name}"),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+        PolicySet::from_files(f, Limits::default()).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let app = Application::parse(
+        r#"{"reference": "SBX-2", "instrument": "export_credit", "application_date": "2022-11-01",
+            "transaction": {"support_amount": {"amount": "50000000", "currency": "USD"}}}"#,
+    )
+    .unwrap();
+    let undeclared = screen(&with(false), &app, app.application_date);
+    assert_eq!(undeclared.errors.len(), 1, "{:#?}", undeclared.errors);
+    assert!(
+        undeclared.errors[0].message.contains(
+            "pack `t` compares amounts in USD and XDR but does not declare `uses = [\"sdr-rates\"]`"
+        ),
+        "{}",
+        undeclared.errors[0].message
+    );
+    assert!(undeclared.provenance.rates.is_empty());
+    assert!(
+        !undeclared
+            .provenance
+            .data
+            .iter()
+            .any(|d| d.table == "sdr-rates")
+    );
+
+    let declared = screen(&with(true), &app, app.application_date);
+    assert!(declared.errors.is_empty(), "{:#?}", declared.errors);
+    assert_eq!(declared.category, Some(Category::A));
+    assert_eq!(declared.provenance.rates[0].to, "USD");
+    assert!(
+        declared
+            .provenance
+            .data
+            .iter()
+            .any(|d| d.table == "sdr-rates")
+    );
+}

@@ -340,21 +340,47 @@ async fn rescreening_the_stored_screenings_reads_every_page_and_the_latest_only(
         clean.insert((app.reference.clone(), app.instrument), d.errors.is_empty());
         store.append(vec![(record(app, json), None)]).await.unwrap();
     }
+    // Not a whole decision (no steps, no provenance, ...), though it has what a verdict needs.
     let mut broken = apps[0].clone();
     broken.reference = "BROKEN-1".into();
     store
         .append(vec![(
-            record(&broken, "{\"outcome\":\"proceed\"}".into()),
+            record(&broken, r#"{"outcome":"proceed","findings":[]}"#.into()),
             None,
         )])
         .await
         .unwrap();
+    // Decisions whose provenance names another data table, engine version or date than a
+    // screening now would: none stands, each is screened again (and decided as stored).
+    let clean_apps: Vec<&Application> = apps
+        .iter()
+        .filter(|a| screen(set(), a, a.application_date).errors.is_empty())
+        .take(3)
+        .collect();
+    for (n, (app, doctor)) in clean_apps
+        .into_iter()
+        .zip([
+            &(|p: &mut Value| p["data"][0]["hash"] = "sha256:00".into()) as &dyn Fn(&mut Value),
+            &|p: &mut Value| p["engine_version"] = "0.0.1".into(),
+            &|p: &mut Value| p["as_of"] = "2000-01-01".into(),
+        ])
+        .enumerate()
+    {
+        let mut app = app.clone();
+        app.reference = format!("OTHER-BASIS-{n}");
+        let mut d = serde_json::to_value(screen(set(), &app, app.application_date)).unwrap();
+        doctor(&mut d["provenance"]);
+        store
+            .append(vec![(record(&app, d.to_string()), None)])
+            .await
+            .unwrap();
+    }
     let clean = clean.values().filter(|c| **c).count() as u64;
 
     let full = impact_stored_in_pages(&store, set(), None, 1, true, 10_000)
         .await
         .unwrap();
-    assert_eq!(full.applications, apps.len() as u64 - duplicates(&apps));
+    assert_eq!(full.applications, apps.len() as u64 - duplicates(&apps) + 3);
     assert_eq!(full.rejected.len(), 1, "{:?}", full.rejections);
     assert_eq!(full.rejections[0]["error"], "unreadable_record");
     assert_eq!(

@@ -850,7 +850,7 @@ fn rescreen_reports_the_category_migration_of_a_policy_change() {
     );
     let nl = text(&out.stdout);
     assert!(
-        nl.starts_with("per de datum van elk opgeslagen besluit: 1 aanvraag/aanvragen getoetst onder de opgeslagen besluiten")
+        nl.starts_with("per de datum van elk opgeslagen besluit: 1 aanvraag/aanvragen vergeleken onder de opgeslagen besluiten")
             && nl.contains("1 daarvan berusten onder beide sets op dezelfde packs"),
         "{nl}"
     );

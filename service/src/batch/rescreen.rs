@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use imvo_engine::decision::{Category, DataRef, Effect, Outcome, PackRef, RiskLevel};
 use imvo_engine::messages::{Arg, Lang};
 use imvo_engine::render::t;
+use imvo_engine::script::Limits;
 use imvo_engine::{Application, Decision, ENGINE_VERSION, Instrument, PolicySet, basis, screen};
 
 use crate::batch::input::Item;
@@ -19,7 +20,8 @@ use serde::Serialize;
 /// The impact report.
 #[derive(Debug, Default, Serialize)]
 pub struct Impact {
-    /// Applications screened under both sets.
+    /// Applications compared: screened under both sets, or once where their screening rests
+    /// on the same basis under both ([`Impact::same_basis`]).
     pub applications: u64,
     /// Lines that are not valid applications (line numbers; with `--stored`, the sequence
     /// numbers of stored screenings whose application no longer parses).
@@ -145,22 +147,30 @@ impl Verdict {
 struct Stored {
     verdict: Verdict,
     /// The engine version, date, packs and data it rests on; `None` where it had an
-    /// evaluation error (which may be a rule that ran out of time) or names no basis.
+    /// evaluation error (which may be a rule that ran out of time).
     basis: Option<(String, NaiveDate, Vec<PackRef>, Vec<DataRef>)>,
 }
 
 impl Stored {
     fn read(json: &str) -> Option<Stored> {
+        use serde::de::IgnoredAny;
+        // The members a `Decision` requires are required here too (read past, where the
+        // comparison does not need them), so a record that is not a whole decision is
+        // unreadable, as it was when the decision was read back whole.
         #[derive(serde::Deserialize)]
+        #[allow(dead_code, reason = "required members that are read past")]
         struct Lean {
+            reference: IgnoredAny,
+            instrument: Instrument,
             outcome: Outcome,
             category: Option<Category>,
             risk_level: Option<RiskLevel>,
             findings: Vec<LeanFinding>,
-            #[serde(default)]
-            errors: Vec<serde::de::IgnoredAny>,
-            #[serde(default)]
-            provenance: Option<LeanProvenance>,
+            required_steps: IgnoredAny,
+            performance_standards: IgnoredAny,
+            missing: IgnoredAny,
+            errors: Vec<IgnoredAny>,
+            provenance: LeanProvenance,
         }
         #[derive(serde::Deserialize)]
         struct LeanFinding {
@@ -192,20 +202,23 @@ impl Stored {
                 })
                 .collect(),
         };
+        let p = d.provenance;
         let basis = d
-            .provenance
-            .filter(|_| d.errors.is_empty())
-            .map(|p| (p.engine_version, p.as_of, p.packs, p.data));
+            .errors
+            .is_empty()
+            .then_some((p.engine_version, p.as_of, p.packs, p.data));
         Some(Stored { verdict, basis })
     }
 
     /// Whether `to` would decide it the same: the same engine version, date, packs and data
-    /// (what [`imvo_engine::basis`] says a screening rests on), and no evaluation error.
+    /// (what [`imvo_engine::basis`] says a screening rests on), no evaluation error, and `to`
+    /// compiled with the limits every stored decision was made with (the engine's defaults:
+    /// the service and the command line use no others).
     fn stands_under(&self, to: &PolicySet, instrument: Instrument, as_of: NaiveDate) -> bool {
         self.basis
             .as_ref()
             .is_some_and(|(engine, date, packs, data)| {
-                engine == ENGINE_VERSION && *date == as_of && {
+                engine == ENGINE_VERSION && *date == as_of && *to.limits() == Limits::default() && {
                     let (p, d) = basis(to, instrument, as_of);
                     *packs == p && *data == d
                 }
@@ -292,8 +305,9 @@ pub enum ImpactError {
 /// `as_of` (default: each application's date), on `threads` threads, streaming.
 ///
 /// Unless `full`, an application whose screening rests on the same packs and data under both
-/// sets ([`imvo_engine::basis`]) is screened once, under `from`, and that decision stands for
-/// `to` where it had no evaluation error (counted in [`Impact::same_basis`]).
+/// sets ([`imvo_engine::basis`]), compiled with the same limits, is screened once, under
+/// `from`, and that decision stands for `to` where it had no evaluation error (counted in
+/// [`Impact::same_basis`]).
 ///
 /// # Errors
 /// Reading the input failed, or a thread could not be started.
@@ -313,6 +327,7 @@ pub fn impact(
             let before = screen(from, &app, date);
             let stands = !full
                 && before.errors.is_empty()
+                && from.limits() == to.limits()
                 && basis(from, app.instrument, date) == basis(to, app.instrument, date);
             let a = Verdict::of(&before);
             let b = if stands {
@@ -365,7 +380,9 @@ const PAGE: i64 = 512;
 ///
 /// # Errors
 /// Database errors, or a thread could not be started; a stored application that no longer
-/// parses is counted as rejected.
+/// parses, or a stored decision that cannot be read, is counted as rejected (the application of
+/// a decision that stands is not read: this engine version stored it, and it met the contract
+/// then).
 pub async fn impact_stored(
     store: &crate::store::Store,
     to: &PolicySet,

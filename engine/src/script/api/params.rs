@@ -38,11 +38,23 @@ pub(super) fn param_dyn(v: ParamValue) -> Dynamic {
 
 /// Compares two amounts without dividing: `a.amount * u(b) <=> b.amount * u(a)`, where `u(x)` is
 /// units of x per SDR at the rate in force on the application date. Records the rates used.
+///
+/// Only a pack that declares `uses = ["sdr-rates"]` reads the rates: that is how its decisions'
+/// provenance names the rate table (version and hash), so everything a decision rests on is
+/// named in it (`imvo rescreen` relies on that to leave alone what a change cannot touch).
 fn compare_money(c: &mut Ctx, a: &Money, b: &Money) -> Res<std::cmp::Ordering> {
     if a.currency == b.currency {
         return Ok(a.amount.cmp(&b.amount));
     }
     let date = c.app.application_date;
+    if let Some(pack) = &c.pack
+        && !pack.manifest.uses.iter().any(|u| u == "sdr-rates")
+    {
+        return fail(format!(
+            "pack `{}` compares amounts in {} and {} but does not declare `uses = [\"sdr-rates\"]` in its pack.toml",
+            pack.manifest.id, a.currency, b.currency
+        ));
+    }
     let Some(rates) = c.rates.clone() else {
         return fail("the policy set has no SDR rate table (`data/sdr-rates`)");
     };
