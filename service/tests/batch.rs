@@ -470,3 +470,52 @@ fn the_impact_of_a_change_screens_once_what_it_cannot_touch() {
     skipped["same_basis"] = full["same_basis"].clone();
     assert_eq!(skipped, full);
 }
+
+/// A panic in the work of one item (a defect, not a bad line) stops the pipeline with an error
+/// that says how far it got, and never hangs: with one panicking item among many, and with every
+/// item panicking (every worker gone while the reader still has chunks to give).
+#[test]
+fn a_panic_in_the_work_stops_the_pipeline_with_an_error_and_never_hangs() {
+    use imvo_service::batch::{CHUNK, ordered};
+    let n = CHUNK * 12;
+    for threads in 1..=3 {
+        for poison in [CHUNK * 5 + 3, 0] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                let input = (0..n).map(Ok::<usize, std::io::Error>);
+                let result = ordered(
+                    input,
+                    threads,
+                    "test",
+                    |i| {
+                        assert!(i != poison && poison != 0, "deliberate panic on item {i}");
+                        i
+                    },
+                    |i| {
+                        seen.push(i);
+                        Ok(())
+                    },
+                );
+                let _ = tx.send((result.map_err(|e| e.to_string()), seen));
+            });
+            let (result, seen) = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| {
+                    panic!("the pipeline hung ({threads} threads, poison {poison})")
+                });
+            let message = result.expect_err("a panic must be an error");
+            assert!(message.contains("failed unexpectedly"), "{message}");
+            // What was written is the items before the failing chunk, in order, and no more.
+            assert!(
+                seen.iter().copied().eq(0..seen.len()),
+                "out of order: {seen:?}"
+            );
+            assert!(
+                seen.len() <= poison / CHUNK * CHUNK,
+                "{} written",
+                seen.len()
+            );
+        }
+    }
+}

@@ -405,7 +405,8 @@ pub fn ordered<T: Send, R: Send>(
     std::thread::scope(|scope| -> std::io::Result<u64> {
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<(usize, Vec<T>)>(threads * 2);
         let chunk_rx = std::sync::Arc::new(std::sync::Mutex::new(chunk_rx));
-        let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<R>)>(threads * 2);
+        // A chunk's results, or `None` where its work panicked.
+        let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Option<Vec<R>>)>(threads * 2);
         // The workers first, then the reader: if a thread cannot be started, the channel's
         // sender is dropped with this closure and the workers started so far end at once.
         for n in 0..threads {
@@ -415,8 +416,14 @@ pub fn ordered<T: Send, R: Send>(
                 loop {
                     let next = rx.lock().ok().and_then(|r| r.recv().ok());
                     let Some((index, items)) = next else { break };
-                    let results = items.into_iter().map(work).collect();
-                    if tx.send((index, results)).is_err() {
+                    // A panic is reported as its chunk's result, so the caller stops at once
+                    // instead of waiting for a chunk that will never come.
+                    let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        items.into_iter().map(work).collect()
+                    }))
+                    .ok();
+                    let panicked = results.is_none();
+                    if tx.send((index, results)).is_err() || panicked {
                         break;
                     }
                 }
@@ -425,6 +432,9 @@ pub fn ordered<T: Send, R: Send>(
                 .map_err(|e| thread_failed(&e, n, threads))?;
         }
         drop(done_tx);
+        // Only the workers hold the chunks' receiver now: when they have all ended, the reader's
+        // next send fails and it ends too, whatever the reason the workers ended.
+        drop(chunk_rx);
         let read = move || read_chunks(input, &chunk_tx);
         let reader = spawn(scope, format!("{name}-reader"), read).map_err(|e| {
             std::io::Error::new(
@@ -436,6 +446,12 @@ pub fn ordered<T: Send, R: Send>(
         let mut pending: HashMap<usize, Vec<R>> = HashMap::new();
         let (mut next, mut sunk) = (0usize, 0u64);
         for (index, results) in done_rx {
+            let Some(results) = results else {
+                return Err(std::io::Error::other(format!(
+                    "a screening thread failed unexpectedly on the items from number {} on; nothing after item {sunk} was written",
+                    index * CHUNK + 1
+                )));
+            };
             pending.insert(index, results);
             while let Some(results) = pending.remove(&next) {
                 for r in results {
@@ -449,6 +465,11 @@ pub fn ordered<T: Send, R: Send>(
             .join()
             .map_err(|_| std::io::Error::other("the reader thread panicked"))?
             .map_err(|e| ReadFailed(e, sunk))?;
+        if !pending.is_empty() {
+            return Err(std::io::Error::other(format!(
+                "the screening threads ended before every item was screened; nothing after item {sunk} was written"
+            )));
+        }
         Ok(sunk)
     })
 }
