@@ -586,3 +586,70 @@ fn a_pack_reads_exchange_rates_only_if_it_declares_them() {
             .any(|d| d.table == "sdr-rates")
     );
 }
+
+/// The call-level limit counts from the rule: the deepest chain of script calls a rule may make
+/// is the same whichever way the engine enters the pack's scripts (a rule, or a helper computed
+/// through `memo`), so a pack that ran within the limit keeps running and a recursion that hit it
+/// keeps hitting it at the same depth. The depths are what `Limits::default()` (32 levels) gave
+/// when this test was written.
+#[test]
+fn the_deepest_call_chain_a_rule_may_make_is_fixed() {
+    fn deepest(call: &str) -> i64 {
+        let mut best = -1;
+        for depth in 0..64 {
+            let mut f = files(
+                &format!("let r = {call}; floor(\"R-T-02\", \"B\", `reached ${{r}}`);"),
+                "",
+            );
+            f.insert(
+                "t-1.0.0/helpers.rhai".into(),
+                format!(
+                    "fn down(n) {{ if n <= 0 {{ 0 }} else {{ down(n - 1) + 1 }} }}\nfn via_memo(app) {{ down({depth}) }}\nfn depth() {{ {depth} }}"
+                )
+                .into_bytes(),
+            );
+            let s = PolicySet::from_files(f, Limits::default()).unwrap();
+            let app = Application::parse(APP).unwrap();
+            let d = screen(&s, &app, app.application_date);
+            if d.errors.is_empty() {
+                best = depth;
+            } else {
+                assert!(
+                    d.errors[0].message.contains("Stack overflow"),
+                    "{:?}",
+                    d.errors
+                );
+                break;
+            }
+        }
+        best
+    }
+    let direct = deepest("down(depth())");
+    let through_memo = deepest("memo(\"via_memo\", app)");
+    assert_eq!(
+        (direct, through_memo),
+        (30, 27),
+        "direct {direct}, through memo {through_memo}"
+    );
+}
+
+/// An error inside a helper computed through `memo` names where it happened and the chain of
+/// calls that led there, each with its file, line and column, as rhai's own call would: the
+/// positions come from the calls, whichever way the engine enters the helper.
+#[test]
+fn an_error_in_a_memoised_helper_names_its_call_chain() {
+    let mut f = files("memo(\"outer\", app);", "");
+    f.insert(
+        "t-1.0.0/helpers.rhai".into(),
+        b"fn inner(app) {\n  let x = 0;\n  10 / x\n}\nfn outer(app) { memo(\"inner\", app) }\n"
+            .to_vec(),
+    );
+    let s = PolicySet::from_files(f, Limits::default()).unwrap();
+    let app = Application::parse(APP).unwrap();
+    let d = screen(&s, &app, app.application_date);
+    assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+    assert_eq!(
+        d.errors[0].message,
+        "Division by zero: 10 / 0 at t-1.0.0/helpers.rhai:3:6, in `outer` called from `r_t_02` at t-1.0.0/rules.rhai:3:1, in `inner` called from `outer` at t-1.0.0/helpers.rhai:5:17"
+    );
+}

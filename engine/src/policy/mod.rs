@@ -124,6 +124,8 @@ pub struct Pack {
     /// then every explanation its rules report is a message id, never a sentence.
     pub catalogue: Option<Arc<crate::messages::Catalogue>>,
     pub(crate) ast: AST,
+    /// Function-resolution caches kept warm between calls into `ast` (`script::warm`).
+    pub(crate) warm: crate::script::warm::Pool,
 }
 
 impl Pack {

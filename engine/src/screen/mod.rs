@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
-use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
+use rhai::{Dynamic, EvalAltResult};
 use sha2::{Digest, Sha256};
 
 use self::category::{category_of, settle_category};
@@ -121,15 +121,12 @@ fn evaluate(
                     c.entered = None;
                     c.next_rule = start;
                 });
-                let mut scope = Scope::new();
-                let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
                 let result = catch_unwind(AssertUnwindSafe(|| {
-                    engine.call_fn_with_options::<Dynamic>(
-                        options,
-                        &mut scope,
-                        &pack.ast,
+                    crate::script::warm::call(
+                        engine,
+                        pack,
                         dispatcher,
-                        (view.clone(), from, open.clone()),
+                        &mut [view.clone(), Dynamic::from(from), open.clone()],
                     )
                 }));
                 end_rule_budget();

@@ -29,7 +29,13 @@ pub fn build_engine(limits: &Limits) -> Engine {
     // Per rule, the budget is enforced in `on_progress`; this is the backstop for one script call
     // (all the rules of a pack in one phase).
     e.set_max_operations(limits.max_operations.saturating_mul(1_000))
-        .set_max_call_levels(limits.max_call_levels)
+        // The screening enters a pack's scripts `warm::ENTRY_LEVELS` levels deeper than rhai's
+        // own entry point did; the limit a rule sees is `max_call_levels`, as before.
+        .set_max_call_levels(
+            limits
+                .max_call_levels
+                .saturating_add(crate::script::warm::ENTRY_LEVELS),
+        )
         .set_max_expr_depths(limits.max_expr_depths.0, limits.max_expr_depths.1)
         .set_max_string_size(limits.max_string_size)
         .set_max_array_size(limits.max_array_size)

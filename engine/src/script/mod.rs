@@ -6,5 +6,6 @@ pub(crate) mod budget;
 pub(crate) mod context;
 pub mod engine;
 pub mod profile;
+pub(crate) mod warm;
 
 pub use engine::{Limits, build_engine};

@@ -1,7 +1,7 @@
 //! Queries: dates, earlier phases, `memo` and `and_list`.
 
 use chrono::NaiveDate;
-use rhai::{Array, Dynamic, Engine, FnPtr, ImmutableString, NativeCallContext};
+use rhai::{Array, Dynamic, Engine, ImmutableString, NativeCallContext};
 
 use super::params::{meeting, meets, param_dyn, param_value};
 use super::reporting::EFFECTS;
@@ -35,9 +35,11 @@ pub(super) fn memo_in(
     if let Some(v) = context::memoised(key, &name) {
         return Ok(v);
     }
-    let f = FnPtr::new(name.clone())?;
+    let Some(pack) = context::with(|c| c.pack.clone()).flatten() else {
+        return fail("`memo` may only be called from a rule function");
+    };
     let _ = context::with(|c| c.in_memo += 1);
-    let result: Res<Dynamic> = f.call_within_context(ctx, (app,));
+    let result = crate::script::warm::call_from_native(ctx, &pack, &name, app);
     let _ = context::with(|c| c.in_memo = c.in_memo.saturating_sub(1));
     let v = result?;
     let _ = context::with(|c| c.memo.push((key, name, v.clone())));
