@@ -375,3 +375,60 @@ fn the_rule_profile_counts_the_calls_a_gate_lets_through_and_those_that_said_not
     let _ = screen(&gated, &app, app.application_date);
     assert!(profile::stop().is_empty());
 }
+
+/// R-EC-07 reads the shared table `sensitive-locations` through `indicators`; its gate
+/// `ec07_quiet` spells the table's flags out (the gate language reads facts, not tables). A flag
+/// added to the table and not to the gate would let the gate skip R-EC-07 where that flag is
+/// true: the gate must name exactly the table's flags, each a yes/no flag (`is_true`) stated
+/// false.
+#[test]
+fn the_quiet_gate_of_r_ec_07_names_every_flag_of_the_sensitive_locations_table() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    let table = std::fs::read_to_string(
+        root.join("data/sensitive-locations/sensitive-locations.csv"),
+    )
+    .unwrap();
+    let mut rows = csv_rows(&table);
+    let header = rows.remove(0);
+    assert_eq!(header[..2], ["path", "test"]);
+    let mut flags: Vec<String> = Vec::new();
+    for row in rows {
+        assert_eq!(row[1], "is_true", "{row:?}: the gate states each flag false");
+        flags.push(row[0].clone());
+    }
+    let set = PolicySet::load(&root).unwrap();
+    let pack = set
+        .packs()
+        .iter()
+        .find(|p| &*p.manifest.id == "oecd-common-approaches")
+        .unwrap();
+    let (_, gate) = pack
+        .conditions
+        .iter()
+        .find(|(name, _)| *name == "ec07_quiet")
+        .unwrap();
+    let mut named: Vec<String> = gate
+        .split_whitespace()
+        .filter(|w| w.starts_with("project."))
+        .map(str::to_owned)
+        .collect();
+    named.dedup();
+    flags.sort();
+    named.sort();
+    named.dedup();
+    assert_eq!(named, flags, "ec07_quiet: {gate}");
+    for f in &flags {
+        assert!(
+            gate.contains(&format!("{f} known and {f} = false")),
+            "{f} must be stated false in ec07_quiet"
+        );
+    }
+}
+
+/// The rows of a small CSV file without quoted commas.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
