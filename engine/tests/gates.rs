@@ -384,16 +384,18 @@ fn the_rule_profile_counts_the_calls_a_gate_lets_through_and_those_that_said_not
 #[test]
 fn the_quiet_gate_of_r_ec_07_names_every_flag_of_the_sensitive_locations_table() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-    let table = std::fs::read_to_string(
-        root.join("data/sensitive-locations/sensitive-locations.csv"),
-    )
-    .unwrap();
+    let table =
+        std::fs::read_to_string(root.join("data/sensitive-locations/sensitive-locations.csv"))
+            .unwrap();
     let mut rows = csv_rows(&table);
     let header = rows.remove(0);
     assert_eq!(header[..2], ["path", "test"]);
     let mut flags: Vec<String> = Vec::new();
     for row in rows {
-        assert_eq!(row[1], "is_true", "{row:?}: the gate states each flag false");
+        assert_eq!(
+            row[1], "is_true",
+            "{row:?}: the gate states each flag false"
+        );
         flags.push(row[0].clone());
     }
     let set = PolicySet::load(&root).unwrap();

@@ -18,6 +18,7 @@ mod params;
 mod rules;
 mod shared;
 pub mod tables;
+pub(crate) mod warm;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -125,7 +126,7 @@ pub struct Pack {
     pub catalogue: Option<Arc<crate::messages::Catalogue>>,
     pub(crate) ast: AST,
     /// Function-resolution caches kept warm between calls into `ast` (`script::warm`).
-    pub(crate) warm: crate::script::warm::Pool,
+    pub(crate) warm: warm::Pool,
 }
 
 impl Pack {

@@ -163,7 +163,7 @@ pub(super) fn load_pack(
         checks,
         catalogue,
         ast,
-        warm: crate::script::warm::Pool::default(),
+        warm: super::warm::Pool::default(),
     })
 }
 

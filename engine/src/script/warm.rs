@@ -7,15 +7,13 @@
 //! empty one. A screening makes such a call for every pack and phase and for every memoised
 //! helper, so most calls were resolved from scratch every time.
 //!
-//! A pack keeps a [`Pool`] of caches instead; each call under way takes one and gives it back.
+//! A pack keeps a pool of caches instead (`policy::warm::Pool`); each call under way takes one and gives it back.
 //! What a call resolves to depends only on the engine and the pack's compiled scripts, and a
 //! pack has one of each for its whole life, so a warm cache resolves every call exactly as an
 //! empty one would: the decisions are the same byte for byte (`tools/compare_decisions.sh`), and
 //! so are the errors, their positions and the call-level limit (the sandbox tests pin them).
 
-use std::sync::{Mutex, PoisonError};
-
-use rhai::{Caches, Dynamic, Engine, EvalAltResult, EvalContext, NativeCallContext, Scope};
+use rhai::{Dynamic, Engine, EvalAltResult, EvalContext, NativeCallContext, Scope};
 
 use crate::policy::Pack;
 
@@ -24,56 +22,6 @@ use crate::policy::Pack;
 /// raised by as much, so a rule may nest exactly as deep as before
 /// (`the_deepest_call_chain_a_rule_may_make_is_fixed`).
 pub(crate) const ENTRY_LEVELS: usize = 2;
-
-/// At most this many caches wait in a pool (one per thread screening with the pack at once, and
-/// one more per nested helper call); more are dropped when given back.
-const MAX_POOLED: usize = 64;
-
-/// A cache holding more entries than this is emptied when given back. Entries are bounded by
-/// the pack's distinct calls (names and argument types), so this only bounds a pathological
-/// pack's memory; it never changes what a call resolves to.
-const MAX_ENTRIES: usize = 4_096;
-
-/// A pack's function-resolution caches that no call is using.
-#[derive(Default)]
-pub(crate) struct Pool(Mutex<Vec<Caches>>);
-
-impl std::fmt::Debug for Pool {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.0.lock().map_or(0, |p| p.len());
-        write!(f, "Pool({n} caches)")
-    }
-}
-
-impl Pool {
-    /// A cache for one call, and the depth of its stack of caches to give it back at.
-    fn take(&self) -> (Caches, usize) {
-        let mut caches = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop()
-            .unwrap_or_default();
-        // The one layer every call resolves through (rhai would create it at the first call).
-        let _ = caches.fn_resolution_cache_mut();
-        let layers = caches.fn_resolution_caches_len();
-        (caches, layers)
-    }
-
-    fn give(&self, mut caches: Caches, layers: usize) {
-        // A call leaves the stack of caches as it found it; this only makes sure.
-        caches.rewind_fn_resolution_caches(layers);
-        if caches.fn_resolution_caches_len() > 1
-            || caches.fn_resolution_cache_mut().dict.len() > MAX_ENTRIES
-        {
-            caches = Caches::new();
-        }
-        let mut pool = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if pool.len() < MAX_POOLED {
-            pool.push(caches);
-        }
-    }
-}
 
 /// Calls the script function `name` of `pack` with `args`, as
 /// `engine.call_fn_with_options(CallFnOptions::new().eval_ast(false).rewind_scope(true), ...)`
