@@ -27,26 +27,24 @@ impl std::fmt::Debug for Pool {
 }
 
 impl Pool {
-    /// A cache for one call, and the depth of its stack of caches to give it back at.
-    pub(crate) fn take(&self) -> (Caches, usize) {
+    /// A cache for one call, with the one layer every call resolves through (rhai would create
+    /// it at the first call).
+    pub(crate) fn take(&self) -> Caches {
         let mut caches = self
             .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop()
             .unwrap_or_default();
-        // The one layer every call resolves through (rhai would create it at the first call).
         let _ = caches.fn_resolution_cache_mut();
-        let layers = caches.fn_resolution_caches_len();
-        (caches, layers)
+        caches
     }
 
-    pub(crate) fn give(&self, mut caches: Caches, layers: usize) {
-        // A call leaves the stack of caches as it found it; this only makes sure.
-        caches.rewind_fn_resolution_caches(layers);
-        if caches.fn_resolution_caches_len() > 1
-            || caches.fn_resolution_cache_mut().dict.len() > MAX_ENTRIES
-        {
+    /// Gives back a cache a call has used. A call leaves the stack of caches as it found it
+    /// (one layer); rewinding only makes sure.
+    pub(crate) fn give(&self, mut caches: Caches) {
+        caches.rewind_fn_resolution_caches(1);
+        if caches.fn_resolution_cache_mut().dict.len() > MAX_ENTRIES {
             caches = Caches::new();
         }
         let mut pool = self.0.lock().unwrap_or_else(PoisonError::into_inner);

@@ -34,7 +34,7 @@ pub(crate) fn call(
     name: &str,
     args: &mut [Dynamic],
 ) -> Result<Dynamic, Box<EvalAltResult>> {
-    let (mut caches, layers) = pack.warm.take();
+    let mut caches = pack.warm.take();
     let mut global = engine.new_global_runtime_state();
     global.lib.push(pack.ast.shared_lib().clone());
     global.source = pack.ast.source().map(Into::into);
@@ -42,7 +42,7 @@ pub(crate) fn call(
     let mut refs: Vec<&mut Dynamic> = args.iter_mut().collect();
     let result = EvalContext::new(engine, &mut global, &mut caches, &mut scope, None)
         .call_fn_raw(name, false, false, &mut refs);
-    pack.warm.give(caches, layers);
+    pack.warm.give(caches);
     result.or_else(|e| match *e {
         EvalAltResult::Exit(value, _) => Ok(value),
         EvalAltResult::ErrorInFunctionCall(f, _, inner, _) if f == name => Err(inner),
@@ -62,13 +62,13 @@ pub(crate) fn call_from_native(
 ) -> Result<Dynamic, Box<EvalAltResult>> {
     // The name's own errors, exactly as a function pointer gives them.
     let _ = rhai::FnPtr::new(name)?;
-    let (mut caches, layers) = pack.warm.take();
+    let mut caches = pack.warm.take();
     let mut global = ctx.global_runtime_state().clone();
     let mut scope = Scope::new();
     let mut arg = arg;
     let result = EvalContext::new(ctx.engine(), &mut global, &mut caches, &mut scope, None)
         .call_fn_raw(name, false, false, &mut [&mut arg]);
-    pack.warm.give(caches, layers);
+    pack.warm.give(caches);
     // rhai gives the call's position to the errors a function pointer's call ends in; this
     // entry has none to give, so it is filled in here.
     result.map_err(|mut e| {
