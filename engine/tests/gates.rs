@@ -427,6 +427,51 @@ fn the_quiet_gate_of_r_ec_07_names_every_flag_of_the_sensitive_locations_table()
     }
 }
 
+/// R-EC-06's quiet gate skips the rule only where no item of Annex I can report: the activities
+/// it spells out must be every activity the table `annex-i-activities` files under an item, or an
+/// activity added to the table would skip R-EC-06 (and its items' `memo("annex_i_applies")`)
+/// where it now applies.
+#[test]
+fn the_quiet_gate_of_r_ec_06_names_every_activity_of_the_annex_i_table() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    let pack_dir = root.join("oecd-common-approaches-2016.1.0");
+    let table = std::fs::read_to_string(pack_dir.join("tables/annex-i-activities.csv")).unwrap();
+    let mut rows = csv_activities(&table);
+    rows.sort();
+    let set = PolicySet::load(&root).unwrap();
+    let pack = set
+        .packs()
+        .iter()
+        .find(|p| &*p.manifest.id == "oecd-common-approaches")
+        .unwrap();
+    let (_, gate) = pack
+        .conditions
+        .iter()
+        .find(|(name, _)| *name == "ec06_quiet")
+        .unwrap();
+    let list = gate
+        .split_once("project.activities has [")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| list)
+        .unwrap_or_else(|| panic!("ec06_quiet names no list of activities: {gate}"));
+    let mut named: Vec<String> = list.split(',').map(|a| a.trim().to_owned()).collect();
+    named.sort();
+    assert_eq!(named, rows, "ec06_quiet: {gate}");
+    assert!(
+        gate.starts_with("categorised_safe and project.stage known and "),
+        "ec06_quiet must hold only where memo(\"categorised\") cannot fail and no stage is missing: {gate}"
+    );
+}
+
+/// The first column of a table's rows (after the header); cells may be quoted.
+fn csv_activities(text: &str) -> Vec<String> {
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// The rows of a small CSV file without quoted commas.
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     text.lines()
