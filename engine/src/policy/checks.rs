@@ -310,10 +310,10 @@ fn then(
         ["read", paths @ ..] => {
             let mut facts = Vec::new();
             for p in paths {
-                let Some((path, read)) = (api.reader)(p) else {
+                let Some(fact) = (api.reader)(p) else {
                     return Err(format!("`{p}` is not a fact of the contract"));
                 };
-                facts.push(Fact { path, read });
+                facts.push(fact);
             }
             Then::Read(facts)
         }
@@ -330,9 +330,10 @@ fn then(
         }
         ["trigger", ..] => Then::Trigger(one(&vocab::PERFORMANCE_STANDARD)?),
         ["missing", path, rest @ ..] => {
-            let Some((path, read)) = (api.reader)(path) else {
+            let Some(fact) = (api.reader)(path) else {
                 return Err(format!("`{path}` is not a fact of the contract"));
             };
+            let path = fact.path;
             if !when.facts(conditions).iter().any(|f| f.path == path) {
                 return Err(format!(
                     "the condition never reads `{path}`, so it is never missing for it"
@@ -364,10 +365,7 @@ fn then(
                     );
                 }
             };
-            Then::Missing {
-                fact: Fact { path, read },
-                to,
-            }
+            Then::Missing { fact, to }
         }
         _ => {
             return Err(format!(
@@ -419,12 +417,12 @@ fn args(
         } else if source == "category" {
             ArgSource::Category
         } else {
-            let Some((path, read)) = (api.reader)(source) else {
+            let Some(fact) = (api.reader)(source) else {
                 return Err(format!(
                     "`{source}` is not a fact of the contract, `param:<name>`, `msg:<id>`, `text:<word>`, `list:<list>` or `category`"
                 ));
             };
-            ArgSource::Fact(Fact { path, read })
+            ArgSource::Fact(fact)
         };
         out.push((name.to_owned(), a));
     }

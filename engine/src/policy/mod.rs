@@ -34,7 +34,7 @@ use crate::codes::hex;
 pub(crate) use checks::{ArgSource, Check, Then};
 pub(crate) use gates::Hooks;
 pub use gates::{Conditions, Gate, Tri};
-pub(crate) use gates::{GateInput, Reader};
+pub(crate) use gates::{Fact, GateInput, Peek, PeekField, Peeked, Reader};
 pub use limits::Limits;
 pub use manifest::{Manifest, SourceDoc, TableDecl};
 pub use params::{Comparator, Param, ParamValue};
@@ -180,9 +180,9 @@ pub(crate) struct ScriptApi {
     /// The functions whose first string argument names a parameter or a table: such literals
     /// in scripts must exist in the pack.
     pub named_arguments: &'static [(&'static str, Named)],
-    /// The native reader of a fact path, with the path as the readers hold it, resolved once
+    /// The native readers of a fact path, with the path as the readers hold it, resolved once
     /// when a gate or a table rule is compiled.
-    pub reader: fn(&str) -> Option<(&'static str, Reader)>,
+    pub reader: fn(&str) -> Option<Fact>,
 }
 
 /// An immutable, compiled set of packs and data, identified by a content hash.

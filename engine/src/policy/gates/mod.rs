@@ -39,6 +39,7 @@
 
 mod load;
 mod parse;
+mod peek;
 
 use std::fmt;
 
@@ -47,11 +48,11 @@ use rust_decimal::Decimal;
 
 pub(super) use load::compile_gates;
 pub(in crate::policy) use parse::{Names, RESERVED, compile};
+pub(crate) use peek::{Peek, PeekField, Peeked};
 
 use super::params::{Comparator, ParamValue};
 use super::rules::Phase;
 use crate::application::Application;
-use crate::application::vocab::Term;
 use crate::decision::Category;
 
 /// Reads one fact of an application (`()` where unknown): resolved once, when the set loads.
@@ -110,12 +111,16 @@ pub(crate) struct GateInput<'a> {
     pub hooks: Option<&'a dyn Hooks>,
 }
 
-impl GateInput<'_> {
-    fn read(&self, f: &Fact) -> Dynamic {
+impl<'a> GateInput<'a> {
+    /// The fact's value as a gate compares it, the read recorded.
+    fn read(&self, f: &Fact) -> Peeked<'a> {
         if let Some(h) = self.hooks {
             h.read(f.path);
         }
-        (f.read)(self.app)
+        match f.peek.map_or(Peeked::Other, |p| p(self.app)) {
+            Peeked::Other => Peeked::Script((f.read)(self.app)),
+            v => v,
+        }
     }
 }
 
@@ -140,7 +145,10 @@ impl fmt::Display for Lit {
 #[derive(Clone)]
 pub(crate) struct Fact {
     pub path: &'static str,
+    /// The script's value.
     pub read: Reader,
+    /// The value in place, for the gate's tests (`None`: they read the script's value).
+    pub peek: Option<Peek>,
 }
 
 impl fmt::Debug for Fact {
@@ -389,12 +397,12 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
             },
             Subject::Fact(f) => {
                 let v = input.read(f);
-                if v.is_unit() {
+                if is_unknown(&v) {
                     return Tri::Unknown;
                 }
                 let mut out = Tri::False;
                 for lit in values {
-                    match equals(&v, lit) {
+                    match peek::equals(&v, lit) {
                         Some(true) => return Tri::True,
                         Some(false) => {}
                         // A value of another type than the fact's: the gate does not decide.
@@ -404,38 +412,16 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
                 out
             }
         },
-        Expr::Has(f, values) => {
-            let v = input.read(f);
-            if v.is_unit() {
-                return Tri::Unknown;
-            }
-            let Some(items) = v.read_lock::<rhai::Array>() else {
-                return Tri::Unknown;
-            };
-            let mut out = Tri::False;
-            for item in items.iter() {
-                for lit in values {
-                    match equals(item, lit) {
-                        Some(true) => return Tri::True,
-                        Some(false) => {}
-                        None => out = Tri::Unknown,
-                    }
-                }
-            }
-            out
-        }
+        Expr::Has(f, values) => peek::has(&input.read(f), values),
         Expr::Meets(f, comparator, threshold, _) => {
             let v = input.read(f);
-            if v.is_unit() {
+            if is_unknown(&v) {
                 return Tri::Unknown;
             }
-            compare(&v, threshold).map_or(Tri::Unknown, |o| Tri::of(comparator.holds(o)))
+            peek::compare(&v, threshold).map_or(Tri::Unknown, |o| Tri::of(comparator.holds(o)))
         }
-        Expr::Known(f) => Tri::of(!input.read(f).is_unit()),
-        Expr::Empty(f) => input
-            .read(f)
-            .read_lock::<rhai::Array>()
-            .map_or(Tri::Unknown, |items| Tri::of(items.is_empty())),
+        Expr::Known(f) => Tri::of(!is_unknown(&input.read(f))),
+        Expr::Empty(f) => peek::is_empty(&input.read(f)).map_or(Tri::Unknown, Tri::of),
         Expr::Memo(name) => input.hooks.map_or(Tri::Unknown, |h| h.memo(name)),
         Expr::Added(list) => input.hooks.map_or(Tri::Unknown, |h| Tri::of(h.added(list))),
     }
@@ -445,40 +431,11 @@ fn word(lit: &Lit, name: &str) -> bool {
     matches!(lit, Lit::Word(w) if w == name)
 }
 
-/// Whether a fact's value equals a literal; `None` where their types differ.
-fn equals(v: &Dynamic, lit: &Lit) -> Option<bool> {
-    match lit {
-        Lit::Bool(b) => v.as_bool().ok().map(|x| x == *b),
-        Lit::Number(n) => v
-            .as_int()
-            .ok()
-            .map(|i| Decimal::from(i) == *n)
-            .or_else(|| v.as_decimal().ok().map(|d| d == *n)),
-        Lit::Word(w) => {
-            if let Some(t) = v.read_lock::<Term>() {
-                return Some(t.as_str() == w);
-            }
-            v.read_lock::<rhai::ImmutableString>()
-                .map(|s| s.as_str() == w)
-        }
-    }
-}
-
-/// A fact against a threshold, as the scripts' `meets` compares them (never money: an amount in
-/// another currency would need the SDR rate, which the decision records as used).
-fn compare(v: &Dynamic, threshold: &ParamValue) -> Option<std::cmp::Ordering> {
-    match threshold {
-        ParamValue::Decimal(t) => v
-            .as_decimal()
-            .ok()
-            .or_else(|| v.as_int().ok().map(Decimal::from))
-            .map(|x| x.cmp(t)),
-        ParamValue::Int(t) => match (v.as_int(), v.as_decimal()) {
-            (Ok(i), _) => Some(i.cmp(t)),
-            (_, Ok(x)) => Some(x.cmp(&Decimal::from(*t))),
-            _ => None,
-        },
-        ParamValue::Date(t) => v.read_lock::<chrono::NaiveDate>().map(|d| d.cmp(t)),
-        ParamValue::Money(_) => None,
+/// Whether a fact's value is unknown (`()` to a script).
+fn is_unknown(v: &Peeked<'_>) -> bool {
+    match v {
+        Peeked::Unknown => true,
+        Peeked::Script(d) => d.is_unit(),
+        _ => false,
     }
 }

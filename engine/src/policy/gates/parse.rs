@@ -8,14 +8,13 @@ use rust_decimal::Decimal;
 use super::{Conditions, Expr, Fact, Gate, Lit, Subject};
 use crate::application::vocab;
 use crate::application::{FieldKind, Instrument, Values, field_kinds, field_specs};
-use crate::policy::Reader;
 use crate::policy::params::{Param, ParamValue};
 use crate::policy::rules::Phase;
 
 /// What a gate may name: facts (through the script layer's readers), the pack's parameters and
 /// its earlier conditions.
 pub(in crate::policy) struct Names<'a> {
-    pub reader: fn(&str) -> Option<(&'static str, Reader)>,
+    pub reader: fn(&str) -> Option<Fact>,
     pub params: &'a BTreeMap<String, Param>,
     pub conditions: &'a Conditions,
     /// The lists a table rule's earlier rows collect (`add <list>`), which `added <list>` may
@@ -264,7 +263,7 @@ impl Parser<'_, '_> {
                     return Ok(Expr::Condition(i));
                 }
                 match (self.names.reader)(&name) {
-                    Some((path, read)) => Subject::Fact(Fact { path, read }),
+                    Some(fact) => Subject::Fact(fact),
                     None => {
                         return Err(GateError {
                             at: start,

@@ -142,30 +142,63 @@ macro_rules! getters {
                 context::record_read(concat!($prefix, ".", stringify!($field)));
                 section(&v.0).and_then(|s| s.$field.clone()).into_dyn()
             });
-            $readers.push((concat!($prefix, ".", stringify!($field)), |a: &Application| section(a).and_then(|s| s.$field.clone()).into_dyn()));
+            let peek: Peek = |a: &Application| section(a).map_or(Peeked::Unknown, |s| s.$field.peek());
+            $readers.push((concat!($prefix, ".", stringify!($field)), |a: &Application| section(a).and_then(|s| s.$field.clone()).into_dyn(), Some(peek)));
         )*
     }};
 }
 
-use crate::policy::Reader;
+use crate::policy::{Fact, Peek, PeekField, Peeked, Reader};
+
+/// Every leaf path the getters read, with its readers: the script's value, and (for a gate's
+/// tests) the value in place where it has one.
+type Registry = Vec<(&'static str, Reader, Option<Peek>)>;
 
 /// Every leaf path the getters read, with a host-side reader: for `indicators`, which checks a
 /// table of facts natively instead of building the table inside a script.
 pub(super) fn readers() -> &'static std::collections::BTreeMap<&'static str, Reader> {
-    static READERS: std::sync::OnceLock<std::collections::BTreeMap<&'static str, Reader>> =
-        std::sync::OnceLock::new();
-    READERS.get_or_init(|| {
+    &facts().0
+}
+
+/// The readers of every leaf path, and the paths' in-place readers.
+#[allow(
+    clippy::type_complexity,
+    reason = "two maps built together, read through `readers` and `reader`"
+)]
+fn facts() -> &'static (
+    std::collections::BTreeMap<&'static str, Reader>,
+    std::collections::BTreeMap<&'static str, Peek>,
+) {
+    static FACTS: std::sync::OnceLock<(
+        std::collections::BTreeMap<&'static str, Reader>,
+        std::collections::BTreeMap<&'static str, Peek>,
+    )> = std::sync::OnceLock::new();
+    FACTS.get_or_init(|| {
         let mut scratch = Engine::new_raw();
         let mut list = Vec::new();
         register_views(&mut scratch, &mut list);
-        list.into_iter().collect()
+        let peeks = list
+            .iter()
+            .filter_map(|(path, _, peek)| peek.map(|p| (*path, p)))
+            .collect();
+        (
+            list.into_iter()
+                .map(|(path, read, _)| (path, read))
+                .collect(),
+            peeks,
+        )
     })
 }
 
-/// The native reader of a fact path, with the path as the readers hold it (so reads are
+/// The native readers of a fact path, with the path as the readers hold it (so reads are
 /// recorded without building a string), for gates and table rules.
-pub(super) fn reader(path: &str) -> Option<(&'static str, Reader)> {
-    readers().get_key_value(path).map(|(k, r)| (*k, *r))
+pub(super) fn reader(path: &str) -> Option<Fact> {
+    let (readers, peeks) = facts();
+    readers.get_key_value(path).map(|(k, r)| Fact {
+        path: k,
+        read: *r,
+        peek: peeks.get(path).copied(),
+    })
 }
 
 /// Whether `path` is a fact scripts can read (a leaf path of the views).
@@ -274,7 +307,7 @@ fn add_days(d: NaiveDate, days: i64) -> Res<NaiveDate> {
     )
 }
 
-pub(super) fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
+pub(super) fn register_views(e: &mut Engine, readers: &mut Registry) {
     e.register_type_with_name::<AppView>("Application")
         .register_type_with_name::<ApplicantView>("Applicant")
         .register_type_with_name::<TransactionView>("Transaction")
@@ -295,16 +328,26 @@ pub(super) fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Re
         context::record_read("application_date");
         Dynamic::from(v.0.application_date)
     });
-    readers.push(("application_date", |a: &Application| {
-        Dynamic::from(a.application_date)
-    }));
-    readers.push(("documents", |a: &Application| {
-        a.documents.clone().into_dyn()
-    }));
-    readers.push(("refusals", |a: &Application| a.refusals.clone().into_dyn()));
-    readers.push(("information_deadline", |a: &Application| {
-        a.information_deadline.into_dyn()
-    }));
+    readers.push((
+        "application_date",
+        |a: &Application| Dynamic::from(a.application_date),
+        None,
+    ));
+    readers.push((
+        "documents",
+        |a: &Application| a.documents.clone().into_dyn(),
+        None,
+    ));
+    readers.push((
+        "refusals",
+        |a: &Application| a.refusals.clone().into_dyn(),
+        None,
+    ));
+    readers.push((
+        "information_deadline",
+        |a: &Application| a.information_deadline.into_dyn(),
+        None,
+    ));
     e.register_get("applicant", |v: &mut AppView| {
         ApplicantView(Arc::clone(&v.0))
     });
@@ -346,7 +389,7 @@ pub(super) fn register_views(e: &mut Engine, readers: &mut Vec<(&'static str, Re
 }
 
 /// The applicant's and the transaction's facts.
-fn views_applicant_transaction(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
+fn views_applicant_transaction(e: &mut Engine, readers: &mut Registry) {
     getters!(
         e,
         readers,
@@ -411,7 +454,7 @@ fn views_applicant_transaction(e: &mut Engine, readers: &mut Vec<(&'static str, 
 }
 
 /// The project's own facts and its capacity.
-fn views_project(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
+fn views_project(e: &mut Engine, readers: &mut Registry) {
     getters!(
         e,
         readers,
@@ -502,7 +545,7 @@ fn views_project(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
 }
 
 /// The facts of the project's location, land, indigenous peoples and coal, and the mission's.
-fn views_project_parts(e: &mut Engine, readers: &mut Vec<(&'static str, Reader)>) {
+fn views_project_parts(e: &mut Engine, readers: &mut Registry) {
     getters!(
         e,
         readers,
