@@ -15,6 +15,7 @@ use crate::application::Instrument;
 
 mod order;
 pub use order::rule_order;
+pub(crate) use order::sort_findings;
 
 /// The screening outcome, from softest to strongest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -34,6 +34,52 @@ pub fn rule_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// Sorts a decision's findings into its order: by rule id ([`rule_order`]), then effect, value
+/// and reason. The same order as sorting with that comparison, but each distinct rule id is
+/// ranked once (a decision has some twenty findings from a dozen rules, and a rule's findings
+/// share its id), so the sort compares numbers where it compared ids.
+pub(crate) fn sort_findings(findings: &mut Vec<super::Finding>) {
+    use std::cmp::Ordering;
+    // The distinct ids, each with the findings' slots; a rule reports its findings together,
+    // so the last id seen is tried first.
+    let mut ids: Vec<&str> = Vec::new();
+    let mut slots: Vec<usize> = Vec::with_capacity(findings.len());
+    for f in findings.iter() {
+        let id: &str = &f.rule_id;
+        let slot = match ids.iter().rposition(|seen| *seen == id) {
+            Some(slot) => slot,
+            None => {
+                ids.push(id);
+                ids.len() - 1
+            }
+        };
+        slots.push(slot);
+    }
+    let mut by_order: Vec<usize> = (0..ids.len()).collect();
+    by_order.sort_by(|&a, &b| match (ids.get(a), ids.get(b)) {
+        (Some(x), Some(y)) => rule_order(x, y),
+        _ => Ordering::Equal,
+    });
+    let mut rank = vec![0_usize; ids.len()];
+    for (r, &slot) in by_order.iter().enumerate() {
+        if let Some(at) = rank.get_mut(slot) {
+            *at = r;
+        }
+    }
+    let mut keyed: Vec<(usize, super::Finding)> = slots
+        .into_iter()
+        .map(|slot| rank.get(slot).copied().unwrap_or(usize::MAX))
+        .zip(findings.drain(..))
+        .collect();
+    keyed.sort_by(|(ra, a), (rb, b)| {
+        ra.cmp(rb)
+            .then(a.effect.cmp(&b.effect))
+            .then(a.value.cmp(&b.value))
+            .then(a.reason.cmp(&b.reason))
+    });
+    findings.extend(keyed.into_iter().map(|(_, f)| f));
+}
+
 /// An id's runs of digits and of other characters, each with whether it is digits.
 struct Chunks<'a>(&'a str);
 
@@ -91,6 +137,62 @@ mod tests {
                                           b in "[R0-9.-]{0,8}|R-[A-Z]{1,3}-[0-9]{1,3}(\\.[0-9]{1,2})?") {
             proptest::prop_assert_eq!(rule_order(&a, &b), rule_order_by_chunk_lists(&a, &b));
             proptest::prop_assert_eq!(rule_order(&a, &b), rule_order(&b, &a).reverse());
+        }
+    }
+
+    fn finding(id: &str, effect: u8, value: Option<&str>, reason: &str, n: usize) -> super::super::Finding {
+        use super::super::{Effect, Finding, Source};
+        use std::sync::Arc;
+        let effect = match effect % 3 {
+            0 => Effect::Refer,
+            1 => Effect::InsufficientInformation,
+            _ => Effect::Info,
+        };
+        Finding {
+            rule_id: Arc::from(id),
+            pack: Arc::from("p"),
+            pack_version: Arc::from("1"),
+            effect,
+            value: value.map(str::to_owned),
+            source: Source {
+                document: Arc::from("d"),
+                section: None,
+            },
+            evidence_level: Arc::from("S"),
+            verified: false,
+            // Which finding this was, so that a change of order among equal keys shows.
+            facts: Arc::new(std::iter::once(("n".into(), serde_json::json!(n))).collect()),
+            reason: Arc::from(reason),
+            message: None,
+        }
+    }
+
+    proptest::proptest! {
+        /// Ranking each id once sorts as the comparison of ids, effect, value and reason
+        /// does, stably (equal findings keep their order, as `dedup` then expects).
+        #[test]
+        fn findings_sort_by_ranked_ids_as_by_comparing_them(
+            items in proptest::collection::vec(
+                ("R-(EC|X)-0?[0-9]{1,2}(\\.[0-9]{1,2})?", 0_u8..3,
+                 proptest::option::of("[ab]"), "[xy]"),
+                0..40,
+            )
+        ) {
+            let findings: Vec<_> = items
+                .iter()
+                .enumerate()
+                .map(|(n, (id, e, v, r))| finding(id, *e, v.as_deref(), r, n))
+                .collect();
+            let mut expected = findings.clone();
+            expected.sort_by(|a, b| {
+                rule_order(&a.rule_id, &b.rule_id)
+                    .then(a.effect.cmp(&b.effect))
+                    .then(a.value.cmp(&b.value))
+                    .then(a.reason.cmp(&b.reason))
+            });
+            let mut got = findings;
+            sort_findings(&mut got);
+            proptest::prop_assert_eq!(got, expected);
         }
     }
 

@@ -453,12 +453,7 @@ fn finish(
         .max();
 
     let mut findings = std::mem::take(&mut out.findings);
-    findings.sort_by(|a, b| {
-        rule_order(&a.rule_id, &b.rule_id)
-            .then(a.effect.cmp(&b.effect))
-            .then(a.value.cmp(&b.value))
-            .then(a.reason.cmp(&b.reason))
-    });
+    crate::decision::sort_findings(&mut findings);
     findings.dedup();
 
     let performance_standards = if matches!(category, Some(Category::A | Category::B)) {
