@@ -4,10 +4,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use rhai::{Dynamic, Engine};
-use serde_json::Value;
 
 use super::messages::explanation;
-use super::views::readers;
+use super::views::{fact_json, readers};
 use super::{Res, check_value, current_rule, dyn_to_json, fail, in_phase};
 use crate::application::is_field_path;
 use crate::application::vocab::{self};
@@ -39,10 +38,7 @@ pub(super) fn report(
         if c.facts_read < c.reads.len() {
             let facts = Arc::make_mut(&mut c.facts);
             for p in c.reads.get(c.facts_read..).unwrap_or_default() {
-                let value = readers()
-                    .get(p)
-                    .map_or(Value::Null, |read| dyn_to_json(&read(&c.app)));
-                facts.insert(Cow::Borrowed(*p), value);
+                facts.insert(Cow::Borrowed(*p), fact_json(&c.app, p));
             }
             c.facts_read = c.reads.len();
         }

@@ -126,3 +126,53 @@ fn in_decides_as_rhais_own_contains_for_every_pairing_of_kinds() {
     // The vocabulary check is kept: a term compared with a string outside its vocabulary.
     assert!(run(&fast, "t_new in [s_typo]").is_err_and(|e| e.contains("`nwe` is not a value of")));
 }
+
+/// Every application under `scenarios/` and `examples/` (the `application` of a scenario, or
+/// the whole file).
+fn shipped_applications() -> Vec<(std::path::PathBuf, crate::Application)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    walk(&root.join("scenarios"), &mut files);
+    walk(&root.join("examples"), &mut files);
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).ok()?;
+            let app = doc.get("application").unwrap_or(&doc);
+            let app = crate::Application::parse(&app.to_string()).ok()?;
+            Some((path, app))
+        })
+        .collect()
+}
+
+#[test]
+fn a_fact_recorded_in_place_is_the_json_of_the_scripts_value() {
+    let apps = shipped_applications();
+    assert!(apps.len() > 300, "{}", apps.len());
+    let mut stated = 0;
+    for (file, app) in &apps {
+        for (path, read) in super::views::readers() {
+            let expected = dyn_to_json(&read(app));
+            stated += usize::from(!expected.is_null());
+            assert_eq!(
+                super::views::fact_json(app, path),
+                expected,
+                "{path} in {}",
+                file.display()
+            );
+        }
+    }
+    // The comparison saw stated values, not only unknown ones.
+    assert!(stated > 10_000, "{stated}");
+}

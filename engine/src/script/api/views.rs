@@ -190,6 +190,38 @@ fn facts() -> &'static (
     })
 }
 
+/// A fact's value as a finding records it (JSON, `null` where unknown): read in place where
+/// the field has an in-place form, else as the script's value. The same JSON as
+/// `dyn_to_json` of the script's value (a test holds the two together on every scenario),
+/// without building the script's value first.
+pub(super) fn fact_json(app: &crate::application::Application, path: &str) -> serde_json::Value {
+    let (readers, peeks) = facts();
+    if let Some(json) = peeks.get(path).and_then(|peek| peeked_json(&peek(app))) {
+        return json;
+    }
+    readers.get(path).map_or(serde_json::Value::Null, |read| {
+        super::dyn_to_json(&read(app))
+    })
+}
+
+/// A value read in place as JSON; `None` for a type read as the script's value.
+fn peeked_json(v: &Peeked<'_>) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    let text = |s: &str| Value::String(s.to_owned());
+    Some(match v {
+        Peeked::Unknown => Value::Null,
+        Peeked::Bool(b) => Value::Bool(*b),
+        Peeked::Int(i) => Value::from(*i),
+        Peeked::Decimal(d) => Value::String(d.to_string()),
+        Peeked::Term(t) => text(t.as_str()),
+        Peeked::Str(s) => text(s),
+        Peeked::Date(d) => Value::String(d.to_string()),
+        Peeked::Terms(ts) => Value::Array(ts.iter().map(|t| text(t.as_str())).collect()),
+        Peeked::Strs(ss) => Value::Array(ss.iter().map(|s| text(s)).collect()),
+        Peeked::Other | Peeked::Script(_) => return None,
+    })
+}
+
 /// The native readers of a fact path, with the path as the readers hold it (so reads are
 /// recorded without building a string), for gates and table rules.
 pub(super) fn reader(path: &str) -> Option<Fact> {
