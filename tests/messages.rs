@@ -95,7 +95,7 @@ fn verbatim(d: &Decision) -> BTreeSet<String> {
         out.extend(e.pack.clone());
     }
     for p in &d.provenance.packs {
-        out.insert(p.id.clone());
+        out.insert(p.id.to_string());
     }
     out.insert(d.provenance.policy_set.clone());
     out.insert(d.provenance.input_hash.clone());

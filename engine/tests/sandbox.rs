@@ -571,7 +571,7 @@ fn a_pack_reads_exchange_rates_only_if_it_declares_them() {
             .provenance
             .data
             .iter()
-            .any(|d| d.table == "sdr-rates")
+            .any(|d| &*d.table == "sdr-rates")
     );
 
     let declared = screen(&with(true), &app, app.application_date);
@@ -583,7 +583,7 @@ fn a_pack_reads_exchange_rates_only_if_it_declares_them() {
             .provenance
             .data
             .iter()
-            .any(|d| d.table == "sdr-rates")
+            .any(|d| &*d.table == "sdr-rates")
     );
 }
 

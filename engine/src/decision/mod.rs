@@ -313,11 +313,14 @@ pub struct DecisionError {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PackRef {
     /// Id.
-    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: Arc<str>,
     /// Version.
-    pub version: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub version: Arc<str>,
     /// `sha256:` content hash of the pack's files.
-    pub hash: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub hash: Arc<str>,
 }
 
 /// A data table the decision relied on.
@@ -325,11 +328,14 @@ pub struct PackRef {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataRef {
     /// Table name.
-    pub table: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub table: Arc<str>,
     /// Its version.
-    pub version: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub version: Arc<str>,
     /// `sha256:` content hash.
-    pub hash: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub hash: Arc<str>,
 }
 
 /// An exchange rate used to compare amounts in different currencies.

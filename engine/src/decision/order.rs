@@ -140,7 +140,13 @@ mod tests {
         }
     }
 
-    fn finding(id: &str, effect: u8, value: Option<&str>, reason: &str, n: usize) -> super::super::Finding {
+    fn finding(
+        id: &str,
+        effect: u8,
+        value: Option<&str>,
+        reason: &str,
+        n: usize,
+    ) -> super::super::Finding {
         use super::super::{Effect, Finding, Source};
         use std::sync::Arc;
         let effect = match effect % 3 {

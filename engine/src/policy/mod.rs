@@ -202,7 +202,14 @@ struct SetInner {
     engine: Engine,
     limits: Limits,
     files: BTreeMap<String, Vec<u8>>,
+    /// The provenance's references for each combination of packs screened under so far
+    /// ([`PolicySet::provenance_refs`]).
+    refs: std::sync::RwLock<Vec<(Vec<Arc<Pack>>, ProvenanceRefs)>>,
 }
+
+/// The packs and the data tables a decision's provenance names.
+pub(crate) type ProvenanceRefs =
+    Arc<(Vec<crate::decision::PackRef>, Vec<crate::decision::DataRef>)>;
 
 impl PolicySet {
     /// Builds a set from files held in memory, compiling scripts with `engine` and checking
@@ -317,6 +324,7 @@ impl PolicySet {
                 engine,
                 limits,
                 files: kept,
+                refs: std::sync::RwLock::default(),
             }),
             gates: true,
         })
@@ -368,6 +376,42 @@ impl PolicySet {
     #[must_use]
     pub fn tables(&self) -> &BTreeMap<String, Arc<Table>> {
         &self.inner.tables
+    }
+
+    /// The provenance's references for a screening under `packs` (packs of this set): built by
+    /// `build` the first time that combination of packs is asked for, then shared.
+    pub(crate) fn provenance_refs(
+        &self,
+        packs: &[Arc<Pack>],
+        build: impl FnOnce() -> (Vec<crate::decision::PackRef>, Vec<crate::decision::DataRef>),
+    ) -> ProvenanceRefs {
+        let same = |known: &[Arc<Pack>]| {
+            known.len() == packs.len() && known.iter().zip(packs).all(|(a, b)| Arc::ptr_eq(a, b))
+        };
+        // A poisoned lock only means another screening panicked while it held it: the list is
+        // still whole (entries are pushed complete), so it is read on.
+        let known = self
+            .inner
+            .refs
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(k, _)| same(k))
+            .map(|(_, r)| Arc::clone(r));
+        if let Some(r) = known {
+            return r;
+        }
+        let built = Arc::new(build());
+        let mut all = self
+            .inner
+            .refs
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, r)) = all.iter().find(|(k, _)| same(k)) {
+            return Arc::clone(r);
+        }
+        all.push((packs.to_vec(), Arc::clone(&built)));
+        built
     }
 
     /// The SDR rate table, if the set has one.

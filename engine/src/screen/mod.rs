@@ -484,12 +484,13 @@ fn finish(
             .then(a.message.cmp(&b.message))
     });
 
+    let refs = refs(set, packs);
     let provenance = Provenance {
         engine_version: ENGINE_VERSION.to_owned(),
         as_of,
         policy_set: set.hash().to_owned(),
-        packs: pack_refs(packs),
-        data: data_refs(set, packs),
+        packs: refs.0.clone(),
+        data: refs.1.clone(),
         rates: out.rates_used.into_iter().collect(),
         input_hash: format!(
             "sha256:{}",
@@ -553,59 +554,51 @@ pub fn basis(
     as_of: NaiveDate,
 ) -> (Vec<PackRef>, Vec<DataRef>) {
     let packs = set.in_force(instrument, as_of);
-    (pack_refs(&packs), data_refs(set, &packs))
+    let refs = refs(set, &packs);
+    (refs.0.clone(), refs.1.clone())
+}
+
+/// The packs and data a screening under `packs` names in its provenance, built once for each
+/// combination of packs the set is asked for (the names, versions and hashes are the set's
+/// for its whole life); each decision copies the lists, sharing their text.
+fn refs(set: &PolicySet, packs: &[Arc<Pack>]) -> Arc<(Vec<PackRef>, Vec<DataRef>)> {
+    set.provenance_refs(packs, || (pack_refs(packs), data_refs(set, packs)))
 }
 
 fn pack_refs(packs: &[Arc<Pack>]) -> Vec<PackRef> {
     packs
         .iter()
         .map(|p| PackRef {
-            id: p.manifest.id.to_string(),
-            version: p.manifest.version.to_string(),
-            hash: p.hash.clone(),
+            id: Arc::clone(&p.manifest.id),
+            version: Arc::clone(&p.manifest.version),
+            hash: Arc::from(p.hash.as_str()),
         })
         .collect()
 }
 
 fn data_refs(set: &PolicySet, packs: &[Arc<Pack>]) -> Vec<DataRef> {
-    let mut refs: BTreeMap<String, DataRef> = BTreeMap::new();
+    let mut refs: BTreeMap<&str, DataRef> = BTreeMap::new();
+    let data_ref = |table: &str, version: &str, hash: &str| DataRef {
+        table: Arc::from(table),
+        version: Arc::from(version),
+        hash: Arc::from(hash),
+    };
     for list in codes::all() {
-        refs.insert(
-            list.name.to_owned(),
-            DataRef {
-                table: list.name.to_owned(),
-                version: list.version.to_owned(),
-                hash: list.hash.clone(),
-            },
-        );
+        refs.insert(list.name, data_ref(list.name, list.version, &list.hash));
     }
     for pack in packs {
         for (name, t) in &pack.tables {
             let hash = if t.hash.starts_with("sha256:") {
-                t.hash.clone()
+                &t.hash
             } else {
-                pack.hash.clone()
+                &pack.hash
             };
-            refs.insert(
-                name.clone(),
-                DataRef {
-                    table: name.clone(),
-                    version: t.version.clone(),
-                    hash,
-                },
-            );
+            refs.insert(name, data_ref(name, &t.version, hash));
         }
         if pack.manifest.uses.iter().any(|u| u == "sdr-rates")
             && let Some(r) = set.rates()
         {
-            refs.insert(
-                "sdr-rates".into(),
-                DataRef {
-                    table: "sdr-rates".into(),
-                    version: r.version.clone(),
-                    hash: r.hash.clone(),
-                },
-            );
+            refs.insert("sdr-rates", data_ref("sdr-rates", &r.version, &r.hash));
         }
     }
     refs.into_values().collect()
