@@ -139,6 +139,45 @@ fn gates_combine_with_three_valued_logic() {
 }
 
 #[test]
+fn within_tests_an_isic_code_by_its_leading_digits_as_a_scripts_starts_with_does() {
+    let sector = |code: &str| {
+        let code = code.to_owned();
+        example(move |v| v["project"]["sector"] = code.clone().into())
+    };
+    let unknown = example(|v| {
+        v["project"].as_object_mut().unwrap().remove("sector");
+    });
+    let set = load(pack("project.sector within [014, 032]", None));
+    // A class and a group of a listed group; a class of another group; a division, which no
+    // prefix of three digits begins (as "01".starts_with("014") is false in a script).
+    assert_eq!(run(&set, &sector("0141")), ["facts", "steps"]);
+    assert_eq!(run(&set, &sector("032")), ["facts", "steps"]);
+    assert_eq!(run(&set, &sector("0111")), Vec::<String>::new());
+    assert_eq!(run(&set, &sector("01")), Vec::<String>::new());
+    // Unknown where the sector is: the rule runs.
+    assert_eq!(run(&set, &unknown), ["facts", "steps"]);
+    let negated = load(pack("not project.sector within [014]", None));
+    assert_eq!(run(&negated, &sector("0141")), Vec::<String>::new());
+    assert_eq!(run(&negated, &sector("3510")), ["facts", "steps"]);
+    assert_eq!(run(&negated, &unknown), ["facts", "steps"]);
+    // Only an ISIC fact, and only prefixes some code begins with.
+    for (when, expected) in [
+        (
+            "project.country within [01]",
+            "`within` needs an ISIC code fact (`project.sector`); `project.country` is not one",
+        ),
+        (
+            "project.sector within [014, 999]",
+            "`999` begins no ISIC Rev.4 code",
+        ),
+        ("project.sector within 014", "expected `[`"),
+    ] {
+        let e = errors(pack(when, None));
+        assert!(e.iter().any(|m| m.contains(expected)), "{when}: {e:?}");
+    }
+}
+
+#[test]
 fn empty_is_true_for_a_stated_empty_list_false_for_items_and_unknown_while_the_list_is() {
     let with_items = example(|_| {});
     let none = example(|v| {

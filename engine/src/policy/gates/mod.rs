@@ -179,6 +179,8 @@ enum Expr {
     Known(Fact),
     /// A list fact stated with no items (unknown while the list is).
     Empty(Fact),
+    /// An ISIC code fact begins with one of the prefixes (its group, division or class).
+    Within(Fact, Vec<String>),
     /// A script helper's memoised value.
     Memo(String),
     /// A list a table rule's earlier rows collected has items (never unknown).
@@ -284,6 +286,7 @@ impl Gate {
                 | Expr::Has(f, _)
                 | Expr::Meets(f, ..)
                 | Expr::Known(f)
+                | Expr::Within(f, _)
                 | Expr::Empty(f) => f,
                 _ => return,
             };
@@ -306,6 +309,7 @@ impl Gate {
                     | Expr::Has(..)
                     | Expr::Empty(_)
                     | Expr::Meets(..)
+                    | Expr::Within(..)
                     | Expr::Memo(_)
             );
         });
@@ -421,6 +425,7 @@ fn eval(expr: &Expr, conditions: &Conditions, input: &GateInput<'_>) -> Tri {
             peek::compare(&v, threshold).map_or(Tri::Unknown, |o| Tri::of(comparator.holds(o)))
         }
         Expr::Known(f) => Tri::of(!is_unknown(&input.read(f))),
+        Expr::Within(f, prefixes) => peek::within(&input.read(f), prefixes),
         Expr::Empty(f) => peek::is_empty(&input.read(f)).map_or(Tri::Unknown, Tri::of),
         Expr::Memo(name) => input.hooks.map_or(Tri::Unknown, |h| h.memo(name)),
         Expr::Added(list) => input.hooks.map_or(Tri::Unknown, |h| Tri::of(h.added(list))),

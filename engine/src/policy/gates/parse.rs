@@ -32,7 +32,8 @@ pub(in crate::policy) struct GateError {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Word(String),
-    Number(Decimal),
+    /// A number, with its text as written (`014` for a code's leading digits).
+    Number(Decimal, String),
     Open,
     Close,
     OpenList,
@@ -73,7 +74,7 @@ fn tokens(text: &str) -> Result<Vec<(usize, Tok)>, GateError> {
                 }
                 let w = text.get(at..end).unwrap_or_default();
                 match w.parse::<Decimal>() {
-                    Ok(n) if c.is_ascii_digit() || c == '-' => Tok::Number(n),
+                    Ok(n) if c.is_ascii_digit() || c == '-' => Tok::Number(n, w.to_owned()),
                     _ => Tok::Word(w.to_owned()),
                 }
             }
@@ -107,12 +108,13 @@ const MAX_DEPTH: usize = 32;
 /// evaluating a gate, and walking it at load, are linear in this.
 const MAX_SIZE: usize = 512;
 
-const KEYWORDS: [&str; 10] = [
-    "and", "or", "not", "in", "has", "meets", "known", "empty", "memo", "added",
+const KEYWORDS: [&str; 11] = [
+    "and", "or", "not", "in", "has", "meets", "known", "empty", "memo", "added", "within",
 ];
 
 /// Words a condition may not be named.
-pub(in crate::policy) const RESERVED: [&str; 15] = [
+pub(in crate::policy) const RESERVED: [&str; 16] = [
+    "within",
     "memo",
     "added",
     "and",
@@ -318,6 +320,11 @@ impl Parser<'_, '_> {
                 self.items = false;
                 return Ok(Expr::Has(f, values?));
             }
+            Some(Tok::Word(w)) if w == "within" && !negated => {
+                self.pos += 1;
+                let f = fact(&subject, "within")?;
+                return self.within(f, start);
+            }
             Some(Tok::Word(w)) if w == "meets" && !negated => {
                 self.pos += 1;
                 let f = fact(&subject, "meets")?;
@@ -341,8 +348,9 @@ impl Parser<'_, '_> {
             }
             _ if negated => return self.err("expected `in` after `not`"),
             _ => {
-                return self
-                    .err("expected `=`, `!=`, `in`, `not in`, `has`, `meets`, `known` or `empty`");
+                return self.err(
+                    "expected `=`, `!=`, `in`, `not in`, `has`, `meets`, `within`, `known` or `empty`",
+                );
             }
         };
         Ok(if negated {
@@ -350,6 +358,49 @@ impl Parser<'_, '_> {
         } else {
             expr
         })
+    }
+
+    /// `fact within [prefix, ...]`: an ISIC code fact against the leading digits of codes (its
+    /// group, division or class), each a prefix of some code of the list.
+    fn within(&mut self, f: Fact, start: usize) -> Result<Expr, GateError> {
+        let isic = crate::codes::isic();
+        if !matches!(field_specs().iter().find(|s| s.path == f.path).map(|s| s.values), Some(Values::Codes(list)) if std::ptr::eq(list, isic))
+        {
+            return Err(GateError {
+                at: start,
+                message: format!(
+                    "`within` needs an ISIC code fact (`project.sector`); `{}` is not one",
+                    f.path
+                ),
+            });
+        }
+        self.expect(&Tok::OpenList, "`[`")?;
+        let mut prefixes = Vec::new();
+        loop {
+            let raw = match self.peek() {
+                Some(Tok::Number(_, raw)) => raw.clone(),
+                Some(Tok::Word(w)) => w.clone(),
+                _ => return self.err("expected the leading digits of an ISIC code"),
+            };
+            if !isic
+                .entries
+                .keys()
+                .any(|code| code.starts_with(raw.as_str()))
+            {
+                return self.err(format!(
+                    "`{raw}` begins no ISIC Rev.4 code (a misspelt prefix would skip the rule)"
+                ));
+            }
+            self.pos += 1;
+            prefixes.push(raw);
+            if self.peek() == Some(&Tok::Comma) {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        self.expect(&Tok::CloseList, "`,` or `]`")?;
+        Ok(Expr::Within(f, prefixes))
     }
 
     fn meets(&mut self, f: Fact) -> Result<Expr, GateError> {
@@ -386,7 +437,7 @@ impl Parser<'_, '_> {
 
     fn value(&mut self, subject: &Subject) -> Result<Lit, GateError> {
         let lit = match self.peek().cloned() {
-            Some(Tok::Number(n)) => Lit::Number(n),
+            Some(Tok::Number(n, _)) => Lit::Number(n),
             Some(Tok::Word(w)) if w == "true" => Lit::Bool(true),
             Some(Tok::Word(w)) if w == "false" => Lit::Bool(false),
             Some(Tok::Word(w)) => Lit::Word(w),

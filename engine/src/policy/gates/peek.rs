@@ -168,6 +168,19 @@ fn any_item<'a>(items: impl Iterator<Item = Peeked<'a>>, values: &[Lit]) -> Tri 
     out
 }
 
+/// `within`: whether a code begins with one of the prefixes, as a script's
+/// `code.to_string().starts_with(prefix)` says; unknown where the code is, or is not text.
+pub(super) fn within(v: &Peeked<'_>, prefixes: &[String]) -> Tri {
+    let holds = |code: &str| Tri::of(prefixes.iter().any(|p| code.starts_with(p.as_str())));
+    match v {
+        Peeked::Str(code) => holds(code),
+        Peeked::Script(d) => d
+            .read_lock::<rhai::ImmutableString>()
+            .map_or(Tri::Unknown, |code| holds(code.as_str())),
+        _ => Tri::Unknown,
+    }
+}
+
 /// Whether a list fact has no items; `None` where the value is not a list (or not known).
 pub(super) fn is_empty(v: &Peeked<'_>) -> Option<bool> {
     match v {
