@@ -364,8 +364,7 @@ impl Parser<'_, '_> {
     /// group, division or class), each a prefix of some code of the list.
     fn within(&mut self, f: Fact, start: usize) -> Result<Expr, GateError> {
         let isic = crate::codes::isic();
-        if !matches!(field_specs().iter().find(|s| s.path == f.path).map(|s| s.values), Some(Values::Codes(list)) if std::ptr::eq(list, isic))
-        {
+        if !matches!(takes(f.path), Takes::Codes(list) if std::ptr::eq(list, isic)) {
             return Err(GateError {
                 at: start,
                 message: format!(
@@ -506,8 +505,9 @@ const SPECIAL_WORDS: [(&str, &str); 2] = [
 enum Takes {
     /// A term of this vocabulary (for a list: each item).
     Terms(&'static vocab::Vocab),
-    /// A code of a compiled-in list (countries, ISIC): not compared in gates.
-    Codes,
+    /// A code of this compiled-in list (countries, ISIC): not compared in gates, but an ISIC
+    /// code is tested by its leading digits (`within`).
+    Codes(&'static crate::codes::CodeList),
     /// Anything its check accepts: a decimal written as a string, a date, text.
     Free,
     /// Not in the contract's field list: nothing (every fact a gate can name is in it).
@@ -521,7 +521,7 @@ fn takes(path: &str) -> Takes {
         .map(|s| s.values)
     {
         Some(Values::Terms(v)) => Takes::Terms(v),
-        Some(Values::Codes(_)) => Takes::Codes,
+        Some(Values::Codes(list)) => Takes::Codes(list),
         Some(Values::Free) => Takes::Free,
         None => Takes::Unlisted,
     }
@@ -542,7 +542,7 @@ fn fact_takes(path: &str, lit: &Lit) -> bool {
         }
         (Some(FieldKind::Text), Lit::Word(w)) => match takes(path) {
             Takes::Terms(v) => v.values.contains(&w.as_str()),
-            Takes::Codes | Takes::Free | Takes::Unlisted => false,
+            Takes::Codes(_) | Takes::Free | Takes::Unlisted => false,
         },
         (Some(FieldKind::Text), Lit::Number(_)) => matches!(takes(path), Takes::Free),
         _ => false,
@@ -553,7 +553,7 @@ fn fact_takes(path: &str, lit: &Lit) -> bool {
 fn item_takes(path: &str, w: &str) -> bool {
     match takes(path) {
         Takes::Terms(v) => v.values.contains(&w),
-        Takes::Codes | Takes::Free | Takes::Unlisted => false,
+        Takes::Codes(_) | Takes::Free | Takes::Unlisted => false,
     }
 }
 
@@ -564,7 +564,7 @@ fn kind_expected(path: &str) -> &'static str {
         Some(FieldKind::Int) => "a number",
         Some(FieldKind::Text) => match takes(path) {
             Takes::Terms(_) => "a word of its vocabulary",
-            Takes::Codes => "nothing: codes are not compared in gates",
+            Takes::Codes(_) => "nothing: codes are not compared in gates",
             Takes::Free => "a number (a decimal); dates and text are not compared in gates",
             Takes::Unlisted => "no value",
         },
