@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rhai::{Dynamic, Engine};
 
 use super::messages::explanation;
-use super::views::{fact_json, readers};
+use super::views::{fact_json, reader_of};
 use super::{Res, check_value, current_rule, dyn_to_json, fail, in_phase};
 use crate::application::is_field_path;
 use crate::application::vocab::{self};
@@ -206,7 +206,7 @@ fn register_missing_and_indicative(e: &mut Engine) {
         "assume",
         |rule: &str, path: &str, value: &str, why: Dynamic| -> Res<()> {
             in_phase("assume", &[Phase::Facts, Phase::Floors])?;
-            let Some(read) = readers().get(path) else {
+            let Some((_, read)) = reader_of(path) else {
                 return fail(format!("`{path}` is not a field path of the contract"));
             };
             if value.trim().is_empty() {

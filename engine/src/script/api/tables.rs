@@ -6,7 +6,7 @@ use rhai::{Array, Dynamic, Map};
 use rust_decimal::Decimal;
 
 use super::params::{meeting, meets};
-use super::views::readers;
+use super::views::reader_of;
 use super::{Res, dyn_decimal, dyn_text, fail, pack_table};
 use crate::application::Application;
 use crate::messages::Localized;
@@ -66,7 +66,7 @@ fn test_fact(
     test: &str,
     value: &str,
 ) -> Res<(Option<bool>, &'static str)> {
-    let Some((&key, reader)) = readers().get_key_value(path) else {
+    let Some((key, reader)) = reader_of(path) else {
         return fail(format!(
             "table `{table}`: `{path}` is not a fact of the application"
         ));
@@ -210,7 +210,7 @@ pub(super) fn listed(app: &Application, table: &str) -> Res<Map> {
             let outcome = if test == "always" {
                 Some(true)
             } else if test == "is_unknown" {
-                let Some((&key, reader)) = readers().get_key_value(path) else {
+                let Some((key, reader)) = reader_of(path) else {
                     return fail(format!(
                         "table `{table}`: `{path}` is not a fact of the application"
                     ));

@@ -156,38 +156,48 @@ type Registry = Vec<(&'static str, Reader, Option<Peek>)>;
 
 /// Every leaf path the getters read, with a host-side reader: for `indicators`, which checks a
 /// table of facts natively instead of building the table inside a script.
-pub(super) fn readers() -> &'static std::collections::BTreeMap<&'static str, Reader> {
-    &facts().0
+#[cfg(test)]
+pub(super) fn readers() -> impl Iterator<Item = (&'static str, Reader)> {
+    facts().by_path.iter().map(|(path, r)| (*path, r.read))
+}
+
+/// A leaf path's readers: the script's value, and the value in place where it has one.
+#[derive(Clone, Copy)]
+struct Readers {
+    read: Reader,
+    peek: Option<Peek>,
+}
+
+/// Every leaf path's readers, hashed by path for the lookups of a screening (every fact a
+/// finding records, every fact an indicator table tests). The paths looked up are the engine's
+/// own and a pack's, never an applicant's, and nothing is added after the first use, so a
+/// fixed, fast hash will do.
+struct Facts {
+    by_path: rustc_hash::FxHashMap<&'static str, Readers>,
 }
 
 /// The readers of every leaf path, and the paths' in-place readers.
-#[allow(
-    clippy::type_complexity,
-    reason = "two maps built together, read through `readers` and `reader`"
-)]
-fn facts() -> &'static (
-    std::collections::BTreeMap<&'static str, Reader>,
-    std::collections::BTreeMap<&'static str, Peek>,
-) {
-    static FACTS: std::sync::OnceLock<(
-        std::collections::BTreeMap<&'static str, Reader>,
-        std::collections::BTreeMap<&'static str, Peek>,
-    )> = std::sync::OnceLock::new();
+fn facts() -> &'static Facts {
+    static FACTS: std::sync::OnceLock<Facts> = std::sync::OnceLock::new();
     FACTS.get_or_init(|| {
         let mut scratch = Engine::new_raw();
         let mut list = Vec::new();
         register_views(&mut scratch, &mut list);
-        let peeks = list
-            .iter()
-            .filter_map(|(path, _, peek)| peek.map(|p| (*path, p)))
-            .collect();
-        (
-            list.into_iter()
-                .map(|(path, read, _)| (path, read))
+        Facts {
+            by_path: list
+                .into_iter()
+                .map(|(path, read, peek)| (path, Readers { read, peek }))
                 .collect(),
-            peeks,
-        )
+        }
     })
+}
+
+/// The path as the readers hold it, and its reader of the script's value.
+pub(super) fn reader_of(path: &str) -> Option<(&'static str, Reader)> {
+    facts()
+        .by_path
+        .get_key_value(path)
+        .map(|(k, r)| (*k, r.read))
 }
 
 /// A fact's value as a finding records it (JSON, `null` where unknown): read in place where
@@ -195,13 +205,13 @@ fn facts() -> &'static (
 /// `dyn_to_json` of the script's value (a test holds the two together on every scenario),
 /// without building the script's value first.
 pub(super) fn fact_json(app: &crate::application::Application, path: &str) -> serde_json::Value {
-    let (readers, peeks) = facts();
-    if let Some(json) = peeks.get(path).and_then(|peek| peeked_json(&peek(app))) {
+    let Some(r) = facts().by_path.get(path) else {
+        return serde_json::Value::Null;
+    };
+    if let Some(json) = r.peek.and_then(|peek| peeked_json(&peek(app))) {
         return json;
     }
-    readers.get(path).map_or(serde_json::Value::Null, |read| {
-        super::dyn_to_json(&read(app))
-    })
+    super::dyn_to_json(&(r.read)(app))
 }
 
 /// A value read in place as JSON; `None` for a type read as the script's value.
@@ -225,17 +235,16 @@ fn peeked_json(v: &Peeked<'_>) -> Option<serde_json::Value> {
 /// The native readers of a fact path, with the path as the readers hold it (so reads are
 /// recorded without building a string), for gates and table rules.
 pub(super) fn reader(path: &str) -> Option<Fact> {
-    let (readers, peeks) = facts();
-    readers.get_key_value(path).map(|(k, r)| Fact {
+    facts().by_path.get_key_value(path).map(|(k, r)| Fact {
         path: k,
-        read: *r,
-        peek: peeks.get(path).copied(),
+        read: r.read,
+        peek: r.peek,
     })
 }
 
 /// Whether `path` is a fact scripts can read (a leaf path of the views).
 pub(super) fn is_fact(path: &str) -> bool {
-    readers().contains_key(path)
+    facts().by_path.contains_key(path)
 }
 
 /// Every property path the getters can read (checked against the contract by a test).
