@@ -36,8 +36,10 @@ pub fn rule_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// Sorts a decision's findings into its order: by rule id ([`rule_order`]), then effect, value
 /// and reason. The same order as sorting with that comparison, but each distinct rule id is
-/// ranked once (a decision has some twenty findings from a dozen rules, and a rule's findings
-/// share its id), so the sort compares numbers where it compared ids.
+/// split into its runs once and ranked once (a decision has some twenty findings from a dozen
+/// rules, and a rule's findings share its id), so the sort compares numbers where it compared
+/// ids; and it sorts the findings' positions, moving each finding once instead of at every
+/// step of the sort.
 pub(crate) fn sort_findings(findings: &mut Vec<super::Finding>) {
     use std::cmp::Ordering;
     // The distinct ids, each with the findings' slots; a rule reports its findings together,
@@ -55,29 +57,69 @@ pub(crate) fn sort_findings(findings: &mut Vec<super::Finding>) {
         };
         slots.push(slot);
     }
+    let runs: Vec<Vec<Run<'_>>> = ids.iter().map(|id| runs(id)).collect();
     let mut by_order: Vec<usize> = (0..ids.len()).collect();
-    by_order.sort_by(|&a, &b| match (ids.get(a), ids.get(b)) {
-        (Some(x), Some(y)) => rule_order(x, y),
-        _ => Ordering::Equal,
-    });
+    by_order.sort_by(
+        |&a, &b| match (ids.get(a), ids.get(b), runs.get(a), runs.get(b)) {
+            (Some(x), Some(y), Some(rx), Some(ry)) => runs_order(x, rx, y, ry),
+            _ => Ordering::Equal,
+        },
+    );
     let mut rank = vec![0_usize; ids.len()];
     for (r, &slot) in by_order.iter().enumerate() {
         if let Some(at) = rank.get_mut(slot) {
             *at = r;
         }
     }
-    let mut keyed: Vec<(usize, super::Finding)> = slots
+    let ranks: Vec<usize> = slots
         .into_iter()
         .map(|slot| rank.get(slot).copied().unwrap_or(usize::MAX))
-        .zip(findings.drain(..))
         .collect();
-    keyed.sort_by(|(ra, a), (rb, b)| {
-        ra.cmp(rb)
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&i, &j| match (findings.get(i), findings.get(j)) {
+        (Some(a), Some(b)) => ranks
+            .get(i)
+            .cmp(&ranks.get(j))
             .then(a.effect.cmp(&b.effect))
             .then(a.value.cmp(&b.value))
-            .then(a.reason.cmp(&b.reason))
+            .then(a.reason.cmp(&b.reason)),
+        _ => Ordering::Equal,
     });
-    findings.extend(keyed.into_iter().map(|(_, f)| f));
+    let mut taken: Vec<Option<super::Finding>> = findings.drain(..).map(Some).collect();
+    findings.extend(
+        order
+            .into_iter()
+            .filter_map(|i| taken.get_mut(i).and_then(Option::take)),
+    );
+}
+
+/// A run of an id as [`rule_order`] compares it: whether it is digits, the run, and the run
+/// without its leading zeros.
+type Run<'a> = (bool, &'a str, &'a str);
+
+fn runs(id: &str) -> Vec<Run<'_>> {
+    Chunks(id)
+        .map(|(digits, part)| (digits, part, part.trim_start_matches('0')))
+        .collect()
+}
+
+/// [`rule_order`] on ids split into their runs beforehand.
+fn runs_order(a: &str, ra: &[Run<'_>], b: &str, rb: &[Run<'_>]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    if a == b {
+        return Ordering::Equal;
+    }
+    for ((dx, xs, xt), (dy, ys, yt)) in ra.iter().zip(rb) {
+        let ord = if *dx && *dy {
+            xt.len().cmp(&yt.len()).then(xt.cmp(yt))
+        } else {
+            xs.cmp(ys)
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    ra.len().cmp(&rb.len()).then(a.cmp(b))
 }
 
 /// An id's runs of digits and of other characters, each with whether it is digits.
@@ -137,6 +179,7 @@ mod tests {
                                           b in "[R0-9.-]{0,8}|R-[A-Z]{1,3}-[0-9]{1,3}(\\.[0-9]{1,2})?") {
             proptest::prop_assert_eq!(rule_order(&a, &b), rule_order_by_chunk_lists(&a, &b));
             proptest::prop_assert_eq!(rule_order(&a, &b), rule_order(&b, &a).reverse());
+            proptest::prop_assert_eq!(runs_order(&a, &runs(&a), &b, &runs(&b)), rule_order(&a, &b));
         }
     }
 
