@@ -197,6 +197,22 @@ struct Fields<'a> {
     path: String,
     members: Vec<(&'a str, &'a Node<'a>)>,
     asked: Vec<&'static str>,
+    /// Whether each member was asked for (its key is in `asked`; keys are distinct once
+    /// duplicates are dropped), so `close` need not look each one up in `asked`.
+    used: Vec<bool>,
+}
+
+impl Fields<'_> {
+    /// Notes that a reader asked for `key`: a member of that name is then not unknown to
+    /// `close`. The member's position, if there is one.
+    fn ask(&mut self, key: &'static str) -> Option<usize> {
+        self.asked.push(key);
+        let at = self.members.iter().position(|(k, _)| *k == key)?;
+        if let Some(used) = self.used.get_mut(at) {
+            *used = true;
+        }
+        Some(at)
+    }
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -250,6 +266,7 @@ impl Parser {
         }
         Some(Fields {
             path: path.to_owned(),
+            used: vec![false; kept.len()],
             members: kept,
             asked: Vec::new(),
         })
@@ -257,8 +274,8 @@ impl Parser {
 
     /// Reports every member that no reader asked for.
     fn close(&mut self, f: Fields<'_>) {
-        for (k, v) in &f.members {
-            if !f.asked.contains(k) {
+        for ((k, v), used) in f.members.iter().zip(&f.used) {
+            if !used {
                 let mut names = f.asked.clone();
                 names.sort_unstable();
                 let expected = format!("no such field (known fields here: {})", names.join(", "));
@@ -273,11 +290,11 @@ impl Parser {
 
     /// The member `key`, or `None` where it is absent or `null` (unknown).
     fn get<'a>(&mut self, f: &mut Fields<'a>, key: &'static str) -> Option<&'a Node<'a>> {
-        f.asked.push(key);
+        let at = f.ask(key);
         if let Some(w) = self.walk.as_mut() {
             w.entry(join(&f.path, key)).or_insert(FieldKind::Section);
         }
-        match f.members.iter().find(|(k, _)| *k == key) {
+        match f.members.get(at?) {
             None | Some((_, Node::Null)) => None,
             Some((_, v)) => Some(v),
         }
@@ -327,7 +344,7 @@ impl Parser {
             .iter()
             .any(|(k, v)| *k == key && **v != Node::Null);
         if !present && self.walk.is_none() {
-            f.asked.push(key);
+            f.ask(key);
             self.error(join(&f.path, key), format!("{what} (required)"), None);
             return None;
         }
@@ -502,7 +519,7 @@ impl Parser {
                 .iter()
                 .any(|(k, v)| *k == key && **v != Node::Null);
             if present && !allowed && instrument.is_some() {
-                f.asked.push(match key {
+                f.ask(match key {
                     "transaction" => "transaction",
                     "project" => "project",
                     _ => "mission",
@@ -1000,6 +1017,11 @@ mod tests {
                 "project: no `project` for instrument `trade_mission` (it belongs to export_credit and project_finance)",
             ]
         );
+        // A required field stated as null is missing, not a field of another name.
+        let e = errors(
+            r#"{"reference": null, "instrument": "export_credit", "application_date": "2022-11-01"}"#,
+        );
+        assert_eq!(e, vec!["reference: a reference (required)"]);
     }
 
     #[test]
