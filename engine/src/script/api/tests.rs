@@ -176,3 +176,16 @@ fn a_fact_recorded_in_place_is_the_json_of_the_scripts_value() {
     // The comparison saw stated values, not only unknown ones.
     assert!(stated > 10_000, "{stated}");
 }
+
+/// Each leaf path has one reader: the lookup by path could otherwise return either of two.
+#[test]
+fn every_leaf_path_is_registered_once() {
+    let mut list = Vec::new();
+    super::views::register_views(&mut rhai::Engine::new_raw(), &mut list);
+    let mut paths: Vec<&str> = list.iter().map(|(p, _, _)| *p).collect();
+    let all = paths.len();
+    assert!(all > 100, "{all}");
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), all, "a leaf path is registered twice");
+}

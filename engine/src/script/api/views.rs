@@ -154,8 +154,8 @@ use crate::policy::{Fact, Peek, PeekField, Peeked, Reader};
 /// tests) the value in place where it has one.
 type Registry = Vec<(&'static str, Reader, Option<Peek>)>;
 
-/// Every leaf path the getters read, with a host-side reader: for `indicators`, which checks a
-/// table of facts natively instead of building the table inside a script.
+/// Every leaf path the getters read, with its reader of the script's value, in no particular
+/// order (for tests; a screening looks paths up through `reader_of`, `reader` and `fact_json`).
 #[cfg(test)]
 pub(super) fn readers() -> impl Iterator<Item = (&'static str, Reader)> {
     facts().by_path.iter().map(|(path, r)| (*path, r.read))
