@@ -3,8 +3,8 @@
 
 /// Orders rule ids naturally: `R-EC-06.2` before `R-EC-06.10`.
 ///
-/// Sorting a decision's findings compares ids thousands of times, mostly equal ones: the
-/// comparison walks both ids once, without allocating.
+/// The comparison walks both ids once, without allocating. (`sort_findings` splits each
+/// distinct id once and compares the parts, `runs_order`, which a test holds to this.)
 #[must_use]
 pub fn rule_order(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
@@ -38,8 +38,8 @@ pub fn rule_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// and reason. The same order as sorting with that comparison, but each distinct rule id is
 /// split into its runs once and ranked once (a decision has some twenty findings from a dozen
 /// rules, and a rule's findings share its id), so the sort compares numbers where it compared
-/// ids; and it sorts the findings' positions, moving each finding once instead of at every
-/// step of the sort.
+/// ids; and it sorts the findings' positions, so a finding is moved a fixed number of times,
+/// not at every step of the sort.
 pub(crate) fn sort_findings(findings: &mut Vec<super::Finding>) {
     use std::cmp::Ordering;
     // The distinct ids, each with the findings' slots; a rule reports its findings together,
@@ -57,10 +57,10 @@ pub(crate) fn sort_findings(findings: &mut Vec<super::Finding>) {
         };
         slots.push(slot);
     }
-    let runs: Vec<Vec<Run<'_>>> = ids.iter().map(|id| runs(id)).collect();
+    let id_runs: Vec<Vec<Run<'_>>> = ids.iter().map(|id| runs(id)).collect();
     let mut by_order: Vec<usize> = (0..ids.len()).collect();
     by_order.sort_by(
-        |&a, &b| match (ids.get(a), ids.get(b), runs.get(a), runs.get(b)) {
+        |&a, &b| match (ids.get(a), ids.get(b), id_runs.get(a), id_runs.get(b)) {
             (Some(x), Some(y), Some(rx), Some(ry)) => runs_order(x, rx, y, ry),
             _ => Ordering::Equal,
         },
