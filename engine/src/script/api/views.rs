@@ -158,14 +158,7 @@ type Registry = Vec<(&'static str, Reader, Option<Peek>)>;
 /// order (for tests; a screening looks paths up through `reader_of`, `reader` and `fact_json`).
 #[cfg(test)]
 pub(super) fn readers() -> impl Iterator<Item = (&'static str, Reader)> {
-    facts().by_path.iter().map(|(path, r)| (*path, r.read))
-}
-
-/// A leaf path's readers: the script's value, and the value in place where it has one.
-#[derive(Clone, Copy)]
-struct Readers {
-    read: Reader,
-    peek: Option<Peek>,
+    facts().by_path.values().map(|f| (f.path, f.read))
 }
 
 /// Every leaf path's readers, hashed by path for the lookups of a screening (every fact a
@@ -173,7 +166,7 @@ struct Readers {
 /// own and a pack's, never an applicant's, and nothing is added after the first use, so a
 /// fixed, fast hash will do.
 struct Facts {
-    by_path: rustc_hash::FxHashMap<&'static str, Readers>,
+    by_path: rustc_hash::FxHashMap<&'static str, Fact>,
 }
 
 /// The readers of every leaf path, and the paths' in-place readers.
@@ -186,7 +179,7 @@ fn facts() -> &'static Facts {
         Facts {
             by_path: list
                 .into_iter()
-                .map(|(path, read, peek)| (path, Readers { read, peek }))
+                .map(|(path, read, peek)| (path, Fact { path, read, peek }))
                 .collect(),
         }
     })
@@ -194,10 +187,7 @@ fn facts() -> &'static Facts {
 
 /// The path as the readers hold it, and its reader of the script's value.
 pub(super) fn reader_of(path: &str) -> Option<(&'static str, Reader)> {
-    facts()
-        .by_path
-        .get_key_value(path)
-        .map(|(k, r)| (*k, r.read))
+    facts().by_path.get(path).map(|f| (f.path, f.read))
 }
 
 /// A fact's value as a finding records it (JSON, `null` where unknown): read in place where
@@ -235,11 +225,7 @@ fn peeked_json(v: &Peeked<'_>) -> Option<serde_json::Value> {
 /// The native readers of a fact path, with the path as the readers hold it (so reads are
 /// recorded without building a string), for gates and table rules.
 pub(super) fn reader(path: &str) -> Option<Fact> {
-    facts().by_path.get_key_value(path).map(|(k, r)| Fact {
-        path: k,
-        read: r.read,
-        peek: r.peek,
-    })
+    facts().by_path.get(path).cloned()
 }
 
 /// Whether `path` is a fact scripts can read (a leaf path of the views).
