@@ -12,7 +12,8 @@ pub(super) struct ServeArgs {
     /// Requests handled at once; more are answered 503 at once.
     #[arg(long, env = "IMVO_CONCURRENCY", default_value_t = 512)]
     pub(super) concurrency: usize,
-    /// Screenings evaluated at once (default: the number of cores).
+    /// Screenings evaluated at once (default: twice the number of cores, so that a core has the
+    /// next screening while one is handed over).
     #[arg(long, env = "IMVO_SCREENING_SLOTS")]
     pub(super) screening_slots: Option<usize>,
     /// Batch workers in this process (default: twice the number of cores, so that one commits

@@ -24,7 +24,7 @@ pub const BODY_LIMIT: usize = crate::screening::MAX_APPLICATION_BYTES;
 pub struct Settings {
     /// Requests handled at once; more are shed with 503.
     pub concurrency: usize,
-    /// Screenings evaluated at once (on the blocking pool).
+    /// Screenings evaluated at once (on the blocking pool; default twice the cores).
     pub screening_slots: usize,
     /// A request that runs longer is cut off with 503 (one whose record the writer has already
     /// taken waits for its outcome instead: see `write_timeout`).
@@ -61,7 +61,11 @@ impl Default for Settings {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Settings {
             concurrency: 512,
-            screening_slots: cores,
+            // Twice the cores: a screening is handed to the blocking pool and its result back to
+            // an async worker, and with one slot a core that core idles during each handoff; a
+            // second screening ready per core keeps it busy (docs/performance.md, "Screening
+            // slots").
+            screening_slots: 2 * cores,
             request_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(20),
