@@ -21,7 +21,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::store::{IdemKey, NewRecord, Record, Store, StoreError};
+use crate::store::{Digested, IdemKey, NewRecord, Record, Store, StoreError};
 
 /// Most records in one transaction.
 pub const MAX_GROUP: usize = 512;
@@ -75,7 +75,7 @@ pub enum WriteError {
 }
 
 struct Job {
-    record: NewRecord,
+    record: Digested,
     idem: Option<IdemKey>,
     ticket: Ticket,
     reply: oneshot::Sender<Result<Record, WriteError>>,
@@ -200,6 +200,8 @@ impl Writer {
     ) -> Result<Record, WriteError> {
         let (reply, rx) = oneshot::channel();
         let stopped = || WriteError::NotStored("the writer has stopped".to_owned());
+        // The texts are digested here, by the request, not in the writer's group.
+        let record = Digested::new(record);
         self.tx
             .send(Job {
                 record,

@@ -29,7 +29,7 @@ use http_body_util::BodyExt;
 use imvo_engine::PolicySet;
 use imvo_service::auth::{Role, create_key};
 use imvo_service::http::{AppState, Settings, router};
-use imvo_service::store::{RecordKind, Store};
+use imvo_service::store::{Digested, RecordKind, Store};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -390,7 +390,10 @@ async fn an_unknown_outcome_is_settled_by_the_idempotency_key() {
         .await
         .unwrap();
     let placed = store
-        .append_claimed(vec![(record("REL-1"), Some(k2)), (record("REL-2"), None)])
+        .append_claimed(vec![
+            (Digested::new(record("REL-1")), Some(k2)),
+            (Digested::new(record("REL-2")), None),
+        ])
         .await
         .unwrap();
     assert!(placed[0].is_none() && placed[1].is_some(), "{placed:?}");

@@ -13,7 +13,8 @@ mod support;
 use std::collections::BTreeMap;
 
 use imvo_service::store::{
-    BatchState, Checkpoint, Db, IdemKey, IdemState, ListFilter, NewRecord, RecordKind, Store,
+    BatchState, Checkpoint, Db, Digested, IdemKey, IdemState, ListFilter, NewRecord, RecordKind,
+    Store,
 };
 
 fn screening(reference: &str, outcome: &str, category: Option<&str>) -> NewRecord {
@@ -467,11 +468,11 @@ async fn postgres_app_role_cannot_change_records() {
     app.add_chunk("b-app-role", 0, "[]").await.unwrap();
     app.queue_batch("b-app-role", 1, 1, None).await.unwrap();
     let c = app.claim_chunk("w", 60_000).await.unwrap().unwrap();
-    let line = imvo_service::store::LineOutcome::Screened(Box::new(screening(
+    let line = imvo_service::store::LineOutcome::Screened(Box::new(Digested::new(screening(
         "REF-3",
         "proceed",
         Some("C"),
-    )));
+    ))));
     assert!(
         app.complete_chunk("w", &c.batch_id, c.chunk, vec![(1, line)])
             .await
@@ -589,7 +590,11 @@ async fn a_chunk_whose_lease_was_taken_over_is_finished_once() {
             vec![
                 (
                     1,
-                    LineOutcome::Screened(Box::new(screening(r, "proceed", Some("C")))),
+                    LineOutcome::Screened(Box::new(Digested::new(screening(
+                        r,
+                        "proceed",
+                        Some("C"),
+                    )))),
                 ),
                 (2, LineOutcome::Rejected("{\"line\":2}".into())),
             ]

@@ -17,7 +17,7 @@ use crate::batch::input::Item;
 use crate::batch::rejection_json;
 use crate::metrics::Metrics;
 use crate::screening::{self, PolicySets, SetError};
-use crate::store::{ClaimedChunk, LineOutcome, Store, StoreError};
+use crate::store::{ClaimedChunk, Digested, LineOutcome, Store, StoreError};
 
 /// One input line as stored in a chunk.
 #[derive(Debug, Serialize, Deserialize)]
@@ -266,14 +266,14 @@ async fn process(
                         }
                         Ok(app) => {
                             let (d, decision, input) = screening::evaluate(&set, &app, as_of);
-                            LineOutcome::Screened(Box::new(screening::record(
+                            LineOutcome::Screened(Box::new(Digested::new(screening::record(
                                 &app,
                                 &d,
                                 decision,
                                 input,
                                 &created_by,
                                 holder.as_deref(),
-                            )))
+                            ))))
                         }
                     },
                 };
@@ -287,6 +287,7 @@ async fn process(
         .iter()
         .filter_map(|(_, o)| match o {
             LineOutcome::Screened(r) => {
+                let r = r.record();
                 Some((r.outcome.clone().unwrap_or_default(), r.category.clone()))
             }
             LineOutcome::Rejected(_) => None,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use sqlx::{Postgres, Row, Transaction};
 
-use super::{Db, IdemKey, NewRecord, Record, Store, StoreError, UnknownValue, now};
+use super::{Db, Digested, IdemKey, Record, Store, StoreError, UnknownValue, now};
 
 /// Where a stored batch is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -137,7 +137,7 @@ pub struct ClaimedChunk {
 #[derive(Debug, Clone)]
 pub enum LineOutcome {
     /// Screened: the record to append.
-    Screened(Box<NewRecord>),
+    Screened(Box<Digested>),
     /// Rejected: the error JSON.
     Rejected(String),
 }
@@ -189,7 +189,7 @@ macro_rules! complete_in {
             if n != 1 {
                 return Ok::<bool, StoreError>(false);
             }
-            let mut records: Vec<(NewRecord, Option<IdemKey>)> = Vec::new();
+            let mut records: Vec<(Digested, Option<IdemKey>)> = Vec::new();
             let mut slots = Vec::with_capacity(lines.len());
             for (line, outcome) in lines {
                 match outcome {

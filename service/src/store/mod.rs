@@ -49,7 +49,7 @@ pub use batches::{BatchCounts, BatchRow, BatchState, ClaimedChunk, LineOutcome, 
 pub use idempotency::{IDEMPOTENCY_STALE_SECS, IdemKey, IdemState};
 pub use keys::KeyRow;
 pub use lines::{LineFilter, LineRow};
-pub use records::{ListFilter, NewRecord, Record, RecordKind, latest_screenings_sql};
+pub use records::{Digested, ListFilter, NewRecord, Record, RecordKind, latest_screenings_sql};
 pub use sessions::SessionRow;
 pub use verify::{Broken, Checkpoint, PolicySetCheck, Verification};
 

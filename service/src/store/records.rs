@@ -139,15 +139,19 @@ impl Record {
     /// their hashes).
     #[must_use]
     pub fn content(&self) -> String {
-        let digest = |t: &Option<String>| t.as_deref().map(sha256);
+        self.content_with(&TextDigests::of(&self.input, &self.decision, &self.review))
+    }
+
+    /// [`Record::content`] with the digests of its large texts already computed.
+    fn content_with(&self, d: &TextDigests) -> String {
         let mut content = json!({
             "seq": self.seq, "id": self.id, "kind": self.kind, "created_at": self.created_at,
             "created_by": self.created_by, "reference": self.reference,
             "instrument": self.instrument, "outcome": self.outcome, "category": self.category,
             "as_of": self.as_of, "policy_set": self.policy_set,
-            "engine_version": self.engine_version, "input_sha256": digest(&self.input),
-            "decision_sha256": digest(&self.decision), "review_of": self.review_of,
-            "review_sha256": digest(&self.review),
+            "engine_version": self.engine_version, "input_sha256": d.input,
+            "decision_sha256": d.decision, "review_of": self.review_of,
+            "review_sha256": d.review,
         });
         if let (Some(h), Some(map)) = (&self.holder, content.as_object_mut()) {
             map.insert("holder".to_owned(), json!(h));
@@ -158,11 +162,62 @@ impl Record {
     /// `sha256:` over the previous hash, a newline and [`Record::content`].
     #[must_use]
     pub fn compute_hash(&self) -> String {
+        self.hash_with(&TextDigests::of(&self.input, &self.decision, &self.review))
+    }
+
+    /// [`Record::compute_hash`] with the digests of its large texts already computed.
+    pub(super) fn hash_with(&self, d: &TextDigests) -> String {
         let mut h = Sha256::new();
         h.update(self.prev_hash.as_bytes());
         h.update(b"\n");
-        h.update(self.content().as_bytes());
+        h.update(self.content_with(d).as_bytes());
         format!("sha256:{}", imvo_engine::codes::hex(&h.finalize()))
+    }
+}
+
+/// The `sha256:` digests of a record's three large texts, which its hash covers in place of the
+/// texts ([`Record::content`]).
+#[derive(Debug, Clone)]
+pub(super) struct TextDigests {
+    input: Option<String>,
+    decision: Option<String>,
+    review: Option<String>,
+}
+
+impl TextDigests {
+    fn of(input: &Option<String>, decision: &Option<String>, review: &Option<String>) -> Self {
+        let digest = |t: &Option<String>| t.as_deref().map(sha256);
+        TextDigests {
+            input: digest(input),
+            decision: digest(decision),
+            review: digest(review),
+        }
+    }
+}
+
+/// A new record with the digests of its large texts computed ([`Digested::new`]), so that the
+/// writer, which appends one group at a time under the chain lock, only hashes the small rest:
+/// the digests of a record's 20 KB or so of text are computed by its request (or its batch
+/// worker) in parallel with the others. Made only from a [`NewRecord`], which it keeps whole, so
+/// the digests are of the texts stored.
+#[derive(Debug, Clone)]
+pub struct Digested {
+    pub(super) record: NewRecord,
+    pub(super) digests: TextDigests,
+}
+
+impl Digested {
+    /// Digests `record`'s texts.
+    #[must_use]
+    pub fn new(record: NewRecord) -> Digested {
+        let digests = TextDigests::of(&record.input, &record.decision, &record.review);
+        Digested { record, digests }
+    }
+
+    /// The record.
+    #[must_use]
+    pub fn record(&self) -> &NewRecord {
+        &self.record
     }
 }
 
@@ -306,7 +361,8 @@ macro_rules! append_in {
             let mut out: Vec<Record> = Vec::with_capacity(batch.len());
             let mut kept: Vec<bool> = Vec::with_capacity(batch.len());
             let mut idems = Vec::new();
-            for (r, idem) in batch {
+            for (digested, idem) in batch {
+                let $crate::store::Digested { record: r, digests } = digested;
                 // A record whose idempotency claim was released or taken over meanwhile (its
                 // request gave up, or the claim went stale) is left out: the key, not this
                 // write, now decides what that key stores. The no-op update also locks the
@@ -348,7 +404,7 @@ macro_rules! append_in {
                     prev_hash: prev,
                     hash: String::new(),
                 };
-                rec.hash = rec.compute_hash();
+                rec.hash = rec.hash_with(&digests);
                 prev = rec.hash.clone();
                 if let Some(k) = idem {
                     idems.push((rec.id.clone(), k));
@@ -447,6 +503,10 @@ impl Store {
         &self,
         batch: Vec<(NewRecord, Option<IdemKey>)>,
     ) -> Result<Vec<Record>, StoreError> {
+        let batch = batch
+            .into_iter()
+            .map(|(r, idem)| (Digested::new(r), idem))
+            .collect();
         let placed = self.append_claimed(batch).await?;
         placed
             .into_iter()
@@ -465,7 +525,7 @@ impl Store {
     /// commit itself that leaves its outcome unknown is [`StoreError::CommitUnknown`].
     pub async fn append_claimed(
         &self,
-        batch: Vec<(NewRecord, Option<IdemKey>)>,
+        batch: Vec<(Digested, Option<IdemKey>)>,
     ) -> Result<Vec<Option<Record>>, StoreError> {
         chain_locked!(self, |conn| async move {
             Ok::<_, StoreError>((append_in!(conn, batch).await?, true))
