@@ -1,7 +1,7 @@
 //! Embeds the shipped policy sets (`../policies`) in the binary, so that `imvo` started outside
 //! the checkout has a policy set in force. The files are read exactly as `PolicySet::load` reads
 //! a folder (hidden files skipped, files at the top level left out), so the embedded set has the
-//! same hash as the folder it was built from.
+//! same hash as the folder it was built from. Also rebuilds when a migration is added.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,10 @@ fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let root = Path::new(&manifest).join("..").join("policies");
     println!("cargo:rerun-if-changed={}", root.display());
+    // `sqlx::migrate!` embeds the migrations at compile time but cannot tell cargo to watch
+    // their folders on stable Rust: without this, a migration added is missing from the binary
+    // until something else changes.
+    println!("cargo:rerun-if-changed=migrations");
     let mut files = Vec::new();
     walk(&root, &root, &mut files);
     let mut code = String::from(
