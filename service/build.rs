@@ -1,7 +1,7 @@
 //! Embeds the shipped policy sets (`../policies`) in the binary, so that `imvo` started outside
 //! the checkout has a policy set in force. The files are read exactly as `PolicySet::load` reads
 //! a folder (hidden files skipped, files at the top level left out), so the embedded set has the
-//! same hash as the folder it was built from. Also rebuilds when a migration is added.
+//! same hash as the folder it was built from. Also reruns when a migration is added or changed.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

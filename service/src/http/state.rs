@@ -63,15 +63,16 @@ impl Default for Settings {
             concurrency: 512,
             // Twice the cores: a screening is handed to the blocking pool and its result back to
             // an async worker, and with one slot a core that core idles during each handoff; a
-            // second screening ready per core keeps it busy (docs/performance.md, "Screening
-            // slots").
+            // second screening ready per core keeps it busy (docs/performance.md, "The service's
+            // write path, and screening slots").
             screening_slots: 2 * cores,
             request_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(20),
             header_read_timeout: Duration::from_secs(10),
-            // Twice the cores: while one worker commits its chunk, another screens (screening
-            // itself is bounded by the screening slots).
+            // Twice the cores: while one worker commits its chunk, another screens. A worker holds
+            // a screening slot only while it screens (the slots bound the CPU, shared with the
+            // API); one waiting to commit holds none.
             batch_workers: 2 * cores,
             batch_lease: Duration::from_secs(60),
             batch_max_bytes: 2 << 30,

@@ -197,8 +197,9 @@ impl TextDigests {
 
 /// A new record with the digests of its large texts computed ([`Digested::new`]), so that the
 /// writer, which appends one group at a time under the chain lock, only hashes the small rest:
-/// the digests of a record's 20 KB or so of text are computed by its request (or its batch
-/// worker) in parallel with the others. Made only from a [`NewRecord`], which it keeps whole, so
+/// the digests of a record's texts (about 24 KB for the README example) are computed before it
+/// is queued, in `Writer::append` for a request and in the screening of a batch chunk, in
+/// parallel with the others. Made only from a [`NewRecord`], which it keeps whole, so
 /// the digests are of the texts stored.
 #[derive(Debug, Clone)]
 pub struct Digested {
