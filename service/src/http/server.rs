@@ -62,6 +62,7 @@ pub async fn serve_on(
             "abandoned uploads left unfinished by a stop"
         );
     }
+    let checkpoints = store.start_wal_checkpoints();
     let workers = crate::batch::workers::Workers::start(state.batch_context());
     tracing::info!(
         listen = %listener.local_addr()?,
@@ -115,6 +116,10 @@ pub async fn serve_on(
     drop(state);
     // The writer ends once every handle is gone, after committing what it holds.
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, writer_task).await;
+    if let Some(task) = checkpoints {
+        // A checkpoint cut short is harmless: the pages stay in the WAL.
+        task.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

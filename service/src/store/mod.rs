@@ -10,9 +10,10 @@
 //!
 //! Layout: this file holds the connection, migrations and the error type; `records` the chain
 //! (append under the chain lock, reads), `verify` the chain walk and the policy-set check,
-//! `idempotency` the claims, `keys` the API keys, `policy_sets` the stored sets and `batches`
-//! the stored batches, their chunks and leases. Both databases are reached through `on_db!`
-//! (one query, either pool) and `chain_locked!` (the one transaction that writes `records`).
+//! `idempotency` the claims, `keys` the API keys, `policy_sets` the stored sets, `batches`
+//! the stored batches, their chunks and leases, and `wal` SQLite's checkpoints while the service
+//! writes. Both databases are reached through `on_db!` (one query, either pool) and
+//! `chain_locked!` (the one transaction that writes `records`).
 //! The `.bind(...)` chains of the queries look alike (the duplicate finder pairs some): each is
 //! one statement's parameters, in its order.
 
@@ -44,6 +45,7 @@ mod lines;
 mod policy_sets;
 mod sessions;
 mod verify;
+mod wal;
 
 pub use batches::{BatchCounts, BatchRow, BatchState, ClaimedChunk, LineOutcome, NewBatch};
 pub use idempotency::{IDEMPOTENCY_STALE_SECS, IdemKey, IdemState};
@@ -118,6 +120,8 @@ pub fn now() -> String {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    /// Woken when records were committed to a SQLite file (see [`Store::start_wal_checkpoints`]).
+    wrote: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 impl Store {
@@ -180,6 +184,7 @@ impl Store {
             }
             return Ok(Store {
                 db: Db::Postgres(pool),
+                wrote: None,
             });
         }
         let url = if url.starts_with("sqlite:") {
@@ -206,6 +211,8 @@ impl Store {
         SQLITE_MIGRATIONS.run(&pool).await?;
         Ok(Store {
             db: Db::Sqlite(pool),
+            // An in-memory database has no WAL.
+            wrote: (!memory).then(std::sync::Arc::default),
         })
     }
 

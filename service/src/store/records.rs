@@ -283,7 +283,12 @@ macro_rules! chain_locked {
                     "ROLLBACK"
                 };
                 match (result, sqlx::query(end).execute(&mut *c).await) {
-                    (Ok((value, _)), Ok(_)) => Ok(value),
+                    (Ok((value, commit)), Ok(_)) => {
+                        if let (true, Some(wrote)) = (commit, &$store.wrote) {
+                            wrote.notify_one();
+                        }
+                        Ok(value)
+                    }
                     (Ok(_), Err(e)) => {
                         // Never hand a connection back to the pool inside a transaction.
                         let _ = sqlx::query("ROLLBACK").execute(&mut *c).await;
