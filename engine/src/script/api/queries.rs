@@ -5,7 +5,7 @@ use rhai::{Array, Dynamic, Engine, ImmutableString, NativeCallContext};
 
 use super::params::{meeting, meets, param_dyn, param_value};
 use super::reporting::EFFECTS;
-use super::tables::{indicators, listed, table_has_key_within, table_row};
+use super::tables::{indicators, listed, table_has_key, table_has_key_within, table_row};
 use super::views::AppView;
 use super::{Res, check_value, dyn_text, fail, in_phase, not_in_memo};
 use crate::application::vocab::{self, Term};
@@ -113,10 +113,10 @@ pub(super) fn register_queries(e: &mut Engine) {
         Ok(table_row(table, key.as_str())?.map_or(Dynamic::UNIT, Dynamic::from_map))
     });
     e.register_fn("in_table", |table: &str, key: &str| -> Res<bool> {
-        Ok(table_row(table, key)?.is_some())
+        table_has_key(table, key)
     });
     e.register_fn("in_table", |table: &str, key: Term| -> Res<bool> {
-        Ok(table_row(table, key.as_str())?.is_some())
+        table_has_key(table, key.as_str())
     });
     e.register_fn(
         "in_table_within",

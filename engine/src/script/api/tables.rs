@@ -11,41 +11,46 @@ use super::{Res, dyn_decimal, dyn_text, fail, pack_table};
 use crate::application::Application;
 use crate::messages::Localized;
 use crate::policy::tables::{
-    INDICATOR_COLUMNS, THRESHOLD_COLUMNS, is_indicator_table, is_threshold_table,
+    INDICATOR_COLUMNS, THRESHOLD_COLUMNS, Table, is_indicator_table, is_threshold_table,
 };
 use crate::script::budget::charge;
 use crate::script::context::{self};
 
+/// Runs `f` on the pack's table `table`, for the script function `what` (named in the errors:
+/// outside a screening, outside a rule function, or a table the pack cannot read).
+fn with_table<T>(what: &str, table: &str, f: impl FnOnce(&Table) -> Res<T>) -> Res<T> {
+    context::with(|c| -> Res<T> {
+        let Some(pack) = c.pack.as_ref() else {
+            return fail(format!("`{what}` may only be called from a rule function"));
+        };
+        let Some(t) = pack.tables.get(table) else {
+            return fail(format!(
+                "table `{table}` is not available to pack `{}`",
+                pack.manifest.id
+            ));
+        };
+        f(t)
+    })
+    .unwrap_or_else(|| fail(format!("`{what}` may only be called during a screening")))
+}
+
 /// `in_table_within(table, code)`: a key of the table lies within `code` (starts with it), so a
 /// coarse code (an ISIC division) covers a finer listed one (a group).
 pub(super) fn table_has_key_within(table: &str, prefix: &str) -> Res<bool> {
-    context::with(|c| -> Res<bool> {
-        let Some(pack) = c.pack.as_ref() else {
-            return fail("`in_table_within` may only be called from a rule function");
-        };
-        let Some(t) = pack.tables.get(table) else {
-            return fail(format!(
-                "table `{table}` is not available to pack `{}`",
-                pack.manifest.id
-            ));
-        };
+    with_table("in_table_within", table, |t| {
         charge(t.rows.len() as u64)?;
         Ok(!prefix.is_empty() && t.rows.keys().any(|k| k.starts_with(prefix)))
     })
-    .unwrap_or_else(|| fail("`in_table_within` may only be called during a screening"))
 }
 
+/// `in_table(table, key)`: the table has a row for `key` (the row itself is not built).
+pub(super) fn table_has_key(table: &str, key: &str) -> Res<bool> {
+    with_table("in_table", table, |t| Ok(t.rows.contains_key(key)))
+}
+
+/// `lookup(table, key)`: the row for `key`, as a map of its columns.
 pub(super) fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
-    context::with(|c| -> Res<Option<Map>> {
-        let Some(pack) = c.pack.as_ref() else {
-            return fail("`lookup` may only be called from a rule function");
-        };
-        let Some(t) = pack.tables.get(table) else {
-            return fail(format!(
-                "table `{table}` is not available to pack `{}`",
-                pack.manifest.id
-            ));
-        };
+    with_table("lookup", table, |t| {
         Ok(t.rows.get(key).map(|row| {
             t.columns
                 .iter()
@@ -54,7 +59,6 @@ pub(super) fn table_row(table: &str, key: &str) -> Res<Option<Map>> {
                 .collect()
         }))
     })
-    .unwrap_or_else(|| fail("`lookup` may only be called during a screening"))
 }
 
 /// Evaluates one test of an indicator or threshold row on the application, recording the fact
