@@ -62,7 +62,6 @@ pub async fn serve_on(
             "abandoned uploads left unfinished by a stop"
         );
     }
-    let checkpoints = store.start_wal_checkpoints();
     let workers = crate::batch::workers::Workers::start(state.batch_context());
     tracing::info!(
         listen = %listener.local_addr()?,
@@ -70,6 +69,8 @@ pub async fn serve_on(
         policy_set = state.set.hash(),
         "imvo is serving"
     );
+    // Started last, so that no early return leaves it running; aborted after the writer's end.
+    let checkpoints = store.start_wal_checkpoints();
     let app = router(Arc::clone(&state));
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
