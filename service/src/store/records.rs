@@ -139,7 +139,16 @@ impl Record {
     /// their hashes).
     #[must_use]
     pub fn content(&self) -> String {
-        self.content_with(&TextDigests::of(&self.input, &self.decision, &self.review))
+        self.content_with(&self.digests())
+    }
+
+    /// The digests of the stored texts, as verification recomputes them.
+    fn digests(&self) -> TextDigests {
+        TextDigests::of(
+            self.input.as_deref(),
+            self.decision.as_deref(),
+            self.review.as_deref(),
+        )
     }
 
     /// [`Record::content`] with the digests of its large texts already computed.
@@ -162,7 +171,7 @@ impl Record {
     /// `sha256:` over the previous hash, a newline and [`Record::content`].
     #[must_use]
     pub fn compute_hash(&self) -> String {
-        self.hash_with(&TextDigests::of(&self.input, &self.decision, &self.review))
+        self.hash_with(&self.digests())
     }
 
     /// [`Record::compute_hash`] with the digests of its large texts already computed.
@@ -185,12 +194,11 @@ pub(super) struct TextDigests {
 }
 
 impl TextDigests {
-    fn of(input: &Option<String>, decision: &Option<String>, review: &Option<String>) -> Self {
-        let digest = |t: &Option<String>| t.as_deref().map(sha256);
+    fn of(input: Option<&str>, decision: Option<&str>, review: Option<&str>) -> Self {
         TextDigests {
-            input: digest(input),
-            decision: digest(decision),
-            review: digest(review),
+            input: input.map(sha256),
+            decision: decision.map(sha256),
+            review: review.map(sha256),
         }
     }
 }
@@ -211,7 +219,11 @@ impl Digested {
     /// Digests `record`'s texts.
     #[must_use]
     pub fn new(record: NewRecord) -> Digested {
-        let digests = TextDigests::of(&record.input, &record.decision, &record.review);
+        let digests = TextDigests::of(
+            record.input.as_deref(),
+            record.decision.as_deref(),
+            record.review.as_deref(),
+        );
         Digested { record, digests }
     }
 
